@@ -1,0 +1,63 @@
+package dev.toolguard.core;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Metadata keys that toolguard itself writes, and the copying rule for every metadata map.
+ *
+ * <p>Metadata maps carry provider attributes and unknown wire fields so that they survive a round
+ * trip; their values are treated as opaque and immutable. Keys starting with {@code toolguard.}
+ * are reserved for toolguard.
+ */
+public final class Metadata {
+
+  /**
+   * Set on a {@link ToolResult} that toolguard made up instead of a tool: its value says who made
+   * it ({@link #SYNTHETIC_BY_REPAIR} or {@link #SYNTHETIC_BY_LOOP}).
+   */
+  public static final String SYNTHETIC = "toolguard.synthetic";
+
+  /** Value of {@link #SYNTHETIC} for a result that {@link HistoryGuard#repair} synthesized. */
+  public static final String SYNTHETIC_BY_REPAIR = "repair";
+
+  /** Value of {@link #SYNTHETIC} for a result that the function-invoking loop synthesized. */
+  public static final String SYNTHETIC_BY_LOOP = "loop";
+
+  /** The call id that a call or result had before repair renamed or rebound it. */
+  public static final String ORIGINAL_CALL_ID = "toolguard.originalCallId";
+
+  private Metadata() {}
+
+  /**
+   * Returns an unmodifiable copy of {@code metadata} that keeps its order.
+   *
+   * @throws InvalidMessageException if a key or a value is null
+   */
+  public static Map<String, Object> copyOf(@Nullable Map<String, ?> metadata, String where) {
+    if (metadata == null || metadata.isEmpty()) {
+      return Map.of();
+    }
+    LinkedHashMap<String, Object> copy = new LinkedHashMap<>(metadata.size() * 2);
+    for (Map.Entry<String, ?> e : metadata.entrySet()) {
+      if (e.getKey() == null) {
+        throw new InvalidMessageException(where + ": metadata has a null key; use a non-null string key");
+      }
+      if (e.getValue() == null) {
+        throw new InvalidMessageException(
+            where + ": metadata value of '" + e.getKey() + "' is null; leave the key out instead");
+      }
+      copy.put(e.getKey(), e.getValue());
+    }
+    return Collections.unmodifiableMap(copy);
+  }
+
+  /** Returns a copy of {@code metadata} with {@code key} set to {@code value}. */
+  static Map<String, Object> with(Map<String, Object> metadata, String key, Object value) {
+    LinkedHashMap<String, Object> copy = new LinkedHashMap<>(metadata);
+    copy.put(key, value);
+    return Collections.unmodifiableMap(copy);
+  }
+}
