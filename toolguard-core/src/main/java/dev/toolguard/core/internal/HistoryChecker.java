@@ -1,0 +1,295 @@
+package dev.toolguard.core.internal;
+
+import dev.toolguard.core.ApprovalRequest;
+import dev.toolguard.core.ApprovalResponse;
+import dev.toolguard.core.Content;
+import dev.toolguard.core.InvalidMessageException;
+import dev.toolguard.core.Message;
+import dev.toolguard.core.Role;
+import dev.toolguard.core.ToolCall;
+import dev.toolguard.core.ToolResult;
+import dev.toolguard.core.Violation;
+import dev.toolguard.core.ViolationCode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks a history against the invariant in one pass over the messages; the rare histories with
+ * faults get a second pass that tells misplaced, duplicate and orphan results apart.
+ */
+final class HistoryChecker {
+
+  /** Blocks with more calls than this match their results through a hash map. */
+  private static final int LINEAR_MATCH_LIMIT = 16;
+
+  private HistoryChecker() {}
+
+  static List<Message> requireHistory(List<Message> history) {
+    if (history == null) {
+      throw new InvalidMessageException("history is null; pass a list of messages (it may be empty)");
+    }
+    return history;
+  }
+
+  static Message requireMessage(List<Message> history, int index) {
+    Message m = history.get(index);
+    if (m == null) {
+      throw new InvalidMessageException("history[" + index + "] is null; a history holds no null messages");
+    }
+    return m;
+  }
+
+  /** Where a stray result (one outside the block of its call) stands. */
+  private record Stray(int messageIndex, ToolResult result) {}
+
+  /** A call whose block has no result for it. */
+  private record Unanswered(int messageIndex, String callId) {}
+
+  static List<Violation> check(List<Message> history) {
+    requireHistory(history);
+    int n = history.size();
+    List<Violation> violations = null;
+    Map<String, Integer> callIndex = new HashMap<>(Math.max(16, n));
+    List<Stray> strays = null;
+    List<Unanswered> unanswered = null;
+    Map<String, ApprovalRequest> approvalRequests = null;
+    Set<String> approvalAnswered = null;
+
+    int i = 0;
+    while (i < n) {
+      Message m = requireMessage(history, i);
+      List<Content> contents = m.contents();
+      if (contents.isEmpty()) {
+        violations = add(violations, new Violation(ViolationCode.EMPTY_MESSAGE, i, "",
+            "a " + m.role() + " message has no content"));
+        i++;
+        continue;
+      }
+      Role role = m.role();
+      if (role == Role.TOOL) {
+        for (Content c : contents) {
+          strays = addStray(strays, new Stray(i, (ToolResult) c));
+        }
+        i++;
+        continue;
+      }
+      if (role == Role.USER) {
+        for (Content c : contents) {
+          if (c instanceof ApprovalResponse response) {
+            if (approvalAnswered == null) {
+              approvalAnswered = new HashSet<>();
+            }
+            violations = checkApprovalResponse(i, response, approvalRequests, approvalAnswered, violations);
+          }
+        }
+        i++;
+        continue;
+      }
+      if (role != Role.ASSISTANT) {
+        i++;
+        continue;
+      }
+      int calls = 0;
+      for (Content c : contents) {
+        if (c instanceof ToolCall call && !call.informational()) {
+          calls++;
+          String id = call.callId();
+          if (id.isEmpty()) {
+            violations = add(violations, new Violation(ViolationCode.EMPTY_CALL_ID, i, "",
+                "the call of tool '" + call.name() + "' has no call id"));
+          } else {
+            Integer first = callIndex.putIfAbsent(id, i);
+            if (first != null) {
+              violations = add(violations, new Violation(ViolationCode.DUPLICATE_CALL_ID, i, id,
+                  "call id " + id + " is already used by a call in message " + first));
+            }
+          }
+        } else if (c instanceof ApprovalRequest request) {
+          if (approvalRequests == null) {
+            approvalRequests = new HashMap<>();
+          }
+          approvalRequests.putIfAbsent(request.callId(), request);
+        }
+      }
+      if (calls == 0) {
+        i++;
+        continue;
+      }
+      // the block: the TOOL messages right after this one
+      boolean[] answered = new boolean[contents.size()];
+      Map<String, Integer> positions = calls > LINEAR_MATCH_LIMIT ? positions(contents) : null;
+      int j = i + 1;
+      while (j < n) {
+        Message next = requireMessage(history, j);
+        if (next.role() != Role.TOOL) {
+          break;
+        }
+        if (next.contents().isEmpty()) {
+          violations = add(violations, new Violation(ViolationCode.EMPTY_MESSAGE, j, "",
+              "a TOOL message has no content"));
+        }
+        for (Content c : next.contents()) {
+          ToolResult r = (ToolResult) c;
+          int p = r.callId().isEmpty() ? -1 : find(contents, positions, r.callId());
+          if (p >= 0 && !answered[p]) {
+            answered[p] = true;
+          } else {
+            strays = addStray(strays, new Stray(j, r));
+          }
+        }
+        j++;
+      }
+      for (int p = 0; p < contents.size(); p++) {
+        if (!answered[p] && contents.get(p) instanceof ToolCall call && !call.informational()
+            && !call.callId().isEmpty()) {
+          if (unanswered == null) {
+            unanswered = new ArrayList<>();
+          }
+          unanswered.add(new Unanswered(i, call.callId()));
+        }
+      }
+      i = j;
+    }
+
+    if (strays != null || unanswered != null) {
+      violations = classify(history, callIndex, strays, unanswered, violations);
+    }
+    if (violations == null) {
+      return List.of();
+    }
+    violations.sort(Comparator.comparingInt(Violation::messageIndex));
+    return List.copyOf(violations);
+  }
+
+  private static List<Violation> checkApprovalResponse(
+      int i,
+      ApprovalResponse response,
+      Map<String, ApprovalRequest> requests,
+      Set<String> answered,
+      List<Violation> violations) {
+    String id = response.callId();
+    ApprovalRequest request = requests == null ? null : requests.get(id);
+    if (request == null) {
+      return add(violations, new Violation(ViolationCode.UNMATCHED_APPROVAL, i, id,
+          "no approval request with call id " + id + " comes before this response"));
+    }
+    if (!request.call().name().equals(response.call().name())
+        || !Json.sameValue(request.call().argumentsJson(), response.call().argumentsJson())) {
+      return add(violations, new Violation(ViolationCode.APPROVAL_MISMATCH, i, id,
+          "the response names tool '" + response.call().name() + "' or other arguments than the request for "
+              + "tool '" + request.call().name() + "'"));
+    }
+    if (!answered.add(id)) {
+      return add(violations, new Violation(ViolationCode.DUPLICATE_APPROVAL, i, id,
+          "approval request " + id + " is already answered by an earlier response"));
+    }
+    return violations;
+  }
+
+  private static List<Violation> classify(
+      List<Message> history,
+      Map<String, Integer> callIndex,
+      List<Stray> strays,
+      List<Unanswered> unanswered,
+      List<Violation> violations) {
+    Set<String> strayIds = new HashSet<>();
+    if (strays != null) {
+      for (Stray s : strays) {
+        strayIds.add(s.result().callId());
+      }
+    }
+    Set<String> answeredSomewhere = answeredInABlock(history, callIndex, unanswered);
+    if (unanswered != null) {
+      for (Unanswered u : unanswered) {
+        if (!strayIds.contains(u.callId())) {
+          violations = add(violations, new Violation(ViolationCode.MISSING_RESULT, u.messageIndex(), u.callId(),
+              "no result for call " + u.callId() + " anywhere in the history"));
+        }
+      }
+    }
+    if (strays != null) {
+      Set<String> misplacedSeen = new HashSet<>();
+      for (Stray s : strays) {
+        String id = s.result().callId();
+        int at = s.messageIndex();
+        if (id.isEmpty()) {
+          violations = add(violations, new Violation(ViolationCode.EMPTY_RESULT_ID, at, "",
+              "a result" + named(s.result()) + " has no call id"));
+        } else if (!callIndex.containsKey(id)) {
+          violations = add(violations, new Violation(ViolationCode.ORPHAN_RESULT, at, id,
+              "result " + id + named(s.result()) + " answers no call in the history"));
+        } else if (answeredSomewhere.contains(id) || !misplacedSeen.add(id)) {
+          violations = add(violations, new Violation(ViolationCode.DUPLICATE_RESULT, at, id,
+              "call " + id + " already has a result"));
+        } else {
+          violations = add(violations, new Violation(ViolationCode.MISPLACED_RESULT, at, id,
+              "the result of call " + id + " (message " + callIndex.get(id)
+                  + ") does not directly follow it"));
+        }
+      }
+    }
+    return violations;
+  }
+
+  /** Ids of calls that have a result in their block. */
+  private static Set<String> answeredInABlock(
+      List<Message> history, Map<String, Integer> callIndex, List<Unanswered> unanswered) {
+    Set<String> open = new HashSet<>();
+    if (unanswered != null) {
+      for (Unanswered u : unanswered) {
+        open.add(u.callId());
+      }
+    }
+    Set<String> answered = new HashSet<>();
+    for (String id : callIndex.keySet()) {
+      if (!open.contains(id)) {
+        answered.add(id);
+      }
+    }
+    return answered;
+  }
+
+  private static String named(ToolResult r) {
+    return r.name() == null ? "" : " of tool '" + r.name() + "'";
+  }
+
+  private static Map<String, Integer> positions(List<Content> contents) {
+    Map<String, Integer> map = new HashMap<>(contents.size() * 2);
+    for (int p = 0; p < contents.size(); p++) {
+      if (contents.get(p) instanceof ToolCall call && !call.informational()) {
+        map.putIfAbsent(call.callId(), p);
+      }
+    }
+    return map;
+  }
+
+  private static int find(List<Content> contents, Map<String, Integer> positions, String id) {
+    if (positions != null) {
+      Integer p = positions.get(id);
+      return p == null ? -1 : p;
+    }
+    for (int p = 0; p < contents.size(); p++) {
+      if (contents.get(p) instanceof ToolCall call && !call.informational() && call.callId().equals(id)) {
+        return p;
+      }
+    }
+    return -1;
+  }
+
+  private static List<Violation> add(List<Violation> list, Violation v) {
+    List<Violation> l = list == null ? new ArrayList<>() : list;
+    l.add(v);
+    return l;
+  }
+
+  private static List<Stray> addStray(List<Stray> list, Stray s) {
+    List<Stray> l = list == null ? new ArrayList<>() : list;
+    l.add(s);
+    return l;
+  }
+}

@@ -1,0 +1,478 @@
+package dev.toolguard.core.internal;
+
+import dev.toolguard.core.ApprovalRequest;
+import dev.toolguard.core.ApprovalResponse;
+import dev.toolguard.core.Content;
+import dev.toolguard.core.Message;
+import dev.toolguard.core.Metadata;
+import dev.toolguard.core.RepairAction;
+import dev.toolguard.core.RepairAction.Kind;
+import dev.toolguard.core.RepairPolicy;
+import dev.toolguard.core.Role;
+import dev.toolguard.core.ToolCall;
+import dev.toolguard.core.ToolResult;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rebuilds a broken history: every call gets exactly its results right after it, and nothing that
+ * was said changes place relative to anything else that was said.
+ *
+ * <p>One repair is one instance; it is not thread-safe and not reused.
+ */
+final class HistoryRepairer {
+
+  private static final Logger LOG = LoggerFactory.getLogger("dev.toolguard.repair");
+
+  private final List<Message> in;
+  private final RepairPolicy policy;
+  private final List<RepairAction> actions = new ArrayList<>();
+
+  /** Every id that occurs anywhere, so fresh ids never collide. */
+  private final Set<String> usedIds = new HashSet<>();
+  /** Call slots by original call id, in history order. */
+  private final Map<String, List<Slot>> slotsById = new HashMap<>();
+  /** Call slots by message index, in content order. */
+  private final Map<Integer, List<Slot>> slotsByMessage = new java.util.LinkedHashMap<>();
+  /** Results that no call claims (yet). */
+  private final List<Located> unbound = new ArrayList<>();
+  /** Approval responses to drop, by identity. */
+  private final Set<Content> droppedResponses = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+
+  HistoryRepairer(List<Message> in, RepairPolicy policy) {
+    this.in = in;
+    this.policy = policy;
+  }
+
+  /** A tool result and the index of the message it stands in. */
+  private record Located(int messageIndex, int position, ToolResult result) {}
+
+  /** One call that must be answered, and what repair decides about it. */
+  private static final class Slot {
+    final int messageIndex;
+    final int position;
+    final ToolCall call;
+    String finalId;
+    final List<Located> results = new ArrayList<>(1);
+    @Nullable Located kept;
+    boolean rebound;
+
+    Slot(int messageIndex, int position, ToolCall call) {
+      this.messageIndex = messageIndex;
+      this.position = position;
+      this.call = call;
+      this.finalId = call.callId();
+    }
+  }
+
+  List<RepairAction> actions() {
+    return actions;
+  }
+
+  List<Message> repair() {
+    collectIds();
+    assignCalls();
+    assignResults();
+    if (policy.rebind()) {
+      rebind();
+    }
+    chooseResults();
+    findStrayApprovals();
+    return rebuild();
+  }
+
+  private void collectIds() {
+    for (Message m : in) {
+      for (Content c : m.contents()) {
+        if (c instanceof ToolCall call) {
+          usedIds.add(call.callId());
+        } else if (c instanceof ToolResult r) {
+          usedIds.add(r.callId());
+        } else if (c instanceof ApprovalRequest r) {
+          usedIds.add(r.callId());
+        } else if (c instanceof ApprovalResponse r) {
+          usedIds.add(r.callId());
+        }
+      }
+    }
+  }
+
+  private void assignCalls() {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < in.size(); i++) {
+      Message m = in.get(i);
+      if (m.role() != Role.ASSISTANT) {
+        continue;
+      }
+      List<Content> contents = m.contents();
+      for (int p = 0; p < contents.size(); p++) {
+        if (!(contents.get(p) instanceof ToolCall call) || call.informational()) {
+          continue;
+        }
+        Slot slot = new Slot(i, p, call);
+        String id = call.callId();
+        if (id.isEmpty() || !seen.add(id)) {
+          slot.finalId = freshId(id);
+        }
+        slotsById.computeIfAbsent(id, k -> new ArrayList<>(1)).add(slot);
+        slotsByMessage.computeIfAbsent(i, k -> new ArrayList<>(2)).add(slot);
+      }
+    }
+  }
+
+  private String freshId(String base) {
+    String stem = base.isEmpty() ? "toolguard_call" : base;
+    for (int k = 2; ; k++) {
+      String candidate = stem + "_" + k;
+      if (usedIds.add(candidate)) {
+        return candidate;
+      }
+    }
+  }
+
+  private void assignResults() {
+    for (int j = 0; j < in.size(); j++) {
+      Message m = in.get(j);
+      if (m.role() != Role.TOOL) {
+        continue;
+      }
+      List<Content> contents = m.contents();
+      for (int q = 0; q < contents.size(); q++) {
+        ToolResult r = (ToolResult) contents.get(q);
+        Located located = new Located(j, q, r);
+        List<Slot> owners = r.callId().isEmpty() ? null : slotsById.get(r.callId());
+        if (owners == null) {
+          unbound.add(located);
+        } else {
+          owner(owners, j).results.add(located);
+        }
+      }
+    }
+  }
+
+  /**
+   * Of the calls that share an id, the one a result at {@code j} answers: a call of the latest
+   * message before the result (the first of them still unanswered), else one of the first message.
+   */
+  private static Slot owner(List<Slot> owners, int j) {
+    int message = -1;
+    for (Slot s : owners) {
+      if (s.messageIndex < j) {
+        message = s.messageIndex;
+      }
+    }
+    if (message < 0) {
+      message = owners.get(0).messageIndex;
+    }
+    Slot first = null;
+    for (Slot s : owners) {
+      if (s.messageIndex == message) {
+        if (first == null) {
+          first = s;
+        }
+        if (s.results.isEmpty()) {
+          return s;
+        }
+      }
+    }
+    return first;
+  }
+
+  /** Binds a result with an unknown id to the one unanswered call of its turn it can belong to. */
+  private void rebind() {
+    if (unbound.isEmpty()) {
+      return;
+    }
+    Map<Located, Slot> choice = new HashMap<>();
+    Map<Slot, Integer> claims = new IdentityHashMap<>();
+    for (Located u : unbound) {
+      int a = turnOf(u.messageIndex());
+      if (a < 0) {
+        continue;
+      }
+      Slot only = null;
+      int candidates = 0;
+      for (Slot s : slotsByMessage.get(a)) {
+        if (s.results.isEmpty() && (u.result().name() == null || u.result().name().equals(s.call.name()))) {
+          only = s;
+          candidates++;
+        }
+      }
+      if (candidates == 1) {
+        choice.put(u, only);
+        claims.merge(only, 1, Integer::sum);
+      }
+    }
+    List<Located> stillUnbound = new ArrayList<>();
+    for (Located u : unbound) {
+      Slot s = choice.get(u);
+      if (s != null && claims.get(s) == 1) {
+        s.results.add(u);
+        s.rebound = true;
+      } else {
+        stillUnbound.add(u);
+      }
+    }
+    unbound.clear();
+    unbound.addAll(stillUnbound);
+  }
+
+  /**
+   * The assistant message with calls whose turn a result at {@code j} stands in: the latest such
+   * message before {@code j} with no other assistant message in between; -1 if none.
+   */
+  private int turnOf(int j) {
+    for (int i = j - 1; i >= 0; i--) {
+      Message m = in.get(i);
+      if (m.role() == Role.ASSISTANT) {
+        return slotsByMessage.containsKey(i) ? i : -1;
+      }
+    }
+    return -1;
+  }
+
+  private void chooseResults() {
+    for (List<Slot> slots : slotsByMessage.values()) {
+      for (Slot s : slots) {
+        if (s.results.isEmpty()) {
+          continue;
+        }
+        Located best = s.results.get(0);
+        for (Located r : s.results) {
+          if (better(r, best, s)) {
+            best = r;
+          }
+        }
+        s.kept = best;
+        for (Located r : s.results) {
+          if (r != best) {
+            act(Kind.DEDUPLICATE, r.result().callId(), null, r.messageIndex(), -1,
+                "removed a second result for call " + s.finalId + "; kept the " + (best.result().error() ? "error " : "")
+                    + "result of message " + best.messageIndex());
+          }
+        }
+      }
+    }
+  }
+
+  /** A result that is not an error beats one that is; then one in the call's block; then the earlier. */
+  private boolean better(Located a, Located b, Slot s) {
+    if (a.result().error() != b.result().error()) {
+      return !a.result().error();
+    }
+    boolean aInBlock = inBlock(a.messageIndex(), s.messageIndex);
+    boolean bInBlock = inBlock(b.messageIndex(), s.messageIndex);
+    if (aInBlock != bInBlock) {
+      return aInBlock;
+    }
+    return a.messageIndex() < b.messageIndex()
+        || (a.messageIndex() == b.messageIndex() && a.position() < b.position());
+  }
+
+  /** True when message {@code j} is one of the TOOL messages right after message {@code i}. */
+  private boolean inBlock(int j, int i) {
+    if (j <= i) {
+      return false;
+    }
+    for (int k = i + 1; k <= j; k++) {
+      if (in.get(k).role() != Role.TOOL) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Approval responses that answer no request, do not match it, or answer it twice. */
+  private void findStrayApprovals() {
+    Map<String, ApprovalRequest> requests = new HashMap<>();
+    Set<String> answered = new HashSet<>();
+    for (int i = 0; i < in.size(); i++) {
+      for (Content c : in.get(i).contents()) {
+        if (c instanceof ApprovalRequest r) {
+          requests.putIfAbsent(r.callId(), r);
+        } else if (c instanceof ApprovalResponse r) {
+          ApprovalRequest request = requests.get(r.callId());
+          String why;
+          if (request == null) {
+            why = "it answers no approval request";
+          } else if (!request.call().name().equals(r.call().name())
+              || !Json.sameValue(request.call().argumentsJson(), r.call().argumentsJson())) {
+            why = "its tool name or arguments differ from the request's";
+          } else if (!answered.add(r.callId())) {
+            why = "the request is already answered";
+          } else {
+            continue;
+          }
+          droppedResponses.add(c);
+          act(Kind.DROP, r.callId(), null, i, -1, "removed an approval response for " + r.callId() + ": " + why);
+        }
+      }
+    }
+  }
+
+  private List<Message> rebuild() {
+    List<Message> out = new ArrayList<>(in.size() + 4);
+    for (int i = 0; i < in.size(); i++) {
+      Message m = in.get(i);
+      if (m.role() == Role.TOOL) {
+        if (m.contents().isEmpty()) {
+          act(Kind.DROP, "", null, i, -1, "removed an empty tool message");
+        }
+        continue; // results are placed with their calls
+      }
+      if (m.contents().isEmpty()) {
+        act(Kind.DROP, "", null, i, -1, "removed an empty " + m.role() + " message");
+        continue;
+      }
+      if (m.role() == Role.USER && !droppedResponses.isEmpty()) {
+        m = withoutDroppedResponses(m);
+        if (m == null) {
+          continue;
+        }
+      }
+      List<Slot> slots = slotsByMessage.get(i);
+      if (slots == null) {
+        out.add(m);
+        continue;
+      }
+      out.add(renamed(m, i, slots, out.size()));
+      emitBlock(i, slots, out);
+    }
+    for (Located u : unbound) {
+      act(Kind.DROP, u.result().callId(), null, u.messageIndex(), -1,
+          "removed result " + describeId(u.result().callId()) + ": it answers no call in the history");
+    }
+    return List.copyOf(out);
+  }
+
+  private @Nullable Message withoutDroppedResponses(Message m) {
+    List<Content> kept = new ArrayList<>(m.contents().size());
+    for (Content c : m.contents()) {
+      if (!droppedResponses.contains(c)) {
+        kept.add(c);
+      }
+    }
+    if (kept.size() == m.contents().size()) {
+      return m;
+    }
+    return kept.isEmpty() ? null : m.withContents(kept);
+  }
+
+  private Message renamed(Message m, int i, List<Slot> slots, int at) {
+    List<Content> contents = null;
+    for (Slot s : slots) {
+      String id = s.call.callId();
+      if (s.finalId.equals(id)) {
+        continue;
+      }
+      if (contents == null) {
+        contents = new ArrayList<>(m.contents());
+      }
+      contents.set(s.position, s.call.withCallId(s.finalId).withMetadata(Metadata.ORIGINAL_CALL_ID, id));
+      act(Kind.RENAME, id, s.finalId, i, at,
+          id.isEmpty()
+              ? "the call of tool '" + s.call.name() + "' had no id; gave it " + s.finalId + " (and its result)"
+              : "call id " + id + " was already used by an earlier call; renamed this call and its result to "
+                  + s.finalId);
+    }
+    return contents == null ? m : m.withContents(contents);
+  }
+
+  /** Emits the results of the calls of message {@code i}; an intact block is kept as it was. */
+  private void emitBlock(int i, List<Slot> slots, List<Message> out) {
+    if (blockIntact(i, slots)) {
+      for (int j = i + 1; j < in.size() && in.get(j).role() == Role.TOOL; j++) {
+        if (!in.get(j).contents().isEmpty()) {
+          out.add(in.get(j));
+        }
+      }
+      return;
+    }
+    int sourceMessage = Integer.MIN_VALUE;
+    List<Content> group = new ArrayList<>();
+    for (Slot s : slots) {
+      ToolResult result;
+      int source;
+      if (s.kept == null) {
+        result = new ToolResult(s.finalId, s.call.name(), policy.missingResultText(s.call.withCallId(s.finalId)),
+            true, Map.of(Metadata.SYNTHETIC, Metadata.SYNTHETIC_BY_REPAIR));
+        source = -1;
+      } else {
+        result = s.kept.result();
+        if (!result.callId().equals(s.finalId)) {
+          result = result.withCallId(s.finalId).withMetadata(Metadata.ORIGINAL_CALL_ID, result.callId());
+        }
+        source = s.kept.messageIndex();
+      }
+      if (source != sourceMessage && !group.isEmpty()) {
+        out.add(groupMessage(sourceMessage, group));
+        group = new ArrayList<>();
+      }
+      sourceMessage = source;
+      group.add(result);
+      int at = out.size();
+      if (s.rebound) {
+        act(Kind.REBIND, s.kept.result().callId(), s.finalId, s.kept.messageIndex(), at,
+            "result " + describeId(s.kept.result().callId()) + " matched no call; bound it to call " + s.finalId
+                + " of tool '" + s.call.name() + "', the only unanswered call of message " + i + " it can answer");
+      }
+      if (s.kept == null) {
+        act(Kind.SYNTHESIZE, s.finalId, null, -1, at,
+            "call " + s.finalId + " of tool '" + s.call.name() + "' had no result anywhere; added an error result");
+      } else if (!inBlock(s.kept.messageIndex(), i)) {
+        act(Kind.MOVE, s.kept.result().callId(), null, s.kept.messageIndex(), at,
+            "moved the result of call " + s.finalId + " to directly after its call (message " + i + ")");
+      }
+    }
+    if (!group.isEmpty()) {
+      out.add(groupMessage(sourceMessage, group));
+    }
+  }
+
+  private Message groupMessage(int source, List<Content> group) {
+    if (source < 0) {
+      return new Message(Role.TOOL, group, Map.of());
+    }
+    Message original = in.get(source);
+    return original.contents().equals(group) ? original : original.withContents(group);
+  }
+
+  /**
+   * True when the TOOL messages right after message {@code i} hold exactly the kept, unchanged
+   * results of its calls and nothing else.
+   */
+  private boolean blockIntact(int i, List<Slot> slots) {
+    int inBlock = 0;
+    for (int j = i + 1; j < in.size() && in.get(j).role() == Role.TOOL; j++) {
+      inBlock += in.get(j).contents().size();
+    }
+    if (inBlock != slots.size()) {
+      return false;
+    }
+    for (Slot s : slots) {
+      if (s.kept == null || !inBlock(s.kept.messageIndex(), i) || !s.finalId.equals(s.call.callId())
+          || !s.kept.result().callId().equals(s.finalId)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String describeId(String id) {
+    return id.isEmpty() ? "(without id)" : id;
+  }
+
+  private void act(Kind kind, String callId, @Nullable String newCallId, int from, int to, String detail) {
+    RepairAction action = new RepairAction(kind, callId, newCallId, from, to, detail);
+    actions.add(action);
+    LOG.warn("toolguard repair: {}", action);
+  }
+}
