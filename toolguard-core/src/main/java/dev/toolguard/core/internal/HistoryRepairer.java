@@ -44,8 +44,8 @@ final class HistoryRepairer {
   private final Map<Integer, List<Slot>> slotsByMessage = new java.util.LinkedHashMap<>();
   /** Results that no call claims (yet). */
   private final List<Located> unbound = new ArrayList<>();
-  /** Approval responses to drop, by identity. */
-  private final Set<Content> droppedResponses = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+  /** Approval responses to drop, by message index and position ({@link #at}). */
+  private final Set<Long> droppedResponses = new HashSet<>();
 
   HistoryRepairer(List<Message> in, RepairPolicy policy) {
     this.in = in;
@@ -295,7 +295,9 @@ final class HistoryRepairer {
     Map<String, ApprovalRequest> requests = new HashMap<>();
     Set<String> answered = new HashSet<>();
     for (int i = 0; i < in.size(); i++) {
-      for (Content c : in.get(i).contents()) {
+      List<Content> contents = in.get(i).contents();
+      for (int p = 0; p < contents.size(); p++) {
+        Content c = contents.get(p);
         if (c instanceof ApprovalRequest r) {
           requests.putIfAbsent(r.callId(), r);
         } else if (c instanceof ApprovalResponse r) {
@@ -311,7 +313,7 @@ final class HistoryRepairer {
           } else {
             continue;
           }
-          droppedResponses.add(c);
+          droppedResponses.add(at(i, p));
           act(Kind.DROP, r.callId(), null, i, -1, "removed an approval response for " + r.callId() + ": " + why);
         }
       }
@@ -333,7 +335,7 @@ final class HistoryRepairer {
         continue;
       }
       if (m.role() == Role.USER && !droppedResponses.isEmpty()) {
-        m = withoutDroppedResponses(m);
+        m = withoutDroppedResponses(m, i);
         if (m == null) {
           continue;
         }
@@ -353,11 +355,15 @@ final class HistoryRepairer {
     return List.copyOf(out);
   }
 
-  private @Nullable Message withoutDroppedResponses(Message m) {
+  private static long at(int messageIndex, int position) {
+    return ((long) messageIndex << 32) | position;
+  }
+
+  private @Nullable Message withoutDroppedResponses(Message m, int i) {
     List<Content> kept = new ArrayList<>(m.contents().size());
-    for (Content c : m.contents()) {
-      if (!droppedResponses.contains(c)) {
-        kept.add(c);
+    for (int p = 0; p < m.contents().size(); p++) {
+      if (!droppedResponses.contains(at(i, p))) {
+        kept.add(m.contents().get(p));
       }
     }
     if (kept.size() == m.contents().size()) {

@@ -1,0 +1,126 @@
+package dev.toolguard.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+
+/** The promises of check and repair over random valid histories with random faults. */
+class HistoryGuardProperties {
+
+  private final HistoryGuard guard = HistoryGuard.ofDefaults();
+
+  @Provide
+  Arbitrary<List<Message>> validHistories() {
+    return Arbitraries.integers().between(0, 12)
+        .flatMap(turns -> Arbitraries.randomValue(random -> Histories.valid(random, turns)));
+  }
+
+  @Provide
+  Arbitrary<List<Message>> brokenHistories() {
+    return validHistories().flatMap(h -> Arbitraries.integers().between(1, 6)
+        .flatMap(faults -> Arbitraries.randomValue(random -> Histories.corrupt(h, random, faults))));
+  }
+
+  @Property(tries = 2000, seed = "20261123")
+  void validHistoriesAreValidAndComeBackUntouched(@ForAll("validHistories") List<Message> history) {
+    assertThat(guard.check(history)).isEmpty();
+    RepairResult r = guard.repair(history);
+    assertThat(r.history()).isSameAs(history);
+    assertThat(r.actions()).isEmpty();
+  }
+
+  @Property(tries = 3000, seed = "20261124")
+  void repairMakesAnyHistoryValid(@ForAll("brokenHistories") List<Message> history) {
+    RepairResult r = guard.repair(history);
+    assertThat(guard.check(r.history())).as("violations after repair of %s", history).isEmpty();
+  }
+
+  @Property(tries = 3000, seed = "20261125")
+  void repairIsIdempotent(@ForAll("brokenHistories") List<Message> history) {
+    RepairResult once = guard.repair(history);
+    RepairResult twice = guard.repair(once.history());
+    assertThat(twice.history()).isSameAs(once.history());
+    assertThat(twice.actions()).isEmpty();
+  }
+
+  @Property(tries = 3000, seed = "20261126")
+  void nothingSaidIsLostOrReordered(@ForAll("brokenHistories") List<Message> history) {
+    RepairResult r = guard.repair(history);
+    assertThat(said(r.history())).isEqualTo(said(history));
+  }
+
+  @Property(tries = 3000, seed = "20261127")
+  void everyCallStaysAndEveryCompletePairSurvives(@ForAll("brokenHistories") List<Message> history) {
+    RepairResult r = guard.repair(history);
+    assertThat(callCount(r.history())).isEqualTo(callCount(history));
+    Map<String, List<String>> outputsBefore = outputsOfUniqueCalls(history);
+    Map<String, String> outputAfter = new HashMap<>();
+    for (Message m : r.history()) {
+      for (ToolResult result : m.toolResults()) {
+        outputAfter.put(result.callId(), result.output());
+      }
+    }
+    outputsBefore.forEach((id, outputs) -> assertThat(outputs).as("result of complete pair %s", id)
+        .contains(outputAfter.get(id)));
+  }
+
+  @Property(tries = 500, seed = "20261128")
+  void faultsComeOutAsViolations(@ForAll("validHistories") List<Message> history,
+      @ForAll @IntRange(min = 0, max = 10_000) int seed) {
+    List<Message> broken = Histories.corrupt(history, new Random(seed), 3);
+    RepairResult r = guard.repair(broken);
+    assertThat(r.changed()).isEqualTo(!guard.check(broken).isEmpty());
+  }
+
+  /** Every text and opaque item outside tool messages, in order, with its role. */
+  private static List<String> said(List<Message> history) {
+    List<String> said = new ArrayList<>();
+    for (Message m : history) {
+      for (Content c : m.contents()) {
+        if (c instanceof Text t) {
+          said.add(m.role() + ": " + t.text());
+        } else if (c instanceof Opaque o) {
+          said.add(m.role() + " opaque " + o.payload());
+        }
+      }
+    }
+    return said;
+  }
+
+  private static int callCount(List<Message> history) {
+    int n = 0;
+    for (Message m : history) {
+      n += m.toolCalls().size();
+    }
+    return n;
+  }
+
+  /** For each call id used by exactly one call and answered somewhere: the outputs answering it. */
+  private static Map<String, List<String>> outputsOfUniqueCalls(List<Message> history) {
+    Map<String, Integer> uses = new HashMap<>();
+    for (Message m : history) {
+      for (ToolCall c : m.toolCalls()) {
+        uses.merge(c.callId(), 1, Integer::sum);
+      }
+    }
+    Map<String, List<String>> outputs = new HashMap<>();
+    for (Message m : history) {
+      for (ToolResult result : m.toolResults()) {
+        if (!result.callId().isEmpty() && uses.getOrDefault(result.callId(), 0) == 1) {
+          outputs.computeIfAbsent(result.callId(), k -> new ArrayList<>()).add(result.output());
+        }
+      }
+    }
+    return outputs;
+  }
+}
