@@ -29,6 +29,27 @@ public final class Metadata {
   /** The call id that a call or result had before repair renamed or rebound it. */
   public static final String ORIGINAL_CALL_ID = "toolguard.originalCallId";
 
+  /**
+   * Set on an {@link ApprovalRequest} the loop suspended on: why it waits ({@link #PENDING_APPROVAL},
+   * {@link #PENDING_CLIENT}, {@link #PENDING_UNKNOWN_TOOL} or {@link #PENDING_DEFERRED}).
+   */
+  public static final String PENDING = "toolguard.pending";
+
+  /** The call waits for a human decision. */
+  public static final String PENDING_APPROVAL = "approval";
+
+  /** The call is of a client-side tool: the application runs it and answers with its output. */
+  public static final String PENDING_CLIENT = "client";
+
+  /** The call is of a tool the loop does not know, handed back to the application. */
+  public static final String PENDING_UNKNOWN_TOOL = "unknown-tool";
+
+  /** The call needs no approval but waits for the others of its answer; it runs on resume. */
+  public static final String PENDING_DEFERRED = "deferred";
+
+  /** The HMAC signature of an approval request, copied into its response (when signing is on). */
+  public static final String SIGNATURE = "toolguard.signature";
+
   private Metadata() {}
 
   /**

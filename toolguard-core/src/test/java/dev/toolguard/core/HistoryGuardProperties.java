@@ -22,13 +22,13 @@ class HistoryGuardProperties {
   @Provide
   Arbitrary<List<Message>> validHistories() {
     return Arbitraries.integers().between(0, 12)
-        .flatMap(turns -> Arbitraries.randomValue(random -> Histories.valid(random, turns)));
+        .flatMap(turns -> Arbitraries.randomValue(random -> RandomHistories.valid(random, turns)));
   }
 
   @Provide
   Arbitrary<List<Message>> brokenHistories() {
     return validHistories().flatMap(h -> Arbitraries.integers().between(1, 6)
-        .flatMap(faults -> Arbitraries.randomValue(random -> Histories.corrupt(h, random, faults))));
+        .flatMap(faults -> Arbitraries.randomValue(random -> RandomHistories.corrupt(h, random, faults))));
   }
 
   @Property(tries = 2000, seed = "20261123")
@@ -77,7 +77,7 @@ class HistoryGuardProperties {
   @Property(tries = 500, seed = "20261128")
   void faultsComeOutAsViolations(@ForAll("validHistories") List<Message> history,
       @ForAll @IntRange(min = 0, max = 10_000) int seed) {
-    List<Message> broken = Histories.corrupt(history, new Random(seed), 3);
+    List<Message> broken = RandomHistories.corrupt(history, new Random(seed), 3);
     RepairResult r = guard.repair(broken);
     assertThat(r.changed()).isEqualTo(!guard.check(broken).isEmpty());
   }

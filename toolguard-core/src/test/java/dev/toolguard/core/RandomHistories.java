@@ -10,11 +10,11 @@ import java.util.Random;
  * Random valid histories and random faults of the kinds seen in the field, for property tests.
  * Everything is drawn from the {@link Random} given, so a seed reproduces a case.
  */
-public final class Histories {
+public final class RandomHistories {
 
   private static final String[] TOOLS = {"search", "weather", "pay", "lookup"};
 
-  private Histories() {}
+  private RandomHistories() {}
 
   /** A valid history of about {@code turns} user turns. */
   public static List<Message> valid(Random random, int turns) {

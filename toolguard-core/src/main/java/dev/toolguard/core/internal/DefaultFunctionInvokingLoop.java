@@ -1,0 +1,756 @@
+package dev.toolguard.core.internal;
+
+import dev.toolguard.core.ApprovalRequest;
+import dev.toolguard.core.ApprovalResponse;
+import dev.toolguard.core.ApprovalResponse.Decision;
+import dev.toolguard.core.Content;
+import dev.toolguard.core.HistoryGuard;
+import dev.toolguard.core.InvalidHistoryException;
+import dev.toolguard.core.Message;
+import dev.toolguard.core.Metadata;
+import dev.toolguard.core.ProviderView;
+import dev.toolguard.core.RepairAction;
+import dev.toolguard.core.RepairResult;
+import dev.toolguard.core.Role;
+import dev.toolguard.core.ToolCall;
+import dev.toolguard.core.ToolResult;
+import dev.toolguard.core.Violation;
+import dev.toolguard.core.loop.ApprovalException;
+import dev.toolguard.core.loop.ApprovalException.Reason;
+import dev.toolguard.core.loop.ApprovalRules;
+import dev.toolguard.core.loop.ApprovalSigner;
+import dev.toolguard.core.loop.CallJournal;
+import dev.toolguard.core.loop.ChatBackend;
+import dev.toolguard.core.loop.ChatRequest;
+import dev.toolguard.core.loop.ChatResponse;
+import dev.toolguard.core.loop.FunctionInvokingLoop;
+import dev.toolguard.core.loop.LoopConfig;
+import dev.toolguard.core.loop.LoopException;
+import dev.toolguard.core.loop.LoopListener;
+import dev.toolguard.core.loop.LoopResult;
+import dev.toolguard.core.loop.LoopResult.Status;
+import dev.toolguard.core.loop.StreamHandler;
+import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.ToolRegistry;
+import dev.toolguard.core.loop.ToolSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@link FunctionInvokingLoop} of toolguard-core. */
+public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
+
+  private static final Logger LOG = LoggerFactory.getLogger("dev.toolguard.loop");
+
+  /** The pool tools run on when the application gives none: daemon threads, created as needed. */
+  private static final class SharedPool {
+    static final ExecutorService INSTANCE = Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
+      private final AtomicInteger n = new AtomicInteger();
+
+      @Override
+      public Thread newThread(Runnable r) {
+        Thread t = new Thread(r, "toolguard-tool-" + n.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      }
+    });
+  }
+
+  private final ChatBackend backend;
+  private final ToolRegistry tools;
+  private final Map<String, ToolSpec> clientTools;
+  private final LoopConfig config;
+  private final LoopListener listener;
+  private final ToolRunner runner;
+  private final ApprovalRules rules;
+  private final Predicate<ToolCall> approvalPredicate;
+  private final @Nullable ApprovalSigner signer;
+  private final HistoryGuard guard;
+  private final Map<String, Object> options;
+  private final List<ToolSpec> advertised;
+
+  /** Use {@link FunctionInvokingLoop#builder}. */
+  public DefaultFunctionInvokingLoop(
+      ChatBackend backend,
+      ToolRegistry tools,
+      Map<String, ToolSpec> clientTools,
+      LoopConfig config,
+      LoopListener listener,
+      @Nullable ExecutorService executor,
+      CallJournal journal,
+      ApprovalRules rules,
+      Predicate<ToolCall> approvalPredicate,
+      @Nullable ApprovalSigner signer,
+      HistoryGuard guard,
+      Map<String, Object> options) {
+    this.backend = backend;
+    this.tools = tools;
+    this.clientTools = clientTools;
+    this.config = config;
+    this.listener = listener;
+    this.runner = new ToolRunner(executor == null ? SharedPool.INSTANCE : executor, config, listener, journal);
+    this.rules = rules;
+    this.approvalPredicate = approvalPredicate;
+    this.signer = signer;
+    this.guard = guard;
+    this.options = options;
+    List<ToolSpec> specs = new ArrayList<>(tools.advertised());
+    specs.addAll(clientTools.values());
+    this.advertised = List.copyOf(specs);
+  }
+
+  @Override
+  public LoopResult run(List<Message> history) {
+    return new Run(HistoryChecker.requireHistory(history), null).execute();
+  }
+
+  @Override
+  public LoopResult stream(List<Message> history, StreamHandler handler) {
+    if (handler == null) {
+      throw new IllegalArgumentException("handler must not be null; use StreamHandler.ignoring()");
+    }
+    return new Run(HistoryChecker.requireHistory(history), handler).execute();
+  }
+
+  @Override
+  public String toString() {
+    return "FunctionInvokingLoop[" + tools + ", clientTools=" + clientTools.keySet() + ", " + config + "]";
+  }
+
+  /** The state of one run. */
+  private final class Run {
+    private final List<Message> input;
+    private final @Nullable StreamHandler handler;
+    private final List<Message> working;
+    private int addedFrom;
+    private final List<RepairAction> repairs = new ArrayList<>();
+    private final Map<String, Throwable> failures = new LinkedHashMap<>();
+    private final Set<String> usedIds = new HashSet<>();
+    private int iterations;
+    private int calls;
+    private int errorStreak;
+
+    Run(List<Message> input, @Nullable StreamHandler handler) {
+      this.input = input;
+      this.handler = handler;
+      this.working = new ArrayList<>(input.size() + 8);
+      for (int i = 0; i < input.size(); i++) {
+        working.add(HistoryChecker.requireMessage(input, i));
+      }
+      this.addedFrom = input.size();
+    }
+
+    LoopResult execute() {
+      List<ApprovalRequest> stillPending = resume();
+      if (!stillPending.isEmpty()) {
+        return result(Status.AWAITING, stillPending);
+      }
+      applyHistoryPolicy();
+      for (Message m : working) {
+        for (Content c : m.contents()) {
+          if (c instanceof ToolCall call) {
+            usedIds.add(call.callId());
+          } else if (c instanceof ApprovalRequest r) {
+            usedIds.add(r.callId());
+          }
+        }
+      }
+      while (true) {
+        iterations++;
+        ChatRequest request = new ChatRequest(ProviderView.of(working), advertised, options);
+        listener.onRequest(request, iterations);
+        ChatResponse response;
+        try {
+          response = handler == null ? backend.send(request) : backend.stream(request, handler);
+        } catch (RuntimeException e) {
+          throw new LoopException("the backend failed on request " + iterations + " of this run ("
+              + e.getClass().getSimpleName() + "); the history it carries is balanced: store it and retry", e,
+              working, added());
+        }
+        listener.onResponse(response, iterations);
+        Message answer = withFreshIds(response.message());
+        List<ToolCall> asked = answer.toolCalls();
+        if (asked.isEmpty()) {
+          working.add(answer);
+          return result(Status.COMPLETED, List.of());
+        }
+        if (calls + asked.size() > config.maxCallsPerRequest()) {
+          LOG.warn("the model asked for {} more calls; {} of at most {} already made: the run ends", asked.size(),
+              calls, config.maxCallsPerRequest());
+          appendTurn(answer, notRun(asked, "the limit of " + config.maxCallsPerRequest()
+              + " tool calls per request is reached"));
+          return result(Status.CALL_LIMIT, List.of());
+        }
+        if (iterations >= config.maxIterations()) {
+          LOG.warn("the model still asks for tools after {} iterations: the run ends", iterations);
+          appendTurn(answer, notRun(asked, "the limit of " + config.maxIterations()
+              + " model requests per run is reached"));
+          return result(Status.ITERATION_LIMIT, List.of());
+        }
+        calls += asked.size();
+        List<ApprovalRequest> pending = executeTurn(answer, asked);
+        if (!pending.isEmpty()) {
+          return result(Status.AWAITING, pending);
+        }
+        if (errorStreak >= config.maxConsecutiveErrors()) {
+          LOG.warn("every tool call failed in {} iterations in a row: the run ends", errorStreak);
+          return result(Status.ERROR_LIMIT, List.of());
+        }
+      }
+    }
+
+    private List<Message> added() {
+      return working.subList(Math.min(addedFrom, working.size()), working.size());
+    }
+
+    private LoopResult result(Status status, List<ApprovalRequest> pending) {
+      return new LoopResult(status, working, added(), pending, repairs, failures, iterations);
+    }
+
+    private void applyHistoryPolicy() {
+      if (config.historyPolicy() == LoopConfig.HistoryPolicy.REJECT) {
+        List<Violation> violations = guard.check(working);
+        if (!violations.isEmpty()) {
+          throw new InvalidHistoryException(violations);
+        }
+        return;
+      }
+      RepairResult repair = guard.repair(working);
+      if (repair.changed()) {
+        listener.onRepair(repair);
+        repairs.addAll(repair.actions());
+        working.clear();
+        working.addAll(repair.history());
+        addedFrom = working.size();
+      }
+    }
+
+    /** The model's message with an empty or already used call id replaced by a fresh one. */
+    private Message withFreshIds(Message answer) {
+      List<Content> contents = null;
+      for (int p = 0; p < answer.contents().size(); p++) {
+        if (answer.contents().get(p) instanceof ToolCall call && !call.informational()
+            && (call.callId().isEmpty() || !usedIds.add(call.callId()))) {
+          String fresh = fresh(call.callId());
+          LOG.warn("the model gave call {} of tool '{}' an id that is empty or used before; it is now {}",
+              call.callId(), call.name(), fresh);
+          if (contents == null) {
+            contents = new ArrayList<>(answer.contents());
+          }
+          contents.set(p, call.withCallId(fresh).withMetadata(Metadata.ORIGINAL_CALL_ID, call.callId()));
+        }
+      }
+      return contents == null ? answer : answer.withContents(contents);
+    }
+
+    private String fresh(String base) {
+      String stem = base.isEmpty() ? "toolguard_call" : base;
+      for (int k = 2; ; k++) {
+        if (usedIds.add(stem + "_" + k)) {
+          return stem + "_" + k;
+        }
+      }
+    }
+
+    private void appendTurn(Message assistant, List<ToolResult> results) {
+      working.add(assistant);
+      if (!results.isEmpty()) {
+        working.add(new Message(Role.TOOL, new ArrayList<Content>(results), Map.of()));
+      }
+    }
+
+    private List<ToolResult> notRun(List<ToolCall> asked, String why) {
+      List<ToolResult> results = new ArrayList<>(asked.size());
+      for (ToolCall call : asked) {
+        results.add(ToolRunner.synthetic(call, "Tool '" + call.name() + "' was not run: " + why + "."));
+      }
+      return results;
+    }
+
+    /**
+     * Runs the calls of one answer. Calls that must wait become approval requests in the stored
+     * message; the others get their results right after it. Returns the waiting requests.
+     */
+    private List<ApprovalRequest> executeTurn(Message answer, List<ToolCall> asked) {
+      Map<ToolCall, String> waiting = new LinkedHashMap<>();
+      Map<Integer, ToolResult> results = new HashMap<>();
+      List<ToolRunner.Job> jobs = new ArrayList<>();
+      for (int i = 0; i < asked.size(); i++) {
+        ToolCall call = asked.get(i);
+        String kind = classify(call);
+        if (kind != null) {
+          waiting.put(call, kind);
+          continue;
+        }
+        Tool tool = tools.find(call.name());
+        if (tool == null) {
+          results.put(i, ToolRunner.synthetic(call, unknownToolText(call)));
+          continue;
+        }
+        ToolResult invalid = invalidArguments(call);
+        if (invalid != null) {
+          results.put(i, invalid);
+          continue;
+        }
+        jobs.add(new ToolRunner.Job(i, call, tool));
+      }
+      if (!waiting.isEmpty() && !config.runOthersWhileAwaitingApproval()) {
+        for (ToolRunner.Job job : jobs) {
+          waiting.put(job.call(), Metadata.PENDING_DEFERRED);
+        }
+        jobs.clear();
+      }
+      ToolRunner.Outcome outcome = runner.run(jobs);
+      results.putAll(outcome.results());
+      failures.putAll(outcome.failures());
+
+      List<Content> stored = new ArrayList<>(answer.contents().size());
+      List<ApprovalRequest> pending = new ArrayList<>();
+      for (Content c : answer.contents()) {
+        if (c instanceof ToolCall call && waiting.containsKey(call)) {
+          ApprovalRequest request = request(call, waiting.get(call));
+          stored.add(request);
+          pending.add(request);
+        } else {
+          stored.add(c);
+        }
+      }
+      List<ToolResult> block = new ArrayList<>();
+      int errors = 0;
+      for (int i = 0; i < asked.size(); i++) {
+        ToolResult r = results.get(i);
+        if (r != null) {
+          block.add(r);
+          errors += r.error() ? 1 : 0;
+        }
+      }
+      appendTurn(pending.isEmpty() ? answer : answer.withContents(stored), block);
+      errorStreak = !block.isEmpty() && errors == block.size() ? errorStreak + 1 : 0;
+      for (ApprovalRequest request : pending) {
+        if (!Metadata.PENDING_DEFERRED.equals(request.metadata().get(Metadata.PENDING))) {
+          listener.onApprovalRequested(request);
+        }
+      }
+      if (outcome.interrupted()) {
+        Thread.currentThread().interrupt();
+        throw new LoopException("the run was interrupted while tools ran; every unfinished call got an error"
+            + " result and the history it carries is balanced", new InterruptedException("interrupted"),
+            working, added());
+      }
+      return pending;
+    }
+
+    /** Why {@code call} must wait (a {@link Metadata#PENDING} value), or null when it may run now. */
+    private @Nullable String classify(ToolCall call) {
+      if (clientTools.containsKey(call.name())) {
+        return Metadata.PENDING_CLIENT;
+      }
+      if (tools.find(call.name()) == null) {
+        return config.unknownToolPolicy() == LoopConfig.UnknownToolPolicy.END_LOOP
+            ? Metadata.PENDING_UNKNOWN_TOOL : null;
+      }
+      if (rules.approves(call)) {
+        return null;
+      }
+      if (config.approvalRequired().contains(call.name())) {
+        return Metadata.PENDING_APPROVAL;
+      }
+      try {
+        return approvalPredicate.test(call) ? Metadata.PENDING_APPROVAL : null;
+      } catch (RuntimeException e) {
+        LOG.warn("the approval predicate failed on call {} ({}): {}; asking for approval", call.callId(),
+            call.name(), e.getClass().getSimpleName());
+        return Metadata.PENDING_APPROVAL;
+      }
+    }
+
+    private String unknownToolText(ToolCall call) {
+      List<String> names = new ArrayList<>();
+      for (ToolSpec spec : advertised) {
+        names.add(spec.name());
+      }
+      return "There is no tool named '" + call.name() + "'. Call one of: "
+          + (names.isEmpty() ? "(none)" : String.join(", ", names)) + ".";
+    }
+
+    private @Nullable ToolResult invalidArguments(ToolCall call) {
+      String args = call.argumentsJson();
+      if (args.length() > config.maxArgumentsLength()) {
+        return ToolRunner.synthetic(call, "The arguments of this call are " + args.length()
+            + " characters long; the limit is " + config.maxArgumentsLength() + ". Call the tool with shorter"
+            + " arguments.");
+      }
+      if (!Json.isObject(args)) {
+        return ToolRunner.synthetic(call, "The arguments of this call are not a JSON object. Call '"
+            + call.name() + "' again with arguments that are a JSON object matching its schema.");
+      }
+      return null;
+    }
+
+    private ApprovalRequest request(ToolCall call, String kind) {
+      Map<String, Object> meta = new LinkedHashMap<>();
+      meta.put(Metadata.PENDING, kind);
+      if (signer != null) {
+        meta.put(Metadata.SIGNATURE, signer.sign(call));
+      }
+      return new ApprovalRequest(call.callId(), call, meta);
+    }
+
+    // ---------------------------------------------------------------- resuming
+
+    /** A waiting request and where it stands. */
+    private record Waiting(int message, int position, ApprovalRequest request) {
+      String kind() {
+        Object k = request.metadata().get(Metadata.PENDING);
+        return k == null ? Metadata.PENDING_APPROVAL : k.toString();
+      }
+    }
+
+    /** An answer to a waiting call: an approval response or a tool result, and where it stands. */
+    private record Answer(int message, int position, String callId, @Nullable ApprovalResponse response,
+        @Nullable ToolResult result) {}
+
+    /**
+     * Applies the answers in the history to the calls that wait, runs what they allow, and returns
+     * the requests that still wait with nobody having moved on. Refuses every answer before anything
+     * runs if one is wrong.
+     */
+    private List<ApprovalRequest> resume() {
+      Map<String, Waiting> waiting = new LinkedHashMap<>();
+      for (int i = 0; i < working.size(); i++) {
+        List<Content> contents = working.get(i).contents();
+        for (int p = 0; p < contents.size(); p++) {
+          if (contents.get(p) instanceof ApprovalRequest r) {
+            waiting.putIfAbsent(r.callId(), new Waiting(i, p, r));
+          }
+        }
+      }
+      List<Answer> answers = answers(waiting);
+      if (waiting.isEmpty() && answers.isEmpty()) {
+        return List.of();
+      }
+      validate(waiting, answers);
+
+      Map<String, Answer> byId = new HashMap<>();
+      for (Answer a : answers) {
+        byId.put(a.callId(), a);
+      }
+      // the calls to run or answer, per assistant message, in history order
+      Map<Integer, List<Waiting>> byMessage = new LinkedHashMap<>();
+      for (Waiting w : waiting.values()) {
+        byMessage.computeIfAbsent(w.message(), k -> new ArrayList<>()).add(w);
+      }
+      int lastAssistant = lastIndexOf(Role.ASSISTANT);
+      int newUserMessage = newUserMessageAfter(byMessage.isEmpty() ? -1 : lastWaitingMessage(byMessage), byId);
+      Map<Integer, Map<String, ToolResult>> decided = new LinkedHashMap<>();
+      Map<Integer, Map<String, ToolCall>> edits = new HashMap<>();
+      List<ToolRunner.Job> jobs = new ArrayList<>();
+      List<ToolCall> jobCalls = new ArrayList<>();
+      List<Integer> jobMessages = new ArrayList<>();
+      List<String> unanswered = new ArrayList<>();
+      for (var entry : byMessage.entrySet()) {
+        int message = entry.getKey();
+        List<Waiting> ws = entry.getValue();
+        boolean othersOpen = false;
+        for (Waiting w : ws) {
+          if (!Metadata.PENDING_DEFERRED.equals(w.kind()) && !byId.containsKey(w.request().callId())) {
+            othersOpen = true;
+          }
+        }
+        boolean movedOn = newUserMessage > message;
+        for (Waiting w : ws) {
+          ToolCall call = w.request().call().asInvocable();
+          Answer a = byId.get(call.callId());
+          ToolResult result = null;
+          ToolCall runAs = null;
+          if (a != null && a.result() != null) {
+            result = a.result().withCallId(call.callId());
+          } else if (a != null) {
+            Decision d = a.response().decision();
+            if (d instanceof Decision.Approve) {
+              runAs = call;
+            } else if (d instanceof Decision.ApproveEdited edited) {
+              runAs = call.withArguments(edited.argumentsJson());
+              edits.computeIfAbsent(message, k -> new HashMap<>()).put(call.callId(), runAs);
+            } else if (d instanceof Decision.Reject reject) {
+              result = ToolRunner.synthetic(call, config.rejectionText().replace("{reason}",
+                  reject.reason() == null || reject.reason().isBlank() ? "none given" : reject.reason()));
+            } else {
+              result = ToolResult.of(call.callId(), call.name(), ((Decision.Respond) d).output());
+            }
+          } else if (Metadata.PENDING_DEFERRED.equals(w.kind()) && !othersOpen && !movedOn) {
+            runAs = call;
+          } else if (movedOn) {
+            if (config.pendingPolicy() == LoopConfig.PendingPolicy.FAIL) {
+              unanswered.add(call.callId());
+              continue;
+            }
+            result = ToolRunner.synthetic(call, config.notAnsweredText());
+          } else {
+            continue; // still waits
+          }
+          if (runAs != null) {
+            Tool tool = tools.find(runAs.name());
+            ToolResult invalid = tool == null ? ToolRunner.synthetic(runAs, unknownToolText(runAs))
+                : invalidArguments(runAs);
+            if (invalid != null) {
+              result = invalid;
+            } else {
+              jobs.add(new ToolRunner.Job(jobs.size(), runAs, tool));
+              jobCalls.add(runAs);
+              jobMessages.add(message);
+              continue;
+            }
+          }
+          decided.computeIfAbsent(message, k -> new LinkedHashMap<>()).put(call.callId(), result);
+        }
+      }
+      if (!unanswered.isEmpty()) {
+        throw new ApprovalException(Reason.UNANSWERED, unanswered.get(0), "call" + (unanswered.size() > 1 ? "s " : " ")
+            + String.join(", ", unanswered) + " still wait" + (unanswered.size() > 1 ? "" : "s")
+            + " for an answer and a new user message came (rule: pending calls must be answered first, by"
+            + " PendingPolicy.FAIL); answer them with ApprovalResponses before going on");
+      }
+      if (!jobs.isEmpty()) {
+        ToolRunner.Outcome outcome = runner.run(jobs);
+        failures.putAll(outcome.failures());
+        for (int k = 0; k < jobs.size(); k++) {
+          decided.computeIfAbsent(jobMessages.get(k), x -> new LinkedHashMap<>())
+              .put(jobCalls.get(k).callId(), outcome.results().get(k));
+        }
+        if (outcome.interrupted()) {
+          apply(decided, edits, byId);
+          Thread.currentThread().interrupt();
+          throw new LoopException("the resume was interrupted while tools ran; every unfinished call got an"
+              + " error result and the history it carries is balanced", new InterruptedException("interrupted"),
+              working, added());
+        }
+      }
+      apply(decided, edits, byId);
+      addedFrom = Math.min(addedFrom, lastAssistant + 1);
+      List<ApprovalRequest> still = new ArrayList<>();
+      for (Message m : working) {
+        for (Content c : m.contents()) {
+          if (c instanceof ApprovalRequest r) {
+            still.add(r);
+          }
+        }
+      }
+      return still;
+    }
+
+    private int lastIndexOf(Role role) {
+      for (int i = working.size() - 1; i >= 0; i--) {
+        if (working.get(i).role() == role) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    private int lastWaitingMessage(Map<Integer, List<Waiting>> byMessage) {
+      int last = -1;
+      for (int m : byMessage.keySet()) {
+        last = Math.max(last, m);
+      }
+      return last;
+    }
+
+    /**
+     * The index of the first user message after {@code after} that says something besides approval
+     * responses, or -1.
+     */
+    private int newUserMessageAfter(int after, Map<String, Answer> answers) {
+      if (after < 0) {
+        return -1;
+      }
+      for (int i = after + 1; i < working.size(); i++) {
+        Message m = working.get(i);
+        if (m.role() != Role.USER) {
+          continue;
+        }
+        for (Content c : m.contents()) {
+          if (!(c instanceof ApprovalResponse)) {
+            return i;
+          }
+        }
+      }
+      return -1;
+    }
+
+    /** Every approval response, and every tool result answering a waiting call, in the history. */
+    private List<Answer> answers(Map<String, Waiting> waiting) {
+      List<Answer> answers = new ArrayList<>();
+      for (int i = 0; i < working.size(); i++) {
+        Message m = working.get(i);
+        List<Content> contents = m.contents();
+        for (int p = 0; p < contents.size(); p++) {
+          Content c = contents.get(p);
+          if (c instanceof ApprovalResponse r) {
+            answers.add(new Answer(i, p, r.callId(), r, null));
+          } else if (c instanceof ToolResult r && waiting.containsKey(r.callId())
+              && waiting.get(r.callId()).message() < i) {
+            answers.add(new Answer(i, p, r.callId(), null, r));
+          }
+        }
+      }
+      return answers;
+    }
+
+    private void validate(Map<String, Waiting> waiting, List<Answer> answers) {
+      Set<String> seen = new HashSet<>();
+      Set<String> answeredCalls = null;
+      for (Answer a : answers) {
+        String id = a.callId();
+        Waiting w = waiting.get(id);
+        if (w == null || w.message() > a.message()) {
+          if (answeredCalls == null) {
+            answeredCalls = callIdsOfRealCalls();
+          }
+          throw answeredCalls.contains(id)
+              ? new ApprovalException(Reason.ALREADY_ANSWERED, id, "call " + id + " was already answered; an"
+                  + " approval response is used once (rule: no replayed responses). Drop the response.")
+              : new ApprovalException(Reason.UNKNOWN_CALL, id, "no call with id " + id + " waits for approval"
+                  + " in the history (rule: a response matches a waiting call by callId). Answer one of: "
+                  + String.join(", ", waiting.keySet()));
+        }
+        if (!seen.add(id)) {
+          throw new ApprovalException(Reason.ALREADY_ANSWERED, id, "call " + id + " is answered twice in this"
+              + " resume (rule: one answer per call). Keep one answer.");
+        }
+        ApprovalRequest request = w.request();
+        if (signer != null) {
+          Object requestSignature = request.metadata().get(Metadata.SIGNATURE);
+          if (!(requestSignature instanceof String s) || !signer.verify(request.call(), s)) {
+            throw new ApprovalException(Reason.FORGED, id, "the approval request for call " + id + " in the"
+                + " history is not signed by this application (rule: signed approvals); it was changed or"
+                + " made up outside the loop");
+          }
+        }
+        if (a.response() != null) {
+          ApprovalResponse r = a.response();
+          if (!r.call().name().equals(request.call().name())
+              || !Json.sameValue(r.call().argumentsJson(), request.call().argumentsJson())) {
+            throw new ApprovalException(Reason.MISMATCH, id, "the response for call " + id + " names tool '"
+                + r.call().name() + "' with other arguments than the waiting call of tool '"
+                + request.call().name() + "' (rule: a response must carry the call it answers). Build it with"
+                + " ApprovalResponse.approve(request) from the request in the history.");
+          }
+          if (signer != null) {
+            Object signature = r.metadata().get(Metadata.SIGNATURE);
+            if (!(signature instanceof String s)) {
+              throw new ApprovalException(Reason.UNSIGNED, id, "the response for call " + id + " carries no"
+                  + " signature (rule: signed approvals). Build it from the request in the history, whose"
+                  + " signature it must copy.");
+            }
+            if (!signer.verify(request.call(), s)) {
+              throw new ApprovalException(Reason.FORGED, id, "the signature of the response for call " + id
+                  + " does not match the call (rule: signed approvals); the response was forged or changed");
+            }
+          }
+          String kind = w.kind();
+          boolean approves = r.decision() instanceof Decision.Approve
+              || r.decision() instanceof Decision.ApproveEdited;
+          if (approves && (Metadata.PENDING_CLIENT.equals(kind) || Metadata.PENDING_UNKNOWN_TOOL.equals(kind))) {
+            throw new ApprovalException(Reason.WRONG_KIND, id, "call " + id + " of tool '" + request.call().name()
+                + "' waits for the application to run it (" + kind + "), not for approval; answer it with its"
+                + " output: ApprovalResponse.respondWith(request, output) or a ToolResult");
+          }
+        } else if (signer != null && Metadata.PENDING_APPROVAL.equals(w.kind())) {
+          throw new ApprovalException(Reason.UNSIGNED, id, "call " + id + " waits for approval and was answered"
+              + " with a bare tool result (rule: signed approvals); answer it with an ApprovalResponse");
+        }
+      }
+    }
+
+    private Set<String> callIdsOfRealCalls() {
+      Set<String> ids = new HashSet<>();
+      for (Message m : working) {
+        for (ToolCall c : m.toolCalls()) {
+          ids.add(c.callId());
+        }
+      }
+      return ids;
+    }
+
+    /**
+     * Writes the decided results into the history: each request becomes its call again, its result
+     * goes to the end of the block right after its message, and the answers leave their messages.
+     */
+    private void apply(Map<Integer, Map<String, ToolResult>> decided, Map<Integer, Map<String, ToolCall>> edits,
+        Map<String, Answer> answers) {
+      Set<Long> consumed = new HashSet<>();
+      for (Answer a : answers.values()) {
+        boolean decidedNow = false;
+        for (Map<String, ToolResult> m : decided.values()) {
+          decidedNow |= m.containsKey(a.callId());
+        }
+        if (decidedNow) {
+          consumed.add(((long) a.message() << 32) | a.position());
+        }
+      }
+      List<Message> out = new ArrayList<>(working.size() + decided.size());
+      for (int i = 0; i < working.size(); i++) {
+        Message m = working.get(i);
+        Map<String, ToolResult> results = decided.get(i);
+        if (results != null) {
+          Map<String, ToolCall> edited = edits.getOrDefault(i, Map.of());
+          List<Content> contents = new ArrayList<>(m.contents().size());
+          for (Content c : m.contents()) {
+            if (c instanceof ApprovalRequest r && results.containsKey(r.callId())) {
+              ToolCall call = edited.getOrDefault(r.callId(), r.call().asInvocable());
+              contents.add(call);
+            } else {
+              contents.add(c);
+            }
+          }
+          out.add(m.withContents(contents));
+          int j = i + 1;
+          while (j < working.size() && working.get(j).role() == Role.TOOL) {
+            Message block = keepUnconsumed(working.get(j), j, consumed);
+            if (block != null) {
+              out.add(block);
+            }
+            j++;
+          }
+          out.add(new Message(Role.TOOL, new ArrayList<>(results.values()), Map.of()));
+          i = j - 1;
+          continue;
+        }
+        Message kept = keepUnconsumed(m, i, consumed);
+        if (kept != null) {
+          out.add(kept);
+        }
+      }
+      working.clear();
+      working.addAll(out);
+    }
+
+    private @Nullable Message keepUnconsumed(Message m, int i, Set<Long> consumed) {
+      if (consumed.isEmpty()) {
+        return m;
+      }
+      List<Content> kept = new ArrayList<>(m.contents().size());
+      for (int p = 0; p < m.contents().size(); p++) {
+        if (!consumed.contains(((long) i << 32) | p)) {
+          kept.add(m.contents().get(p));
+        }
+      }
+      if (kept.size() == m.contents().size()) {
+        return m;
+      }
+      return kept.isEmpty() ? null : m.withContents(kept);
+    }
+  }
+}

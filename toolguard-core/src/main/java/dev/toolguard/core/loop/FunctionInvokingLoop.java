@@ -1,0 +1,184 @@
+package dev.toolguard.core.loop;
+
+import dev.toolguard.core.HistoryGuard;
+import dev.toolguard.core.InvalidMessageException;
+import dev.toolguard.core.Message;
+import dev.toolguard.core.ToolCall;
+import dev.toolguard.core.internal.DefaultFunctionInvokingLoop;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Decorates a {@link ChatBackend} with the function-invoking loop: it sends the history, runs the
+ * tools the model asks for, appends their results right after the call, and asks again, until the
+ * model answers without calls, a call must wait for the caller, or a limit is reached.
+ *
+ * <p>It owns the call/result invariant: the history it sends is repaired (or rejected) first; a
+ * turn is atomic, so an assistant message with calls never leaves the loop without a result for
+ * every call, also on a tool error, a timeout, cancellation, a backend failure or a limit.
+ *
+ * <p>Calls that need approval, calls of client-side tools and (by policy) calls of unknown tools
+ * suspend the loop: they stand in the history as {@link dev.toolguard.core.ApprovalRequest}s, the
+ * run returns {@link LoopResult.Status#AWAITING}, and the caller resumes later — in any process,
+ * after any serialization — by appending {@link dev.toolguard.core.ApprovalResponse}s (or tool
+ * results for client-side calls) and running again. Answers are matched by call id against the
+ * history, never by object identity.
+ *
+ * <p>Instances are thread-safe; one loop serves many conversations.
+ */
+public interface FunctionInvokingLoop {
+
+  /**
+   * Runs the loop on {@code history} (usually ending with a user message, or with answers to
+   * waiting calls) and returns what it did, with the new history.
+   *
+   * @throws ApprovalException if an answer to a waiting call is refused (nothing ran)
+   * @throws dev.toolguard.core.InvalidHistoryException if the history is broken and the policy is to reject
+   * @throws LoopException if the backend failed or the run was interrupted; it carries the balanced history
+   */
+  LoopResult run(List<Message> history);
+
+  /**
+   * Like {@link #run(List)}, streaming: assistant text reaches {@code handler} as it arrives, in
+   * every round.
+   */
+  LoopResult stream(List<Message> history, StreamHandler handler);
+
+  /** A builder for a loop over {@code backend}. */
+  static Builder builder(ChatBackend backend) {
+    return new Builder(backend);
+  }
+
+  /** Builds a {@link FunctionInvokingLoop}. */
+  final class Builder {
+    private final ChatBackend backend;
+    private ToolRegistry tools = ToolRegistry.of();
+    private final List<ToolSpec> clientTools = new ArrayList<>();
+    private LoopConfig config = LoopConfig.ofDefaults();
+    private LoopListener listener = LoopListener.NOOP;
+    private @Nullable ExecutorService executor;
+    private CallJournal journal = CallJournal.inMemory(10_000);
+    private ApprovalRules rules = ApprovalRules.create();
+    private Predicate<ToolCall> approvalPredicate = call -> false;
+    private @Nullable ApprovalSigner signer;
+    private HistoryGuard guard = HistoryGuard.ofDefaults();
+    private Map<String, Object> options = Map.of();
+
+    private Builder(ChatBackend backend) {
+      if (backend == null) {
+        throw new IllegalArgumentException("backend must not be null: the loop needs a model to talk to");
+      }
+      this.backend = backend;
+    }
+
+    /** The tools the loop runs (default: none). */
+    public Builder tools(ToolRegistry tools) {
+      this.tools = require("tools", tools);
+      return this;
+    }
+
+    /** The tools the loop runs, all advertised. */
+    public Builder tools(Tool... tools) {
+      return tools(ToolRegistry.of(tools));
+    }
+
+    /**
+     * A tool the application runs itself: it is offered to the model, and a call of it suspends the
+     * loop until the caller answers with its output.
+     */
+    public Builder clientTool(ToolSpec spec) {
+      clientTools.add(require("clientTool", spec));
+      return this;
+    }
+
+    /** The settings (default {@link LoopConfig#ofDefaults()}). */
+    public Builder config(LoopConfig config) {
+      this.config = require("config", config);
+      return this;
+    }
+
+    /** Who observes the loop (default {@link LoopListener#NOOP}). */
+    public Builder listener(LoopListener listener) {
+      this.listener = require("listener", listener);
+      return this;
+    }
+
+    /**
+     * Where tool calls run (default: a shared pool of daemon threads). The loop never shuts it down.
+     */
+    public Builder executor(ExecutorService executor) {
+      this.executor = require("executor", executor);
+      return this;
+    }
+
+    /** What remembers calls that ran (default: in memory, the last 10,000 calls). */
+    public Builder journal(CallJournal journal) {
+      this.journal = require("journal", journal);
+      return this;
+    }
+
+    /** The "always approve" rules users granted (default: none). */
+    public Builder approvalRules(ApprovalRules rules) {
+      this.rules = require("approvalRules", rules);
+      return this;
+    }
+
+    /**
+     * Calls for which the predicate is true need approval, besides the tools named in {@link
+     * LoopConfig#approvalRequired()}. A predicate that throws (on malformed arguments, say) asks for
+     * approval.
+     */
+    public Builder approvalRequiredWhen(Predicate<ToolCall> predicate) {
+      this.approvalPredicate = require("approvalRequiredWhen", predicate);
+      return this;
+    }
+
+    /** Signs approval requests; only responses that carry the signature are honoured. */
+    public Builder signApprovals(ApprovalSigner signer) {
+      this.signer = require("signApprovals", signer);
+      return this;
+    }
+
+    /** The guard that checks and repairs histories (default {@link HistoryGuard#ofDefaults()}). */
+    public Builder historyGuard(HistoryGuard guard) {
+      this.guard = require("historyGuard", guard);
+      return this;
+    }
+
+    /** Options passed to the backend with every request (model, temperature, …). */
+    public Builder options(Map<String, Object> options) {
+      this.options = Map.copyOf(require("options", options));
+      return this;
+    }
+
+    /**
+     * The loop.
+     *
+     * @throws InvalidMessageException if a client-side tool has the name of a tool the loop runs
+     */
+    public FunctionInvokingLoop build() {
+      Map<String, ToolSpec> client = new LinkedHashMap<>();
+      for (ToolSpec spec : clientTools) {
+        if (tools.find(spec.name()) != null || client.putIfAbsent(spec.name(), spec) != null) {
+          throw new InvalidMessageException("client-side tool '" + spec.name()
+              + "' has the name of another tool; tool names must be unique");
+        }
+      }
+      return new DefaultFunctionInvokingLoop(backend, tools, java.util.Collections.unmodifiableMap(client), config,
+          listener, executor,
+          journal, rules, approvalPredicate, signer, guard, options);
+    }
+
+    private static <T> T require(String name, T value) {
+      if (value == null) {
+        throw new IllegalArgumentException(name + " must not be null");
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.toolguard.core.loop;
+
+import dev.toolguard.core.InvalidMessageException;
+import dev.toolguard.core.ToolCall;
+
+/**
+ * A tool the loop can run: its spec and how to invoke it.
+ *
+ * <p>{@link #invoke} may block; the loop runs it on its executor under the call timeout and
+ * interrupts it on timeout or cancellation. What it throws becomes an error result for the model.
+ */
+public interface Tool {
+
+  /** The tool's spec. */
+  ToolSpec spec();
+
+  /**
+   * Runs the tool for {@code call} and returns its output (usually JSON or plain text).
+   *
+   * @param call the call, with {@link ToolCall#argumentsJson()} already checked to be a JSON object
+   * @throws Exception any failure; the model gets an error result
+   */
+  String invoke(ToolCall call) throws Exception;
+
+  /** A tool from a spec and a function of the arguments JSON. */
+  static Tool of(ToolSpec spec, Function function) {
+    if (spec == null) {
+      throw new InvalidMessageException("Tool.of: spec is null");
+    }
+    if (function == null) {
+      throw new InvalidMessageException("Tool.of(" + spec.name() + "): function is null");
+    }
+    return new Tool() {
+      @Override
+      public ToolSpec spec() {
+        return spec;
+      }
+
+      @Override
+      public String invoke(ToolCall call) throws Exception {
+        return function.apply(call.argumentsJson());
+      }
+
+      @Override
+      public String toString() {
+        return "Tool[" + spec.name() + "]";
+      }
+    };
+  }
+
+  /** The body of a tool: arguments JSON in, output out. */
+  @FunctionalInterface
+  interface Function {
+    /** Runs the tool. */
+    String apply(String argumentsJson) throws Exception;
+  }
+}

@@ -1,0 +1,383 @@
+package dev.toolguard.core.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.toolguard.core.HistoryGuard;
+import dev.toolguard.core.InvalidHistoryException;
+import dev.toolguard.core.Message;
+import dev.toolguard.core.Metadata;
+import dev.toolguard.core.RepairResult;
+import dev.toolguard.core.Role;
+import dev.toolguard.core.ToolCall;
+import dev.toolguard.core.ToolResult;
+import dev.toolguard.core.loop.LoopResult.Status;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class FunctionInvokingLoopTest {
+
+  private final ScriptedBackend model = new ScriptedBackend();
+  private final HistoryGuard guard = HistoryGuard.ofDefaults();
+  private final ExecutorService callers = Executors.newCachedThreadPool();
+
+  @AfterEach
+  void stop() {
+    callers.shutdownNow();
+  }
+
+  static Tool echo(String name) {
+    return Tool.of(ToolSpec.of(name, "echoes"), args -> name + ":" + args);
+  }
+
+  static ToolCall call(String id, String name) {
+    return ToolCall.of(id, name, "{\"id\":\"" + id + "\"}");
+  }
+
+  private void assertBalanced(List<Message> history) {
+    assertThat(guard.check(history)).as("history is valid").isEmpty();
+  }
+
+  @Test
+  void multiStepToolUseEndsWithTheAnswerAndAValidHistory() {
+    model.thenCalls(call("c1", "weather")).thenCalls(call("c2", "time")).thenText("sunny at noon");
+    FunctionInvokingLoop loop = FunctionInvokingLoop.builder(model).tools(echo("weather"), echo("time")).build();
+
+    LoopResult r = loop.run(List.of(Message.user("weather and time?")));
+
+    assertThat(r.status()).isEqualTo(Status.COMPLETED);
+    assertThat(r.text()).isEqualTo("sunny at noon");
+    assertThat(r.iterations()).isEqualTo(3);
+    assertThat(r.history()).hasSize(6);
+    assertThat(r.added()).hasSize(5);
+    assertThat(r.history().get(2).toolResults()).containsExactly(
+        ToolResult.of("c1", "weather", "weather:{\"id\":\"c1\"}"));
+    assertBalanced(r.history());
+    assertThat(model.requests).hasSize(3);
+    assertThat(model.requests.get(0).tools()).extracting(ToolSpec::name).containsExactly("weather", "time");
+  }
+
+  @Test
+  void parallelCallsRunConcurrentlyAndResultsKeepCallOrder() {
+    CountDownLatch allStarted = new CountDownLatch(3);
+    Tool slow = Tool.of(ToolSpec.of("slow", "waits for the others"), args -> {
+      allStarted.countDown();
+      if (!allStarted.await(5, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("calls did not run at the same time");
+      }
+      return args;
+    });
+    model.thenCalls(call("a", "slow"), call("b", "slow"), call("c", "slow")).thenText("done");
+    LoopResult r = FunctionInvokingLoop.builder(model).tools(slow).build().run(List.of(Message.user("go")));
+    assertThat(r.history().get(2).toolResults()).extracting(ToolResult::callId).containsExactly("a", "b", "c");
+    assertThat(r.history().get(2).toolResults()).noneMatch(ToolResult::error);
+  }
+
+  @Test
+  void concurrencyIsBoundedAndSequentialToolsRunAlone() {
+    AtomicInteger now = new AtomicInteger();
+    AtomicInteger peak = new AtomicInteger();
+    List<String> alone = new CopyOnWriteArrayList<>();
+    Tool.Function body = args -> {
+      int n = now.incrementAndGet();
+      peak.accumulateAndGet(n, Math::max);
+      Thread.sleep(30);
+      now.decrementAndGet();
+      return "ok";
+    };
+    Tool parallel = Tool.of(ToolSpec.of("p", ""), body);
+    Tool single = Tool.of(ToolSpec.of("s", ""), args -> {
+      alone.add(now.get() == 0 ? "alone" : "not alone");
+      return body.apply(args);
+    });
+    model.thenCalls(call("1", "p"), call("2", "p"), call("3", "s"), call("4", "p"), call("5", "p"), call("6", "p"))
+        .thenText("done");
+    LoopConfig config = LoopConfig.custom().maxConcurrency(2).sequentialTools(Set.of("s")).build();
+    LoopResult r = FunctionInvokingLoop.builder(model).tools(parallel, single).config(config).build()
+        .run(List.of(Message.user("go")));
+    assertThat(peak.get()).isEqualTo(2);
+    assertThat(alone).containsExactly("alone");
+    assertThat(r.history().get(2).toolResults()).extracting(ToolResult::callId)
+        .containsExactly("1", "2", "3", "4", "5", "6");
+  }
+
+  @Test
+  void aToolThatThrowsBecomesAnErrorResultAndTheExceptionIsKept() {
+    Tool broken = Tool.of(ToolSpec.of("pay", ""), args -> {
+      throw new IllegalStateException("card 4111 declined");
+    });
+    model.thenCalls(call("c1", "pay")).thenText("sorry");
+    LoopResult r = FunctionInvokingLoop.builder(model).tools(broken).build().run(List.of(Message.user("pay")));
+    ToolResult result = r.history().get(2).toolResults().get(0);
+    assertThat(result.error()).isTrue();
+    assertThat(result.output()).isEqualTo("Tool 'pay' failed.");
+    assertThat(result.metadata()).containsEntry(Metadata.SYNTHETIC, Metadata.SYNTHETIC_BY_LOOP);
+    assertThat(r.toolFailures().get("c1")).hasMessage("card 4111 declined");
+    assertBalanced(r.history());
+
+    ScriptedBackend detailed = new ScriptedBackend().thenCalls(call("c1", "pay")).thenText("sorry");
+    LoopResult d = FunctionInvokingLoop.builder(detailed).tools(broken)
+        .config(LoopConfig.custom().detailedErrors(true).build()).build().run(List.of(Message.user("pay")));
+    assertThat(d.history().get(2).toolResults().get(0).output())
+        .isEqualTo("Tool 'pay' failed: IllegalStateException: card 4111 declined");
+  }
+
+  @Test
+  void aToolThatHangsPastItsTimeoutIsStoppedAndAnswered() {
+    CountDownLatch interrupted = new CountDownLatch(1);
+    Tool hangs = Tool.of(ToolSpec.of("hang", ""), args -> {
+      try {
+        Thread.sleep(60_000);
+      } catch (InterruptedException e) {
+        interrupted.countDown();
+        throw e;
+      }
+      return "never";
+    });
+    model.thenCalls(call("c1", "hang"), call("c2", "fast")).thenText("gave up");
+    LoopResult r = FunctionInvokingLoop.builder(model).tools(hangs, echo("fast"))
+        .config(LoopConfig.custom().callTimeout(Duration.ofMillis(200)).build()).build()
+        .run(List.of(Message.user("go")));
+    List<ToolResult> results = r.history().get(2).toolResults();
+    assertThat(results.get(0).output()).isEqualTo("Tool 'hang' did not finish within 200 ms and was stopped.");
+    assertThat(results.get(1).error()).isFalse();
+    assertThat(r.status()).isEqualTo(Status.COMPLETED);
+    assertBalanced(r.history());
+  }
+
+  @Test
+  void interruptingTheCallerMidToolBalancesTheHistoryAndSaysSo() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    Tool hangs = Tool.of(ToolSpec.of("hang", ""), args -> {
+      started.countDown();
+      Thread.sleep(60_000);
+      return "never";
+    });
+    model.thenCalls(call("c1", "hang"), call("c2", "hang"));
+    FunctionInvokingLoop loop = FunctionInvokingLoop.builder(model).tools(hangs).build();
+    java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread caller = new Thread(() -> {
+      try {
+        loop.run(List.of(Message.user("go")));
+      } catch (Throwable t) {
+        thrown.set(t);
+      }
+    });
+    caller.start();
+    assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+    caller.interrupt();
+    caller.join(5_000);
+    assertThat(thrown.get()).isInstanceOfSatisfying(LoopException.class, e -> {
+      assertThat(e.cancelled()).isTrue();
+      assertBalanced(e.history());
+      assertThat(e.history().get(2).toolResults()).extracting(ToolResult::output).containsExactly(
+          "Tool 'hang' was cancelled before it finished.", "Tool 'hang' was cancelled before it finished.");
+    });
+  }
+
+  @Test
+  void theBackendFailingOnTheSecondIterationLeavesABalancedHistory() {
+    model.thenCalls(call("c1", "weather")).thenFail(new IllegalStateException("HTTP 500"));
+    FunctionInvokingLoop loop = FunctionInvokingLoop.builder(model).tools(echo("weather")).build();
+    assertThatThrownBy(() -> loop.run(List.of(Message.user("go"))))
+        .isInstanceOfSatisfying(LoopException.class, e -> {
+          assertThat(e.getMessage()).startsWith("the backend failed on request 2 of this run");
+          assertThat(e.cancelled()).isFalse();
+          assertThat(e.history()).hasSize(3);
+          assertThat(e.added()).hasSize(2);
+          assertBalanced(e.history());
+        });
+  }
+
+  @Test
+  void theIterationLimitEndsWithEveryCallAnswered() {
+    model.thenCalls(call("c1", "t")).thenCalls(call("c2", "t")).thenCalls(call("c3", "t"));
+    LoopResult r = FunctionInvokingLoop.builder(model).tools(echo("t"))
+        .config(LoopConfig.custom().maxIterations(2).build()).build().run(List.of(Message.user("go")));
+    assertThat(r.status()).isEqualTo(Status.ITERATION_LIMIT);
+    assertThat(r.iterations()).isEqualTo(2);
+    ToolResult last = r.history().get(r.history().size() - 1).toolResults().get(0);
+    assertThat(last.output()).isEqualTo("Tool 't' was not run: the limit of 2 model requests per run is reached.");
+    assertBalanced(r.history());
+  }
+
+  @Test
+  void theCallLimitEndsWithEveryCallAnswered() {
+    model.thenCalls(call("c1", "t"), call("c2", "t")).thenCalls(call("c3", "t"), call("c4", "t"));
+    LoopResult r = FunctionInvokingLoop.builder(model).tools(echo("t"))
+        .config(LoopConfig.custom().maxCallsPerRequest(3).build()).build().run(List.of(Message.user("go")));
+    assertThat(r.status()).isEqualTo(Status.CALL_LIMIT);
+    assertThat(r.history().get(4).toolResults()).allMatch(ToolResult::error).hasSize(2);
+    assertBalanced(r.history());
+  }
+
+  @Test
+  void repeatedFailuresEndTheLoop() {
+    Tool broken = Tool.of(ToolSpec.of("t", ""), args -> {
+      throw new RuntimeException("down");
+    });
+    for (int i = 0; i < 5; i++) {
+      model.thenCalls(call("c" + i, "t"));
+    }
+    LoopResult r = FunctionInvokingLoop.builder(model).tools(broken)
+        .config(LoopConfig.custom().maxConsecutiveErrors(2).build()).build().run(List.of(Message.user("go")));
+    assertThat(r.status()).isEqualTo(Status.ERROR_LIMIT);
+    assertThat(r.iterations()).isEqualTo(2);
+    assertBalanced(r.history());
+  }
+
+  @Test
+  void unknownToolsGetAnErrorResultOrEndTheLoop() {
+    model.thenCalls(call("c1", "nope")).thenText("ok");
+    LoopResult r = FunctionInvokingLoop.builder(model).tools(echo("weather")).build()
+        .run(List.of(Message.user("go")));
+    assertThat(r.history().get(2).toolResults().get(0).output())
+        .isEqualTo("There is no tool named 'nope'. Call one of: weather.");
+
+    ScriptedBackend m2 = new ScriptedBackend().thenCalls(call("c1", "nope"), call("c2", "weather")).thenText("ok");
+    FunctionInvokingLoop ending = FunctionInvokingLoop.builder(m2).tools(echo("weather"))
+        .config(LoopConfig.custom().unknownToolPolicy(LoopConfig.UnknownToolPolicy.END_LOOP).build()).build();
+    LoopResult handedBack = ending.run(List.of(Message.user("go")));
+    assertThat(handedBack.status()).isEqualTo(Status.AWAITING);
+    assertThat(handedBack.pending()).singleElement().satisfies(p -> {
+      assertThat(p.callId()).isEqualTo("c1");
+      assertThat(p.metadata()).containsEntry(Metadata.PENDING, Metadata.PENDING_UNKNOWN_TOOL);
+    });
+    assertBalanced(handedBack.history());
+    List<Message> answered = new ArrayList<>(handedBack.history());
+    answered.add(Message.tool(ToolResult.of("c1", "nope", "handled by the app")));
+    LoopResult done = ending.run(answered);
+    assertThat(done.status()).isEqualTo(Status.COMPLETED);
+    assertThat(done.history().get(1).toolCalls()).extracting(ToolCall::callId).containsExactly("c1", "c2");
+    assertThat(done.history().get(2).toolResults()).extracting(ToolResult::callId).containsExactly("c2");
+    assertThat(done.history().get(3).toolResults()).extracting(ToolResult::output)
+        .containsExactly("handled by the app");
+    assertBalanced(done.history());
+  }
+
+  @Test
+  void malformedOrOversizedArgumentsAreAnsweredWithoutRunningTheTool() {
+    AtomicInteger runs = new AtomicInteger();
+    Tool t = Tool.of(ToolSpec.of("t", ""), args -> "ran " + runs.incrementAndGet());
+    model.thenCalls(ToolCall.of("c1", "t", "{not json"), ToolCall.of("c2", "t", "{\"x\":\"" + "y".repeat(100) + "\"}"))
+        .thenText("ok");
+    LoopResult r = FunctionInvokingLoop.builder(model).tools(t)
+        .config(LoopConfig.custom().maxArgumentsLength(50).build()).build().run(List.of(Message.user("go")));
+    assertThat(runs.get()).isZero();
+    assertThat(r.history().get(2).toolResults()).extracting(ToolResult::output).containsExactly(
+        "The arguments of this call are not a JSON object. Call 't' again with arguments that are a JSON object"
+            + " matching its schema.",
+        "The arguments of this call are 108 characters long; the limit is 50. Call the tool with shorter"
+            + " arguments.");
+  }
+
+  @Test
+  void hiddenToolsRunButAreNotAdvertised() {
+    model.thenCalls(call("c1", "secret")).thenText("ok");
+    LoopResult r = FunctionInvokingLoop.builder(model)
+        .tools(ToolRegistry.of(List.of(echo("public")), List.of(echo("secret")))).build()
+        .run(List.of(Message.user("go")));
+    assertThat(model.requests.get(0).tools()).extracting(ToolSpec::name).containsExactly("public");
+    assertThat(r.history().get(2).toolResults().get(0).error()).isFalse();
+  }
+
+  @Test
+  void aBrokenHistoryIsRepairedOrRejectedByPolicy() {
+    List<Message> broken = List.of(Message.user("go"), Message.assistant(call("c0", "t")), Message.user("again"));
+    List<RepairResult> seen = new ArrayList<>();
+    model.thenText("fine");
+    LoopResult r = FunctionInvokingLoop.builder(model).tools(echo("t")).listener(new LoopListener() {
+      @Override
+      public void onRepair(RepairResult repair) {
+        seen.add(repair);
+      }
+    }).build().run(broken);
+    assertThat(r.repairs()).hasSize(1);
+    assertThat(seen).hasSize(1);
+    assertThat(r.history()).hasSize(5);
+    assertThat(r.added()).containsExactly(Message.assistant("fine"));
+
+    FunctionInvokingLoop strict = FunctionInvokingLoop.builder(new ScriptedBackend()).tools(echo("t"))
+        .config(LoopConfig.custom().historyPolicy(LoopConfig.HistoryPolicy.REJECT).build()).build();
+    assertThatThrownBy(() -> strict.run(broken)).isInstanceOf(InvalidHistoryException.class)
+        .hasMessageContaining("MISSING_RESULT at message 1 (callId c0)");
+  }
+
+  @Test
+  void theListenerSeesRequestsToolsAndApprovals() {
+    List<String> events = new CopyOnWriteArrayList<>();
+    LoopListener listener = new LoopListener() {
+      @Override
+      public void onRequest(ChatRequest request, int iteration) {
+        events.add("request " + iteration);
+      }
+
+      @Override
+      public void onToolStarted(ToolCall call) {
+        events.add("start " + call.callId());
+      }
+
+      @Override
+      public void onToolFinished(ToolCall call, ToolResult result, Throwable failure, Duration took) {
+        events.add("finish " + call.callId());
+      }
+
+      @Override
+      public void onApprovalRequested(dev.toolguard.core.ApprovalRequest request) {
+        events.add("approval " + request.callId());
+      }
+    };
+    model.thenCalls(call("c1", "t")).thenCalls(call("c2", "pay"));
+    FunctionInvokingLoop.builder(model).tools(echo("t"), echo("pay")).listener(listener)
+        .config(LoopConfig.custom().approvalRequired(Set.of("pay")).build()).build()
+        .run(List.of(Message.user("go")));
+    assertThat(events).containsExactly("request 1", "start c1", "finish c1", "request 2", "approval c2");
+  }
+
+  @Test
+  void streamingPassesTextThroughInEveryRound() {
+    model.then(Message.assistant(dev.toolguard.core.Text.of("let me look "), call("c1", "t")))
+        .thenText("it is sunny today");
+    List<String> deltas = new ArrayList<>();
+    LoopResult r = FunctionInvokingLoop.builder(model).tools(echo("t")).build()
+        .stream(List.of(Message.user("weather?")), deltas::add);
+    assertThat(deltas).containsExactly("let ", "me ", "look ", "it ", "is ", "sunny ", "today");
+    assertThat(r.text()).isEqualTo("it is sunny today");
+    assertBalanced(r.history());
+  }
+
+  @Test
+  void emptyOrReusedIdsFromTheModelAreReplaced() {
+    model.thenCalls(ToolCall.of("", "t", "{}")).thenCalls(ToolCall.of("c1", "t", "{}"), ToolCall.of("c1", "t", "{}"))
+        .thenText("ok");
+    LoopResult r = FunctionInvokingLoop.builder(model).tools(echo("t")).build().run(List.of(Message.user("go")));
+    assertThat(r.history().get(1).toolCalls().get(0).callId()).isEqualTo("toolguard_call_2");
+    assertThat(r.history().get(3).toolCalls()).extracting(ToolCall::callId).containsExactly("c1", "c1_2");
+    assertBalanced(r.history());
+  }
+
+  @Test
+  void configIsValidatedEagerlyWithTheSettingsName() {
+    assertThatThrownBy(() -> LoopConfig.custom().maxIterations(0))
+        .hasMessage("maxIterations must be at least 1, was 0");
+    assertThatThrownBy(() -> LoopConfig.custom().callTimeout(Duration.ZERO))
+        .hasMessage("callTimeout must be a positive duration, was PT0S");
+    assertThatThrownBy(() -> LoopConfig.custom().maxConcurrency(-2))
+        .hasMessage("maxConcurrency must be at least 1, was -2");
+    assertThatThrownBy(() -> FunctionInvokingLoop.builder(null))
+        .hasMessage("backend must not be null: the loop needs a model to talk to");
+    assertThatThrownBy(() -> FunctionInvokingLoop.builder(model).tools(echo("t")).clientTool(ToolSpec.of("t", ""))
+        .build()).hasMessage("client-side tool 't' has the name of another tool; tool names must be unique");
+    assertThat(Role.values()).hasSize(4);
+  }
+}
