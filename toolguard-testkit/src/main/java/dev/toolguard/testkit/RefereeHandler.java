@@ -122,7 +122,7 @@ final class RefereeHandler implements HttpHandler {
     } else if (endpoint == Endpoint.CHAT_COMPLETIONS) {
       rejection = ChatCompletionsRules.check(json);
     } else if (endpoint == Endpoint.RESPONSES) {
-      outcome = ResponsesRules.check(json, id -> referee.responses().lookup(id));
+      outcome = ResponsesRules.check(json, referee.responses().rulesView());
       rejection = outcome.rejection();
     } else {
       rejection = MessagesRules.check(json);

@@ -1,6 +1,7 @@
 package dev.toolguard.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolguard.testkit.internal.ResponsesRules;
 import dev.toolguard.testkit.internal.StoredResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,7 @@ import org.jspecify.annotations.Nullable;
 public final class StoredResponses {
 
   private final Map<String, StoredResponse> byId = new ConcurrentHashMap<>();
+  private final Map<String, JsonNode> itemsById = new ConcurrentHashMap<>();
   private final List<String> order = new ArrayList<>();
   private volatile boolean replayOrphanOutputs;
 
@@ -81,6 +83,7 @@ public final class StoredResponses {
   public void clear() {
     synchronized (order) {
       byId.clear();
+      itemsById.clear();
       order.clear();
     }
   }
@@ -89,10 +92,31 @@ public final class StoredResponses {
     synchronized (order) {
       byId.put(response.id(), response);
       order.add(response.id());
+      for (JsonNode item : response.conversation()) {
+        JsonNode id = item.get("id");
+        if (id != null && id.isTextual()) {
+          itemsById.putIfAbsent(id.asText(), item);
+        }
+      }
     }
   }
 
   @Nullable StoredResponse lookup(String responseId) {
     return byId.get(responseId);
+  }
+
+  /** The rules' view of this store. */
+  ResponsesRules.Store rulesView() {
+    return new ResponsesRules.Store() {
+      @Override
+      public @Nullable StoredResponse response(String responseId) {
+        return byId.get(responseId);
+      }
+
+      @Override
+      public @Nullable JsonNode item(String itemId) {
+        return itemsById.get(itemId);
+      }
+    };
   }
 }

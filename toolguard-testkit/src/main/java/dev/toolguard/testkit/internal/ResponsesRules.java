@@ -15,7 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -59,8 +58,17 @@ public final class ResponsesRules {
    */
   public record Outcome(@Nullable Rejection rejection, List<JsonNode> conversation, List<JsonNode> input) {}
 
-  /** Checks {@code body}; {@code stored} finds a stored response by id (null when unknown). */
-  public static Outcome check(JsonNode body, Function<String, @Nullable StoredResponse> stored) {
+  /** What the rules need to know of the stored responses. */
+  public interface Store {
+    /** The stored response with this id, or null. */
+    @Nullable StoredResponse response(String responseId);
+
+    /** A stored item (input or output of any stored response) with this item id, or null. */
+    @Nullable JsonNode item(String itemId);
+  }
+
+  /** Checks {@code body} against the rules and the stored responses. */
+  public static Outcome check(JsonNode body, Store stored) {
     List<JsonNode> conversation = new ArrayList<>();
     List<JsonNode> input = new ArrayList<>();
     try {
@@ -72,7 +80,7 @@ public final class ResponsesRules {
   }
 
   private static void validate(
-      JsonNode body, Function<String, @Nullable StoredResponse> stored, List<JsonNode> conversation, List<JsonNode> input) {
+      JsonNode body, Store stored, List<JsonNode> conversation, List<JsonNode> input) {
     if (!body.isObject()) {
       throw reject(invalidType("body", "an object", Json.openAiTypeName(body)), null, "invalid_type");
     }
@@ -114,7 +122,7 @@ public final class ResponsesRules {
             "previous_response_id",
             "invalid_type");
       }
-      StoredResponse chain = stored.apply(previous.asText());
+      StoredResponse chain = stored.response(previous.asText());
       if (chain == null) {
         throw reject(
             Responses.previousResponseNotFound(previous.asText()), "previous_response_id", "previous_response_not_found");
@@ -123,12 +131,13 @@ public final class ResponsesRules {
     }
     int chainSize = conversation.size();
     for (JsonNode item : input) {
-      conversation.add(resolveReference(item, conversation));
+      conversation.add(resolveReference(item, conversation, stored));
     }
     checkConversation(conversation, chainSize);
   }
 
-  private static JsonNode resolveReference(JsonNode item, List<JsonNode> known) {
+  /** The item an {@code item_reference} stands for: an earlier item of this request, or a stored one. */
+  private static JsonNode resolveReference(JsonNode item, List<JsonNode> known, Store stored) {
     if (!"item_reference".equals(Json.text(item, "type"))) {
       return item;
     }
@@ -138,7 +147,11 @@ public final class ResponsesRules {
         return k;
       }
     }
-    throw reject(Responses.itemNotFound(id), "input", null);
+    JsonNode found = stored.item(id);
+    if (found == null) {
+      throw reject(Responses.itemNotFound(id), "input", null);
+    }
+    return found;
   }
 
   private static void checkItem(JsonNode item, int i) {
