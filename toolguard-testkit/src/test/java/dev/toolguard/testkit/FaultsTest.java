@@ -3,17 +3,11 @@ package dev.toolguard.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FaultsTest extends RefereeTestBase {
@@ -83,25 +77,28 @@ class FaultsTest extends RefereeTestBase {
   @Test
   void droppedStreamSendsSomeEventsThenCloses() throws Exception {
     referee.faults().add(Fault.dropStreamAfter(2));
-    HttpRequest request = HttpRequest.newBuilder(URI.create(referee.url(Endpoint.CHAT_COMPLETIONS)))
-        .timeout(Duration.ofSeconds(10))
-        .POST(HttpRequest.BodyPublishers.ofString(CHAT_STREAM))
-        .build();
-    HttpResponse<InputStream> response = Http.CLIENT.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    assertThat(response.statusCode()).isEqualTo(200);
-    List<String> lines = new ArrayList<>();
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-      assertThatThrownBy(() -> {
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-          lines.add(line);
-        }
-      }).isInstanceOf(IOException.class);
+    // a raw socket, to see exactly what arrived before the connection was closed
+    String raw;
+    try (Socket socket = new Socket("127.0.0.1", referee.port())) {
+      socket.setSoTimeout(10_000);
+      byte[] body = CHAT_STREAM.getBytes(StandardCharsets.UTF_8);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      raw = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
-    assertThat(lines.stream().filter(l -> l.startsWith("data: "))).hasSize(2);
-    assertThat(lines).doesNotContain("data: [DONE]");
+    assertThat(raw).startsWith("HTTP/1.1 200");
+    assertThat(raw).containsIgnoringCase("transfer-encoding: chunked");
+    assertThat(raw.split("data: ", -1)).hasSize(3);
+    assertThat(raw).doesNotContain("[DONE]").doesNotEndWith("0\r\n\r\n");
     RecordedRequest recorded = referee.lastRequest();
     assertThat(recorded.status()).isEqualTo(200);
     assertThat(recorded.fault().kind()).isEqualTo(Fault.Kind.DROP_STREAM);
+    // the JDK client sees the truncated stream as an error
+    referee.faults().add(Fault.dropStreamAfter(1));
+    assertThatThrownBy(() -> post(Endpoint.CHAT_COMPLETIONS, CHAT_STREAM)).hasCauseInstanceOf(IOException.class);
     // the next request is answered in full
     Http.Result next = post(Endpoint.CHAT_COMPLETIONS, CHAT_STREAM);
     assertThat(Sse.parse(next.body())).last().satisfies(e -> assertThat(e.data()).isEqualTo("[DONE]"));
