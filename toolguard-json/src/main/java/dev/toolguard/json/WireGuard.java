@@ -70,7 +70,7 @@ public final class WireGuard {
     List<WireViolation> out = new ArrayList<>();
     for (Violation v : guard.check(history)) {
       int i = v.messageIndex();
-      int k = contentOf(history.get(i), v.callId());
+      int k = contentOf(history.get(i), v.callId(), v.code() == dev.toolguard.core.ViolationCode.DUPLICATE_RESULT);
       String path = k < 0 || written.contentPath(i, k) == null ? written.messagePath(i) : written.contentPath(i, k);
       int wireIndex = k < 0 || written.contentIndex(i, k) < 0 ? written.messageIndex(i) : written.contentIndex(i, k);
       out.add(new WireViolation(v.code().name(), path, v.callId(), v.detail(),
@@ -136,19 +136,24 @@ public final class WireGuard {
     return Codecs.of(dialect);
   }
 
-  /** The content of {@code m} that a violation with {@code callId} is about, or -1. */
-  private static int contentOf(Message m, String callId) {
+  /**
+   * The content of {@code m} that a violation with {@code callId} is about, or -1: the first call or
+   * result with that id, or for a duplicate result the last one.
+   */
+  private static int contentOf(Message m, String callId, boolean last) {
     List<Content> contents = m.contents();
+    int found = -1;
     for (int k = 0; k < contents.size(); k++) {
       Content c = contents.get(k);
-      if (c instanceof ToolCall && !((ToolCall) c).informational() && ((ToolCall) c).callId().equals(callId)) {
-        return k;
-      }
-      if (c instanceof ToolResult && ((ToolResult) c).callId().equals(callId)) {
-        return k;
+      if ((c instanceof ToolCall && !((ToolCall) c).informational() && ((ToolCall) c).callId().equals(callId))
+          || (c instanceof ToolResult && ((ToolResult) c).callId().equals(callId))) {
+        found = k;
+        if (!last) {
+          return k;
+        }
       }
     }
-    return -1;
+    return found;
   }
 
   /** The index in the body's history array that {@code path} starts with. */
