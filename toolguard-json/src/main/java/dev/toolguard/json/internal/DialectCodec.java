@@ -21,7 +21,8 @@ public abstract class DialectCodec implements WireCodec {
   public final WireRequest read(JsonNode body) {
     if (body == null || !body.isObject()) {
       throw new WireFormatException(
-          "the body is " + Json.describe(body) + "; a " + dialect().id() + " request body is a JSON object", "(body)");
+          "the body is " + Json.describe(body) + "; a request body of " + dialect().id() + " is a JSON object",
+          "(body)");
     }
     return decode((ObjectNode) body);
   }

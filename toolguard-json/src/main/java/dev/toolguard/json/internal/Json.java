@@ -43,6 +43,10 @@ public final class Json {
       .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
       .build();
 
+  /** Jackson's reference to a place in the input, reduced to its line and column. */
+  private static final java.util.regex.Pattern SOURCE =
+      java.util.regex.Pattern.compile("\\[Source: [^;\\]]*; line: (\\d+), column: (\\d+)]");
+
   /** The node factory of {@link #MAPPER}. */
   public static final JsonNodeFactory NODES = MAPPER.getNodeFactory();
 
@@ -70,7 +74,8 @@ public final class Json {
       JsonLocation at = e.getLocation();
       String where = at == null ? "input" : "line " + at.getLineNr() + ", column " + at.getColumnNr();
       String why = e.getOriginalMessage() == null ? "malformed" : e.getOriginalMessage();
-      throw new WireFormatException("not JSON: " + oneLine(why), where, e);
+      why = SOURCE.matcher(oneLine(why)).replaceAll("line $1, column $2");
+      throw new WireFormatException("not JSON: " + why, where, e);
     }
   }
 
