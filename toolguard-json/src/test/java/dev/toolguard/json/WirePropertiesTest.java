@@ -32,7 +32,7 @@ import net.jqwik.api.ShrinkingMode;
  * lossless; a valid body is left as it is; a repaired body is valid for core and the dialect, keeps
  * everything said and every complete pair, and repairs to itself.
  */
-class WireProperties {
+class WirePropertiesTest {
 
   private static final WireGuard GUARD = WireGuard.ofDefaults();
 
@@ -41,7 +41,7 @@ class WireProperties {
     return Arbitraries.longs();
   }
 
-  @Property(tries = 300, seed = "7340211", shrinking = ShrinkingMode.OFF)
+  @Property(tries = 200, seed = "7340211", shrinking = ShrinkingMode.OFF)
   void validBodiesRoundTripAndAreLeftAsTheyAre(@ForAll Dialect dialect, @ForAll("seeds") long seed) {
     String body = Json.write(new Conversations(dialect, seed).valid());
     assertRoundTrip(dialect, body);
@@ -51,7 +51,7 @@ class WireProperties {
     assertThat(repair.body()).isSameAs(body);
   }
 
-  @Property(tries = 400, seed = "1190477", shrinking = ShrinkingMode.OFF)
+  @Property(tries = 300, seed = "1190477", shrinking = ShrinkingMode.OFF)
   void repairedBodiesAreValidLoseNothingAndRepairToThemselves(@ForAll Dialect dialect, @ForAll("seeds") long seed) {
     Conversations conversations = new Conversations(dialect, seed);
     String body = Json.write(conversations.corrupt(conversations.valid()));
@@ -156,7 +156,7 @@ class WireProperties {
     return null;
   }
 
-  @Property(tries = 200, seed = "5512", shrinking = ShrinkingMode.OFF)
+  @Property(tries = 100, seed = "5512", shrinking = ShrinkingMode.OFF)
   void historiesRoundTripThroughHistoryJson(@ForAll Dialect dialect, @ForAll("seeds") long seed) {
     Conversations conversations = new Conversations(dialect, seed);
     ObjectNode body = conversations.corrupt(conversations.valid());
