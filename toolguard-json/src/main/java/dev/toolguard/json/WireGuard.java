@@ -9,6 +9,7 @@ import dev.toolguard.core.RepairResult;
 import dev.toolguard.core.ToolCall;
 import dev.toolguard.core.ToolResult;
 import dev.toolguard.core.Violation;
+import dev.toolguard.core.ViolationCode;
 import dev.toolguard.json.internal.Codecs;
 import dev.toolguard.json.internal.DialectCodec;
 import dev.toolguard.json.internal.DialectLimits;
@@ -70,9 +71,14 @@ public final class WireGuard {
     List<WireViolation> out = new ArrayList<>();
     for (Violation v : guard.check(history)) {
       int i = v.messageIndex();
-      int k = contentOf(history.get(i), v.callId(), v.code() == dev.toolguard.core.ViolationCode.DUPLICATE_RESULT);
+      int k = contentOf(history.get(i), v.callId(), v.code() == ViolationCode.DUPLICATE_RESULT);
       String path = k < 0 || written.contentPath(i, k) == null ? written.messagePath(i) : written.contentPath(i, k);
       int wireIndex = k < 0 || written.contentIndex(i, k) < 0 ? written.messageIndex(i) : written.contentIndex(i, k);
+      if (v.code() == ViolationCode.MISPLACED_RESULT) {
+        // the providers name the message of the call, not the one where its result strayed
+        int call = messageOfCall(history, v.callId());
+        wireIndex = call < 0 ? wireIndex : written.messageIndex(call);
+      }
       out.add(new WireViolation(v.code().name(), path, v.callId(), v.detail(),
           v.code().providerError(request.dialect(), v.callId(), wireIndex)));
     }
@@ -154,6 +160,18 @@ public final class WireGuard {
       }
     }
     return found;
+  }
+
+  /** The index of the message that holds the call {@code callId} (to be answered), or -1. */
+  private static int messageOfCall(List<Message> history, String callId) {
+    for (int i = 0; i < history.size(); i++) {
+      for (ToolCall c : history.get(i).toolCalls()) {
+        if (c.callId().equals(callId)) {
+          return i;
+        }
+      }
+    }
+    return -1;
   }
 
   /** The index in the body's history array that {@code path} starts with. */

@@ -67,6 +67,8 @@ class AnthropicFailureClassesTest {
   void textBeforeTheToolResultInTheSameUserMessage() {
     String in = body(user("q"), call("a"), userBlocks(text("here you go"), result("a", "r")));
     assertThat(violations(D, in)).containsExactly("MISPLACED_RESULT messages[2].content[1]");
+    assertThat(WireGuard.ofDefaults().check(D, in).get(0).providerError()).startsWith(
+        "messages.1: `tool_use` ids were found without `tool_result` blocks immediately after: a.");
     assertRepair(D, in, body(user("q"), call("a"), userBlocks(result("a", "r"), text("here you go"))),
         "MOVE a [messages[2] -> messages[2]]", "MOVE a [- -> messages[2]]");
   }
