@@ -187,7 +187,9 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
     return Flux.<ChatClientResponse>create(sink -> {
       Thread worker = Thread.currentThread();
       AtomicBoolean running = new AtomicBoolean(true);
+      AtomicBoolean cancelled = new AtomicBoolean();
       sink.onCancel(() -> {
+        cancelled.set(true);
         if (running.get()) {
           worker.interrupt();
         }
@@ -195,7 +197,8 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
       try {
         Turn turn = new Turn(request);
         ChatClientResponse last = turn.run(
-            mapper -> ChainBackend.streaming(mapper, turn.options, turn.context, chain, this, sink::next), true);
+            mapper -> ChainBackend.streaming(mapper, turn.options, turn.context, chain, this, sink::next,
+                cancelled::get), true);
         sink.next(last);
         sink.complete();
       } catch (RuntimeException e) {

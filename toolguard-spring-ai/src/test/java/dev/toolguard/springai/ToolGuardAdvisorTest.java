@@ -281,4 +281,44 @@ class ToolGuardAdvisorTest {
     String sent = ((ToolResponseMessage) second.get(second.size() - 1)).getResponses().get(0).responseData();
     assertThat(sent).doesNotContain("secret detail");
   }
+
+  @Test
+  void disposingTheStreamCancelsTheRunAndLeavesABalancedHistoryInMemory() throws Exception {
+    ScriptedChatModel model = new ScriptedChatModel().reply(calls(call("call_1", "slow", "{}")));
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch interrupted = new java.util.concurrent.CountDownLatch(1);
+    Object slow = new Object() {
+      @Tool(description = "takes long")
+      String slow() {
+        started.countDown();
+        try {
+          Thread.sleep(30_000);
+        } catch (InterruptedException e) {
+          interrupted.countDown();
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("stopped", e);
+        }
+        return "late";
+      }
+    };
+    ChatMemory memory = MessageWindowChatMemory.builder().build();
+    ChatClient client = ChatClient.builder(model).defaultAdvisors(ToolGuardAdvisor.builder().toolObjects(slow)
+        .chatMemory(memory).defaultConversationId("s").build()).build();
+
+    reactor.core.Disposable subscription = client.prompt().user("go").stream().content().subscribe();
+    assertThat(started.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    subscription.dispose();
+
+    assertThat(interrupted.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (memory.get("s").size() < 3 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    List<Message> stored = memory.get("s");
+    assertThat(stored).hasSize(3);
+    assertThat(HistoryGuard.ofDefaults().check(ToolGuardSpringAi.toCore(stored))).isEmpty();
+    assertThat(model.prompts).hasSize(1); // no request after the subscriber went away
+    assertThat(ToolGuardSpringAi.toCore(stored).get(2).toolResults()).singleElement()
+        .satisfies(r -> assertThat(r.error()).isTrue());
+  }
 }

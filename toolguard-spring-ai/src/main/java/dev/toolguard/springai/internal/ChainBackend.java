@@ -11,7 +11,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.ai.chat.client.ChatClientMessageAggregator;
@@ -42,11 +44,12 @@ public final class ChainBackend implements ChatBackend {
   private final @Nullable StreamAdvisorChain streamChain;
   private final @Nullable StreamAdvisor streamSelf;
   private final Consumer<ChatClientResponse> chunks;
+  private final BooleanSupplier cancelled;
   private volatile @Nullable ChatClientResponse last;
 
   private ChainBackend(MessageMapper mapper, @Nullable ChatOptions options, Map<String, @Nullable Object> context,
       @Nullable CallAdvisorChain callChain, @Nullable CallAdvisor callSelf, @Nullable StreamAdvisorChain streamChain,
-      @Nullable StreamAdvisor streamSelf, Consumer<ChatClientResponse> chunks) {
+      @Nullable StreamAdvisor streamSelf, Consumer<ChatClientResponse> chunks, BooleanSupplier cancelled) {
     this.mapper = mapper;
     this.options = options;
     this.context = context;
@@ -55,22 +58,24 @@ public final class ChainBackend implements ChatBackend {
     this.streamChain = streamChain;
     this.streamSelf = streamSelf;
     this.chunks = chunks;
+    this.cancelled = cancelled;
   }
 
   /** A backend that calls the rest of {@code chain} after {@code self}. */
   public static ChainBackend calling(MessageMapper mapper, @Nullable ChatOptions options,
       Map<String, @Nullable Object> context, CallAdvisorChain chain, CallAdvisor self) {
-    return new ChainBackend(mapper, options, context, chain, self, null, null, c -> {});
+    return new ChainBackend(mapper, options, context, chain, self, null, null, c -> {}, () -> false);
   }
 
   /**
    * A backend that streams through the rest of {@code chain} after {@code self}; text chunks go to
-   * {@code chunks} as they arrive.
+   * {@code chunks} as they arrive. Once {@code cancelled} says so (the subscriber went away), no
+   * request is sent any more: the run ends as cancelled, with a balanced history.
    */
   public static ChainBackend streaming(MessageMapper mapper, @Nullable ChatOptions options,
       Map<String, @Nullable Object> context, StreamAdvisorChain chain, StreamAdvisor self,
-      Consumer<ChatClientResponse> chunks) {
-    return new ChainBackend(mapper, options, context, null, null, chain, self, chunks);
+      Consumer<ChatClientResponse> chunks, BooleanSupplier cancelled) {
+    return new ChainBackend(mapper, options, context, null, null, chain, self, chunks, cancelled);
   }
 
   /** The last response of the chain, or null before the first. */
@@ -92,6 +97,9 @@ public final class ChainBackend implements ChatBackend {
   public ChatResponse stream(ChatRequest request, StreamHandler handler) {
     if (streamChain == null || streamSelf == null) {
       return send(request);
+    }
+    if (cancelled.getAsBoolean()) {
+      throw new CancellationException("the stream was cancelled by its subscriber; no further model request is sent");
     }
     AtomicReference<ChatClientResponse> aggregated = new AtomicReference<>();
     new ChatClientMessageAggregator()
