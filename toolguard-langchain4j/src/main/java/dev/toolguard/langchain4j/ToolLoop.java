@@ -31,6 +31,7 @@ import dev.toolguard.core.loop.Tool;
 import dev.toolguard.core.loop.ToolRegistry;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.langchain4j.internal.Approvals;
+import dev.toolguard.langchain4j.internal.GuardedChatMemory;
 import dev.toolguard.langchain4j.internal.LangChain4jBackend;
 import dev.toolguard.langchain4j.internal.LangChain4jTool;
 import dev.toolguard.langchain4j.internal.Messages;
@@ -165,10 +166,13 @@ public final class ToolLoop {
   }
 
   /**
-   * Adds {@code newMessages} to {@code memory}, runs the loop on what the memory holds, and stores the
-   * new history in it ({@code set}); on a {@link LoopException} the balanced history is stored before
-   * it is thrown. Tools get {@code memory.id()} as their chat memory id. Runs on one memory are
-   * serialized.
+   * Runs the loop on what {@code memory} holds followed by {@code newMessages} (a user message,
+   * answers, client-side results), and stores the new history in the memory with {@code set}. On a
+   * {@link LoopException} the balanced history is stored before it is thrown; on a refused answer
+   * ({@link dev.toolguard.core.loop.ApprovalException}) or a rejected history nothing is stored. Tools
+   * get {@code memory.id()} as their chat memory id. Runs on one memory are serialized. A memory
+   * guarded by {@link ToolGuard#wrap(ChatMemory)} is read before its repair, so that the loop judges
+   * answers itself.
    */
   public Result run(ChatMemory memory, ChatMessage... newMessages) {
     return runOn(ToolGuard.require(memory, "memory"), null, newMessages);
@@ -180,14 +184,16 @@ public final class ToolLoop {
   }
 
   private Result runOn(ChatMemory memory, @Nullable Consumer<String> onText, ChatMessage... newMessages) {
+    ToolGuard.require(newMessages, "newMessages");
     synchronized (memory) {
+      List<ChatMessage> stored = memory instanceof GuardedChatMemory guarded ? guarded.unrepaired() : memory.messages();
+      List<ChatMessage> history = new ArrayList<>(stored);
       for (ChatMessage m : newMessages) {
-        memory.add(ToolGuard.require(m, "a new message"));
+        history.add(ToolGuard.require(m, "a new message"));
       }
-      List<ChatMessage> history = memory.messages();
       try {
         Result result = execute(history, onText, memory.id());
-        if (!result.messages().equals(history)) {
+        if (!result.messages().equals(stored)) {
           memory.set(result.messages());
         }
         return result;

@@ -81,9 +81,16 @@ public final class GuardedChatMemory implements ChatMemory {
 
   @Override
   public synchronized List<ChatMessage> messages() {
-    List<ChatMessage> window = inner.messages();
-    List<ChatMessage> kept = startAtUserMessage(withWholeExchange(window));
-    return new ArrayList<>(gate.forMemory(kept));
+    return new ArrayList<>(gate.forMemory(unrepaired()));
+  }
+
+  /**
+   * The messages with the current exchange kept whole and starting at a user message, not repaired:
+   * what the toolguard loop reads, so that it sees answers to waiting calls, even wrong ones, and
+   * judges them itself before it repairs.
+   */
+  public synchronized List<ChatMessage> unrepaired() {
+    return startAtUserMessage(withWholeExchange(inner.messages()));
   }
 
   @Override

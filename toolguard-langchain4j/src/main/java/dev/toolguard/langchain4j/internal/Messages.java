@@ -42,7 +42,9 @@ import org.jspecify.annotations.Nullable;
  *       text as a {@link Text}, then the tool calls with the {@link ApprovalRequest}s of the attribute
  *       {@link Approvals#REQUESTS} at their places; other attributes stay on the message.
  *   <li>{@code ToolExecutionResultMessage} → TOOL with one {@link ToolResult} (a null id becomes an
- *       empty one, {@code isError} becomes {@code error}; {@code toolguard.*} attributes become metadata).
+ *       empty one, {@code isError} becomes {@code error}; {@code toolguard.*} attributes become metadata);
+ *       but one that answers a call waiting in an earlier {@code AiMessage} (a client-side tool) → USER
+ *       with the {@link ApprovalResponse} "respond with this output", as the loop takes it.
  *   <li>{@code CustomMessage} → SYSTEM with one {@link Opaque} of kind {@link #CUSTOM}: it stays in place
  *       and is never taken for a user turn.
  * </ul>
@@ -76,14 +78,47 @@ public final class Messages {
       throw new InvalidMessageException("the list of LangChain4j messages is null");
     }
     List<Message> out = new ArrayList<>(messages.size());
+    Map<String, ApprovalRequest> waiting = new HashMap<>();
     for (int i = 0; i < messages.size(); i++) {
       ChatMessage m = messages.get(i);
       if (m == null) {
         throw new InvalidMessageException("LangChain4j message " + i + " is null; leave it out");
       }
-      out.add(toCore(m));
+      Message core;
+      if (m instanceof ToolExecutionResultMessage t && t.id() != null && waiting.containsKey(t.id())) {
+        core = clientAnswer(t, waiting.remove(t.id()));
+      } else {
+        core = toCore(m);
+      }
+      if (core.role() == Role.ASSISTANT) {
+        for (Content c : core.contents()) {
+          if (c instanceof ApprovalRequest r) {
+            waiting.put(r.callId(), r);
+          }
+        }
+      }
+      out.add(core);
     }
     return out;
+  }
+
+  /**
+   * A {@code ToolExecutionResultMessage} that answers a call waiting in an earlier {@code AiMessage}
+   * (a client-side tool the application ran): in the core model, the answer "respond with this
+   * output" in a USER message. It is never sent to a provider, which does not know the waiting call.
+   */
+  private static Message clientAnswer(ToolExecutionResultMessage t, ApprovalRequest request) {
+    ApprovalResponse answer = new ApprovalResponse(request.callId(), request.call(),
+        new ApprovalResponse.Decision.Respond(output(t)), Map.of());
+    return new Message(Role.USER, List.of(answer), Map.of(SOURCE, t));
+  }
+
+  private static boolean isClientAnswer(Message m, ToolExecutionResultMessage t) {
+    return m.role() == Role.USER && m.contents().size() == 1
+        && m.contents().get(0) instanceof ApprovalResponse r
+        && r.callId().equals(t.id())
+        && r.decision() instanceof ApprovalResponse.Decision.Respond respond
+        && respond.output().equals(output(t));
   }
 
   /** The core message of one LangChain4j message. */
@@ -201,6 +236,9 @@ public final class Messages {
   /** The LangChain4j message of a core message that is not a TOOL message. */
   public static ChatMessage toLangChain4j(Message m) {
     Object source = m.metadata().get(SOURCE);
+    if (source instanceof ToolExecutionResultMessage t && isClientAnswer(m, t)) {
+      return t;
+    }
     if (source instanceof ChatMessage original && toCore(original).equals(m)) {
       return original;
     }
