@@ -43,7 +43,7 @@ class GuardedModelTest {
 
   @Test
   void theBareModelRefusesWhatTheGuardedOneRepairs() {
-    ScriptedModel bare = ScriptedModel.answering(AiMessage.from("Sunny, and tomorrow too."));
+    InProcessModel bare = InProcessModel.answering(AiMessage.from("Sunny, and tomorrow too."));
     assertThatThrownBy(() -> bare.chat(userMessageBetweenCallAndResult())).hasMessageContaining("400");
 
     ChatModel guarded = ToolGuard.wrap((ChatModel) bare);
@@ -87,7 +87,7 @@ class GuardedModelTest {
 
   @Test
   void aRepairedRequestKeepsItsParameters() {
-    ScriptedModel model = ScriptedModel.answering(AiMessage.from("ok"));
+    InProcessModel model = InProcessModel.answering(AiMessage.from("ok"));
     ChatRequest broken = ChatRequest.builder().messages(userMessageBetweenCallAndResult())
         .temperature(0.3).maxOutputTokens(77).build();
 
@@ -101,7 +101,7 @@ class GuardedModelTest {
 
   @Test
   void listenersOfTheDelegateSeeTheRepairedRequestOnce() {
-    ScriptedModel model = ScriptedModel.answering(AiMessage.from("ok"));
+    InProcessModel model = InProcessModel.answering(AiMessage.from("ok"));
     List<List<ChatMessage>> heard = new ArrayList<>();
     model.listeners.add(new ChatModelListener() {
       @Override
@@ -119,7 +119,7 @@ class GuardedModelTest {
 
   @Test
   void everythingElseIsTheDelegates() {
-    ScriptedModel model = new ScriptedModel();
+    InProcessModel model = new InProcessModel();
     ChatModel guarded = ToolGuard.wrap((ChatModel) model);
     StreamingChatModel streaming = ToolGuard.wrap((StreamingChatModel) model);
 
@@ -139,7 +139,7 @@ class GuardedModelTest {
         .toolExecutionRequests(List.of(WEATHER))
         .attributes(Map.of("thinking_signature", "EqQBCkYIBxgCKkA", "reasoning_encrypted", "gAAAAB..."))
         .build();
-    ScriptedModel model = ScriptedModel.answering(AiMessage.from("ok"));
+    InProcessModel model = InProcessModel.answering(AiMessage.from("ok"));
     List<ChatMessage> broken = List.of(UserMessage.from("Weather?"), withReasoning, UserMessage.from("quick"),
         ToolExecutionResultMessage.from(WEATHER, "sunny"));
 
@@ -150,7 +150,7 @@ class GuardedModelTest {
 
   @Test
   void theRejectPolicyFailsWithTheViolations() {
-    ScriptedModel model = ScriptedModel.answering(AiMessage.from("never"));
+    InProcessModel model = InProcessModel.answering(AiMessage.from("never"));
     ChatModel strict = ToolGuard.custom().historyPolicy(HistoryPolicy.REJECT).build().guard((ChatModel) model);
 
     assertThatThrownBy(() -> strict.chat(userMessageBetweenCallAndResult()))
@@ -163,7 +163,7 @@ class GuardedModelTest {
 
   @Test
   void theStreamingModelStreamsTheRepairedRequest() throws Exception {
-    ScriptedModel model = ScriptedModel.answering(AiMessage.from("Sunny and warm."));
+    InProcessModel model = InProcessModel.answering(AiMessage.from("Sunny and warm."));
     StreamingChatModel guarded = ToolGuard.wrap((StreamingChatModel) model);
     StringBuilder text = new StringBuilder();
     CompletableFuture<ChatResponse> done = new CompletableFuture<>();
@@ -177,7 +177,7 @@ class GuardedModelTest {
 
   @Test
   void aRejectedStreamingRequestReachesOnError() throws Exception {
-    ScriptedModel model = ScriptedModel.answering(AiMessage.from("never"));
+    InProcessModel model = InProcessModel.answering(AiMessage.from("never"));
     StreamingChatModel strict =
         ToolGuard.custom().historyPolicy(HistoryPolicy.REJECT).build().guard((StreamingChatModel) model);
     CompletableFuture<ChatResponse> done = new CompletableFuture<>();

@@ -63,7 +63,7 @@ class ToolLoopTest {
   @Test
   void toolObjectsRunAndTheirResultsFollowTheirCalls() {
     Travel travel = new Travel();
-    ScriptedModel model = ScriptedModel.answering(
+    InProcessModel model = InProcessModel.answering(
         AiMessage.from(call("c1", "findTrain", "{\"city\":\"Lyon\"}")),
         AiMessage.from("Take the 9:40."));
     ToolLoop loop = ToolLoop.builder((ChatModel) model).tools(travel).build();
@@ -85,7 +85,7 @@ class ToolLoopTest {
   void specificationAndExecutorPairsRunToo() {
     ToolSpecification clock = ToolSpecification.builder().name("clock").description("the time")
         .parameters(JsonObjectSchema.builder().build()).build();
-    ScriptedModel model = ScriptedModel.answering(AiMessage.from(call("c1", "clock", "{}")), AiMessage.from("noon"));
+    InProcessModel model = InProcessModel.answering(AiMessage.from(call("c1", "clock", "{}")), AiMessage.from("noon"));
     ToolLoop loop = ToolLoop.builder((ChatModel) model).tool(clock, (request, memoryId) -> "12:00").build();
 
     ToolLoop.Result r = loop.run(List.of(UserMessage.from("time?")));
@@ -97,7 +97,7 @@ class ToolLoopTest {
   @Test
   void aToolThatThrowsGivesTheModelAnErrorResultAndTheRunGoesOn() {
     Travel travel = new Travel();
-    ScriptedModel model = ScriptedModel.answering(AiMessage.from(call("c1", "broken", "{}")),
+    InProcessModel model = InProcessModel.answering(AiMessage.from(call("c1", "broken", "{}")),
         AiMessage.from("Sorry, booking is down."));
     ToolLoop loop = ToolLoop.builder((ChatModel) model).tools(travel).build();
 
@@ -114,7 +114,7 @@ class ToolLoopTest {
     JsonStore store = new JsonStore();
     Travel travel = new Travel();
     LoopConfig config = LoopConfig.custom().approvalRequired(Set.of("pay")).build();
-    ScriptedModel model = ScriptedModel.answering(
+    InProcessModel model = InProcessModel.answering(
         AiMessage.from(call("c1", "findTrain", "{\"city\":\"Lyon\"}"), call("c2", "pay", "{\"amount\":40}")),
         AiMessage.from("Booked and paid."));
     ChatMemory memory = ToolGuard.wrap(MessageWindowChatMemory.builder().id("u1").maxMessages(50)
@@ -160,7 +160,7 @@ class ToolLoopTest {
   @Test
   void aRejectionIsTheResultTheModelReads() {
     Travel travel = new Travel();
-    ScriptedModel model = ScriptedModel.answering(AiMessage.from(call("c2", "pay", "{\"amount\":900}")),
+    InProcessModel model = InProcessModel.answering(AiMessage.from(call("c2", "pay", "{\"amount\":900}")),
         AiMessage.from("Not paid."));
     ToolLoop loop = ToolLoop.builder((ChatModel) model).tools(travel)
         .approvalRequiredWhen(request -> request.arguments().contains("900")).build();
@@ -183,7 +183,7 @@ class ToolLoopTest {
   void aClientSideToolIsAnsweredWithAToolExecutionResultMessage() {
     ToolSpecification location = ToolSpecification.builder().name("location").description("where the user is")
         .build();
-    ScriptedModel model = ScriptedModel.answering(AiMessage.from(call("c1", "location", "{}")),
+    InProcessModel model = InProcessModel.answering(AiMessage.from(call("c1", "location", "{}")),
         AiMessage.from("You are in Lyon."));
     ToolLoop loop = ToolLoop.builder((ChatModel) model).clientTool(location).build();
     ChatMemory memory = ToolGuard.wrap(MessageWindowChatMemory.withMaxMessages(20));
@@ -205,7 +205,7 @@ class ToolLoopTest {
     JsonStore store = new JsonStore();
     Travel travel = new Travel();
     ApprovalSigner signer = ApprovalSigner.hmacSha256("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
-    ScriptedModel model = ScriptedModel.answering(AiMessage.from(call("c2", "pay", "{\"amount\":40}")),
+    InProcessModel model = InProcessModel.answering(AiMessage.from(call("c2", "pay", "{\"amount\":40}")),
         AiMessage.from("paid"));
     ToolLoop loop = ToolLoop.builder((ChatModel) model).tools(travel).signApprovals(signer)
         .config(LoopConfig.custom().approvalRequired(Set.of("pay")).build()).build();
@@ -223,7 +223,7 @@ class ToolLoopTest {
   @Test
   void aStreamingModelPassesTextOnAsItArrives() {
     Travel travel = new Travel();
-    ScriptedModel model = ScriptedModel.answering(AiMessage.from(call("c1", "findTrain", "{\"city\":\"Nice\"}")),
+    InProcessModel model = InProcessModel.answering(AiMessage.from(call("c1", "findTrain", "{\"city\":\"Nice\"}")),
         AiMessage.from("Take the 9:40 to Nice."));
     ToolLoop loop = ToolLoop.builder((StreamingChatModel) model).tools(travel).build();
     List<String> deltas = new ArrayList<>();
@@ -238,7 +238,7 @@ class ToolLoopTest {
 
   @Test
   void badConfigurationIsAClearError() {
-    ScriptedModel model = new ScriptedModel();
+    InProcessModel model = new InProcessModel();
     assertThatThrownBy(() -> ToolLoop.builder((ChatModel) model).tools(new Object()))
         .hasMessageContaining("no method annotated with @dev.langchain4j.agent.tool.Tool");
     assertThatThrownBy(() -> ToolLoop.builder((ChatModel) model).tools(Travel.class))

@@ -24,7 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * order), records every request its {@code doChat} gets, and can refuse a request whose history breaks
  * the invariant, as a provider would. The tests that need a real provider talk to the testkit referee.
  */
-final class ScriptedModel implements ChatModel, StreamingChatModel {
+final class InProcessModel implements ChatModel, StreamingChatModel {
 
   final Deque<AiMessage> answers = new ArrayDeque<>();
   final List<ChatRequest> requests = new CopyOnWriteArrayList<>();
@@ -32,13 +32,13 @@ final class ScriptedModel implements ChatModel, StreamingChatModel {
   ChatRequestParameters defaults = ChatRequestParameters.builder().modelName("scripted").build();
   boolean strict = true;
 
-  static ScriptedModel answering(AiMessage... answers) {
-    ScriptedModel m = new ScriptedModel();
+  static InProcessModel answering(AiMessage... answers) {
+    InProcessModel m = new InProcessModel();
     m.answers.addAll(List.of(answers));
     return m;
   }
 
-  ScriptedModel then(AiMessage answer) {
+  InProcessModel then(AiMessage answer) {
     answers.add(answer);
     return this;
   }
