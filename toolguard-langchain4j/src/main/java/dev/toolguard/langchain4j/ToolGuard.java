@@ -74,12 +74,15 @@ public final class ToolGuard {
 
   /**
    * A model that repairs (or rejects) the messages of every request before {@code model} gets them,
-   * and is otherwise {@code model}.
+   * and is otherwise {@code model}. A model this guard already guards is returned as it is.
    *
    * @throws IllegalArgumentException if {@code model} is null
    */
   public ChatModel guard(ChatModel model) {
-    return new GuardedChatModel(require(model, "model"), gate);
+    if (require(model, "model") instanceof GuardedChatModel g && g.gate().equals(gate)) {
+      return model;
+    }
+    return new GuardedChatModel(model, gate);
   }
 
   /**
@@ -89,7 +92,10 @@ public final class ToolGuard {
    * @throws IllegalArgumentException if {@code model} is null
    */
   public StreamingChatModel guard(StreamingChatModel model) {
-    return new GuardedStreamingChatModel(require(model, "model"), gate);
+    if (require(model, "model") instanceof GuardedStreamingChatModel g && g.gate().equals(gate)) {
+      return model;
+    }
+    return new GuardedStreamingChatModel(model, gate);
   }
 
   /**
@@ -112,7 +118,10 @@ public final class ToolGuard {
    * @throws IllegalArgumentException if {@code memory} is null
    */
   public ChatMemory guard(ChatMemory memory) {
-    return new GuardedChatMemory(require(memory, "memory"), gate);
+    if (require(memory, "memory") instanceof GuardedChatMemory g && g.gate().equals(gate)) {
+      return memory;
+    }
+    return new GuardedChatMemory(memory, gate);
   }
 
   /**

@@ -199,6 +199,28 @@ class GuardedModelTest {
     assertThat(Set.of(ToolGuard.ofDefaults().toString())).isNotEmpty();
   }
 
+  @Test
+  void wrappingTwiceIsWrappingOnce() {
+    InProcessModel model = new InProcessModel();
+    ChatModel once = ToolGuard.wrap((ChatModel) model);
+    StreamingChatModel streaming = ToolGuard.wrap((StreamingChatModel) model);
+    assertThat(ToolGuard.wrap(once)).isSameAs(once);
+    assertThat(ToolGuard.wrap(streaming)).isSameAs(streaming);
+    assertThat(ToolGuard.custom().build().guard(once)).as("same settings").isSameAs(once);
+    assertThat(ToolGuard.custom().historyPolicy(HistoryPolicy.REJECT).build().guard(once)).isNotSameAs(once);
+  }
+
+  @Test
+  void aRequestThatRepairLeavesEmptyIsAClearError() {
+    InProcessModel model = InProcessModel.answering(AiMessage.from("never"));
+    ChatModel guarded = ToolGuard.wrap((ChatModel) model);
+
+    assertThatThrownBy(() -> guarded.chat(ToolExecutionResultMessage.from("mcp_1", "search", "{}")))
+        .isInstanceOf(dev.toolguard.core.ToolguardException.class)
+        .hasMessageContaining("nothing is left to send");
+    assertThat(model.requests).isEmpty();
+  }
+
   static StreamingChatResponseHandler handler(StringBuilder text, CompletableFuture<ChatResponse> done) {
     return new StreamingChatResponseHandler() {
       @Override

@@ -48,6 +48,11 @@ public final class GuardedChatMemory implements ChatMemory {
     return inner;
   }
 
+  /** The gate this memory repairs with. */
+  public HistoryGate gate() {
+    return gate;
+  }
+
   @Override
   public Object id() {
     return inner.id();

@@ -9,6 +9,7 @@ import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.toolguard.core.ToolguardException;
 import java.util.List;
 import java.util.Set;
 
@@ -74,7 +75,20 @@ public final class GuardedChatModel implements ChatModel {
   }
 
   static ChatRequest withMessages(ChatRequest request, List<ChatMessage> messages) {
-    return messages == request.messages() ? request : request.toBuilder().messages(messages).build();
+    if (messages == request.messages()) {
+      return request;
+    }
+    if (messages.isEmpty()) {
+      throw new ToolguardException("after repair nothing is left to send: the " + request.messages().size()
+          + " message(s) of the request were all tool results of calls that are not in the history; add the"
+          + " user's message");
+    }
+    return request.toBuilder().messages(messages).build();
+  }
+
+  /** The gate this model repairs with. */
+  public HistoryGate gate() {
+    return gate;
   }
 
   @Override

@@ -32,6 +32,11 @@ public final class GuardedStreamingChatModel implements StreamingChatModel {
     return delegate;
   }
 
+  /** The gate this model repairs with. */
+  public HistoryGate gate() {
+    return gate;
+  }
+
   @Override
   public void chat(ChatRequest request, StreamingChatResponseHandler handler) {
     ChatRequest guarded;
