@@ -136,28 +136,38 @@ class AiServicesTest {
   @ParameterizedTest
   @EnumSource(value = Provider.class, names = {"OPENAI", "ANTHROPIC"})
   void aToolThatThrowsDoesNotBreakTheNextCall(Provider provider) {
-    for (boolean guarded : new boolean[] {false, true}) {
-      referee.reset();
-      Bank bank = new Bank();
-      JsonStore store = new JsonStore();
-      Assistant assistant = assistant(provider, guarded, store, 20, bank);
-      // the model passes a word where the tool takes a number: AiServices' default handler rethrows
-      referee.script().enqueue(Reply.toolCall("transfer", "{\"to\":\"bob\",\"amount\":\"lots\"}"));
-      assertThat(catchThrowable(() -> assistant.chat("u1", "send bob lots of money"))).isNotNull();
-      assertThat(bank.transfers).hasValue(0);
-
-      referee.script().enqueue(Reply.text("You have 120 EUR."));
-      Throwable next = catchThrowable(() -> assertThat(assistant.chat("u1", "what is my balance?"))
-          .isEqualTo("You have 120 EUR."));
-
-      if (guarded) {
-        assertThat(next).isNull();
-        assertThat(referee.rejections()).isEmpty();
-      } else {
-        assertThat(next).isNotNull();
-        assertThat(referee.rejections()).hasSize(1);
-        assertThat(Provider.messages(next)).contains(referee.rejections().get(0).errorMessage());
+    // the model passes a word where the tool takes a number, or calls a tool that does not exist:
+    // AiServices' default handlers rethrow, after the assistant message went to the memory
+    Reply[] failing = {
+      Reply.toolCall("transfer", "{\"to\":\"bob\",\"amount\":\"lots\"}"), Reply.toolCall("refund", "{}")};
+    for (Reply failure : failing) {
+      for (boolean guarded : new boolean[] {false, true}) {
+        toolThatThrows(provider, failure, guarded);
       }
+    }
+  }
+
+  private void toolThatThrows(Provider provider, Reply failure, boolean guarded) {
+    referee.reset();
+    Bank bank = new Bank();
+    JsonStore store = new JsonStore();
+    Assistant assistant = assistant(provider, guarded, store, 20, bank);
+    referee.script().enqueue(failure);
+    assertThat(catchThrowable(() -> assistant.chat("u1", "send bob lots of money"))).isNotNull();
+    assertThat(bank.transfers).hasValue(0);
+    assertThat(store.getMessages("u1")).extracting(m -> m.type().name()).containsExactly("USER", "AI");
+
+    referee.script().enqueue(Reply.text("You have 120 EUR."));
+    Throwable next = catchThrowable(() -> assertThat(assistant.chat("u1", "what is my balance?"))
+        .isEqualTo("You have 120 EUR."));
+
+    if (guarded) {
+      assertThat(next).isNull();
+      assertThat(referee.rejections()).isEmpty();
+    } else {
+      assertThat(next).isNotNull();
+      assertThat(referee.rejections()).hasSize(1);
+      assertThat(Provider.messages(next)).contains(referee.rejections().get(0).errorMessage());
     }
   }
 
