@@ -106,8 +106,8 @@ public final class ToolGuard {
    * <ul>
    *   <li>keeps the current exchange (the last user message and all after it) whole, even when the
    *       window is too small for a call and its results;
-   *   <li>starts at a user message: what a window left of an exchange whose user message it evicted
-   *       is evicted with it, so a tool call and its results go together;
+   *   <li>starts at a user message (after the system messages): what a window left of an exchange whose
+   *       user message it evicted is evicted with it, so a tool call and its results go together;
    *   <li>repairs the rest: a result moved back to its call, the orphan of an evicted call dropped, a
    *       call whose result was lost (a crash, a tool that threw) answered with an error result.
    * </ul>

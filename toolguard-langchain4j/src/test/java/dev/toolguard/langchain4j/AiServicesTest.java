@@ -249,6 +249,9 @@ class AiServicesTest {
       if (guarded) {
         assertThat(first).isNull();
         assertThat(assistant.chat("u1", "bye")).isEqualTo("Bye!");
+        referee.script().enqueue(Reply.text("Hello again."));
+        assertThat(assistant(provider, true, store, 2, bank).chat("u1", "back again"))
+            .as("a new process over what the window kept").isEqualTo("Hello again.");
         assertThat(referee.rejections()).isEmpty();
         assertThat(bank.balances).hasValue(1);
         assertThat(bank.transfers).hasValue(1);

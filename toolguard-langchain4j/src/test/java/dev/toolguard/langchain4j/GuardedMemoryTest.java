@@ -165,6 +165,22 @@ class GuardedMemoryTest {
   }
 
   @Test
+  void aNewProcessOverAWindowWithoutAUserMessageStartsAfresh() {
+    JsonStore store = new JsonStore();
+    MessageWindowChatMemory window = MessageWindowChatMemory.builder().id("s").maxMessages(2)
+        .chatMemoryStore(store).build();
+    window.add(SystemMessage.from("be brief"));
+    window.add(UserMessage.from("weather?"));
+    window.add(AiMessage.from("sunny"));
+    assertThat(store.getMessages("s")).containsExactly(SystemMessage.from("be brief"), AiMessage.from("sunny"));
+
+    ChatMemory restarted = ToolGuard.wrap(MessageWindowChatMemory.builder().id("s").maxMessages(2)
+        .chatMemoryStore(store).build());
+
+    assertThat(restarted.messages()).containsExactly(SystemMessage.from("be brief"));
+  }
+
+  @Test
   void setAndClearGoToTheInnerMemory() {
     MessageWindowChatMemory window = MessageWindowChatMemory.withMaxMessages(10);
     ChatMemory memory = ToolGuard.wrap(window);

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  *       the last user message (say a window too small for a user message, a call and its results), the
  *       read gives the system messages and that whole exchange instead;
  *   <li>starts at a user message: whatever stands between the system messages and the first user
- *       message is the rest of an exchange whose user message the window evicted, and is left out
- *       with it (a tool call and its results go together);
+ *       message (or the end, when the window holds no user message) is the rest of an exchange whose
+ *       user message the window evicted, and is left out with it (a tool call and its results go
+ *       together);
  *   <li>repairs the rest with the {@link HistoryGate}: results moved to their calls, orphans of evicted
  *       calls dropped, a lost result (a crash, a tool that threw) answered with an error result.
  * </ol>
@@ -130,7 +131,10 @@ public final class GuardedChatMemory implements ChatMemory {
     return out;
   }
 
-  /** {@code messages} without what stands between the leading system messages and the first user message. */
+  /**
+   * {@code messages} without what stands between the leading system messages and the first user
+   * message, or without every non-system message when there is no user message.
+   */
   private List<ChatMessage> startAtUserMessage(List<ChatMessage> messages) {
     int first = 0;
     while (first < messages.size() && messages.get(first) instanceof SystemMessage) {
@@ -140,7 +144,7 @@ public final class GuardedChatMemory implements ChatMemory {
     while (user < messages.size() && !(messages.get(user) instanceof UserMessage)) {
       user++;
     }
-    if (user == first || user == messages.size()) {
+    if (user == first) {
       return messages;
     }
     List<ChatMessage> out = new ArrayList<>(messages.size());
