@@ -42,9 +42,10 @@ import java.util.Map;
  *   {"role":"ASSISTANT","metadata":{…},"contents":[{"type":"tool_call","callId":…,…}, …]}, …]}
  * </pre>
  *
- * Metadata values and opaque payloads are JSON strings, numbers and booleans as they are, and
- * objects of the form {@code {"@type": T, "value": …}} for everything else (T is {@code map},
- * {@code list}, {@code json} or an openai-java type name).
+ * Metadata values and opaque payloads are JSON strings, numbers and booleans as they are (whole
+ * numbers come back as {@code Long}, or {@code BigInteger} beyond it, other numbers as {@code
+ * Double}), and objects of the form {@code {"@type": T, "value": …}} for everything else (T is
+ * {@code map}, {@code list}, {@code decimal}, {@code json} or an openai-java type name).
  */
 public final class HistoryJson {
 
@@ -176,12 +177,15 @@ public final class HistoryJson {
       return NODES.numberNode(((Number) v).longValue());
     } else if (v instanceof Double || v instanceof Float) {
       return NODES.numberNode(((Number) v).doubleValue());
-    } else if (v instanceof BigDecimal d) {
-      return NODES.numberNode(d);
     } else if (v instanceof BigInteger i) {
       return NODES.numberNode(i);
     }
     ObjectNode typed = NODES.objectNode();
+    if (v instanceof BigDecimal d) {
+      typed.put("@type", "decimal");
+      typed.put("value", d.toString());
+      return typed;
+    }
     if (v instanceof Map<?, ?> map) {
       ObjectNode value = NODES.objectNode();
       for (Map.Entry<?, ?> e : map.entrySet()) {
@@ -356,7 +360,7 @@ public final class HistoryJson {
     } else if (v.isIntegralNumber()) {
       return v.canConvertToLong() ? (Object) v.asLong() : v.bigIntegerValue();
     } else if (v.isNumber()) {
-      return v.isBigDecimal() ? v.decimalValue() : (Object) v.asDouble();
+      return v.asDouble();
     }
     if (!v.isObject() || !v.has("@type") || !v.has("value")) {
       throw new InvalidMessageException(where + ": expected a string, a number, a boolean or {\"@type\": …,"
@@ -385,6 +389,12 @@ public final class HistoryJson {
       }
       case "json":
         return JsonValue.fromJsonNode(value);
+      case "decimal":
+        try {
+          return new BigDecimal(value.asText());
+        } catch (NumberFormatException e) {
+          throw new InvalidMessageException(where + ": '" + value.asText() + "' is not a decimal number");
+        }
       default:
         Class<?> cls = TYPES.get(type);
         if (cls == null) {

@@ -12,6 +12,7 @@ import dev.toolguard.core.Content;
 import dev.toolguard.core.Message;
 import dev.toolguard.core.Role;
 import dev.toolguard.core.Text;
+import dev.toolguard.core.ToolResult;
 import dev.toolguard.core.ToolguardException;
 import dev.toolguard.core.loop.ChatBackend;
 import dev.toolguard.core.loop.ChatRequest;
@@ -23,6 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The loop's backend over Responses: each request carries the whole history as input items
@@ -30,6 +33,8 @@ import java.util.function.Consumer;
  * message.
  */
 public final class ResponsesBackend implements ChatBackend {
+
+  private static final Logger LOG = LoggerFactory.getLogger("dev.toolguard.openai");
 
   private final OpenAIClient client;
   private final Consumer<ResponseCreateParams.Builder> params;
@@ -91,8 +96,12 @@ public final class ResponsesBackend implements ChatBackend {
     List<Content> contents = new ArrayList<>();
     for (Message m : ResponsesMapper.toCore(ResponsesMapper.inputItems(response.output()))) {
       if (m.role() == Role.TOOL) {
-        throw new ToolguardException("response " + response.id() + " holds a tool output among its output items;"
-            + " a model answers with calls, not with their results");
+        for (Content c : m.contents()) {
+          // a stored server-side output replayed without its call (an mcp_… call id): nothing can answer it
+          LOG.warn("response {} carried an output for call {} among its output items, which no call of the"
+              + " conversation asked for; it is left out of the history", response.id(), ((ToolResult) c).callId());
+        }
+        continue;
       }
       contents.addAll(m.contents());
     }
