@@ -25,6 +25,18 @@ class ArchitectureTest {
   }
 
   @Test
+  void everyPackageIsNullMarked() {
+    java.util.Set<String> unmarked = new java.util.TreeSet<>();
+    CORE.forEach(c -> {
+      if (!c.getPackage().isAnnotatedWith(org.jspecify.annotations.NullMarked.class)) {
+        unmarked.add(c.getPackageName());
+      }
+    });
+    org.assertj.core.api.Assertions.assertThat(unmarked)
+        .as("packages without a package-info.java annotated @NullMarked").isEmpty();
+  }
+
+  @Test
   void noFrameworkPackagesAnywhereInCore() {
     noClasses().should().dependOnClassesThat()
         .resideInAnyPackage("com.fasterxml..", "tools.jackson..", "dev.langchain4j..", "org.springframework..",

@@ -78,6 +78,9 @@ final class ToolRunner {
         queue.add(job);
       }
     }
+    if (queue.size() == 1 && config.inlineSingleCalls()) {
+      return runInline(queue.poll(), results, failures);
+    }
     ExecutorCompletionService<Done> completion = new ExecutorCompletionService<>(executor);
     Map<Future<Done>, Running> running = new HashMap<>();
     long timeout = config.callTimeout().toNanos();
@@ -118,8 +121,7 @@ final class ToolRunner {
               Job job = e.getValue().job;
               LOG.warn("tool call {} ({}) timed out after {} and was interrupted", job.call().callId(),
                   job.call().name(), config.callTimeout());
-              ToolResult r = synthetic(job.call(), "Tool '" + job.call().name() + "' did not finish within "
-                  + config.callTimeout().toMillis() + " ms and was stopped.");
+              ToolResult r = synthetic(job.call(), timeoutText(job.call()));
               results.put(job.index(), r);
               failures.put(job.call().callId(), new java.util.concurrent.TimeoutException(
                   "tool call " + job.call().callId() + " timed out after " + config.callTimeout()));
@@ -144,6 +146,50 @@ final class ToolRunner {
       LOG.warn("tool calls were cancelled: the loop's thread was interrupted");
       return new Outcome(results, failures, true);
     }
+  }
+
+  /**
+   * Runs one call on this thread; a watchdog interrupts it at the deadline. Whoever moves {@code
+   * state} from RUNNING first wins: the call by finishing, the watchdog by interrupting.
+   */
+  private Outcome runInline(Job job, Map<Integer, ToolResult> results, Map<String, Throwable> failures) {
+    long start = System.nanoTime();
+    Watchdog.Watch watch = Watchdog.INSTANCE.watch(config.callTimeout().toNanos());
+    Done done;
+    boolean timedOut;
+    try {
+      done = invoke(job);
+    } finally {
+      timedOut = Watchdog.INSTANCE.finish(watch);
+    }
+    if (timedOut) {
+      if (done.failure() instanceof InterruptedException) {
+        LOG.warn("tool call {} ({}) timed out after {} and was interrupted", job.call().callId(), job.call().name(),
+            config.callTimeout());
+        ToolResult r = synthetic(job.call(), timeoutText(job.call()));
+        results.put(job.index(), r);
+        failures.put(job.call().callId(), new java.util.concurrent.TimeoutException(
+            "tool call " + job.call().callId() + " timed out after " + config.callTimeout()));
+        listener.onToolFinished(job.call(), r, null, Duration.ofNanos(System.nanoTime() - start));
+        return new Outcome(results, failures, false);
+      }
+      LOG.warn("tool call {} ({}) ran past its timeout of {}; its result is kept", job.call().callId(),
+          job.call().name(), config.callTimeout());
+    }
+    if (!timedOut && done.failure() instanceof InterruptedException) {
+      results.put(job.index(), cancelled(job.call()));
+      return new Outcome(results, failures, true);
+    }
+    results.put(job.index(), done.result());
+    if (done.failure() != null) {
+      failures.put(job.call().callId(), done.failure());
+    }
+    return new Outcome(results, failures, false);
+  }
+
+  private String timeoutText(ToolCall call) {
+    return "Tool '" + call.name() + "' did not finish within " + config.callTimeout().toMillis()
+        + " ms; it was interrupted and its outcome is unknown.";
   }
 
   private static ToolResult cancelled(ToolCall call) {

@@ -58,6 +58,7 @@ public final class LoopConfig {
   private final String notAnsweredText;
   private final int maxArgumentsLength;
   private final int maxOutputLength;
+  private final boolean inlineSingleCalls;
 
   private LoopConfig(Builder b) {
     this.maxIterations = b.maxIterations;
@@ -76,6 +77,7 @@ public final class LoopConfig {
     this.notAnsweredText = b.notAnsweredText;
     this.maxArgumentsLength = b.maxArgumentsLength;
     this.maxOutputLength = b.maxOutputLength;
+    this.inlineSingleCalls = b.inlineSingleCalls;
   }
 
   /** The defaults: 10 iterations, 64 calls, 4 at once, 60 s per call, generic errors, 3 errors in a row. */
@@ -176,6 +178,16 @@ public final class LoopConfig {
     return maxOutputLength;
   }
 
+  /**
+   * Whether a round with a single call runs it on the caller's thread (true, the default: no thread
+   * hand-off) rather than on the executor. Its timeout is then enforced by interrupting the caller's
+   * thread, so a tool that ignores interrupts holds the loop until it returns; set false for such
+   * tools, and they are abandoned at the timeout instead.
+   */
+  public boolean inlineSingleCalls() {
+    return inlineSingleCalls;
+  }
+
   @Override
   public String toString() {
     return "LoopConfig[maxIterations=" + maxIterations + ", maxCallsPerRequest=" + maxCallsPerRequest
@@ -183,7 +195,8 @@ public final class LoopConfig {
         + detailedErrors + ", maxConsecutiveErrors=" + maxConsecutiveErrors + ", unknownToolPolicy="
         + unknownToolPolicy + ", historyPolicy=" + historyPolicy + ", pendingPolicy=" + pendingPolicy
         + ", runOthersWhileAwaitingApproval=" + runOthersWhileAwaitingApproval + ", approvalRequired="
-        + approvalRequired + ", sequentialTools=" + sequentialTools + "]";
+        + approvalRequired + ", sequentialTools=" + sequentialTools + ", inlineSingleCalls=" + inlineSingleCalls
+        + "]";
   }
 
   /** Builds a {@link LoopConfig}; every setter checks its value at once. */
@@ -204,6 +217,7 @@ public final class LoopConfig {
     private String notAnsweredText = DEFAULT_NOT_ANSWERED_TEXT;
     private int maxArgumentsLength = 1 << 20;
     private int maxOutputLength = 1 << 20;
+    private boolean inlineSingleCalls = true;
 
     private Builder() {}
 
@@ -224,6 +238,7 @@ public final class LoopConfig {
       notAnsweredText = c.notAnsweredText;
       maxArgumentsLength = c.maxArgumentsLength;
       maxOutputLength = c.maxOutputLength;
+      inlineSingleCalls = c.inlineSingleCalls;
     }
 
     private static int atLeastOne(String name, int value) {
@@ -329,6 +344,12 @@ public final class LoopConfig {
     /** Longest output kept from a tool, in characters (default 1 MiB, at least 1). */
     public Builder maxOutputLength(int value) {
       maxOutputLength = atLeastOne("maxOutputLength", value);
+      return this;
+    }
+
+    /** Whether a single call runs on the caller's thread (default true); see {@link #inlineSingleCalls()}. */
+    public Builder inlineSingleCalls(boolean value) {
+      inlineSingleCalls = value;
       return this;
     }
 

@@ -149,7 +149,7 @@ class FunctionInvokingLoopTest {
         .config(LoopConfig.custom().callTimeout(Duration.ofMillis(200)).build()).build()
         .run(List.of(Message.user("go")));
     List<ToolResult> results = r.history().get(2).toolResults();
-    assertThat(results.get(0).output()).isEqualTo("Tool 'hang' did not finish within 200 ms and was stopped.");
+    assertThat(results.get(0).output()).isEqualTo("Tool 'hang' did not finish within 200 ms; it was interrupted and its outcome is unknown.");
     assertThat(results.get(1).error()).isFalse();
     assertThat(r.status()).isEqualTo(Status.COMPLETED);
     assertBalanced(r.history());
@@ -182,6 +182,84 @@ class FunctionInvokingLoopTest {
       assertBalanced(e.history());
       assertThat(e.history().get(2).toolResults()).extracting(ToolResult::output).containsExactly(
           "Tool 'hang' was cancelled before it finished.", "Tool 'hang' was cancelled before it finished.");
+    });
+  }
+
+  @Test
+  void aSingleCallRunsOnTheCallersThreadUnderTheSameTimeout() {
+    List<String> threads = new CopyOnWriteArrayList<>();
+    Tool hangs = Tool.of(ToolSpec.of("hang", ""), args -> {
+      threads.add(Thread.currentThread().getName());
+      Thread.sleep(60_000);
+      return "never";
+    });
+    model.thenCalls(call("c1", "hang")).thenText("gave up");
+    LoopResult r = FunctionInvokingLoop.builder(model).tools(hangs)
+        .config(LoopConfig.custom().callTimeout(Duration.ofMillis(100)).build()).build()
+        .run(List.of(Message.user("go")));
+    assertThat(threads).containsExactly(Thread.currentThread().getName());
+    assertThat(Thread.currentThread().isInterrupted()).as("the watchdog's interrupt is cleared").isFalse();
+    assertThat(r.history().get(2).toolResults().get(0).output())
+        .isEqualTo("Tool 'hang' did not finish within 100 ms; it was interrupted and its outcome is unknown.");
+    assertThat(r.toolFailures().get("c1")).isInstanceOf(java.util.concurrent.TimeoutException.class);
+    assertBalanced(r.history());
+  }
+
+  @Test
+  void aToolThatIgnoresInterruptsIsAbandonedWhenNotInline() {
+    CountDownLatch release = new CountDownLatch(1);
+    Tool stubborn = Tool.of(ToolSpec.of("stubborn", ""), args -> {
+      while (release.getCount() > 0) {
+        try {
+          release.await();
+        } catch (InterruptedException ignored) {
+          // a tool that ignores interrupts
+        }
+      }
+      return "late";
+    });
+    model.thenCalls(call("c1", "stubborn")).thenText("gave up");
+    try {
+      LoopResult r = FunctionInvokingLoop.builder(model).tools(stubborn)
+          .config(LoopConfig.custom().callTimeout(Duration.ofMillis(100)).inlineSingleCalls(false).build()).build()
+          .run(List.of(Message.user("go")));
+      assertThat(r.history().get(2).toolResults().get(0).output()).startsWith("Tool 'stubborn' did not finish");
+      assertBalanced(r.history());
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
+  void interruptingTheCallerDuringAnInlineCallCancelsIt() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    Tool hangs = Tool.of(ToolSpec.of("hang", ""), args -> {
+      started.countDown();
+      Thread.sleep(60_000);
+      return "never";
+    });
+    model.thenCalls(call("c1", "hang"));
+    FunctionInvokingLoop loop = FunctionInvokingLoop.builder(model).tools(hangs).build();
+    java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread caller = new Thread(() -> {
+      try {
+        loop.run(List.of(Message.user("go")));
+      } catch (Throwable t) {
+        thrown.set(t);
+        stillInterrupted.set(Thread.currentThread().isInterrupted());
+      }
+    });
+    caller.start();
+    assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+    caller.interrupt();
+    caller.join(5_000);
+    assertThat(stillInterrupted).as("the caller's interrupt status is kept").isTrue();
+    assertThat(thrown.get()).isInstanceOfSatisfying(LoopException.class, e -> {
+      assertThat(e.cancelled()).isTrue();
+      assertBalanced(e.history());
+      assertThat(e.history().get(2).toolResults().get(0).output())
+          .isEqualTo("Tool 'hang' was cancelled before it finished.");
     });
   }
 

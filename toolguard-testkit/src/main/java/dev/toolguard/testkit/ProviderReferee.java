@@ -1,0 +1,262 @@
+package dev.toolguard.testkit;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.toolguard.testkit.internal.Ids;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A strict provider referee: a real HTTP server on loopback that speaks OpenAI Chat Completions,
+ * OpenAI Responses and Anthropic Messages, checks every request against the providers' tool call
+ * rules, answers violations with the provider's own 400, and answers valid requests with a scripted
+ * model.
+ *
+ * <pre>{@code
+ * try (ProviderReferee referee = ProviderReferee.start()) {
+ *   referee.script().enqueue(Reply.toolCall("get_weather", "{\"city\":\"Paris\"}"), Reply.text("Sunny."));
+ *   // point a client at referee.openAiBaseUrl() (OpenAI) or referee.baseUrl() (Anthropic SDKs)
+ *   assertThat(referee.rejections()).isEmpty();
+ * }
+ * }</pre>
+ *
+ * <p>Base URLs: OpenAI clients take {@link #openAiBaseUrl()} ({@code http://127.0.0.1:PORT/v1}) and
+ * append {@code /chat/completions} or {@code /responses}; Anthropic SDK clients take {@link #baseUrl()}
+ * ({@code http://127.0.0.1:PORT}) and append {@code /v1/messages}. Thread-safe: many conversations can
+ * run at once.
+ */
+public final class ProviderReferee implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProviderReferee.class);
+
+  private final HttpServer server;
+  private final ThreadPoolExecutor executor;
+  private final String baseUrl;
+  private final ScriptedModel script = new ScriptedModel();
+  private final Faults faults = new Faults();
+  private final StoredResponses responses = new StoredResponses();
+  private final Ids ids = new Ids();
+  private final AtomicLong sequence = new AtomicLong();
+  private final List<RecordedRequest> log = new ArrayList<>();
+
+  private ProviderReferee(Builder b) {
+    ThreadFactory threads = new ThreadFactory() {
+      private final AtomicInteger n = new AtomicInteger();
+
+      @Override
+      public Thread newThread(Runnable r) {
+        Thread t = new Thread(r, "toolguard-referee-" + n.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      }
+    };
+    this.executor =
+        new ThreadPoolExecutor(b.threads, b.threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
+    executor.allowCoreThreadTimeOut(true);
+    try {
+      this.server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(b.host), b.port), b.backlog);
+    } catch (IOException e) {
+      executor.shutdownNow();
+      throw new UncheckedIOException("cannot listen on " + b.host + ":" + b.port + ": " + e.getMessage(), e);
+    }
+    server.createContext("/", new RefereeHandler(this));
+    server.setExecutor(executor);
+    server.start();
+    String host = server.getAddress().getAddress().getHostAddress();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    this.baseUrl = "http://" + host + ":" + server.getAddress().getPort();
+    LOG.debug("toolguard referee listening on {}", baseUrl);
+  }
+
+  /** Starts a referee on an ephemeral port of 127.0.0.1. */
+  public static ProviderReferee start() {
+    return builder().start();
+  }
+
+  /** A builder to choose host, port and threads. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The server's root, {@code http://127.0.0.1:PORT}, without {@code /v1}: for Anthropic SDK clients. */
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  /** {@link #baseUrl()} + {@code /v1}: the base URL OpenAI clients expect. */
+  public String openAiBaseUrl() {
+    return baseUrl + "/v1";
+  }
+
+  /** The full URL of an endpoint, e.g. {@code http://127.0.0.1:PORT/v1/messages}. */
+  public String url(Endpoint endpoint) {
+    return baseUrl + endpoint.path();
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** The scripted model that answers valid requests. */
+  public ScriptedModel script() {
+    return script;
+  }
+
+  /** The injected faults. */
+  public Faults faults() {
+    return faults;
+  }
+
+  /** The stored Responses API responses and the orphan-output replay switch. */
+  public StoredResponses responses() {
+    return responses;
+  }
+
+  /** Every request received so far, in order of arrival (a snapshot). */
+  public List<RecordedRequest> requests() {
+    synchronized (log) {
+      return List.copyOf(log);
+    }
+  }
+
+  /** The requests received so far for one endpoint. */
+  public List<RecordedRequest> requests(Endpoint endpoint) {
+    List<RecordedRequest> out = new ArrayList<>();
+    for (RecordedRequest r : requests()) {
+      if (r.endpoint() == endpoint) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  /** The requests answered with a 400 (rule or shape violations). */
+  public List<RecordedRequest> rejections() {
+    List<RecordedRequest> out = new ArrayList<>();
+    for (RecordedRequest r : requests()) {
+      if (r.rejected()) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  /** The last request received, or null. */
+  public @Nullable RecordedRequest lastRequest() {
+    synchronized (log) {
+      return log.isEmpty() ? null : log.get(log.size() - 1);
+    }
+  }
+
+  /** Forgets the recorded requests. */
+  public void clearRequests() {
+    synchronized (log) {
+      log.clear();
+    }
+  }
+
+  /**
+   * Back to a fresh state: no recorded requests, script, faults or stored responses, replay switch off,
+   * id counters from 1 again. For a referee shared by several tests.
+   */
+  public void reset() {
+    clearRequests();
+    script.clear();
+    faults.clear();
+    responses.clear();
+    responses.replayOrphanOutputs(false);
+    ids.reset();
+    sequence.set(0);
+  }
+
+  /** Stops the server at once and its threads. */
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    LOG.debug("toolguard referee on {} stopped", baseUrl);
+  }
+
+  Ids ids() {
+    return ids;
+  }
+
+  long nextSequence() {
+    return sequence.incrementAndGet();
+  }
+
+  void record(RecordedRequest request) {
+    synchronized (log) {
+      log.add(request);
+    }
+  }
+
+  /** Configuration of a referee; {@link #start()} starts it. */
+  public static final class Builder {
+    private String host = "127.0.0.1";
+    private int port;
+    private int threads = 32;
+    private int backlog = 512;
+
+    private Builder() {}
+
+    /** The address to listen on; {@code 127.0.0.1} by default. */
+    public Builder host(String address) {
+      this.host = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /** The port; 0 (the default) for an ephemeral one. */
+    public Builder port(int number) {
+      if (number < 0 || number > 65535) {
+        throw new IllegalArgumentException("port out of range: " + number);
+      }
+      this.port = number;
+      return this;
+    }
+
+    /** The number of threads that answer requests (a fixed pool); 32 by default. */
+    public Builder threads(int count) {
+      if (count < 1) {
+        throw new IllegalArgumentException("threads must be at least 1");
+      }
+      this.threads = count;
+      return this;
+    }
+
+    /** The listen backlog (pending connections); 512 by default. */
+    public Builder backlog(int size) {
+      if (size < 1) {
+        throw new IllegalArgumentException("backlog must be at least 1");
+      }
+      this.backlog = size;
+      return this;
+    }
+
+    /** Starts the referee. */
+    public ProviderReferee start() {
+      return new ProviderReferee(this);
+    }
+  }
+}
