@@ -120,6 +120,13 @@ class ChatCompletionsRefereeTest {
   }
 
   @Test
+  void anEarlyResult() {
+    bareFailsGuardedPasses(chatParams(list(user("q"), tool("call_a", "sunny"), CALL_A)),
+        "must be a response to a preceeding message with 'tool_calls'");
+    assertThat(referee.lastRequest().toolResultIds()).containsExactly("call_a");
+  }
+
+  @Test
   void parallelResultsSplitUp() {
     bareFailsGuardedPasses(chatParams(list(user("q"), CALLS_AB, tool("call_a", "sunny"), user("typing"),
         tool("call_b", "noon"))), "did not have response messages: call_b");

@@ -89,7 +89,7 @@ class ResponsesRefereeTest {
   }
 
   @Test
-  void aUserMessageBetweenCallAndOutputWithReasoning() {
+  void aUserMessageBetweenCallAndOutputAndACallLeftOpen() {
     bareFailsGuardedPasses(stateless(list(USER, REASONING, FC_A, user("hurry"), out("call_a", "sunny"), FC_B)),
         ErrorMessages.Responses.noToolOutput("call_b"));
     JsonNode input = referee.lastRequest().json().get("input");
@@ -114,6 +114,25 @@ class ResponsesRefereeTest {
     bareFailsGuardedPasses(stateless(list(USER, FC_A, out("call_db_1f2e", "sunny"))),
         ErrorMessages.Responses.noToolCall("call_db_1f2e"));
     assertThat(referee.lastRequest().toolResultIds()).containsExactly("call_a");
+  }
+
+  @Test
+  void anEarlyOutput() {
+    bareFailsGuardedPasses(stateless(list(USER, out("call_a", "sunny"), FC_A)), ErrorMessages.Responses.noToolCall("call_a"));
+  }
+
+  @Test
+  void parallelOutputsSplitUpAreAcceptedByResponsesAndJoinedWhenGuarded() {
+    // unlike Chat Completions, Responses only needs each output after its call: both are answered
+    ResponseCreateParams params = stateless(list(USER, REASONING, FC_A, FC_B, out("call_b", "noon"), user("typing"),
+        "{'type':'message','role':'assistant','content':'one moment'}", out("call_a", "sunny")));
+    bare.responses().create(params);
+    guarded.responses().create(params);
+    assertThat(referee.rejections()).isEmpty();
+    JsonNode input = referee.lastRequest().json().get("input");
+    assertThat(List.of(input.get(4).get("call_id").asText(), input.get(5).get("call_id").asText()))
+        .containsExactlyInAnyOrder("call_a", "call_b");
+    assertThat(input.get(6).get("content").asText()).isEqualTo("typing");
   }
 
   @Test
