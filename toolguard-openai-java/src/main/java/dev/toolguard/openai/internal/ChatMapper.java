@@ -1,6 +1,5 @@
 package dev.toolguard.openai.internal;
 
-import com.openai.core.JsonMissing;
 import com.openai.models.chat.completions.ChatCompletionAssistantMessageParam;
 import com.openai.models.chat.completions.ChatCompletionAssistantMessageParam.Content.ChatCompletionRequestAssistantMessageContentPart;
 import com.openai.models.chat.completions.ChatCompletionContentPart;
@@ -288,14 +287,14 @@ public final class ChatMapper {
     boolean stringContent = original == null || !original.isAssistant()
         || original.asAssistant()._content().asKnown().map(x -> x.isText()).orElse(true);
     if (parts.isEmpty()) {
-      b.content(JsonMissing.of());
+      b.content(Fields.missing());
     } else if (texts == 1 && !otherParts && stringContent) {
       b.content(((Text) contents.stream().filter(c -> c instanceof Text).findFirst().orElseThrow()).text());
     } else {
       b.contentOfArrayOfContentParts(parts);
     }
     if (calls.isEmpty()) {
-      b.toolCalls(JsonMissing.of());
+      b.toolCalls(Fields.missing());
     } else {
       b.toolCalls(calls);
     }

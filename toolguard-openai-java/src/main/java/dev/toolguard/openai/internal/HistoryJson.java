@@ -345,7 +345,7 @@ public final class HistoryJson {
       throw new InvalidMessageException(where + ".metadata: expected an object");
     }
     Map<String, Object> out = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = meta.fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = Fields.entries(meta); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       out.put(e.getKey(), readValue(e.getValue(), where + ".metadata." + e.getKey()));
     }
@@ -371,7 +371,7 @@ public final class HistoryJson {
     switch (type) {
       case "map": {
         Map<String, Object> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = object(value, where).fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = Fields.entries(object(value, where)); it.hasNext(); ) {
           Map.Entry<String, JsonNode> e = it.next();
           out.put(e.getKey(), readValue(e.getValue(), where + "." + e.getKey()));
         }

@@ -1,7 +1,6 @@
 package dev.toolguard.openai.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.openai.core.JsonMissing;
 import com.openai.core.ObjectMappers;
 import com.openai.models.responses.EasyInputMessage;
 import com.openai.models.responses.ResponseCustomToolCall;
@@ -363,7 +362,7 @@ public final class ResponsesMapper {
       ResponseFunctionToolCall.Builder b = f.toBuilder().callId(call.callId()).name(call.name())
           .arguments(call.argumentsJson());
       if (!sameId) {
-        b.id(JsonMissing.of()); // a renamed copy must not repeat the item id of the call it copies
+        b.id(Fields.missing()); // a renamed copy must not repeat the item id of the call it copies
       }
       return ResponseInputItem.ofFunctionCall(b.build());
     }
@@ -377,7 +376,7 @@ public final class ResponsesMapper {
       ResponseCustomToolCall.Builder b = f.toBuilder().callId(call.callId()).name(call.name())
           .input(call.argumentsJson());
       if (!sameId) {
-        b.id(JsonMissing.of());
+        b.id(Fields.missing());
       }
       return ResponseInputItem.ofCustomToolCall(b.build());
     }
@@ -401,7 +400,7 @@ public final class ResponsesMapper {
         b.output(r.output());
       }
       if (!sameId) {
-        b.id(JsonMissing.of());
+        b.id(Fields.missing());
       }
       return ResponseInputItem.ofFunctionCallOutput(b.build());
     }
@@ -417,7 +416,7 @@ public final class ResponsesMapper {
         b.output(r.output());
       }
       if (!sameId) {
-        b.id(JsonMissing.of());
+        b.id(Fields.missing());
       }
       return ResponseInputItem.ofCustomToolCallOutput(b.build());
     }

@@ -28,7 +28,7 @@ final class Schemas {
           + ": parametersSchema is not a JSON object; give the JSON schema of the arguments object");
     }
     Map<String, JsonValue> out = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = Fields.entries(node); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       out.put(e.getKey(), JsonValue.fromJsonNode(e.getValue()));
     }
