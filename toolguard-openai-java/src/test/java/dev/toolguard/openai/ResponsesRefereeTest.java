@@ -207,6 +207,22 @@ class ResponsesRefereeTest {
   }
 
   @Test
+  void anOutputSentAgainForACallAnsweredEarlierInTheChain() {
+    referee.script().enqueue(Reply.toolCall("weather", "{}"), Reply.toolCall("time", "{}"));
+    Response first = guarded.responses().create(responsesParams(list(USER)));
+    String weather = first.output().get(0).asFunctionCall().callId();
+    Response second = guarded.responses().create(ResponseCreateParams.builder().model("gpt-test")
+        .previousResponseId(first.id()).inputOfResponse(Wire.items(list(out(weather, "sunny")))).build());
+    String time = second.output().get(0).asFunctionCall().callId();
+    // a retry sends the old output again instead of the new one
+    ResponseCreateParams retry = ResponseCreateParams.builder().model("gpt-test").previousResponseId(second.id())
+        .inputOfResponse(Wire.items(list(out(weather, "sunny")))).build();
+    bareFailsGuardedPasses(retry, weather);
+    assertThat(referee.lastRequest().toolResultIds()).containsExactly(time);
+    assertThat(referee.lastRequest().lastToolResult()).contains("did not complete");
+  }
+
+  @Test
   void aTextInputAfterAResponseWithOpenCalls() {
     referee.script().enqueue(Reply.toolCall("weather", "{}"));
     Response first = guarded.responses().create(responsesParams(list(USER)));

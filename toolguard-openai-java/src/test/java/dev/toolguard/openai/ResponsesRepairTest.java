@@ -142,6 +142,19 @@ class ResponsesRepairTest {
   }
 
   @Test
+  void anOutputForACallAnsweredEarlierInTheChainIsDroppedNotBoundToAnotherCall() {
+    saw("resp_1", null, FC_A);
+    saw("resp_2", null, FC_B);
+    ResponseCreateParams params = after("resp_2", list(out("call_a", "sunny again")));
+    var json = input(guard.responses(params));
+    assertThat(json).hasSize(1);
+    assertThat(json.get(0).get("call_id").asText()).isEqualTo("call_b");
+    assertThat(json.get(0).get("output").asText()).contains("did not complete");
+    ResponseCreateParams valid = after("resp_2", list(out("call_b", "noon")));
+    assertThat(guard.responses(valid)).isSameAs(valid);
+  }
+
+  @Test
   void withAnUnknownPreviousResponseOutputsTheServerMayMatchAreKept() {
     ResponseCreateParams params = after("resp_unknown", list(out("call_x", "sunny"), user("next")));
     assertThat(guard.responses(params)).isSameAs(params);

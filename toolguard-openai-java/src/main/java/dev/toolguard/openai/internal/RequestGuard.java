@@ -53,7 +53,11 @@ public final class RequestGuard {
 
   /** {@code params} with a valid history; the same object when it was valid. */
   public ChatCompletionCreateParams chat(ChatCompletionCreateParams params) {
-    List<ChatCompletionMessageParam> messages = params.messages();
+    var known = params._messages().asKnown();
+    if (known.isEmpty()) {
+      return params; // no messages, or raw JSON set on purpose: the server judges it
+    }
+    List<ChatCompletionMessageParam> messages = known.get();
     List<Message> history = ChatMapper.toCore(messages);
     RepairResult repair = repairOrReject(history);
     if (!repair.changed()) {
@@ -69,8 +73,8 @@ public final class RequestGuard {
    * previous_response_id} or {@code conversation}) count; the same object when nothing changed.
    */
   public ResponseCreateParams responses(ResponseCreateParams params) {
-    String previous = params.previousResponseId().orElse(null);
-    String conversation = params.conversation()
+    String previous = params._previousResponseId().asKnown().orElse(null);
+    String conversation = params._conversation().asKnown()
         .flatMap(c -> c.isId() ? java.util.Optional.of(c.asId())
             : c.responseConversationParam().flatMap(p -> p._id().asKnown()))
         .orElse(null);
@@ -85,9 +89,11 @@ public final class RequestGuard {
       unknownContext = known == null;
       held = known == null ? List.of() : known;
     }
-    var input = params.input();
+    var input = params._input().asKnown();
     List<ResponseInputItem> items;
-    if (input.isEmpty()) {
+    if (input.isEmpty() && !params._input().isMissing()) {
+      return params; // raw JSON set on purpose: the server judges it
+    } else if (input.isEmpty()) {
       items = List.of();
     } else if (input.get().isText()) {
       if (held.isEmpty()) {
@@ -117,7 +123,7 @@ public final class RequestGuard {
     Map<String, String> heldTypes = new HashMap<>();
     for (HeldCall h : held) {
       if (!calls.contains(h.callId())) {
-        open.add(new ToolCall(h.callId(), h.name(), h.arguments(), false, Map.of(Keys.HELD, true)));
+        open.add(heldCall(h));
         heldTypes.put(h.callId(), h.type());
       }
     }
@@ -128,28 +134,70 @@ public final class RequestGuard {
     if (unknownContext) {
       history = hideUnjudgeable(history, known);
     }
+    // with a known server context, an output for a call of an earlier response (answered there already)
+    // is a duplicate: the call stands in the context with its answer, so that repair removes the copy
+    // instead of binding it to another call
+    List<ToolCall> answered = new ArrayList<>();
+    List<Content> answers = new ArrayList<>();
+    if (previous != null || conversation != null) {
+      for (Message m : history) {
+        for (ToolResult r : m.toolResults()) {
+          HeldCall seen = known.contains(r.callId()) ? null : state.seen(r.callId());
+          if (seen != null && known.add(seen.callId())) {
+            answered.add(heldCall(seen));
+            answers.add(new ToolResult(seen.callId(), seen.name(), "answered before", false, Map.of(Keys.HELD, true)));
+          }
+        }
+      }
+    }
     List<Message> augmented = history;
-    if (!open.isEmpty()) {
-      augmented = new ArrayList<>(history.size() + 1);
-      augmented.add(new Message(Role.ASSISTANT, new ArrayList<Content>(open), Map.of(Keys.HELD, true)));
+    if (!open.isEmpty() || !answered.isEmpty()) {
+      augmented = new ArrayList<>(history.size() + 2);
+      List<Content> context = new ArrayList<>(answered);
+      context.addAll(open);
+      augmented.add(new Message(Role.ASSISTANT, context, Map.of(Keys.HELD, true)));
+      if (!answers.isEmpty()) {
+        augmented.add(new Message(Role.TOOL, answers, Map.of(Keys.HELD, true)));
+      }
       augmented.addAll(history);
     }
     RepairResult repair = repairOrReject(augmented);
     if (!repair.changed()) {
       return params;
     }
-    List<Message> repaired = new ArrayList<>(repair.history().size());
-    for (Message m : repair.history()) {
-      if (!m.metadata().containsKey(Keys.HELD)) {
-        repaired.add(m);
-      }
-    }
+    List<Message> repaired = withoutContext(repair.history());
     List<ResponseInputItem> out = ResponsesMapper.toWire(repaired, heldTypes);
-    if (sameItems(out, items) && input.get().isResponse()) {
+    if (sameItems(out, items) && input.isPresent() && input.get().isResponse()) {
       return params;
     }
     LOG.debug("responses request repaired: {} -> {} items", items.size(), out.size());
     return params.toBuilder().input(ResponseCreateParams.Input.ofResponse(out)).build();
+  }
+
+  private static ToolCall heldCall(HeldCall h) {
+    return new ToolCall(h.callId(), h.name(), h.arguments(), false, Map.of(Keys.HELD, true));
+  }
+
+  /** {@code history} without the context added for calls held on the server. */
+  private static List<Message> withoutContext(List<Message> history) {
+    List<Message> out = new ArrayList<>(history.size());
+    for (Message m : history) {
+      if (m.metadata().containsKey(Keys.HELD)) {
+        continue;
+      }
+      List<Content> kept = new ArrayList<>(m.contents().size());
+      for (Content c : m.contents()) {
+        if (!c.metadata().containsKey(Keys.HELD)) {
+          kept.add(c);
+        }
+      }
+      if (kept.size() == m.contents().size()) {
+        out.add(m);
+      } else if (!kept.isEmpty()) {
+        out.add(m.withContents(kept));
+      }
+    }
+    return out;
   }
 
   /**

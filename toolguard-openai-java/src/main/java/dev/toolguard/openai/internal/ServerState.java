@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * What the adapter remembers of the Responses the client saw: for each response id, the calls its
  * output asked for (the calls the server holds open after it); for each conversation, those of its
- * latest response; and each call by its item id, for item references. Bounded: the least recently
+ * latest response; and each call by its call id and by its item id (for item references). Bounded: the least recently
  * used entries go first. Thread-safe.
  */
 public final class ServerState {
@@ -25,12 +25,14 @@ public final class ServerState {
   private final Map<String, List<HeldCall>> byResponse;
   private final Map<String, List<HeldCall>> byConversation;
   private final Map<String, HeldCall> byItem;
+  private final Map<String, HeldCall> byCallId;
 
   /** Remembers at most {@code capacity} responses (and as many conversations and 8 times as many calls). */
   public ServerState(int capacity) {
     this.byResponse = lru(capacity);
     this.byConversation = lru(capacity);
     this.byItem = lru(capacity * 8);
+    this.byCallId = lru(capacity * 8);
   }
 
   private static <V> Map<String, V> lru(int capacity) {
@@ -65,6 +67,7 @@ public final class ServerState {
         byConversation.put(conversation, held);
       }
       for (HeldCall c : held) {
+        byCallId.put(c.callId(), c);
         if (c.itemId() != null) {
           byItem.put(c.itemId(), c);
         }
@@ -98,6 +101,11 @@ public final class ServerState {
   /** The calls the latest response of conversation {@code id} left open, or null if none was seen. */
   public synchronized @Nullable List<HeldCall> openInConversation(String id) {
     return byConversation.get(id);
+  }
+
+  /** The call with this call id that a response the client saw asked for, or null. */
+  public synchronized @Nullable HeldCall seen(String callId) {
+    return byCallId.get(callId);
   }
 
   /** The call whose item id is {@code itemId}, or null. */
