@@ -56,7 +56,7 @@ class HistoryGuardRepairTest {
     assertThat(r.history()).containsExactly(broken.get(0), broken.get(1), broken.get(3), broken.get(2),
         broken.get(4));
     assertThat(report(r)).containsExactly(
-        "MOVE c1 [3 -> 2]: moved the result of call c1 to directly after its call (message 1)");
+        "MOVE c1 [3 -> 2]: moved the result of call c1 to directly after its call");
   }
 
   @Test
@@ -132,7 +132,7 @@ class HistoryGuardRepairTest {
     assertThat(r.history()).containsExactly(broken.get(0), broken.get(1), res("a"), res("b"), res("c"),
         Message.tool(synthetic("d", "t")), broken.get(4), broken.get(6));
     assertThat(report(r)).containsExactly(
-        "MOVE b [5 -> 3]: moved the result of call b to directly after its call (message 1)",
+        "MOVE b [5 -> 3]: moved the result of call b to directly after its call",
         "SYNTHESIZE d [- -> 5]: call d of tool 't' had no result anywhere; added an error result");
   }
 
@@ -149,7 +149,7 @@ class HistoryGuardRepairTest {
     RepairResult r = repairValidly(broken);
     assertThat(r.history()).containsExactly(broken.get(0), broken.get(2), broken.get(1), broken.get(3));
     assertThat(report(r)).containsExactly(
-        "MOVE c1 [1 -> 2]: moved the result of call c1 to directly after its call (message 2)");
+        "MOVE c1 [1 -> 2]: moved the result of call c1 to directly after its call");
   }
 
   @Test
@@ -173,7 +173,7 @@ class HistoryGuardRepairTest {
     assertThat(rebound.metadata()).containsEntry(Metadata.ORIGINAL_CALL_ID, "call_6f1e2d");
     assertThat(report(r)).containsExactly(
         "REBIND call_6f1e2d -> call_abc [2 -> 2]: result call_6f1e2d matched no call; bound it to call call_abc"
-            + " of tool 'weather', the only unanswered call of message 1 it can answer");
+            + " of tool 'weather', the only unanswered call of its turn it can answer");
   }
 
   @Test
@@ -217,7 +217,7 @@ class HistoryGuardRepairTest {
     RepairResult r = repairValidly(broken);
     assertThat(r.history()).containsExactly(broken.get(0), broken.get(1), retried, broken.get(4));
     assertThat(report(r)).containsExactly(
-        "DEDUPLICATE c1 [2 -> -]: removed a second result for call c1; kept the result of message 3");
+        "DEDUPLICATE c1 [2 -> -]: removed a second result for call c1; kept the first successful one");
   }
 
   @Test
@@ -254,7 +254,7 @@ class HistoryGuardRepairTest {
     RepairResult r = repairValidly(broken);
     assertThat(r.history().get(2).toolResults().get(0).callId()).isEqualTo("c1");
     assertThat(report(r)).containsExactly("REBIND (no id) -> c1 [2 -> 2]: result (without id) matched no call;"
-        + " bound it to call c1 of tool 't', the only unanswered call of message 1 it can answer");
+        + " bound it to call c1 of tool 't', the only unanswered call of its turn it can answer");
   }
 
   @Test
@@ -284,7 +284,7 @@ class HistoryGuardRepairTest {
     assertThat(r.history()).containsExactly(broken.get(0), broken.get(1), broken.get(3), broken.get(2),
         broken.get(4), broken.get(5));
     assertThat(report(r)).containsExactly(
-        "MOVE c1 [3 -> 2]: moved the result of call c1 to directly after its call (message 1)");
+        "MOVE c1 [3 -> 2]: moved the result of call c1 to directly after its call");
   }
 
   @Test

@@ -106,7 +106,7 @@ final class HistoryChecker {
             Integer first = callIndex.putIfAbsent(id, i);
             if (first != null) {
               violations = add(violations, new Violation(ViolationCode.DUPLICATE_CALL_ID, i, id,
-                  "call id " + id + " is already used by a call in message " + first));
+                  "call id " + id + " is already used by an earlier call"));
             }
           }
         } else if (c instanceof ApprovalRequest request) {
@@ -228,8 +228,7 @@ final class HistoryChecker {
               "call " + id + " already has a result"));
         } else {
           violations = add(violations, new Violation(ViolationCode.MISPLACED_RESULT, at, id,
-              "the result of call " + id + " (message " + callIndex.get(id)
-                  + ") does not directly follow it"));
+              "the result of call " + id + " does not directly follow it"));
         }
       }
     }

@@ -255,8 +255,8 @@ final class HistoryRepairer {
         for (Located r : s.results) {
           if (r != best) {
             act(Kind.DEDUPLICATE, r.result().callId(), null, r.messageIndex(), -1,
-                "removed a second result for call " + s.finalId + "; kept the " + (best.result().error() ? "error " : "")
-                    + "result of message " + best.messageIndex());
+                "removed a second result for call " + s.finalId + "; kept "
+                    + (best.result().error() ? "the first one" : "the first successful one"));
           }
         }
       }
@@ -428,14 +428,14 @@ final class HistoryRepairer {
       if (s.rebound) {
         act(Kind.REBIND, s.kept.result().callId(), s.finalId, s.kept.messageIndex(), at,
             "result " + describeId(s.kept.result().callId()) + " matched no call; bound it to call " + s.finalId
-                + " of tool '" + s.call.name() + "', the only unanswered call of message " + i + " it can answer");
+                + " of tool '" + s.call.name() + "', the only unanswered call of its turn it can answer");
       }
       if (s.kept == null) {
         act(Kind.SYNTHESIZE, s.finalId, null, -1, at,
             "call " + s.finalId + " of tool '" + s.call.name() + "' had no result anywhere; added an error result");
       } else if (!inBlock(s.kept.messageIndex(), i)) {
         act(Kind.MOVE, s.kept.result().callId(), null, s.kept.messageIndex(), at,
-            "moved the result of call " + s.finalId + " to directly after its call (message " + i + ")");
+            "moved the result of call " + s.finalId + " to directly after its call");
       }
     }
     if (!group.isEmpty()) {

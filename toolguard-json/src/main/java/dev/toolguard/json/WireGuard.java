@@ -1,0 +1,195 @@
+package dev.toolguard.json;
+
+import dev.toolguard.core.Content;
+import dev.toolguard.core.Dialect;
+import dev.toolguard.core.HistoryGuard;
+import dev.toolguard.core.Message;
+import dev.toolguard.core.RepairAction;
+import dev.toolguard.core.RepairResult;
+import dev.toolguard.core.ToolCall;
+import dev.toolguard.core.ToolResult;
+import dev.toolguard.core.Violation;
+import dev.toolguard.core.ViolationCode;
+import dev.toolguard.json.internal.Codecs;
+import dev.toolguard.json.internal.DialectCodec;
+import dev.toolguard.json.internal.DialectLimits;
+import dev.toolguard.json.internal.Encoded;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks and repairs whole request bodies: the core invariant (through a {@link HistoryGuard}) plus
+ * the limits of the body's dialect.
+ *
+ * <p>{@link #check} lists every violation with its place in the body and the error the provider
+ * would answer. {@link #repair} returns the body repaired, core's actions first and then the
+ * dialect's; a body that needs nothing comes back as the very text that came in.
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class WireGuard {
+
+  private static final WireGuard DEFAULT = new WireGuard(HistoryGuard.ofDefaults());
+
+  private final HistoryGuard guard;
+
+  private WireGuard(HistoryGuard guard) {
+    this.guard = guard;
+  }
+
+  /** A wire guard with core's default repair policy. */
+  public static WireGuard ofDefaults() {
+    return DEFAULT;
+  }
+
+  /** A wire guard that checks and repairs histories with {@code guard}. */
+  public static WireGuard of(HistoryGuard guard) {
+    if (guard == null) {
+      throw new IllegalArgumentException("guard is null; use HistoryGuard.ofDefaults() for the defaults");
+    }
+    return new WireGuard(guard);
+  }
+
+  /**
+   * The violations of {@code body}, in body order; empty when it is valid.
+   *
+   * @throws WireFormatException if {@code body} is not JSON or not a request body of {@code dialect}
+   */
+  public List<WireViolation> check(Dialect dialect, String body) {
+    return check(codec(dialect).read(body));
+  }
+
+  /**
+   * The violations of {@code request}, in body order; empty when it is valid.
+   *
+   * @throws WireFormatException if the request cannot be written in its dialect
+   */
+  public List<WireViolation> check(WireRequest request) {
+    DialectCodec codec = codec(request.dialect());
+    Encoded written = codec.encode(request);
+    List<Message> history = request.history();
+    List<WireViolation> out = new ArrayList<>();
+    for (Violation v : guard.check(history)) {
+      int i = v.messageIndex();
+      int k = contentOf(history.get(i), v.callId(), v.code() == ViolationCode.DUPLICATE_RESULT);
+      String path = k < 0 || written.contentPath(i, k) == null ? written.messagePath(i) : written.contentPath(i, k);
+      int wireIndex = k < 0 || written.contentIndex(i, k) < 0 ? written.messageIndex(i) : written.contentIndex(i, k);
+      if (v.code() == ViolationCode.MISPLACED_RESULT) {
+        // the providers name the message of the call, not the one where its result strayed
+        int call = messageOfCall(history, v.callId());
+        wireIndex = call < 0 ? wireIndex : written.messageIndex(call);
+      }
+      out.add(new WireViolation(v.code().name(), path, v.callId(), v.detail(),
+          v.code().providerError(request.dialect(), v.callId(), wireIndex)));
+    }
+    out.addAll(DialectLimits.check(request.dialect(), history, written));
+    out.sort((a, b) -> Integer.compare(order(a.path()), order(b.path())));
+    return List.copyOf(out);
+  }
+
+  /**
+   * {@code body} repaired, with every change made.
+   *
+   * @throws WireFormatException if {@code body} is not JSON or not a request body of {@code dialect}
+   */
+  public WireRepair repair(Dialect dialect, String body) {
+    WireRequest request = codec(dialect).read(body);
+    return repair(request, body);
+  }
+
+  /**
+   * {@code request} repaired, with every change made.
+   *
+   * @throws WireFormatException if the request cannot be written in its dialect
+   */
+  public WireRepair repair(WireRequest request) {
+    return repair(request, null);
+  }
+
+  private WireRepair repair(WireRequest request, String original) {
+    DialectCodec codec = codec(request.dialect());
+    RepairResult core = guard.repair(request.history());
+    DialectLimits.Applied limited = DialectLimits.apply(request.dialect(), core.history(), core.changed());
+    if (!core.changed() && limited.actions().isEmpty()) {
+      return new WireRepair(request, original != null ? original : codec.write(request), List.of());
+    }
+    WireRequest repaired = request.withHistory(limited.history());
+    Encoded in = codec.encode(request);
+    Encoded out = codec.encode(repaired);
+    List<WireAction> actions = new ArrayList<>(core.actions().size() + limited.actions().size());
+    for (RepairAction a : core.actions()) {
+      String from = a.fromIndex() < 0 ? "-" : in.messagePath(a.fromIndex());
+      int to = a.toIndex() < 0 ? -1 : limited.indexMap()[a.toIndex()];
+      actions.add(new WireAction(a.kind(), a.callId(), a.newCallId(), from, to < 0 ? "-" : out.messagePath(to),
+          a.detail()));
+    }
+    for (DialectLimits.LimitAction a : limited.actions()) {
+      actions.add(new WireAction(a.kind(), a.callId(), a.newCallId(), "-",
+          a.message() < 0 ? "-" : out.messagePath(a.message()), a.detail()));
+    }
+    List<Violation> left = guard.check(repaired.history());
+    if (!left.isEmpty()) {
+      throw new IllegalStateException("toolguard bug: the repaired " + request.dialect().id()
+          + " history still breaks the invariant: " + left);
+    }
+    return new WireRepair(repaired, dev.toolguard.json.internal.Json.write(out.body()), actions);
+  }
+
+  private static DialectCodec codec(Dialect dialect) {
+    if (dialect == null) {
+      throw new IllegalArgumentException("dialect is null; give the dialect of the body");
+    }
+    return Codecs.of(dialect);
+  }
+
+  /**
+   * The content of {@code m} that a violation with {@code callId} is about, or -1: the first call or
+   * result with that id, or for a duplicate result the last one.
+   */
+  private static int contentOf(Message m, String callId, boolean last) {
+    List<Content> contents = m.contents();
+    int found = -1;
+    for (int k = 0; k < contents.size(); k++) {
+      Content c = contents.get(k);
+      if ((c instanceof ToolCall && !((ToolCall) c).informational() && ((ToolCall) c).callId().equals(callId))
+          || (c instanceof ToolResult && ((ToolResult) c).callId().equals(callId))) {
+        found = k;
+        if (!last) {
+          return k;
+        }
+      }
+    }
+    return found;
+  }
+
+  /** The index of the message that holds the call {@code callId} (to be answered), or -1. */
+  private static int messageOfCall(List<Message> history, String callId) {
+    for (int i = 0; i < history.size(); i++) {
+      for (ToolCall c : history.get(i).toolCalls()) {
+        if (c.callId().equals(callId)) {
+          return i;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /** The index in the body's history array that {@code path} starts with. */
+  private static int order(String path) {
+    int open = path.indexOf('[');
+    int close = path.indexOf(']');
+    if (open < 0 || close < open) {
+      return -1;
+    }
+    try {
+      return Integer.parseInt(path.substring(open + 1, close));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "WireGuard[" + guard + "]";
+  }
+}

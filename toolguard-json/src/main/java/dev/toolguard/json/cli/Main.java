@@ -1,0 +1,212 @@
+package dev.toolguard.json.cli;
+
+import dev.toolguard.core.Dialect;
+import dev.toolguard.json.WireAction;
+import dev.toolguard.json.WireFormatException;
+import dev.toolguard.json.WireGuard;
+import dev.toolguard.json.WireRepair;
+import dev.toolguard.json.WireViolation;
+import dev.toolguard.json.internal.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@code toolguard} command line.
+ *
+ * <pre>
+ * toolguard check  --dialect openai-chat|openai-responses|anthropic FILE|-
+ * toolguard repair --dialect openai-chat|openai-responses|anthropic FILE|-
+ * </pre>
+ *
+ * <p>Exit codes: 0 valid (check) or repaired (repair); 1 violations found (check); 2 bad usage or
+ * bad input (not JSON, not a request body of the dialect, unreadable file); 3 an internal error.
+ */
+public final class Main {
+
+  /** Exit code: the body is valid, or repair wrote it. */
+  public static final int OK = 0;
+  /** Exit code: check found violations. */
+  public static final int VIOLATIONS = 1;
+  /** Exit code: bad usage or bad input. */
+  public static final int BAD_INPUT = 2;
+  /** Exit code: toolguard failed (a bug; please report it). */
+  public static final int INTERNAL_ERROR = 3;
+
+  static final String USAGE = String.join("\n",
+      "usage: toolguard check  --dialect DIALECT FILE|-",
+      "       toolguard repair --dialect DIALECT FILE|-",
+      "",
+      "  DIALECT  openai-chat | openai-responses | anthropic",
+      "  FILE     a request body (JSON); - reads standard input",
+      "",
+      "check   lists every violation, one per line, on standard output;",
+      "        exit 0 when the body is valid, 1 when it has violations.",
+      "repair  writes the repaired body to standard output and the report, one",
+      "        action per line, to standard error; exit 0. A valid body comes out as it came in.",
+      "",
+      "Exit 2: bad usage, or input that is not JSON or not a request body of the dialect.",
+      "");
+
+  private Main() {}
+
+  /** Runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    // the report is printed by the command itself; the library's WARN logs would repeat it
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "off");
+    }
+    System.exit(run(args, System.in, System.out, System.err));
+  }
+
+  /**
+   * Runs the command line on the given streams.
+   *
+   * @return the exit code
+   */
+  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+    for (String a : args) {
+      if (a.equals("--help") || a.equals("-h")) {
+        out.print(USAGE);
+        out.flush();
+        return OK;
+      }
+    }
+    if (args.length == 0) {
+      return usage(err, "no command given");
+    }
+    String command = args[0];
+    if (!command.equals("check") && !command.equals("repair")) {
+      return usage(err, "unknown command '" + command + "'; use check or repair");
+    }
+    String dialectId = null;
+    String file = null;
+    for (int i = 1; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--dialect")) {
+        if (i + 1 >= args.length) {
+          return usage(err, "--dialect needs a value (openai-chat, openai-responses or anthropic)");
+        }
+        dialectId = args[++i];
+      } else if (a.startsWith("--dialect=")) {
+        dialectId = a.substring("--dialect=".length());
+      } else if (a.startsWith("-") && !a.equals("-")) {
+        return usage(err, "unknown option '" + a + "'");
+      } else if (file != null) {
+        return usage(err, "more than one input given ('" + file + "' and '" + a + "'); give one FILE or -");
+      } else {
+        file = a;
+      }
+    }
+    if (dialectId == null) {
+      return usage(err, "no dialect given; add --dialect openai-chat, openai-responses or anthropic");
+    }
+    Dialect dialect;
+    try {
+      dialect = Dialect.fromId(dialectId);
+    } catch (IllegalArgumentException e) {
+      return usage(err, e.getMessage());
+    }
+    if (file == null) {
+      return usage(err, "no input given; give a FILE, or - for standard input");
+    }
+    String body;
+    try {
+      body = readInput(file, in);
+    } catch (BadInput e) {
+      err.println("toolguard: " + e.getMessage());
+      return BAD_INPUT;
+    }
+    try {
+      if (command.equals("check")) {
+        List<WireViolation> violations = WireGuard.ofDefaults().check(dialect, body);
+        for (WireViolation v : violations) {
+          out.println(v);
+        }
+        out.flush();
+        return violations.isEmpty() ? OK : VIOLATIONS;
+      }
+      WireRepair repair = WireGuard.ofDefaults().repair(dialect, body);
+      if (repair.changed()) {
+        String text = looksIndented(body) ? Json.writePretty(Json.parse(repair.body())) : repair.body();
+        out.print(text);
+        out.print('\n');
+      } else {
+        out.print(repair.body());
+      }
+      out.flush();
+      for (WireAction a : repair.actions()) {
+        err.println(a);
+      }
+      err.flush();
+      return OK;
+    } catch (WireFormatException e) {
+      err.println("toolguard: " + e.problem() + " (" + e.path() + ")");
+      return BAD_INPUT;
+    } catch (RuntimeException e) {
+      err.println("toolguard: internal error, please report it: " + Json.oneLine(String.valueOf(e)));
+      return INTERNAL_ERROR;
+    }
+  }
+
+  private static int usage(PrintStream err, String problem) {
+    err.println("toolguard: " + problem);
+    err.print(USAGE);
+    err.flush();
+    return BAD_INPUT;
+  }
+
+  private static boolean looksIndented(String body) {
+    return body.strip().indexOf('\n') >= 0;
+  }
+
+  /** Input that cannot be read; the message says what and where. */
+  private static final class BadInput extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    BadInput(String message) {
+      super(message);
+    }
+  }
+
+  private static String readInput(String file, InputStream in) throws BadInput {
+    byte[] bytes;
+    String where = file.equals("-") ? "standard input" : file;
+    try {
+      bytes = file.equals("-") ? in.readAllBytes() : Files.readAllBytes(Path.of(file));
+    } catch (NoSuchFileException e) {
+      throw new BadInput("cannot read the input: no such file (" + where + ")");
+    } catch (AccessDeniedException e) {
+      throw new BadInput("cannot read the input: permission denied (" + where + ")");
+    } catch (IOException | java.nio.file.InvalidPathException e) {
+      throw new BadInput("cannot read the input: " + Json.oneLine(describe(e)) + " (" + where + ")");
+    }
+    try {
+      String text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+      return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    } catch (CharacterCodingException e) {
+      throw new BadInput("not JSON: the input is not UTF-8 text (" + where + ")");
+    }
+  }
+
+  private static String describe(@Nullable Exception e) {
+    if (e == null) {
+      return "unknown error";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+}

@@ -1,0 +1,369 @@
+package dev.toolguard.json.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolguard.core.Content;
+import dev.toolguard.core.Dialect;
+import dev.toolguard.core.Message;
+import dev.toolguard.core.Opaque;
+import dev.toolguard.core.Role;
+import dev.toolguard.core.Text;
+import dev.toolguard.core.ToolCall;
+import dev.toolguard.core.ToolResult;
+import dev.toolguard.json.WireFormatException;
+import dev.toolguard.json.WireMetadata;
+import dev.toolguard.json.WireRequest;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Anthropic Messages: {@code messages} of role user and assistant, content a string or blocks;
+ * {@code system} stays in the envelope.
+ *
+ * <p>The API combines consecutive turns of the same role, and so does the reader for assistant
+ * turns: a run of assistant messages is one ASSISTANT message (the first content of each later wire
+ * message carries its template under {@link WireMetadata#MESSAGE}). A user message is split into
+ * runs: its {@code tool_result} blocks make TOOL messages, its other blocks USER messages; every
+ * part after the first is marked {@link WireMetadata#JOINED} and written back into the same wire
+ * message. {@code tool_use} is a {@link ToolCall} whose arguments are the compact JSON of {@code
+ * input}; {@code thinking}, {@code redacted_thinking} and every other block are {@link Opaque}s that
+ * keep their place.
+ */
+final class AnthropicCodec extends DialectCodec {
+
+  static final AnthropicCodec INSTANCE = new AnthropicCodec();
+
+  private AnthropicCodec() {}
+
+  @Override
+  public Dialect dialect() {
+    return Dialect.ANTHROPIC;
+  }
+
+  @Override
+  public String historyField() {
+    return "messages";
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  @Override
+  WireRequest decode(ObjectNode body) {
+    JsonNode messages = body.get("messages");
+    if (messages == null || messages.isNull()) {
+      throw new WireFormatException("the body has no messages array"
+          + (body.has("input") ? "; it has input: is it an OpenAI Responses body (--dialect openai-responses)?"
+              : "; an Anthropic request holds its conversation in messages"), "messages");
+    }
+    if (!messages.isArray()) {
+      throw new WireFormatException(Json.describe(messages) + " where the array of messages is expected", "messages");
+    }
+    ObjectNode envelope = body.deepCopy();
+    envelope.set("messages", Json.array());
+    List<Message> history = new ArrayList<>(messages.size());
+    boolean lastWasAssistant = false;
+    for (int i = 0; i < messages.size(); i++) {
+      String path = "messages[" + i + "]";
+      ObjectNode m = Json.object(messages.get(i), path, "a message");
+      String role = Json.reqString(m, "role", path, "every message needs a role (user or assistant)");
+      if (role.equals("assistant")) {
+        List<Content> contents = readBlocks(m, path, true);
+        ObjectNode template = Json.blank(m, "content");
+        if (lastWasAssistant && !contents.isEmpty()) {
+          Message previous = history.remove(history.size() - 1);
+          List<Content> merged = new ArrayList<>(previous.contents());
+          merged.add(Contents.with(contents.get(0), WireMetadata.MESSAGE, template));
+          merged.addAll(contents.subList(1, contents.size()));
+          history.add(previous.withContents(merged));
+        } else {
+          history.add(new Message(Role.ASSISTANT, contents, Map.of(WireMetadata.NODE, template)));
+        }
+        lastWasAssistant = true;
+      } else if (role.equals("user")) {
+        readUser(m, path, history);
+        lastWasAssistant = false;
+      } else if (role.equals("system")) {
+        throw new WireFormatException("role is 'system'; Anthropic takes the system prompt in the top-level system"
+            + " field, not as a message", path + ".role");
+      } else {
+        throw new WireFormatException("role is '" + role + "'; Anthropic messages have role user or assistant"
+            + (role.equals("tool") || role.equals("developer")
+                ? " (is it an OpenAI Chat body? try --dialect openai-chat)" : ""), path + ".role");
+      }
+    }
+    return new WireRequest(Dialect.ANTHROPIC, history, envelope);
+  }
+
+  private static void readUser(ObjectNode m, String path, List<Message> history) {
+    List<Content> blocks = readBlocks(m, path, false);
+    ObjectNode template = Json.blank(m, "content");
+    if (blocks.isEmpty()) {
+      history.add(new Message(Role.USER, List.of(), Map.of(WireMetadata.NODE, template)));
+      return;
+    }
+    boolean first = true;
+    int start = 0;
+    while (start < blocks.size()) {
+      boolean results = blocks.get(start) instanceof ToolResult;
+      int end = start;
+      while (end < blocks.size() && (blocks.get(end) instanceof ToolResult) == results) {
+        end++;
+      }
+      Map<String, Object> meta = first ? Map.of(WireMetadata.NODE, template) : Map.of(WireMetadata.JOINED, true);
+      history.add(new Message(results ? Role.TOOL : Role.USER, blocks.subList(start, end), meta));
+      first = false;
+      start = end;
+    }
+  }
+
+  private static List<Content> readBlocks(ObjectNode m, String path, boolean assistant) {
+    JsonNode content = m.get("content");
+    if (content == null || content.isNull()) {
+      throw new WireFormatException("content is " + (content == null ? "missing" : "null")
+          + "; every message needs content: a string or an array of content blocks", path + ".content");
+    }
+    List<Content> out = new ArrayList<>(Math.max(2, content.size()));
+    if (content.isTextual()) {
+      out.add(Text.of(content.asText()));
+      return out;
+    }
+    if (!content.isArray()) {
+      throw new WireFormatException(Json.describe(content)
+          + " where the content is expected: a string or an array of content blocks", path + ".content");
+    }
+    for (int k = 0; k < content.size(); k++) {
+      String blockPath = path + ".content[" + k + "]";
+      ObjectNode b = Json.object(content.get(k), blockPath, "a content block");
+      String type = Json.reqString(b, "type", blockPath, "every content block needs a type (text, tool_use, …)");
+      switch (type) {
+        case "text":
+          out.add(new Text(Json.reqString(b, "text", blockPath, "a text block needs its text"),
+              Map.of(WireMetadata.NODE, Json.blank(b, "text"))));
+          break;
+        case "tool_use":
+          if (!assistant) {
+            throw new WireFormatException("a tool_use block stands in a user message; the assistant's calls belong"
+                + " in assistant messages", blockPath);
+          }
+          out.add(readCall(b, blockPath));
+          break;
+        case "tool_result":
+          if (assistant) {
+            throw new WireFormatException("a tool_result block stands in an assistant message; tool results belong"
+                + " in the user message after the calls", blockPath);
+          }
+          out.add(readResult(b, blockPath));
+          break;
+        default:
+          out.add(Opaque.of(type, b.deepCopy()));
+      }
+    }
+    return out;
+  }
+
+  private static ToolCall readCall(ObjectNode b, String path) {
+    String id = Json.optString(b, "id", path);
+    String name = Json.reqString(b, "name", path, "a tool_use block needs the tool's name");
+    JsonNode input = b.get("input");
+    if (input == null) {
+      throw new WireFormatException("input is missing; a tool_use block needs its input object ({} for none)",
+          path + ".input");
+    }
+    return new ToolCall(id == null ? "" : id, name, Json.write(input), false,
+        Map.of(WireMetadata.NODE, Json.blank(b, "input")));
+  }
+
+  private static ToolResult readResult(ObjectNode b, String path) {
+    String id = Json.optString(b, "tool_use_id", path);
+    boolean error = Json.optBoolean(b, "is_error", path);
+    JsonNode content = b.get("content");
+    String output;
+    ObjectNode template;
+    if (content == null || content.isNull()) {
+      output = "";
+      template = b.deepCopy();
+    } else if (content.isTextual()) {
+      output = content.asText();
+      template = Json.blank(b, "content");
+    } else if (content.isArray()) {
+      for (int k = 0; k < content.size(); k++) {
+        Json.object(content.get(k), path + ".content[" + k + "]", "a content block");
+      }
+      output = Json.joinTexts((ArrayNode) content, "text");
+      template = b.deepCopy();
+    } else {
+      throw new WireFormatException(Json.describe(content)
+          + " where the tool output is expected: a string or an array of content blocks", path + ".content");
+    }
+    return new ToolResult(id == null ? "" : id, null, output, error, Map.of(WireMetadata.NODE, template));
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  /** A wire message being written. */
+  private static final class Wire {
+    final ObjectNode object;
+    final String role;
+    final @Nullable JsonNode shape;
+    final List<JsonNode> blocks = new ArrayList<>();
+    final List<Content> sources = new ArrayList<>();
+    final int index;
+
+    Wire(@Nullable ObjectNode template, String role, int index) {
+      this.object = template == null ? Json.object().put("role", role) : template.deepCopy();
+      this.role = role;
+      this.shape = template == null ? null : template.get("content");
+      this.index = index;
+    }
+
+    /** Adds the fields of {@code template} that this message lacks (when two wire messages become one). */
+    void absorb(@Nullable ObjectNode template) {
+      if (template == null) {
+        return;
+      }
+      Iterator<Map.Entry<String, JsonNode>> fields = template.fields();
+      while (fields.hasNext()) {
+        Map.Entry<String, JsonNode> f = fields.next();
+        if (!object.has(f.getKey())) {
+          object.set(f.getKey(), f.getValue().deepCopy());
+        }
+      }
+    }
+
+    ObjectNode finish() {
+      if (shape != null && shape.isTextual() && sources.size() == 1 && sources.get(0) instanceof Text
+          && !sources.get(0).metadata().containsKey(WireMetadata.NODE)) {
+        object.put("content", ((Text) sources.get(0)).text());
+      } else if (shape == null && sources.size() == 1 && sources.get(0) instanceof Text
+          && sources.get(0).metadata().isEmpty()) {
+        object.put("content", ((Text) sources.get(0)).text());
+      } else {
+        ArrayNode array = Json.array();
+        blocks.forEach(array::add);
+        object.set("content", array);
+      }
+      return object;
+    }
+  }
+
+  @Override
+  Encoded encodeChecked(WireRequest request) {
+    List<Message> history = request.history();
+    Encoded encoded = new Encoded("messages", history);
+    List<Wire> wires = new ArrayList<>(history.size());
+    for (int i = 0; i < history.size(); i++) {
+      Message m = history.get(i);
+      String where = "history[" + i + "]";
+      if (m.role() == Role.SYSTEM) {
+        throw new WireFormatException("a SYSTEM message cannot be written into Anthropic messages; put its text into"
+            + " the request's top-level system field (the envelope)", where);
+      }
+      String role = m.role() == Role.ASSISTANT ? "assistant" : "user";
+      List<Content> contents = m.contents();
+      boolean anyWritten = contents.isEmpty();
+      for (Content c : contents) {
+        anyWritten |= !Contents.informational(c);
+      }
+      Wire last = wires.isEmpty() ? null : wires.get(wires.size() - 1);
+      if (!anyWritten) {
+        encoded.start(i, last == null ? 0 : last.index + 1);
+        continue; // nothing but approvals and informational calls: never sent
+      }
+      ObjectNode template = Json.template(m.metadata(), WireMetadata.NODE);
+      Wire wire;
+      if (Json.flag(m.metadata(), WireMetadata.JOINED) && last != null && last.role.equals(role)) {
+        wire = last;
+        wire.absorb(template);
+      } else {
+        wire = new Wire(template, role, wires.size());
+        wires.add(wire);
+      }
+      encoded.start(i, wire.index);
+      for (int k = 0; k < contents.size(); k++) {
+        Content c = contents.get(k);
+        if (Contents.informational(c)) {
+          continue;
+        }
+        ObjectNode startsMessage = Json.template(c.metadata(), WireMetadata.MESSAGE);
+        if (startsMessage != null && m.role() == Role.ASSISTANT) {
+          wire = new Wire(startsMessage, role, wires.size());
+          wires.add(wire);
+        }
+        encoded.content(i, k, wire.index, ".content[" + wire.blocks.size() + "]");
+        wire.blocks.add(writeBlock(c, where + ".contents[" + k + "]"));
+        wire.sources.add(c);
+      }
+    }
+    ArrayNode out = Json.array();
+    for (Wire w : wires) {
+      out.add(w.finish());
+    }
+    ObjectNode body = request.envelope();
+    body.set("messages", out);
+    encoded.body(body);
+    return encoded;
+  }
+
+  private static JsonNode writeBlock(Content c, String where) {
+    ObjectNode template = Json.template(c.metadata(), WireMetadata.NODE);
+    if (c instanceof Text) {
+      ObjectNode w = template == null ? Json.object().put("type", "text") : template.deepCopy();
+      w.put("text", ((Text) c).text());
+      return w;
+    } else if (c instanceof ToolCall) {
+      ToolCall call = (ToolCall) c;
+      ObjectNode w;
+      if (template == null) {
+        w = Json.object().put("type", "tool_use").put("id", call.callId());
+      } else {
+        w = template.deepCopy();
+        OpenAiChatCodec.setId(w, "id", call.callId());
+      }
+      w.put("name", call.name());
+      JsonNode input;
+      try {
+        input = Json.parse(call.argumentsJson());
+      } catch (WireFormatException e) {
+        throw new WireFormatException("the arguments of call " + call.callId() + " are not JSON; an Anthropic"
+            + " tool_use input must be a JSON object", where, e);
+      }
+      w.set("input", input);
+      return w;
+    } else if (c instanceof ToolResult) {
+      ToolResult r = (ToolResult) c;
+      if (template == null) {
+        ObjectNode w = Json.object().put("type", "tool_result").put("tool_use_id", r.callId());
+        w.put("content", r.output());
+        if (r.error()) {
+          w.put("is_error", true);
+        }
+        return w;
+      }
+      ObjectNode w = template.deepCopy();
+      OpenAiChatCodec.setId(w, "tool_use_id", r.callId());
+      JsonNode content = w.get("content");
+      if (content != null && content.isArray()) {
+        if (!Json.joinTexts((ArrayNode) content, "text").equals(r.output())) {
+          w.put("content", r.output());
+        }
+      } else if (content == null || content.isNull()) {
+        if (!r.output().isEmpty()) {
+          w.put("content", r.output());
+        }
+      } else {
+        w.put("content", r.output());
+      }
+      if (r.error()) {
+        w.put("is_error", true);
+      } else if (w.has("is_error") && w.get("is_error").isBoolean()) {
+        w.put("is_error", false);
+      }
+      return w;
+    }
+    return OpenAiChatCodec.payload(c, where);
+  }
+}

@@ -1,0 +1,554 @@
+package dev.toolguard.json.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolguard.core.ApprovalRequest;
+import dev.toolguard.core.ApprovalResponse;
+import dev.toolguard.core.Content;
+import dev.toolguard.core.Dialect;
+import dev.toolguard.core.Message;
+import dev.toolguard.core.Metadata;
+import dev.toolguard.core.Opaque;
+import dev.toolguard.core.RepairAction;
+import dev.toolguard.core.Role;
+import dev.toolguard.core.Text;
+import dev.toolguard.core.ToolCall;
+import dev.toolguard.core.ToolResult;
+import dev.toolguard.json.WireMetadata;
+import dev.toolguard.json.WireViolation;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The limits that a dialect adds to the core invariant, checked on a history and applied to a
+ * history that core has repaired:
+ *
+ * <ul>
+ *   <li>OpenAI Chat: call ids of at most 40 characters; no empty {@code tool_calls} array.
+ *   <li>OpenAI Responses: call ids of at most 64 characters; a reasoning item directly followed by
+ *       the item it belongs to.
+ *   <li>Anthropic: call ids of {@code [a-zA-Z0-9_-]} only; in a repaired body, consecutive turns of
+ *       the same role merged into one message, its tool_result blocks first.
+ * </ul>
+ *
+ * <p>A rewritten id is deterministic (a kept prefix and a short SHA-256 of the old id), unique in the
+ * history, and changes the call and its result together.
+ */
+public final class DialectLimits {
+
+  private static final Logger LOG = LoggerFactory.getLogger("dev.toolguard.repair");
+
+  /** The longest call id that OpenAI Chat accepts. */
+  public static final int OPENAI_CHAT_MAX_ID = 40;
+
+  /** The longest call id that OpenAI Responses accepts. */
+  public static final int OPENAI_RESPONSES_MAX_ID = 64;
+
+  private DialectLimits() {}
+
+  /** A change for a limit; {@code message} indexes the history after all limits. */
+  public record LimitAction(RepairAction.Kind kind, String callId, @Nullable String newCallId, int message, String detail) {}
+
+  /**
+   * A history with the limits applied.
+   *
+   * @param history the history
+   * @param actions the changes
+   * @param indexMap for each index of the history given, its index in {@code history}, or -1
+   */
+  public record Applied(List<Message> history, List<LimitAction> actions, int[] indexMap) {}
+
+  /** A message of the history being changed, and its index in the history given. */
+  private static final class Entry {
+    Message message;
+    final int origin;
+
+    Entry(Message message, int origin) {
+      this.message = message;
+      this.origin = origin;
+    }
+  }
+
+  /** Pending actions, with the entry they concern. */
+  private record Pending(RepairAction.Kind kind, String callId, @Nullable String newCallId, Entry at, String detail) {}
+
+  // ---------------------------------------------------------------- check
+
+  /** The violations of the limits of {@code dialect} in {@code history}, placed by {@code written}. */
+  public static List<WireViolation> check(Dialect dialect, List<Message> history, Encoded written) {
+    List<WireViolation> out = new ArrayList<>();
+    for (int i = 0; i < history.size(); i++) {
+      Message m = history.get(i);
+      if (m.role() != Role.ASSISTANT) {
+        continue;
+      }
+      List<Content> contents = m.contents();
+      for (int k = 0; k < contents.size(); k++) {
+        if (!(contents.get(k) instanceof ToolCall)) {
+          continue;
+        }
+        ToolCall call = (ToolCall) contents.get(k);
+        String path = written.contentPath(i, k);
+        if (path == null || call.informational() || call.callId().isEmpty()) {
+          continue;
+        }
+        String id = call.callId();
+        if (dialect == Dialect.ANTHROPIC) {
+          if (!validAnthropicId(id)) {
+            out.add(new WireViolation("CALL_ID_CHARACTERS", path + ".id", id,
+                "call id " + id + " has characters other than letters, digits, _ and -, which Anthropic rejects",
+                dotted(path) + ".tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'"));
+          }
+        } else {
+          int max = dialect == Dialect.OPENAI_CHAT ? OPENAI_CHAT_MAX_ID : OPENAI_RESPONSES_MAX_ID;
+          int length = id.codePointCount(0, id.length());
+          if (length > max) {
+            String field = path + (dialect == Dialect.OPENAI_CHAT ? ".id" : ".call_id");
+            out.add(new WireViolation("CALL_ID_TOO_LONG", field, id,
+                "call id " + id + " has " + length + " characters; " + dialect.id() + " accepts at most " + max,
+                "Invalid '" + field + "': string too long. Expected a string with maximum length " + max
+                    + ", but got a string with length " + length + " instead."));
+          }
+        }
+      }
+      if (dialect == Dialect.OPENAI_CHAT && hasEmptyToolCalls(m)) {
+        String field = written.messagePath(i) + ".tool_calls";
+        out.add(new WireViolation("EMPTY_TOOL_CALLS", field, "",
+            "an assistant message has an empty tool_calls array",
+            "Invalid '" + field + "': empty array. Expected an array with minimum length 1, but got an empty array"
+                + " instead."));
+      }
+      if (dialect == Dialect.OPENAI_RESPONSES) {
+        for (int k : trailingReasoning(m)) {
+          String path = written.contentPath(i, k);
+          String id = reasoningId(contents.get(k));
+          out.add(new WireViolation("REASONING_WITHOUT_FOLLOWING_ITEM", path == null ? written.messagePath(i) : path, "",
+              "reasoning item " + (id.isEmpty() ? "(without id)" : id) + " is not followed by the call or message it"
+                  + " belongs to",
+              "Item '" + id + "' of type 'reasoning' was provided without its required following item."));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String dotted(String path) {
+    return path.replaceAll("\\[(\\d+)]", ".$1");
+  }
+
+  static boolean validAnthropicId(String id) {
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
+        return false;
+      }
+    }
+    return !id.isEmpty();
+  }
+
+  private static boolean hasEmptyToolCalls(Message m) {
+    ObjectNode template = Json.template(m.metadata(), WireMetadata.NODE);
+    if (template == null) {
+      return false;
+    }
+    JsonNode calls = template.get("tool_calls");
+    return calls != null && calls.isArray() && calls.size() == 0 && !m.hasToolCalls();
+  }
+
+  private static boolean written(Content c) {
+    return !Contents.informational(c) && !(c instanceof ToolCall && Json.flag(c.metadata(), WireMetadata.VIRTUAL));
+  }
+
+  private static boolean isReasoning(Content c) {
+    return c instanceof Opaque && ((Opaque) c).kind().equals("reasoning") && !Json.flag(c.metadata(), WireMetadata.PART);
+  }
+
+  /** Positions of the reasoning items at the end of what {@code m} writes, in order. */
+  private static List<Integer> trailingReasoning(Message m) {
+    List<Integer> trailing = new ArrayList<>(1);
+    List<Content> contents = m.contents();
+    for (int k = contents.size() - 1; k >= 0; k--) {
+      Content c = contents.get(k);
+      if (!written(c)) {
+        continue;
+      }
+      if (!isReasoning(c)) {
+        break;
+      }
+      trailing.add(0, k);
+    }
+    return trailing;
+  }
+
+  private static String reasoningId(Content c) {
+    Object payload = ((Opaque) c).payload();
+    return payload instanceof ObjectNode ? ((ObjectNode) payload).path("id").asText("") : "";
+  }
+
+  // ---------------------------------------------------------------- apply
+
+  /**
+   * Applies the limits of {@code dialect} to {@code repaired}, a history that core found valid or
+   * repaired. {@code changed} says whether core changed it: the Anthropic turns are merged only in a
+   * body that changes anyway, so that a valid body stays exactly as it came.
+   */
+  public static Applied apply(Dialect dialect, List<Message> repaired, boolean changed) {
+    List<Entry> entries = new ArrayList<>(repaired.size());
+    for (int i = 0; i < repaired.size(); i++) {
+      entries.add(new Entry(repaired.get(i), i));
+    }
+    List<Pending> pending = new ArrayList<>();
+    rewriteIds(dialect, entries, pending);
+    if (dialect == Dialect.OPENAI_CHAT) {
+      dropEmptyToolCalls(entries, pending);
+    } else if (dialect == Dialect.OPENAI_RESPONSES) {
+      attachReasoning(entries, pending);
+    } else if (changed || !pending.isEmpty()) {
+      mergeTurns(entries, pending);
+    }
+    int[] indexMap = new int[repaired.size()];
+    java.util.Arrays.fill(indexMap, -1);
+    List<Message> history = new ArrayList<>(entries.size());
+    java.util.IdentityHashMap<Entry, Integer> finalIndex = new java.util.IdentityHashMap<>();
+    for (Entry e : entries) {
+      indexMap[e.origin] = history.size();
+      finalIndex.put(e, history.size());
+      history.add(e.message);
+    }
+    List<LimitAction> actions = new ArrayList<>(pending.size());
+    for (Pending p : pending) {
+      Integer at = finalIndex.get(p.at());
+      LimitAction a = new LimitAction(p.kind(), p.callId(), p.newCallId(), at == null ? -1 : at, p.detail());
+      actions.add(a);
+      LOG.warn("toolguard {} limit: {} {}{}: {}", dialect.id(), a.kind(), a.callId().isEmpty() ? "(no id)" : a.callId(),
+          a.newCallId() == null ? "" : " -> " + a.newCallId(), a.detail());
+    }
+    if (pending.isEmpty()) {
+      return new Applied(repaired, List.of(), identity(repaired.size()));
+    }
+    return new Applied(List.copyOf(history), actions, indexMap);
+  }
+
+  private static int[] identity(int n) {
+    int[] map = new int[n];
+    for (int i = 0; i < n; i++) {
+      map[i] = i;
+    }
+    return map;
+  }
+
+  // ---------------------------------------------------------------- ids
+
+  private static void rewriteIds(Dialect dialect, List<Entry> entries, List<Pending> pending) {
+    Set<String> used = new HashSet<>();
+    for (Entry e : entries) {
+      for (Content c : e.message.contents()) {
+        if (c instanceof ToolCall) {
+          used.add(((ToolCall) c).callId());
+        } else if (c instanceof ToolResult) {
+          used.add(((ToolResult) c).callId());
+        } else if (c instanceof ApprovalRequest) {
+          used.add(((ApprovalRequest) c).callId());
+        } else if (c instanceof ApprovalResponse) {
+          used.add(((ApprovalResponse) c).callId());
+        }
+      }
+    }
+    for (int i = 0; i < entries.size(); i++) {
+      Entry e = entries.get(i);
+      if (e.message.role() != Role.ASSISTANT) {
+        continue;
+      }
+      List<Content> contents = null;
+      for (int k = 0; k < e.message.contents().size(); k++) {
+        Content c = e.message.contents().get(k);
+        if (!(c instanceof ToolCall) || !written(c) || ((ToolCall) c).callId().isEmpty()) {
+          continue;
+        }
+        ToolCall call = (ToolCall) c;
+        String id = call.callId();
+        String fresh;
+        String why;
+        if (dialect == Dialect.ANTHROPIC) {
+          if (validAnthropicId(id)) {
+            continue;
+          }
+          fresh = sanitize(id, used);
+          why = "call id " + id + " has characters that Anthropic rejects (it takes [a-zA-Z0-9_-]); rewrote it";
+        } else {
+          int max = dialect == Dialect.OPENAI_CHAT ? OPENAI_CHAT_MAX_ID : OPENAI_RESPONSES_MAX_ID;
+          if (id.codePointCount(0, id.length()) <= max) {
+            continue;
+          }
+          fresh = shorten(id, max, used);
+          why = "call id " + id + " is longer than the " + max + " characters " + dialect.id() + " accepts;"
+              + " shortened it";
+        }
+        used.add(fresh);
+        if (contents == null) {
+          contents = new ArrayList<>(e.message.contents());
+        }
+        ToolCall renamed = call.withCallId(fresh);
+        if (!renamed.metadata().containsKey(Metadata.ORIGINAL_CALL_ID)) {
+          renamed = renamed.withMetadata(Metadata.ORIGINAL_CALL_ID, id);
+        }
+        contents.set(k, renamed);
+        int results = renameResults(entries, i, id, fresh);
+        pending.add(new Pending(RepairAction.Kind.RENAME, id, fresh, e,
+            why + (results == 0 ? " (the call has no result)" : " (call and result together)")));
+      }
+      if (contents != null) {
+        e.message = e.message.withContents(contents);
+      }
+    }
+  }
+
+  private static int renameResults(List<Entry> entries, int callMessage, String id, String fresh) {
+    int renamed = 0;
+    for (int j = callMessage + 1; j < entries.size() && entries.get(j).message.role() == Role.TOOL; j++) {
+      Entry t = entries.get(j);
+      List<Content> contents = null;
+      for (int q = 0; q < t.message.contents().size(); q++) {
+        ToolResult r = (ToolResult) t.message.contents().get(q);
+        if (!r.callId().equals(id)) {
+          continue;
+        }
+        if (contents == null) {
+          contents = new ArrayList<>(t.message.contents());
+        }
+        ToolResult moved = r.withCallId(fresh);
+        if (!moved.metadata().containsKey(Metadata.ORIGINAL_CALL_ID)) {
+          moved = moved.withMetadata(Metadata.ORIGINAL_CALL_ID, id);
+        }
+        contents.set(q, moved);
+        renamed++;
+      }
+      if (contents != null) {
+        t.message = t.message.withContents(contents);
+      }
+    }
+    return renamed;
+  }
+
+  /** {@code id} cut to {@code max} characters: a prefix, {@code _} and ten hex digits of its SHA-256. */
+  static String shorten(String id, int max, Set<String> used) {
+    int keep = max - 11;
+    String prefix = id.substring(0, id.offsetByCodePoints(0, Math.min(keep, id.codePointCount(0, id.length()))));
+    for (int k = 0; ; k++) {
+      String candidate = prefix + "_" + sha256Hex(k == 0 ? id : id + "#" + k).substring(0, 10);
+      if (!used.contains(candidate)) {
+        return candidate;
+      }
+    }
+  }
+
+  /** {@code id} with every character outside {@code [a-zA-Z0-9_-]} replaced by {@code _}; a hash suffix if taken. */
+  static String sanitize(String id, Set<String> used) {
+    StringBuilder sb = new StringBuilder(id.length());
+    id.codePoints().forEach(cp -> sb.append(
+        (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') || cp == '_' || cp == '-'
+            ? (char) cp : '_'));
+    String base = sb.toString();
+    if (!used.contains(base)) {
+      return base;
+    }
+    for (int k = 0; ; k++) {
+      String candidate = base + "_" + sha256Hex(k == 0 ? id : id + "#" + k).substring(0, 8);
+      if (!used.contains(candidate)) {
+        return candidate;
+      }
+    }
+  }
+
+  private static String sha256Hex(String s) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      StringBuilder sb = new StringBuilder(digest.length * 2);
+      for (byte b : digest) {
+        sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+      }
+      return sb.toString();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  // ---------------------------------------------------------------- OpenAI Chat
+
+  private static void dropEmptyToolCalls(List<Entry> entries, List<Pending> pending) {
+    for (Entry e : entries) {
+      if (e.message.role() == Role.ASSISTANT && hasEmptyToolCalls(e.message)) {
+        ObjectNode template = Json.template(e.message.metadata(), WireMetadata.NODE).deepCopy();
+        template.remove("tool_calls");
+        e.message = new Message(e.message.role(), e.message.contents(),
+            Contents.with(e.message.metadata(), WireMetadata.NODE, template));
+        pending.add(new Pending(RepairAction.Kind.DROP, "", null, e,
+            "removed an empty tool_calls array, which OpenAI Chat rejects"));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- OpenAI Responses
+
+  private static void attachReasoning(List<Entry> entries, List<Pending> pending) {
+    for (int i = 0; i < entries.size(); i++) {
+      Entry e = entries.get(i);
+      if (e.message.role() != Role.ASSISTANT) {
+        continue;
+      }
+      List<Integer> trailing = trailingReasoning(e.message);
+      if (trailing.isEmpty()) {
+        continue;
+      }
+      List<Content> moved = new ArrayList<>(trailing.size());
+      List<Content> rest = new ArrayList<>(e.message.contents());
+      for (int t = trailing.size() - 1; t >= 0; t--) {
+        moved.add(0, rest.remove((int) trailing.get(t)));
+      }
+      Entry target = null;
+      int first = -1;
+      for (int j = i + 1; j < entries.size(); j++) {
+        if (entries.get(j).message.role() == Role.ASSISTANT) {
+          Entry next = entries.get(j);
+          for (int k = 0; k < next.message.contents().size(); k++) {
+            Content c = next.message.contents().get(k);
+            if (written(c)) {
+              if (c instanceof ToolCall || c instanceof Text) {
+                target = next;
+                first = k;
+              }
+              break;
+            }
+          }
+          break;
+        }
+      }
+      if (target != null) {
+        List<Content> contents = new ArrayList<>(target.message.contents());
+        Content before = contents.get(first);
+        contents.addAll(first, moved);
+        target.message = target.message.withContents(contents);
+        String to = before instanceof ToolCall ? "call " + ((ToolCall) before).callId() : "the assistant message";
+        for (Content r : moved) {
+          pending.add(new Pending(RepairAction.Kind.MOVE, before instanceof ToolCall ? ((ToolCall) before).callId() : "",
+              null, target, "moved reasoning item " + describe(r) + " to directly before " + to
+                  + ": OpenAI needs a reasoning item to be followed by the item it belongs to"));
+        }
+      } else {
+        for (Content r : moved) {
+          pending.add(new Pending(RepairAction.Kind.DROP, "", null, e, "removed reasoning item " + describe(r)
+              + ": no call or message follows it that it can belong to, and OpenAI rejects a reasoning item"
+              + " without its following item"));
+        }
+      }
+      if (rest.isEmpty()) {
+        entries.remove(i);
+        i--;
+      } else {
+        e.message = e.message.withContents(rest);
+      }
+    }
+  }
+
+  private static String describe(Content reasoning) {
+    String id = reasoningId(reasoning);
+    return id.isEmpty() ? "(without id)" : id;
+  }
+
+  // ---------------------------------------------------------------- Anthropic
+
+  private static void mergeTurns(List<Entry> entries, List<Pending> pending) {
+    int i = 0;
+    while (i < entries.size()) {
+      boolean assistant = entries.get(i).message.role() == Role.ASSISTANT;
+      int end = i + 1;
+      while (end < entries.size() && (entries.get(end).message.role() == Role.ASSISTANT) == assistant
+          && entries.get(end).message.role() != Role.SYSTEM) {
+        end++;
+      }
+      int wireMessages = 0;
+      for (int j = i; j < end; j++) {
+        Message m = entries.get(j).message;
+        if (j == i || !Json.flag(m.metadata(), WireMetadata.JOINED)) {
+          wireMessages++;
+        }
+        for (Content c : m.contents()) {
+          if (c.metadata().containsKey(WireMetadata.MESSAGE)) {
+            wireMessages++;
+          }
+        }
+      }
+      if (wireMessages > 1) {
+        merge(entries.subList(i, end), assistant);
+        String first = "";
+        for (int j = i; j < end && first.isEmpty(); j++) {
+          for (Content c : entries.get(j).message.contents()) {
+            if (c instanceof ToolResult) {
+              first = ((ToolResult) c).callId();
+              break;
+            }
+          }
+        }
+        pending.add(new Pending(RepairAction.Kind.MOVE, first, null, entries.get(i),
+            "merged " + wireMessages + " consecutive " + (assistant ? "assistant" : "user") + " messages into one"
+                + (assistant ? "" : ", tool_result blocks first")
+                + ": Anthropic combines consecutive turns of the same role"));
+      }
+      i = end;
+    }
+  }
+
+  private static void merge(List<Entry> run, boolean assistant) {
+    ObjectNode template = null;
+    for (int j = 0; j < run.size(); j++) {
+      Entry e = run.get(j);
+      ObjectNode own = Json.template(e.message.metadata(), WireMetadata.NODE);
+      template = absorb(template, own);
+      List<Content> contents = new ArrayList<>(e.message.contents().size());
+      for (Content c : e.message.contents()) {
+        ObjectNode marker = Json.template(c.metadata(), WireMetadata.MESSAGE);
+        if (marker != null) {
+          template = absorb(template, marker);
+          c = Contents.without(c, WireMetadata.MESSAGE);
+        }
+        contents.add(c);
+      }
+      Map<String, Object> metadata = Contents.without(e.message.metadata(), WireMetadata.NODE);
+      metadata = j == 0 ? Contents.without(metadata, WireMetadata.JOINED) : Contents.with(metadata, WireMetadata.JOINED, true);
+      e.message = new Message(e.message.role(), contents, metadata);
+    }
+    if (template != null) {
+      Entry first = run.get(0);
+      first.message = new Message(first.message.role(), first.message.contents(),
+          Contents.with(first.message.metadata(), WireMetadata.NODE, template));
+    }
+  }
+
+  private static @Nullable ObjectNode absorb(@Nullable ObjectNode into, @Nullable ObjectNode from) {
+    if (from == null) {
+      return into;
+    }
+    if (into == null) {
+      return from.deepCopy();
+    }
+    ObjectNode merged = into.deepCopy();
+    Iterator<Map.Entry<String, JsonNode>> fields = from.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> f = fields.next();
+      if (!merged.has(f.getKey())) {
+        merged.set(f.getKey(), f.getValue().deepCopy());
+      }
+    }
+    return merged;
+  }
+}

@@ -1,0 +1,377 @@
+package dev.toolguard.json.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolguard.core.Content;
+import dev.toolguard.core.Dialect;
+import dev.toolguard.core.Message;
+import dev.toolguard.core.Opaque;
+import dev.toolguard.core.Role;
+import dev.toolguard.core.Text;
+import dev.toolguard.core.ToolCall;
+import dev.toolguard.core.ToolResult;
+import dev.toolguard.json.WireFormatException;
+import dev.toolguard.json.WireMetadata;
+import dev.toolguard.json.WireRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * OpenAI Chat Completions: {@code messages} of role system, developer, user, assistant and tool.
+ *
+ * <p>One wire message is one core message, except that a TOOL message with several results is
+ * written as one {@code tool} message per result. An assistant message's {@code content} comes
+ * first (a string is one {@link Text}; an array gives a {@link Text} per {@code text} part and an
+ * {@link Opaque} per other part), then its {@code tool_calls} as {@link ToolCall}s ({@code function}
+ * and {@code custom} calls). A {@code tool} message is a TOOL message with one {@link ToolResult}.
+ * Messages of the deprecated {@code function} role are kept whole ({@link WireMetadata#VERBATIM}).
+ */
+final class OpenAiChatCodec extends DialectCodec {
+
+  static final OpenAiChatCodec INSTANCE = new OpenAiChatCodec();
+
+  private OpenAiChatCodec() {}
+
+  @Override
+  public Dialect dialect() {
+    return Dialect.OPENAI_CHAT;
+  }
+
+  @Override
+  public String historyField() {
+    return "messages";
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  @Override
+  WireRequest decode(ObjectNode body) {
+    JsonNode messages = body.get("messages");
+    if (messages == null || messages.isNull()) {
+      throw new WireFormatException("the body has no messages array"
+          + (body.has("input") ? "; it has input: is it an OpenAI Responses body (--dialect openai-responses)?"
+              : "; an OpenAI Chat request holds its conversation in messages"), "messages");
+    }
+    if (!messages.isArray()) {
+      throw new WireFormatException(Json.describe(messages) + " where the array of messages is expected", "messages");
+    }
+    ObjectNode envelope = body.deepCopy();
+    envelope.set("messages", Json.array());
+    List<Message> history = new ArrayList<>(messages.size());
+    for (int i = 0; i < messages.size(); i++) {
+      history.add(readMessage(messages.get(i), "messages[" + i + "]"));
+    }
+    return new WireRequest(Dialect.OPENAI_CHAT, history, envelope);
+  }
+
+  private static Message readMessage(JsonNode node, String path) {
+    ObjectNode m = Json.object(node, path, "a message");
+    String role = Json.reqString(m, "role", path, "every message needs a role");
+    switch (role) {
+      case "system":
+      case "developer":
+        return new Message(Role.SYSTEM, readParts(m, path), Map.of(WireMetadata.NODE, Json.blank(m, "content")));
+      case "user":
+        return new Message(Role.USER, readParts(m, path), Map.of(WireMetadata.NODE, Json.blank(m, "content")));
+      case "assistant":
+        return readAssistant(m, path);
+      case "tool":
+        return Message.tool(readResult(m, path));
+      case "function":
+        return new Message(Role.USER, List.of(Opaque.of("function", m.deepCopy())), Map.of(WireMetadata.VERBATIM, true));
+      default:
+        throw new WireFormatException("role is '" + role + "'; OpenAI Chat messages have role system, developer,"
+            + " user, assistant or tool", path + ".role");
+    }
+  }
+
+  private static List<Content> readParts(ObjectNode m, String path) {
+    JsonNode content = m.get("content");
+    if (content == null || content.isNull()) {
+      return new ArrayList<>(2);
+    }
+    List<Content> parts = new ArrayList<>(Math.max(2, content.size()));
+    if (content.isTextual()) {
+      parts.add(Text.of(content.asText()));
+      return parts;
+    }
+    if (!content.isArray()) {
+      throw new WireFormatException(Json.describe(content)
+          + " where the content is expected: a string, an array of content parts or null", path + ".content");
+    }
+    for (int k = 0; k < content.size(); k++) {
+      String partPath = path + ".content[" + k + "]";
+      ObjectNode part = Json.object(content.get(k), partPath, "a content part");
+      String type = Json.reqString(part, "type", partPath, "every content part needs a type (text, image_url, …)");
+      if (type.equals("text")) {
+        String text = Json.reqString(part, "text", partPath, "a text part needs its text");
+        parts.add(new Text(text, Map.of(WireMetadata.NODE, Json.blank(part, "text"))));
+      } else if (type.equals("tool_use") || type.equals("tool_result")) {
+        throw new WireFormatException("a " + type + " block is Anthropic's, not an OpenAI Chat content part:"
+            + " is it an Anthropic body (--dialect anthropic)?", partPath + ".type");
+      } else {
+        parts.add(Opaque.of(type, part.deepCopy()));
+      }
+    }
+    return parts;
+  }
+
+  private static Message readAssistant(ObjectNode m, String path) {
+    List<Content> contents = readParts(m, path);
+    ObjectNode template = Json.blank(m, "content");
+    JsonNode calls = m.get("tool_calls");
+    if (calls != null && !calls.isNull()) {
+      if (!calls.isArray()) {
+        throw new WireFormatException(Json.describe(calls) + " where the array of tool calls is expected",
+            path + ".tool_calls");
+      }
+      ArrayNode blanked = Json.array();
+      for (int k = 0; k < calls.size(); k++) {
+        String callPath = path + ".tool_calls[" + k + "]";
+        ToolCall call = readCall(Json.object(calls.get(k), callPath, "a tool call"), callPath);
+        contents.add(call);
+        blanked.add(((ObjectNode) call.metadata().get(WireMetadata.NODE)).deepCopy());
+      }
+      template.set("tool_calls", blanked);
+    }
+    return new Message(Role.ASSISTANT, contents, Map.of(WireMetadata.NODE, template));
+  }
+
+  private static ToolCall readCall(ObjectNode c, String path) {
+    String id = Json.optString(c, "id", path);
+    String type = Json.optString(c, "type", path);
+    ObjectNode template = c.deepCopy();
+    String name;
+    String arguments;
+    if ("custom".equals(type)) {
+      ObjectNode custom = Json.reqObject(c, "custom", path, "a custom tool call needs a custom object with name and input");
+      name = Json.reqString(custom, "name", path + ".custom", "a tool call needs the tool's name");
+      arguments = Json.reqString(custom, "input", path + ".custom", "a custom tool call needs its input");
+      template.set("custom", Json.blank(custom, "input"));
+    } else {
+      ObjectNode function = Json.reqObject(c, "function", path,
+          "a function tool call needs a function object with name and arguments");
+      name = Json.reqString(function, "name", path + ".function", "a tool call needs the tool's name");
+      arguments = Json.reqString(function, "arguments", path + ".function",
+          "a tool call needs its arguments as a JSON string (\"{}\" for none)");
+      template.set("function", Json.blank(function, "arguments"));
+    }
+    return new ToolCall(id == null ? "" : id, name, arguments, false, Map.of(WireMetadata.NODE, template));
+  }
+
+  private static ToolResult readResult(ObjectNode m, String path) {
+    String id = Json.optString(m, "tool_call_id", path);
+    String name = Json.optString(m, "name", path);
+    JsonNode content = m.get("content");
+    String output;
+    ObjectNode template;
+    if (content == null || content.isNull()) {
+      output = "";
+      template = m.deepCopy();
+    } else if (content.isTextual()) {
+      output = content.asText();
+      template = Json.blank(m, "content");
+    } else if (content.isArray()) {
+      for (int k = 0; k < content.size(); k++) {
+        Json.object(content.get(k), path + ".content[" + k + "]", "a content part");
+      }
+      output = Json.joinTexts((ArrayNode) content, "text");
+      template = m.deepCopy();
+    } else {
+      throw new WireFormatException(Json.describe(content)
+          + " where the tool output is expected: a string or an array of text parts", path + ".content");
+    }
+    return new ToolResult(id == null ? "" : id, name, output, false, Map.of(WireMetadata.NODE, template));
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  @Override
+  Encoded encodeChecked(WireRequest request) {
+    List<Message> history = request.history();
+    Encoded encoded = new Encoded("messages", history);
+    ArrayNode out = Json.array();
+    for (int i = 0; i < history.size(); i++) {
+      Message m = history.get(i);
+      encoded.start(i, out.size());
+      List<Content> contents = m.contents();
+      if (m.role() == Role.TOOL) {
+        for (int k = 0; k < contents.size(); k++) {
+          encoded.content(i, k, out.size(), "");
+          out.add(writeResult((ToolResult) contents.get(k)));
+        }
+      } else if (Json.flag(m.metadata(), WireMetadata.VERBATIM)) {
+        for (int k = 0; k < contents.size(); k++) {
+          Content c = contents.get(k);
+          if (Contents.informational(c)) {
+            continue;
+          }
+          encoded.content(i, k, out.size(), "");
+          out.add(payload(c, "history[" + i + "].contents[" + k + "]"));
+        }
+      } else {
+        ObjectNode written = writeMessage(m, i, out.size(), encoded);
+        if (written != null) {
+          out.add(written);
+        }
+      }
+    }
+    ObjectNode body = request.envelope();
+    body.set("messages", out);
+    encoded.body(body);
+    return encoded;
+  }
+
+  private static @Nullable ObjectNode writeMessage(Message m, int i, int wireIndex, Encoded encoded) {
+    List<Content> contents = m.contents();
+    List<Integer> parts = new ArrayList<>(contents.size());
+    List<Integer> calls = new ArrayList<>(4);
+    for (int k = 0; k < contents.size(); k++) {
+      Content c = contents.get(k);
+      if (Contents.informational(c)) {
+        continue;
+      }
+      if (c instanceof ToolCall) {
+        calls.add(k);
+      } else {
+        parts.add(k);
+      }
+    }
+    if (parts.isEmpty() && calls.isEmpty() && !contents.isEmpty()) {
+      return null; // nothing but approvals and informational calls: never sent
+    }
+    ObjectNode template = Json.template(m.metadata(), WireMetadata.NODE);
+    ObjectNode w = template == null ? freshMessage(m.role()) : template.deepCopy();
+    JsonNode shape = template == null ? null : template.get("content");
+    String where = "history[" + i + "]";
+    boolean assistant = m.role() == Role.ASSISTANT;
+    if (parts.size() == 1 && contents.get(parts.get(0)) instanceof Text
+        && !contents.get(parts.get(0)).metadata().containsKey(WireMetadata.NODE)
+        && (template == null || (shape != null && shape.isTextual()))) {
+      w.put("content", ((Text) contents.get(parts.get(0))).text());
+      encoded.content(i, parts.get(0), wireIndex, ".content");
+    } else if (parts.isEmpty()) {
+      if (template == null || (shape != null && shape.isTextual())) {
+        if (assistant) {
+          w.putNull("content");
+        } else {
+          w.put("content", "");
+        }
+      }
+      // otherwise keep the template's null, [] or absent content
+    } else {
+      ArrayNode array = Json.array();
+      for (int k : parts) {
+        Content c = contents.get(k);
+        encoded.content(i, k, wireIndex, ".content[" + array.size() + "]");
+        if (c instanceof Text) {
+          ObjectNode partTemplate = Json.template(c.metadata(), WireMetadata.NODE);
+          ObjectNode part = partTemplate == null ? Json.object().put("type", "text") : partTemplate.deepCopy();
+          part.put("text", ((Text) c).text());
+          array.add(part);
+        } else {
+          array.add(payload(c, where + ".contents[" + k + "]"));
+        }
+      }
+      w.set("content", array);
+    }
+    if (!calls.isEmpty()) {
+      if (!assistant) {
+        throw new WireFormatException("a " + m.role() + " message holds a tool call; only assistant messages can", where);
+      }
+      ArrayNode array = Json.array();
+      for (int k : calls) {
+        encoded.content(i, k, wireIndex, ".tool_calls[" + array.size() + "]");
+        array.add(writeCall((ToolCall) contents.get(k)));
+      }
+      w.set("tool_calls", array);
+    } else if (template != null && template.path("tool_calls").isArray() && template.get("tool_calls").size() > 0) {
+      w.remove("tool_calls"); // its calls are gone (an empty array would be rejected)
+    }
+    return w;
+  }
+
+  private static ObjectNode freshMessage(Role role) {
+    ObjectNode w = Json.object();
+    w.put("role", role == Role.SYSTEM ? "system" : role == Role.USER ? "user" : "assistant");
+    return w;
+  }
+
+  private static ObjectNode writeCall(ToolCall call) {
+    ObjectNode template = Json.template(call.metadata(), WireMetadata.NODE);
+    ObjectNode w;
+    if (template == null) {
+      w = Json.object();
+      w.put("id", call.callId());
+      w.put("type", "function");
+      w.putObject("function");
+    } else {
+      w = template.deepCopy();
+      setId(w, "id", call.callId());
+    }
+    boolean custom = "custom".equals(w.path("type").asText(null)) || (w.has("custom") && !w.has("function"));
+    if (custom) {
+      ObjectNode c = w.path("custom").isObject() ? (ObjectNode) w.get("custom") : w.putObject("custom");
+      c.put("name", call.name());
+      c.put("input", call.argumentsJson());
+    } else {
+      ObjectNode f = w.path("function").isObject() ? (ObjectNode) w.get("function") : w.putObject("function");
+      f.put("name", call.name());
+      f.put("arguments", call.argumentsJson());
+    }
+    return w;
+  }
+
+  private static ObjectNode writeResult(ToolResult r) {
+    ObjectNode template = Json.template(r.metadata(), WireMetadata.NODE);
+    if (template == null) {
+      ObjectNode w = Json.object();
+      w.put("role", "tool");
+      w.put("tool_call_id", r.callId());
+      w.put("content", r.output());
+      return w;
+    }
+    ObjectNode w = template.deepCopy();
+    setId(w, "tool_call_id", r.callId());
+    JsonNode content = w.get("content");
+    if (content != null && content.isArray()) {
+      if (!Json.joinTexts((ArrayNode) content, "text").equals(r.output())) {
+        w.put("content", r.output());
+      }
+    } else if (content == null || content.isNull()) {
+      if (!r.output().isEmpty()) {
+        w.put("content", r.output());
+      }
+    } else {
+      w.put("content", r.output());
+    }
+    if (w.has("name") && r.name() != null) {
+      w.put("name", r.name());
+    }
+    return w;
+  }
+
+  /** Sets an id field, except an empty id where the template had none (so a missing id stays missing). */
+  static void setId(ObjectNode w, String field, String id) {
+    JsonNode old = w.get(field);
+    if (id.isEmpty() && (old == null || old.isNull())) {
+      return;
+    }
+    w.put(field, id);
+  }
+
+  /** The JSON object an {@link Opaque} carries. */
+  static ObjectNode payload(Content c, String where) {
+    if (c instanceof Opaque && ((Opaque) c).payload() instanceof ObjectNode) {
+      return ((ObjectNode) ((Opaque) c).payload()).deepCopy();
+    }
+    if (c instanceof Opaque) {
+      throw new WireFormatException("the payload of opaque '" + ((Opaque) c).kind() + "' is a "
+          + ((Opaque) c).payload().getClass().getName() + "; a codec writes only JSON object payloads (ObjectNode)", where);
+    }
+    throw new WireFormatException("a " + c.getClass().getSimpleName() + " cannot stand here", where);
+  }
+}

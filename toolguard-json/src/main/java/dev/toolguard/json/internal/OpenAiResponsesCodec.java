@@ -1,0 +1,453 @@
+package dev.toolguard.json.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolguard.core.Content;
+import dev.toolguard.core.Dialect;
+import dev.toolguard.core.Message;
+import dev.toolguard.core.Opaque;
+import dev.toolguard.core.Role;
+import dev.toolguard.core.Text;
+import dev.toolguard.core.ToolCall;
+import dev.toolguard.core.ToolResult;
+import dev.toolguard.json.WireFormatException;
+import dev.toolguard.json.WireMetadata;
+import dev.toolguard.json.WireRequest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * OpenAI Responses: {@code input}, a string or an array of items.
+ *
+ * <p>Consecutive items of the model's side (assistant {@code message}, {@code reasoning}, {@code
+ * function_call}, {@code custom_tool_call}, {@code mcp_*}, {@code item_reference}, server tool calls
+ * and any unknown type) make one ASSISTANT message, in order; {@code function_call_output} and
+ * {@code custom_tool_call_output} make a TOOL message each; user messages a USER message, system and
+ * developer messages a SYSTEM message; other {@code *_output} items and {@code
+ * mcp_approval_response} a USER message holding one {@link Opaque}. Whole items that are not
+ * modelled are {@link Opaque}s whose payload is the item, kept verbatim.
+ *
+ * <p>When the body continues a stored conversation ({@code previous_response_id}, {@code
+ * conversation}, or {@code item_reference} items), an output whose call is not in the body answers a
+ * call stored on the server: the reader adds a {@link WireMetadata#VIRTUAL} call for it, which is
+ * never written, so that core does not take it for an orphan.
+ */
+final class OpenAiResponsesCodec extends DialectCodec {
+
+  static final OpenAiResponsesCodec INSTANCE = new OpenAiResponsesCodec();
+
+  /** The tool name of a virtual call. */
+  static final String VIRTUAL_NAME = "(stored call)";
+
+  private OpenAiResponsesCodec() {}
+
+  @Override
+  public Dialect dialect() {
+    return Dialect.OPENAI_RESPONSES;
+  }
+
+  @Override
+  public String historyField() {
+    return "input";
+  }
+
+  static boolean isCallType(String type) {
+    return type.equals("function_call") || type.equals("custom_tool_call");
+  }
+
+  static boolean isOutputType(String type) {
+    return type.equals("function_call_output") || type.equals("custom_tool_call_output");
+  }
+
+  /** Items of the user's side that are not modelled: outputs of server or client tools, approval answers. */
+  static boolean isUserSideOpaque(String type) {
+    return type.endsWith("_output") || type.equals("mcp_approval_response");
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /** A message under construction. */
+  private static final class Draft {
+    final Role role;
+    final List<Content> contents = new ArrayList<>();
+    final Map<String, Object> metadata;
+
+    Draft(Role role, Map<String, Object> metadata) {
+      this.role = role;
+      this.metadata = metadata;
+    }
+  }
+
+  @Override
+  WireRequest decode(ObjectNode body) {
+    JsonNode input = body.get("input");
+    ObjectNode envelope = body.deepCopy();
+    List<Message> history = new ArrayList<>();
+    if (input == null || input.isNull()) {
+      if (body.has("messages")) {
+        throw new WireFormatException("the body has no input but has messages: is it an OpenAI Chat or Anthropic"
+            + " body (--dialect openai-chat or anthropic)?", "input");
+      }
+      return new WireRequest(Dialect.OPENAI_RESPONSES, history, envelope);
+    }
+    if (input.isTextual()) {
+      envelope.put("input", "");
+      history.add(Message.user(input.asText()));
+      return new WireRequest(Dialect.OPENAI_RESPONSES, history, envelope);
+    }
+    if (!input.isArray()) {
+      throw new WireFormatException(Json.describe(input) + " where the input is expected: a string or an array of"
+          + " items", "input");
+    }
+    envelope.set("input", Json.array());
+
+    Set<String> callIds = new HashSet<>();
+    boolean stored = hasValue(body, "previous_response_id") || hasValue(body, "conversation");
+    List<ObjectNode> items = new ArrayList<>(input.size());
+    List<String> types = new ArrayList<>(input.size());
+    for (int j = 0; j < input.size(); j++) {
+      String path = "input[" + j + "]";
+      ObjectNode item = Json.object(input.get(j), path, "an input item");
+      String type = Json.optString(item, "type", path);
+      if (type == null) {
+        if (!item.has("role")) {
+          throw new WireFormatException("the item has neither a type nor a role; give it a type (message,"
+              + " function_call, function_call_output, …)", path);
+        }
+        type = "message";
+      }
+      if (isCallType(type)) {
+        String id = Json.optString(item, "call_id", path);
+        if (id != null) {
+          callIds.add(id);
+        }
+      }
+      stored |= type.equals("item_reference");
+      items.add(item);
+      types.add(type);
+    }
+
+    List<Draft> drafts = new ArrayList<>();
+    Draft group = null;
+    int toolRunStart = -1;
+    Set<String> virtual = new HashSet<>();
+    for (int j = 0; j < items.size(); j++) {
+      ObjectNode item = items.get(j);
+      String type = types.get(j);
+      String path = "input[" + j + "]";
+      if (type.equals("message")) {
+        String role = Json.reqString(item, "role", path, "a message item needs a role (user, assistant, system,"
+            + " developer)");
+        switch (role) {
+          case "assistant":
+            if (group == null) {
+              group = new Draft(Role.ASSISTANT, Map.of());
+              drafts.add(group);
+            }
+            readMessageParts(item, path, group.contents);
+            break;
+          case "user":
+          case "system":
+          case "developer":
+            group = null;
+            Draft d = new Draft(role.equals("user") ? Role.USER : Role.SYSTEM, Map.of());
+            readMessageParts(item, path, d.contents);
+            drafts.add(d);
+            break;
+          default:
+            throw new WireFormatException("role is '" + role + "'; a message item has role user, assistant, system"
+                + " or developer", path + ".role");
+        }
+        toolRunStart = -1;
+      } else if (isCallType(type)) {
+        if (group == null) {
+          group = new Draft(Role.ASSISTANT, Map.of());
+          drafts.add(group);
+        }
+        group.contents.add(readCall(item, type, path));
+        toolRunStart = -1;
+      } else if (isOutputType(type)) {
+        group = null;
+        ToolResult result = readResult(item, type, path);
+        if (toolRunStart < 0) {
+          toolRunStart = drafts.size();
+        }
+        if (stored && !callIds.contains(result.callId()) && !result.callId().isEmpty()
+            && virtual.add(result.callId())) {
+          ToolCall call = new ToolCall(result.callId(), VIRTUAL_NAME, "{}", false, Map.of(WireMetadata.VIRTUAL, true));
+          Draft before = toolRunStart > 0 ? drafts.get(toolRunStart - 1) : null;
+          if (before != null && before.role == Role.ASSISTANT) {
+            before.contents.add(call);
+          } else {
+            Draft v = new Draft(Role.ASSISTANT, Map.of());
+            v.contents.add(call);
+            drafts.add(toolRunStart, v);
+            toolRunStart++;
+          }
+        }
+        Draft t = new Draft(Role.TOOL, Map.of());
+        t.contents.add(result);
+        drafts.add(t);
+      } else if (isUserSideOpaque(type)) {
+        group = null;
+        Draft d = new Draft(Role.USER, Map.of());
+        d.contents.add(Opaque.of(type, item.deepCopy()));
+        drafts.add(d);
+        toolRunStart = -1;
+      } else {
+        if (group == null) {
+          group = new Draft(Role.ASSISTANT, Map.of());
+          drafts.add(group);
+        }
+        group.contents.add(Opaque.of(type, item.deepCopy()));
+        toolRunStart = -1;
+      }
+    }
+    for (Draft d : drafts) {
+      history.add(new Message(d.role, d.contents, d.metadata));
+    }
+    return new WireRequest(Dialect.OPENAI_RESPONSES, history, envelope);
+  }
+
+  private static boolean hasValue(ObjectNode body, String field) {
+    JsonNode v = body.get(field);
+    return v != null && !v.isNull() && !(v.isTextual() && v.asText().isEmpty());
+  }
+
+  /** Adds the parts of a message item; the first carries the item's template, the others {@link WireMetadata#JOINED}. */
+  private static void readMessageParts(ObjectNode item, String path, List<Content> out) {
+    JsonNode content = item.get("content");
+    if (content == null || content.isNull()) {
+      throw new WireFormatException("content is " + (content == null ? "missing" : "null")
+          + "; a message item needs content: a string or an array of content parts", path + ".content");
+    }
+    ObjectNode template = Json.blank(item, "content");
+    if (content.isTextual()) {
+      out.add(new Text(content.asText(), Map.of(WireMetadata.ITEM, template)));
+      return;
+    }
+    if (!content.isArray()) {
+      throw new WireFormatException(Json.describe(content)
+          + " where the content is expected: a string or an array of content parts", path + ".content");
+    }
+    if (content.size() == 0) {
+      out.add(Opaque.of("message", item.deepCopy())); // an empty message item travels whole
+      return;
+    }
+    for (int k = 0; k < content.size(); k++) {
+      String partPath = path + ".content[" + k + "]";
+      ObjectNode part = Json.object(content.get(k), partPath, "a content part");
+      String type = Json.reqString(part, "type", partPath, "every content part needs a type (input_text, …)");
+      Map<String, Object> position = k == 0 ? Map.of(WireMetadata.ITEM, template) : Map.of(WireMetadata.JOINED, true);
+      if (type.equals("input_text") || type.equals("output_text") || type.equals("text")) {
+        String text = Json.reqString(part, "text", partPath, "a text part needs its text");
+        out.add(new Text(text, Contents.with(position, WireMetadata.NODE, Json.blank(part, "text"))));
+      } else {
+        out.add(new Opaque(type, part.deepCopy(), Contents.with(position, WireMetadata.PART, true)));
+      }
+    }
+  }
+
+  private static ToolCall readCall(ObjectNode item, String type, String path) {
+    String id = Json.optString(item, "call_id", path);
+    String name = Json.reqString(item, "name", path, "a " + type + " item needs the tool's name");
+    String field = type.equals("custom_tool_call") ? "input" : "arguments";
+    String arguments = Json.reqString(item, field, path, "a " + type + " item needs its " + field
+        + (field.equals("arguments") ? " as a JSON string (\"{}\" for none)" : ""));
+    return new ToolCall(id == null ? "" : id, name, arguments, false, Map.of(WireMetadata.NODE, Json.blank(item, field)));
+  }
+
+  private static ToolResult readResult(ObjectNode item, String type, String path) {
+    String id = Json.optString(item, "call_id", path);
+    JsonNode output = item.get("output");
+    if (output == null || output.isNull()) {
+      throw new WireFormatException("output is " + (output == null ? "missing" : "null") + "; a " + type
+          + " item needs its output: a string or an array of content parts", path + ".output");
+    }
+    String text;
+    ObjectNode template;
+    if (output.isTextual()) {
+      text = output.asText();
+      template = Json.blank(item, "output");
+    } else if (output.isArray()) {
+      for (int k = 0; k < output.size(); k++) {
+        Json.object(output.get(k), path + ".output[" + k + "]", "a content part");
+      }
+      text = Json.joinTexts((ArrayNode) output, "input_text", "output_text", "text");
+      template = item.deepCopy();
+    } else {
+      throw new WireFormatException(Json.describe(output)
+          + " where the output is expected: a string or an array of content parts", path + ".output");
+    }
+    return new ToolResult(id == null ? "" : id, null, text, false, Map.of(WireMetadata.NODE, template));
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  @Override
+  Encoded encodeChecked(WireRequest request) {
+    List<Message> history = request.history();
+    Encoded encoded = new Encoded("input", history);
+    ObjectNode body = request.envelope();
+    JsonNode placeholder = body.get("input");
+    if (history.isEmpty() && placeholder == null) {
+      encoded.body(body);
+      return encoded;
+    }
+    if (placeholder != null && placeholder.isTextual() && history.size() == 1
+        && history.get(0).role() == Role.USER && history.get(0).metadata().isEmpty()
+        && history.get(0).contents().size() == 1 && history.get(0).contents().get(0) instanceof Text
+        && history.get(0).contents().get(0).metadata().isEmpty()) {
+      body.put("input", ((Text) history.get(0).contents().get(0)).text());
+      encoded.start(0, 0);
+      encoded.content(0, 0, 0, "");
+      encoded.body(body);
+      return encoded;
+    }
+    Set<String> customCalls = new HashSet<>();
+    for (Message m : history) {
+      for (Content c : m.contents()) {
+        if (c instanceof ToolCall && "custom_tool_call".equals(typeOf(c))) {
+          customCalls.add(((ToolCall) c).callId());
+        }
+      }
+    }
+    ArrayNode out = Json.array();
+    for (int i = 0; i < history.size(); i++) {
+      Message m = history.get(i);
+      encoded.start(i, out.size());
+      ItemWriter open = null;
+      List<Content> contents = m.contents();
+      for (int k = 0; k < contents.size(); k++) {
+        Content c = contents.get(k);
+        String where = "history[" + i + "].contents[" + k + "]";
+        if (Contents.informational(c) || (c instanceof ToolCall && Json.flag(c.metadata(), WireMetadata.VIRTUAL))) {
+          continue;
+        }
+        if (c instanceof ToolCall) {
+          open = finish(open, out);
+          encoded.content(i, k, out.size(), "");
+          out.add(writeCall((ToolCall) c));
+        } else if (c instanceof ToolResult) {
+          open = finish(open, out);
+          encoded.content(i, k, out.size(), "");
+          out.add(writeResult((ToolResult) c, customCalls));
+        } else if (c instanceof Opaque && !Json.flag(c.metadata(), WireMetadata.PART)) {
+          open = finish(open, out);
+          encoded.content(i, k, out.size(), "");
+          out.add(OpenAiChatCodec.payload(c, where));
+        } else {
+          ObjectNode itemTemplate = Json.template(c.metadata(), WireMetadata.ITEM);
+          if (open == null || itemTemplate != null || !Json.flag(c.metadata(), WireMetadata.JOINED)) {
+            open = finish(open, out);
+            open = new ItemWriter(itemTemplate, m.role());
+          }
+          String suffix = ".content[" + open.parts.size() + "]";
+          encoded.content(i, k, out.size(), suffix);
+          open.add(c, where);
+        }
+      }
+      finish(open, out);
+    }
+    body.set("input", out);
+    encoded.body(body);
+    return encoded;
+  }
+
+  private static @Nullable ItemWriter finish(@Nullable ItemWriter open, ArrayNode out) {
+    if (open != null) {
+      out.add(open.finish());
+    }
+    return null;
+  }
+
+  /** A message item being written. */
+  private static final class ItemWriter {
+    final ObjectNode object;
+    final @Nullable JsonNode shape;
+    final Role role;
+    final List<JsonNode> parts = new ArrayList<>();
+    final List<Content> sources = new ArrayList<>();
+
+    ItemWriter(@Nullable ObjectNode template, Role role) {
+      this.role = role;
+      if (template == null) {
+        object = Json.object();
+        object.put("role", role == Role.SYSTEM ? "system" : role == Role.USER ? "user" : "assistant");
+        shape = null;
+      } else {
+        object = template.deepCopy();
+        shape = template.get("content");
+      }
+    }
+
+    void add(Content c, String where) {
+      if (c instanceof Text) {
+        ObjectNode template = Json.template(c.metadata(), WireMetadata.NODE);
+        ObjectNode part = template == null
+            ? Json.object().put("type", role == Role.ASSISTANT ? "output_text" : "input_text")
+            : template.deepCopy();
+        part.put("text", ((Text) c).text());
+        parts.add(part);
+      } else {
+        parts.add(OpenAiChatCodec.payload(c, where));
+      }
+      sources.add(c);
+    }
+
+    ObjectNode finish() {
+      boolean single = sources.size() == 1 && sources.get(0) instanceof Text
+          && !sources.get(0).metadata().containsKey(WireMetadata.NODE);
+      if (single && (shape == null || shape.isTextual())) {
+        object.put("content", ((Text) sources.get(0)).text());
+      } else {
+        ArrayNode array = Json.array();
+        parts.forEach(array::add);
+        object.set("content", array);
+      }
+      return object;
+    }
+  }
+
+  private static @Nullable String typeOf(Content c) {
+    ObjectNode template = Json.template(c.metadata(), WireMetadata.NODE);
+    return template == null ? null : template.path("type").asText(null);
+  }
+
+  private static ObjectNode writeCall(ToolCall call) {
+    ObjectNode template = Json.template(call.metadata(), WireMetadata.NODE);
+    ObjectNode w;
+    if (template == null) {
+      w = Json.object().put("type", "function_call").put("call_id", call.callId()).put("name", call.name());
+    } else {
+      w = template.deepCopy();
+      OpenAiChatCodec.setId(w, "call_id", call.callId());
+      w.put("name", call.name());
+    }
+    w.put("custom_tool_call".equals(w.path("type").asText(null)) ? "input" : "arguments", call.argumentsJson());
+    return w;
+  }
+
+  private static ObjectNode writeResult(ToolResult r, Set<String> customCalls) {
+    ObjectNode template = Json.template(r.metadata(), WireMetadata.NODE);
+    if (template == null) {
+      return Json.object()
+          .put("type", customCalls.contains(r.callId()) ? "custom_tool_call_output" : "function_call_output")
+          .put("call_id", r.callId())
+          .put("output", r.output());
+    }
+    ObjectNode w = template.deepCopy();
+    OpenAiChatCodec.setId(w, "call_id", r.callId());
+    JsonNode output = w.get("output");
+    if (output == null || !output.isArray()
+        || !Json.joinTexts((ArrayNode) output, "input_text", "output_text", "text").equals(r.output())) {
+      w.put("output", r.output());
+    }
+    return w;
+  }
+}
