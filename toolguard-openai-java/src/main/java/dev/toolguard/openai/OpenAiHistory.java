@@ -7,7 +7,7 @@ import dev.toolguard.core.InvalidMessageException;
 import dev.toolguard.core.Message;
 import dev.toolguard.core.ToolguardException;
 import dev.toolguard.openai.internal.ChatMapper;
-import dev.toolguard.openai.internal.HistoryJson;
+import dev.toolguard.openai.internal.OpenAiJson;
 import dev.toolguard.openai.internal.ResponsesMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -59,23 +59,25 @@ public final class OpenAiHistory {
   }
 
   /**
-   * {@code history} as JSON: every message, content and metadata entry, approval requests and
-   * responses included, with the openai-java objects written by openai-java's own JSON mapper.
+   * {@code history} in toolguard's native history JSON ({@code dev.toolguard.json.HistoryJson}):
+   * every message, content and metadata entry, approval requests and responses included; the
+   * openai-java objects it carries are written as their wire JSON by openai-java's own mapper.
    *
-   * @throws InvalidMessageException if a metadata value or an opaque payload is of a type the codec
-   *     cannot write (it names the place)
+   * @throws ToolguardException naming the path if a metadata value or an opaque payload is of a type
+   *     the format cannot hold
    */
   public static String toJson(List<Message> history) {
-    return HistoryJson.write(history);
+    return OpenAiJson.write(history);
   }
 
   /**
-   * The history written by {@link #toJson}; equal to the one written.
+   * The history written by {@link #toJson}, equal to the one written, with its openai-java objects
+   * restored. A native history written elsewhere reads too.
    *
-   * @throws InvalidMessageException naming the place and the rule if {@code json} is not such a history
+   * @throws ToolguardException naming the path and the rule if {@code json} is not such a history
    */
   public static List<Message> fromJson(String json) {
-    return HistoryJson.read(json);
+    return OpenAiJson.read(json);
   }
 
   /**
@@ -103,8 +105,7 @@ public final class OpenAiHistory {
   /**
    * Reads a history written by {@link #write}.
    *
-   * @throws ToolguardException if the file cannot be read, or an {@link InvalidMessageException} if it
-   *     holds no history
+   * @throws ToolguardException if the file cannot be read or holds no history
    */
   public static List<Message> read(Path file) {
     try {

@@ -7,7 +7,6 @@ import com.openai.models.chat.completions.ChatCompletionMessageParam;
 import com.openai.models.responses.ResponseInputItem;
 import dev.toolguard.core.ApprovalRequest;
 import dev.toolguard.core.ApprovalResponse;
-import dev.toolguard.core.InvalidMessageException;
 import dev.toolguard.core.Message;
 import dev.toolguard.core.Metadata;
 import dev.toolguard.core.Opaque;
@@ -16,8 +15,9 @@ import dev.toolguard.core.Text;
 import dev.toolguard.core.ToolCall;
 import dev.toolguard.core.ToolResult;
 import dev.toolguard.core.ToolguardException;
+import dev.toolguard.json.HistoryJson;
+import dev.toolguard.json.WireFormatException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,25 +145,33 @@ class OpenAiHistoryTest {
   }
 
   @Test
-  void badJsonIsAClearError(@TempDir Path dir) throws Exception {
-    assertThatThrownBy(() -> OpenAiHistory.fromJson("{")).isInstanceOf(InvalidMessageException.class)
-        .hasMessageContaining("not JSON");
-    assertThatThrownBy(() -> OpenAiHistory.fromJson("{\"messages\":[]}")).hasMessageContaining("toolguard history");
+  void theJsonIsToolguardsNativeHistoryFormat() {
+    List<Message> history = OpenAiHistory.fromResponses(Wire.items(ITEMS));
+    String json = OpenAiHistory.toJson(history);
+    assertThat(Wire.json(json).get("format").asText()).isEqualTo("toolguard-history");
+    // toolguard-json reads it (openai-java objects as JSON trees) ...
+    List<Message> plain = HistoryJson.read(json);
+    assertThat(plain).hasSameSizeAs(history);
+    // ... and the Responses mapping takes items kept as JSON too
+    assertThat(Wire.tree(OpenAiHistory.toResponses(plain))).isEqualTo(Wire.json(ITEMS));
+  }
+
+  @Test
+  void badJsonIsAClearError(@TempDir Path dir) {
+    assertThatThrownBy(() -> OpenAiHistory.fromJson("{")).isInstanceOf(ToolguardException.class);
     assertThatThrownBy(() -> OpenAiHistory.fromJson(
-        "{\"format\":\"toolguard-history\",\"version\":2,\"messages\":[]}")).hasMessageContaining("version 1");
+        "{\"format\":\"toolguard-history\",\"version\":2,\"messages\":[]}")).isInstanceOf(ToolguardException.class)
+        .hasMessageContaining("version");
     assertThatThrownBy(() -> OpenAiHistory.fromJson(Wire.q(
-        "{'format':'toolguard-history','version':1,'messages':[{'role':'BOT','contents':[]}]}")))
-        .hasMessageContaining("messages[0].role");
+        "{'format':'toolguard-history','version':1,'messages':[{'role':'tool','contents':[{'type':'tool_result','output':'x'}]}]}")))
+        .isInstanceOf(ToolguardException.class).hasMessageContaining("messages[0].contents[0]");
     assertThatThrownBy(() -> OpenAiHistory.fromJson(Wire.q(
-        "{'format':'toolguard-history','version':1,'messages':[{'role':'TOOL','contents':[{'type':'tool_result','output':'x'}]}]}")))
-        .hasMessageContaining("messages[0].contents[0]").hasMessageContaining("callId");
-    assertThatThrownBy(() -> OpenAiHistory.fromJson(Wire.q(
-        "{'format':'toolguard-history','version':1,'messages':[{'role':'USER','contents':[{'type':'opaque','kind':'k',"
-            + "'payload':{'@type':'no.such','value':1}}]}]}")))
-        .hasMessageContaining("no.such");
+        "{'format':'toolguard-history','version':1,'messages':[{'role':'user','contents':[{'type':'opaque','kind':'k',"
+            + "'payload':{'json':{'a':1}},'metadata':{'openai.payloadType':'no.such'}}]}]}")))
+        .isInstanceOf(WireFormatException.class).hasMessageContaining("no.such")
+        .hasMessageContaining("messages[0].contents[0].payload");
     assertThatThrownBy(() -> OpenAiHistory.toJson(List.of(Message.of(Role.USER, Opaque.of("k", new Object())))))
-        .isInstanceOf(InvalidMessageException.class).hasMessageContaining("history[0].contents[0].payload");
-    Files.writeString(dir.resolve("x.json"), "[]");
+        .isInstanceOf(ToolguardException.class).hasMessageContaining("messages[0].contents[0]");
     assertThatThrownBy(() -> OpenAiHistory.read(dir.resolve("missing.json"))).isInstanceOf(ToolguardException.class)
         .hasMessageContaining("missing.json");
   }

@@ -228,7 +228,7 @@ public final class ChatMapper {
     List<Content> contents = new ArrayList<>(m.contents().size());
     for (Content c : m.contents()) {
       if (!ProviderView.informational(c)) {
-        contents.add(c);
+        contents.add(c instanceof Opaque o ? OpenAiJson.typed(o) : c);
       }
     }
     if (contents.isEmpty()) {
@@ -255,8 +255,7 @@ public final class ChatMapper {
   }
 
   private static @Nullable ChatCompletionMessageParam original(Map<String, Object> metadata) {
-    Object o = metadata.get(Keys.CHAT_MESSAGE);
-    return o instanceof ChatCompletionMessageParam p ? p : null;
+    return (ChatCompletionMessageParam) OpenAiJson.typed(Keys.CHAT_MESSAGE, metadata.get(Keys.CHAT_MESSAGE));
   }
 
   private static ChatCompletionAssistantMessageParam assistant(
@@ -302,7 +301,7 @@ public final class ChatMapper {
   }
 
   private static ChatCompletionMessageToolCall toolCall(ToolCall call) {
-    Object o = call.metadata().get(Keys.CHAT_TOOL_CALL);
+    Object o = OpenAiJson.typed(Keys.CHAT_TOOL_CALL, call.metadata().get(Keys.CHAT_TOOL_CALL));
     if (o instanceof ChatCompletionMessageToolCall original) {
       if (original.isFunction()) {
         ChatCompletionMessageFunctionToolCall f = original.asFunction();

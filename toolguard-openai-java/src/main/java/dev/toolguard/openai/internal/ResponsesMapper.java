@@ -1,6 +1,7 @@
 package dev.toolguard.openai.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.core.ObjectMappers;
 import com.openai.models.responses.EasyInputMessage;
 import com.openai.models.responses.ResponseCustomToolCall;
@@ -298,17 +299,17 @@ public final class ResponsesMapper {
     Map<String, String> types = new HashMap<>(heldTypes);
     for (Message m : history) {
       for (Content c : m.contents()) {
-        if (c instanceof ToolCall call && original(call.metadata()) instanceof ResponseInputItem i
-            && i.isCustomToolCall()) {
-          types.put(call.callId(), CUSTOM);
+        ResponseInputItem i = c instanceof ToolCall call ? original(call.metadata()) : null;
+        if (i != null && i.isCustomToolCall()) {
+          types.put(((ToolCall) c).callId(), CUSTOM);
         }
       }
     }
     return types;
   }
 
-  private static @Nullable Object original(Map<String, Object> metadata) {
-    return metadata.get(Keys.RESPONSES_ITEM);
+  private static @Nullable ResponseInputItem original(Map<String, Object> metadata) {
+    return (ResponseInputItem) OpenAiJson.typed(Keys.RESPONSES_ITEM, metadata.get(Keys.RESPONSES_ITEM));
   }
 
   private static ResponseInputItem item(Role role, Content c, Map<String, String> types) {
@@ -316,11 +317,18 @@ public final class ResponsesMapper {
       if (o.payload() instanceof ResponseInputItem item) {
         return item;
       }
+      if (o.payload() instanceof JsonNode node && node.isObject()) {
+        try { // an item kept as JSON (by toolguard-json's Responses codec, say)
+          return ObjectMappers.jsonMapper().treeToValue(node, ResponseInputItem.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+          throw new InvalidMessageException("an opaque item of kind '" + o.kind() + "' holds JSON that is no"
+              + " Responses input item: " + e.getMessage());
+        }
+      }
       throw new InvalidMessageException("an opaque item of kind '" + o.kind() + "' carries a "
           + o.payload().getClass().getName() + ", not a ResponseInputItem; it cannot go into a Responses input");
     }
-    Object original = original(c.metadata());
-    ResponseInputItem orig = original instanceof ResponseInputItem i ? i : null;
+    ResponseInputItem orig = original(c.metadata());
     if (c instanceof Text t) {
       return text(role, t, orig);
     } else if (c instanceof ToolCall call) {
