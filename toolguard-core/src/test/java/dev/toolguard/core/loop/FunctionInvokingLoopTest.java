@@ -264,6 +264,40 @@ class FunctionInvokingLoopTest {
   }
 
   @Test
+  void aToolThatWrapsTheInterruptStillEndsTheRunAsCancelled() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    Tool wrapping = Tool.of(ToolSpec.of("wrap", ""), args -> {
+      started.countDown();
+      try {
+        Thread.sleep(60_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("tool interrupted", e);
+      }
+      return "never";
+    });
+    model.thenCalls(call("c1", "wrap")).thenText("must not be asked");
+    FunctionInvokingLoop loop = FunctionInvokingLoop.builder(model).tools(wrapping).build();
+    java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread caller = new Thread(() -> {
+      try {
+        loop.run(List.of(Message.user("go")));
+      } catch (Throwable t) {
+        thrown.set(t);
+      }
+    });
+    caller.start();
+    assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+    caller.interrupt();
+    caller.join(5_000);
+    assertThat(thrown.get()).isInstanceOfSatisfying(LoopException.class, e -> {
+      assertThat(e.cancelled()).isTrue();
+      assertBalanced(e.history());
+    });
+    assertThat(model.requests).hasSize(1);
+  }
+
+  @Test
   void theBackendFailingOnTheSecondIterationLeavesABalancedHistory() {
     model.thenCalls(call("c1", "weather")).thenFail(new IllegalStateException("HTTP 500"));
     FunctionInvokingLoop loop = FunctionInvokingLoop.builder(model).tools(echo("weather")).build();
