@@ -145,7 +145,17 @@ public record Row(String scenario, String way, Side side, Outcome outcome, Strin
       // keep the start and the end: a provider's error names the call id last
       int head = max * 3 / 5;
       int tail = max - head - 3;
-      s = s.substring(0, head).strip() + " … " + s.substring(s.length() - tail).strip();
+      String start = s.substring(0, head);
+      String end = s.substring(s.length() - tail);
+      int space = start.lastIndexOf(' ');
+      if (space > head / 2) {
+        start = start.substring(0, space);
+      }
+      space = end.indexOf(' ');
+      if (space >= 0 && space < tail / 2) {
+        end = end.substring(space + 1);
+      }
+      s = start.strip() + " … " + end.strip();
     }
     return s;
   }

@@ -32,9 +32,9 @@ class EndToEndTest {
         .contains("  loop  guarded  PASS  REBIND call_9f3a1c2e-4b7d-4e58-9a61-0c2f5d8e7b13 -> call_1;")
         .contains("  loop  guarded  PASS  DEDUPLICATE call_1;")
         .contains("  loop  guarded  PASS  MOVE call_2; answer: You said: Quick!")
-        .containsPattern("loop  guarded  PASS  AWAITING pay call_\\d+; the history went through JSON \\(\\d+ chars\\); "
+        .containsPattern("loop  guarded  PASS  AWAITING pay call_\\d+; history through JSON \\(HistoryJson\\); "
             + "approved by call id; pay ran once; answer: Done: 40 EUR paid to Bob.")
-        .containsPattern("loop  guarded  PASS  AWAITING pay call_\\d+; the history went to a file; a new JVM read it, "
+        .containsPattern("loop  guarded  PASS  AWAITING pay call_\\d+; history to a file \\(HistoryJson\\); a new JVM "
             + "approved by call id, pay ran once; answer: Done: 40 EUR paid to Bob.")
         .contains("  cli   bare     N/A   the command line repairs request bodies; it has no approvals");
   }

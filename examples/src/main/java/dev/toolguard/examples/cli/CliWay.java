@@ -1,16 +1,17 @@
 package dev.toolguard.examples.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolguard.core.Dialect;
 import dev.toolguard.core.Message;
+import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.examples.Row;
-import dev.toolguard.examples.Row.Side;
 import dev.toolguard.examples.Scenario;
 import dev.toolguard.examples.TourOptions.Target;
 import dev.toolguard.examples.Way;
 import dev.toolguard.examples.WayRunner;
-import dev.toolguard.examples.internal.Cells;
+import dev.toolguard.examples.Cells;
 import dev.toolguard.examples.internal.Histories;
 import dev.toolguard.examples.internal.Http;
 import dev.toolguard.json.WireCodec;
@@ -42,24 +43,14 @@ public final class CliWay implements WayRunner {
 
   @Override
   public Result run(List<Scenario> scenarios, @Nullable Target target) {
-    List<Row> rows = new ArrayList<>();
     try (ProviderReferee referee = ProviderReferee.start()) {
       Cells cells = new Cells(referee, way, target);
-      for (Scenario s : scenarios) {
-        referee.reset();
-        try {
-          rows.addAll(rows(s, referee, cells, target));
-        } catch (RuntimeException e) {
-          String why = "the tour itself failed: " + Cells.describe(e);
-          rows.add(Row.fail(s, way, Side.BARE, why));
-          rows.add(Row.fail(s, way, Side.GUARDED, why));
-        }
-      }
+      return Result.of(cells.each(scenarios, s -> rows(s, referee, cells, target)));
     }
-    return Result.of(rows);
   }
 
-  private List<Row> rows(Scenario s, ProviderReferee referee, Cells cells, @Nullable Target target) {
+  private List<Row> rows(Scenario s, ProviderReferee referee, Cells cells, @Nullable Target target)
+      throws IOException {
     if (s == Scenario.APPROVAL_AFTER_JSON || s == Scenario.APPROVAL_NEW_PROCESS) {
       return cells.notApplicable(s, "the command line repairs request bodies; it has no approvals");
     }
@@ -76,6 +67,12 @@ public final class CliWay implements WayRunner {
       dialect = Dialect.OPENAI_CHAT;
       ObjectNode envelope = Http.JSON.createObjectNode().put("model", MODEL);
       envelope.putArray("messages");
+      ArrayNode tools = envelope.putArray("tools");
+      for (ToolSpec spec : List.of(Histories.WEATHER, Histories.TIME)) {
+        ObjectNode fn = tools.addObject().put("type", "function").putObject("function");
+        fn.put("name", spec.name()).put("description", spec.description());
+        fn.set("parameters", Http.JSON.readTree(spec.parametersSchema()));
+      }
       body = WireCodec.openAiChat().write(new WireRequest(dialect, history, envelope));
     }
     String path = dialect == Dialect.OPENAI_CHAT ? "/chat/completions" : "/responses";

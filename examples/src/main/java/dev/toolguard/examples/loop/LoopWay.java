@@ -14,12 +14,11 @@ import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.core.loop.Tool;
 import dev.toolguard.examples.Row;
-import dev.toolguard.examples.Row.Side;
 import dev.toolguard.examples.Scenario;
 import dev.toolguard.examples.TourOptions.Target;
 import dev.toolguard.examples.Way;
 import dev.toolguard.examples.WayRunner;
-import dev.toolguard.examples.internal.Cells;
+import dev.toolguard.examples.Cells;
 import dev.toolguard.examples.internal.Histories;
 import dev.toolguard.examples.internal.MiniHttpBackend;
 import dev.toolguard.json.HistoryJson;
@@ -52,21 +51,10 @@ public final class LoopWay implements WayRunner {
 
   @Override
   public Result run(List<Scenario> scenarios, @Nullable Target target) {
-    List<Row> rows = new ArrayList<>();
     try (ProviderReferee referee = ProviderReferee.start()) {
       Run run = new Run(referee, target);
-      for (Scenario s : scenarios) {
-        referee.reset();
-        try {
-          rows.addAll(run.rows(s));
-        } catch (RuntimeException e) {
-          String why = "the tour itself failed: " + Cells.describe(e);
-          rows.add(Row.fail(s, way, Side.BARE, why));
-          rows.add(Row.fail(s, way, Side.GUARDED, why));
-        }
-      }
+      return Result.of(run.cells.each(scenarios, run::rows));
     }
-    return Result.of(rows);
   }
 
   /** One run of the way: the referee, the backends, the cells. */
@@ -167,8 +155,7 @@ public final class LoopWay implements WayRunner {
         if (newProcess) {
           Path file = write(first.history());
           String done = ResumeApproval.spawn(file, guardedUrl, guardedKey, guardedModel);
-          return "AWAITING pay " + callId + "; the history went to a file; a new JVM read it, approved by call id, "
-              + done;
+          return "AWAITING pay " + callId + "; history to a file (HistoryJson); a new JVM approved by call id, " + done;
         }
         List<Message> restored = new ArrayList<>(HistoryJson.read(json));
         ApprovalRequest request = ResumeApproval.pendingIn(restored);
@@ -177,8 +164,8 @@ public final class LoopWay implements WayRunner {
         if (done.status() != LoopResult.Status.COMPLETED || payments.get() != 1) {
           throw new IllegalStateException("the resumed run ended " + done.status() + " with " + payments.get() + " payments");
         }
-        return "AWAITING pay " + callId + "; the history went through JSON (" + json.length()
-            + " chars); approved by call id; pay ran once; answer: " + done.text();
+        return "AWAITING pay " + callId + "; history through JSON (HistoryJson); approved by call id; pay ran once; "
+            + "answer: " + done.text();
       });
       return List.of(bare, guarded);
     }

@@ -8,7 +8,7 @@ import dev.toolguard.core.Role;
 import dev.toolguard.core.Text;
 import dev.toolguard.core.loop.ChatBackend;
 import dev.toolguard.core.loop.LoopResult;
-import dev.toolguard.examples.internal.Cells;
+import dev.toolguard.examples.Cells;
 import dev.toolguard.examples.internal.MiniHttpBackend;
 import dev.toolguard.json.HistoryJson;
 import java.io.FileDescriptor;

@@ -1,8 +1,6 @@
-package dev.toolguard.examples.internal;
+package dev.toolguard.examples;
 
-import dev.toolguard.examples.Row;
 import dev.toolguard.examples.Row.Side;
-import dev.toolguard.examples.Scenario;
 import dev.toolguard.examples.TourOptions.Target;
 import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.RecordedRequest;
@@ -72,6 +70,32 @@ public final class Cells {
   /** Both sides N/A, with why. */
   public List<Row> notApplicable(Scenario scenario, String why) {
     return List.of(Row.notApplicable(scenario, way, Side.BARE, why), Row.notApplicable(scenario, way, Side.GUARDED, why));
+  }
+
+  /** The rows of one scenario, both sides. */
+  @FunctionalInterface
+  public interface Scenarios {
+    /** The rows of {@code scenario}. */
+    List<Row> rows(Scenario scenario) throws Exception;
+  }
+
+  /**
+   * The rows of every scenario in order: the referee is reset before each, and a scenario whose code
+   * throws fails both its cells with the exception (the tour goes on).
+   */
+  public List<Row> each(List<Scenario> scenarios, Scenarios perScenario) {
+    List<Row> rows = new java.util.ArrayList<>();
+    for (Scenario s : scenarios) {
+      referee.reset();
+      try {
+        rows.addAll(perScenario.rows(s));
+      } catch (Exception | LinkageError e) {
+        String why = "the tour itself failed: " + describe(e);
+        rows.add(Row.fail(s, way, Side.BARE, why));
+        rows.add(Row.fail(s, way, Side.GUARDED, why));
+      }
+    }
+    return rows;
   }
 
   /** An exception in one line: its message, or its type when it has none. */
