@@ -256,6 +256,29 @@ class UnusualAnswersTest {
         e -> assertThat(e.providerMessage()).startsWith("the answer could not be read: its message cannot be read"));
   }
 
+  @Test
+  void anEmptyAnswerLeavesAValidHistoryThatTheNextRequestCanCarry() {
+    // Anthropic sometimes ends a turn with no content at all (stop_reason end_turn, content [])
+    NEXT.set(new Canned(200, "application/json", "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\","
+        + "\"content\":[],\"stop_reason\":\"end_turn\"}"));
+    dev.toolguard.core.loop.FunctionInvokingLoop loop =
+        dev.toolguard.core.loop.FunctionInvokingLoop.builder(backend(Dialect.ANTHROPIC)).build();
+    List<Message> earlier = List.of(Message.user("Hi"), Message.assistant("Hello!"), Message.user("Anything new?"));
+
+    dev.toolguard.core.loop.LoopResult r = loop.run(earlier);
+
+    assertThat(r.status()).isEqualTo(dev.toolguard.core.loop.LoopResult.Status.COMPLETED);
+    Http.assertBalanced(r.history());
+    assertThat(r.text()).as("the model said nothing this time").isEmpty();
+
+    NEXT.set(new Canned(200, "application/json", "{\"id\":\"msg_2\",\"type\":\"message\",\"role\":\"assistant\","
+        + "\"content\":[{\"type\":\"text\",\"text\":\"Nothing new.\"}],\"stop_reason\":\"end_turn\"}"));
+    dev.toolguard.core.loop.LoopResult next = loop.run(Http.plus(r.history(), Message.user("Well?")));
+    assertThat(next.text()).isEqualTo("Nothing new.");
+    assertThat(Json.parse(LAST_BODY.get()).get("messages")).hasSize(4)
+        .allSatisfy(m -> assertThat(m.get("content").toString()).isNotIn("[]", "\"\""));
+  }
+
   private static String sse(String event, String data) {
     return "event: " + event + "\ndata: " + data + "\n\n";
   }
