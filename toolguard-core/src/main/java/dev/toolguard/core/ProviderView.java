@@ -1,12 +1,16 @@
 package dev.toolguard.core;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The history as a provider may see it: approval requests, approval responses and informational
- * calls left out, and messages that held nothing else left out with them.
+ * calls left out, results that answer a call still waiting as an approval request (a client-side
+ * call answered with its output, before the loop takes it in) left out, and messages that held
+ * nothing else left out with them.
  */
 public final class ProviderView {
 
@@ -14,10 +18,11 @@ public final class ProviderView {
 
   /** {@code history} without informational contents; the same instance when it has none. */
   public static List<Message> of(List<Message> history) {
+    Set<String> waiting = waitingCallIds(history);
     List<Message> out = null;
     for (int i = 0; i < history.size(); i++) {
       Message m = history.get(i);
-      Message view = strip(m);
+      Message view = strip(m, waiting);
       if (view != m && out == null) {
         out = new ArrayList<>(history.subList(0, i));
       }
@@ -34,10 +39,45 @@ public final class ProviderView {
         || (c instanceof ToolCall call && call.informational());
   }
 
-  private static @Nullable Message strip(Message m) {
+  /** Ids of approval requests that no call of the history has taken the place of; empty if none. */
+  private static Set<String> waitingCallIds(List<Message> history) {
+    Set<String> waiting = null;
+    Set<String> calls = null;
+    for (Message m : history) {
+      if (m.role() != Role.ASSISTANT) {
+        continue;
+      }
+      for (Content c : m.contents()) {
+        if (c instanceof ApprovalRequest r) {
+          if (waiting == null) {
+            waiting = new HashSet<>();
+          }
+          waiting.add(r.callId());
+        } else if (c instanceof ToolCall call && !call.informational()) {
+          if (calls == null) {
+            calls = new HashSet<>();
+          }
+          calls.add(call.callId());
+        }
+      }
+    }
+    if (waiting == null) {
+      return Set.of();
+    }
+    if (calls != null) {
+      waiting.removeAll(calls);
+    }
+    return waiting;
+  }
+
+  private static boolean hidden(Content c, Set<String> waiting) {
+    return informational(c) || (!waiting.isEmpty() && c instanceof ToolResult r && waiting.contains(r.callId()));
+  }
+
+  private static @Nullable Message strip(Message m, Set<String> waiting) {
     int keep = 0;
     for (Content c : m.contents()) {
-      if (!informational(c)) {
+      if (!hidden(c, waiting)) {
         keep++;
       }
     }
@@ -49,7 +89,7 @@ public final class ProviderView {
     }
     List<Content> contents = new ArrayList<>(keep);
     for (Content c : m.contents()) {
-      if (!informational(c)) {
+      if (!hidden(c, waiting)) {
         contents.add(c);
       }
     }

@@ -363,6 +363,23 @@ class HistoryGuardRepairTest {
   }
 
   @Test
+  void aResultAnsweringAWaitingClientCallIsValidKeptAndNeverSent() {
+    ApprovalRequest waiting = new ApprovalRequest("c2", H.call("c2", "device"),
+        Map.of(Metadata.PENDING, Metadata.PENDING_CLIENT));
+    Message asked = Message.assistant(H.call("c1", "t"), waiting);
+    Message answer = Message.tool(ToolResult.of("c2", "device", "48.85,2.35"));
+    List<Message> valid = history(user("where?"), asked, res("c1"), answer);
+    assertThat(guard.check(valid)).isEmpty();
+    assertThat(ProviderView.of(valid)).containsExactly(user("where?"), Message.assistant(H.call("c1", "t")),
+        res("c1"));
+
+    List<Message> broken = history(user("where?"), asked, user("typed meanwhile"), res("c1"), answer);
+    RepairResult r = repairValidly(broken);
+    assertThat(r.history()).containsExactly(broken.get(0), asked, res("c1"), broken.get(2), answer);
+    assertThat(r.actions()).extracting(RepairAction::kind).containsExactly(Kind.MOVE);
+  }
+
+  @Test
   void nullInputIsAClearError() {
     assertThatThrownBy(() -> guard.check(null)).isInstanceOf(InvalidMessageException.class)
         .hasMessage("history is null; pass a list of messages (it may be empty)");

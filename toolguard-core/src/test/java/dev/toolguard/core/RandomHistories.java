@@ -52,6 +52,15 @@ public final class RandomHistories {
       boolean error = random.nextInt(8) == 0;
       results.add(new ToolResult(id, random.nextBoolean() ? tool : null, "out " + id, error, Map.of()));
     }
+    ToolResult waitingAnswer = null;
+    if (random.nextInt(6) == 0) {
+      String id = "call_" + (ids[0]++);
+      contents.add(new ApprovalRequest(id, ToolCall.of(id, "client", "{}"), Map.of(Metadata.PENDING,
+          Metadata.PENDING_CLIENT)));
+      if (random.nextBoolean()) {
+        waitingAnswer = ToolResult.of(id, null, "answered by the app");
+      }
+    }
     h.add(new Message(Role.ASSISTANT, contents, Map.of()));
     if (random.nextBoolean()) {
       Collections.shuffle(results, random);
@@ -62,6 +71,9 @@ public final class RandomHistories {
       for (ToolResult r : results) {
         h.add(Message.tool(r));
       }
+    }
+    if (waitingAnswer != null) {
+      h.add(Message.tool(waitingAnswer));
     }
   }
 

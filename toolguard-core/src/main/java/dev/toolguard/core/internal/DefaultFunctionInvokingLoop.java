@@ -167,6 +167,10 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
         }
       }
       while (true) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw new LoopException("the run was interrupted before request " + (iterations + 1) + "; the history"
+              + " it carries is balanced", new InterruptedException("interrupted"), working, added());
+        }
         iterations++;
         ChatRequest request = new ChatRequest(ProviderView.of(working), advertised, options);
         listener.onRequest(request, iterations);

@@ -156,6 +156,9 @@ final class HistoryChecker {
       i = j;
     }
 
+    if (strays != null && approvalRequests != null) {
+      strays = withoutWaitingAnswers(strays, approvalRequests, callIndex);
+    }
     if (strays != null || unanswered != null) {
       violations = classify(history, callIndex, strays, unanswered, violations);
     }
@@ -189,6 +192,27 @@ final class HistoryChecker {
           "approval request " + id + " is already answered by an earlier response"));
     }
     return violations;
+  }
+
+  /**
+   * The strays without the results that answer a call waiting as an {@link ApprovalRequest} (a
+   * client-side call answered with its output): those are valid; the loop takes them on resume and
+   * {@link dev.toolguard.core.ProviderView} never sends them.
+   */
+  private static List<Stray> withoutWaitingAnswers(
+      List<Stray> strays, Map<String, ApprovalRequest> requests, Map<String, Integer> callIndex) {
+    List<Stray> out = null;
+    for (Stray s : strays) {
+      String id = s.result().callId();
+      if (!id.isEmpty() && requests.containsKey(id) && !callIndex.containsKey(id)) {
+        continue;
+      }
+      if (out == null) {
+        out = new ArrayList<>(strays.size());
+      }
+      out.add(s);
+    }
+    return out;
   }
 
   private static List<Violation> classify(

@@ -44,6 +44,10 @@ final class HistoryRepairer {
   private final Map<Integer, List<Slot>> slotsByMessage = new java.util.LinkedHashMap<>();
   /** Results that no call claims (yet). */
   private final List<Located> unbound = new ArrayList<>();
+  /** Ids of calls that wait as approval requests, with no call of the same id. */
+  private final Set<String> waiting = new HashSet<>();
+  /** Results that answer a waiting call: they stay where they stand. */
+  private final Set<Long> waitingAnswers = new HashSet<>();
   /** Approval responses to drop, by message index and position ({@link #at}). */
   private final Set<Long> droppedResponses = new HashSet<>();
 
@@ -80,6 +84,13 @@ final class HistoryRepairer {
   List<Message> repair() {
     collectIds();
     assignCalls();
+    for (Message m : in) {
+      for (Content c : m.contents()) {
+        if (c instanceof ApprovalRequest r && !slotsById.containsKey(r.callId())) {
+          waiting.add(r.callId());
+        }
+      }
+    }
     assignResults();
     if (policy.rebind()) {
       rebind();
@@ -149,7 +160,9 @@ final class HistoryRepairer {
         ToolResult r = (ToolResult) contents.get(q);
         Located located = new Located(j, q, r);
         List<Slot> owners = r.callId().isEmpty() ? null : slotsById.get(r.callId());
-        if (owners == null) {
+        if (owners == null && waiting.contains(r.callId())) {
+          waitingAnswers.add(at(j, q));
+        } else if (owners == null) {
           unbound.add(located);
         } else {
           owner(owners, j).results.add(located);
@@ -328,6 +341,10 @@ final class HistoryRepairer {
         if (m.contents().isEmpty()) {
           act(Kind.DROP, "", null, i, -1, "removed an empty tool message");
         }
+        Message answers = waitingAnswers.isEmpty() ? null : waitingAnswersOf(m, i);
+        if (answers != null) {
+          out.add(answers);
+        }
         continue; // results are placed with their calls
       }
       if (m.contents().isEmpty()) {
@@ -353,6 +370,20 @@ final class HistoryRepairer {
           "removed result " + describeId(u.result().callId()) + ": it answers no call in the history");
     }
     return List.copyOf(out);
+  }
+
+  /** The results of TOOL message {@code i} that answer waiting calls, kept in place; or null. */
+  private @Nullable Message waitingAnswersOf(Message m, int i) {
+    List<Content> kept = new ArrayList<>();
+    for (int q = 0; q < m.contents().size(); q++) {
+      if (waitingAnswers.contains(at(i, q))) {
+        kept.add(m.contents().get(q));
+      }
+    }
+    if (kept.isEmpty()) {
+      return null;
+    }
+    return kept.size() == m.contents().size() ? m : m.withContents(kept);
   }
 
   private static long at(int messageIndex, int position) {

@@ -176,7 +176,9 @@ final class ToolRunner {
       LOG.warn("tool call {} ({}) ran past its timeout of {}; its result is kept", job.call().callId(),
           job.call().name(), config.callTimeout());
     }
-    if (!timedOut && done.failure() instanceof InterruptedException) {
+    if (!timedOut && (done.failure() instanceof InterruptedException
+        || (done.failure() != null && Thread.currentThread().isInterrupted()))) {
+      // interrupted by the caller; a tool may have wrapped the InterruptedException in its own
       results.put(job.index(), cancelled(job.call()));
       return new Outcome(results, failures, true);
     }

@@ -1,0 +1,210 @@
+package dev.toolguard.langchain4j;
+
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.memory.ChatMemory;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.toolguard.core.HistoryGuard;
+import dev.toolguard.core.InvalidHistoryException;
+import dev.toolguard.core.Message;
+import dev.toolguard.core.RepairResult;
+import dev.toolguard.core.loop.LoopConfig.HistoryPolicy;
+import dev.toolguard.langchain4j.internal.GuardedChatMemory;
+import dev.toolguard.langchain4j.internal.GuardedChatModel;
+import dev.toolguard.langchain4j.internal.GuardedStreamingChatModel;
+import dev.toolguard.langchain4j.internal.HistoryGate;
+import dev.toolguard.langchain4j.internal.Messages;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * toolguard for LangChain4j: wraps a {@link ChatModel}, a {@link StreamingChatModel} or a {@link
+ * ChatMemory} so that no history with a tool call out of step with its results ever reaches a
+ * provider.
+ *
+ * <pre>{@code
+ * ChatModel model = ToolGuard.wrap(OpenAiChatModel.builder()...build());
+ * ChatMemory memory = ToolGuard.wrap(MessageWindowChatMemory.withMaxMessages(20));
+ * }</pre>
+ *
+ * <p>The wrapped model repairs the messages of every request (or, by policy, rejects them with an
+ * {@link InvalidHistoryException} listing the violations), leaves out toolguard's approval requests and
+ * answers, and is otherwise the model it wraps: both {@code chat} overloads, default request
+ * parameters, listeners, provider and capabilities are the delegate's; a history that needs no change
+ * is sent as the same request object. The wrapped memory never hands out a broken history (see {@link
+ * #guard(ChatMemory)}). Neither runs tools: use them in an {@code AiServices} app as they are, or run
+ * the toolguard loop with {@link ToolLoop}.
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class ToolGuard {
+
+  private static final ToolGuard DEFAULTS = custom().build();
+
+  private final HistoryGate gate;
+
+  private ToolGuard(HistoryGate gate) {
+    this.gate = gate;
+  }
+
+  /** The default guard: repairs with {@link HistoryGuard#ofDefaults()}. */
+  public static ToolGuard ofDefaults() {
+    return DEFAULTS;
+  }
+
+  /** A builder starting from the defaults. */
+  public static Builder custom() {
+    return new Builder();
+  }
+
+  /** {@code model} guarded with the defaults; see {@link #guard(ChatModel)}. */
+  public static ChatModel wrap(ChatModel model) {
+    return DEFAULTS.guard(model);
+  }
+
+  /** {@code model} guarded with the defaults; see {@link #guard(StreamingChatModel)}. */
+  public static StreamingChatModel wrap(StreamingChatModel model) {
+    return DEFAULTS.guard(model);
+  }
+
+  /** {@code memory} guarded with the defaults; see {@link #guard(ChatMemory)}. */
+  public static ChatMemory wrap(ChatMemory memory) {
+    return DEFAULTS.guard(memory);
+  }
+
+  /**
+   * A model that repairs (or rejects) the messages of every request before {@code model} gets them,
+   * and is otherwise {@code model}. A model this guard already guards is returned as it is.
+   *
+   * @throws IllegalArgumentException if {@code model} is null
+   */
+  public ChatModel guard(ChatModel model) {
+    if (require(model, "model") instanceof GuardedChatModel g && g.gate().equals(gate)) {
+      return model;
+    }
+    return new GuardedChatModel(model, gate);
+  }
+
+  /**
+   * A streaming model that repairs (or rejects) the messages of every request before {@code model}
+   * gets them, and is otherwise {@code model}. A rejected history reaches the handler's {@code onError}.
+   *
+   * @throws IllegalArgumentException if {@code model} is null
+   */
+  public StreamingChatModel guard(StreamingChatModel model) {
+    if (require(model, "model") instanceof GuardedStreamingChatModel g && g.gate().equals(gate)) {
+      return model;
+    }
+    return new GuardedStreamingChatModel(model, gate);
+  }
+
+  /**
+   * A memory over {@code memory} (a {@code MessageWindowChatMemory}, a {@code TokenWindowChatMemory}, over
+   * any {@code ChatMemoryStore}) that never hands out a broken history. Writes go to {@code memory}
+   * unchanged; every read:
+   *
+   * <ul>
+   *   <li>keeps the current exchange (the last user message and all after it) whole, even when the
+   *       window is too small for a call and its results;
+   *   <li>starts at a user message (after the system messages): what a window left of an exchange whose
+   *       user message it evicted is evicted with it, so a tool call and its results go together;
+   *   <li>repairs the rest: a result moved back to its call, the orphan of an evicted call dropped, a
+   *       call whose result was lost (a crash, a tool that threw) answered with an error result.
+   * </ul>
+   *
+   * <p>Repairs are made on every read and not written back. Approval requests and answers of the
+   * {@link ToolLoop} are kept.
+   *
+   * @throws IllegalArgumentException if {@code memory} is null
+   */
+  public ChatMemory guard(ChatMemory memory) {
+    if (require(memory, "memory") instanceof GuardedChatMemory g && g.gate().equals(gate)) {
+      return memory;
+    }
+    return new GuardedChatMemory(memory, gate);
+  }
+
+  /**
+   * What a guarded model sends for {@code messages}: repaired, without approval requests and answers;
+   * the same list when nothing has to change.
+   *
+   * @throws InvalidHistoryException if the history is broken and the policy is to reject
+   */
+  public List<ChatMessage> repair(List<ChatMessage> messages) {
+    return gate.forProvider(require(messages, "messages"));
+  }
+
+  /**
+   * The toolguard core history of LangChain4j {@code messages}, one core message per LangChain4j
+   * message; the LangChain4j objects ride along in the metadata so that {@link #fromCore} gives them
+   * back.
+   *
+   * @throws dev.toolguard.core.InvalidMessageException if a message cannot be mapped
+   */
+  public static List<Message> toCore(List<? extends ChatMessage> messages) {
+    return Messages.toCore(messages);
+  }
+
+  /**
+   * The LangChain4j messages of a toolguard core history: the original objects where nothing changed.
+   *
+   * @throws dev.toolguard.core.InvalidMessageException if a message cannot be expressed in LangChain4j
+   */
+  public static List<ChatMessage> fromCore(List<Message> history) {
+    return Messages.toLangChain4j(require(history, "history"));
+  }
+
+  HistoryGate gate() {
+    return gate;
+  }
+
+  static <T> T require(T value, String name) {
+    if (value == null) {
+      throw new IllegalArgumentException(name + " must not be null");
+    }
+    return value;
+  }
+
+  @Override
+  public String toString() {
+    return "ToolGuard[" + gate.policy() + ", " + gate.guard().policy() + "]";
+  }
+
+  /** Builds a {@link ToolGuard}; every setter checks its value at once. */
+  public static final class Builder {
+    private HistoryGuard guard = HistoryGuard.ofDefaults();
+    private HistoryPolicy policy = HistoryPolicy.REPAIR;
+    private Consumer<RepairResult> onRepair = repair -> {};
+
+    private Builder() {}
+
+    /** The guard that checks and repairs (default {@link HistoryGuard#ofDefaults()}). */
+    public Builder historyGuard(HistoryGuard guard) {
+      this.guard = require(guard, "historyGuard");
+      return this;
+    }
+
+    /**
+     * Repair a broken history ({@link HistoryPolicy#REPAIR}, the default) or reject it with an {@link
+     * InvalidHistoryException} listing the violations ({@link HistoryPolicy#REJECT}).
+     */
+    public Builder historyPolicy(HistoryPolicy policy) {
+      this.policy = require(policy, "historyPolicy");
+      return this;
+    }
+
+    /**
+     * Told of every repair that changed a history (for metrics or alerts); it must not block. Every
+     * repair action is also logged at WARN on {@code dev.toolguard.repair}, with ids only.
+     */
+    public Builder onRepair(Consumer<RepairResult> listener) {
+      this.onRepair = require(listener, "onRepair");
+      return this;
+    }
+
+    /** The guard. */
+    public ToolGuard build() {
+      return new ToolGuard(new HistoryGate(guard, policy, onRepair));
+    }
+  }
+}

@@ -1,0 +1,499 @@
+package dev.toolguard.langchain4j;
+
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.TextContent;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.invocation.InvocationContext;
+import dev.langchain4j.memory.ChatMemory;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.request.DefaultChatRequestParameters;
+import dev.langchain4j.service.tool.ToolExecutor;
+import dev.toolguard.core.ApprovalRequest;
+import dev.toolguard.core.ApprovalResponse;
+import dev.toolguard.core.HistoryGuard;
+import dev.toolguard.core.InvalidMessageException;
+import dev.toolguard.core.Message;
+import dev.toolguard.core.Metadata;
+import dev.toolguard.core.loop.ApprovalRules;
+import dev.toolguard.core.loop.ApprovalSigner;
+import dev.toolguard.core.loop.CallJournal;
+import dev.toolguard.core.loop.FunctionInvokingLoop;
+import dev.toolguard.core.loop.LoopConfig;
+import dev.toolguard.core.loop.LoopException;
+import dev.toolguard.core.loop.LoopListener;
+import dev.toolguard.core.loop.LoopResult;
+import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.ToolRegistry;
+import dev.toolguard.core.loop.ToolSpec;
+import dev.toolguard.langchain4j.internal.Approvals;
+import dev.toolguard.langchain4j.internal.GuardedChatMemory;
+import dev.toolguard.langchain4j.internal.LangChain4jBackend;
+import dev.toolguard.langchain4j.internal.LangChain4jTool;
+import dev.toolguard.langchain4j.internal.Messages;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The toolguard function-invoking loop over a LangChain4j model and LangChain4j tools ({@code @Tool}
+ * objects, {@link ToolSpecification} and {@link ToolExecutor} pairs): it asks the model, runs the tools
+ * it calls, puts their results right after the call, and asks again, until the model answers without
+ * calls, a call waits for the caller, or a limit is reached. A turn is atomic: an {@code AiMessage}
+ * with tool calls never leaves the loop without a result for every call, also when a tool throws,
+ * times out, or the model fails.
+ *
+ * <pre>{@code
+ * ToolLoop loop = ToolLoop.builder(model)
+ *     .tools(new BookingTools())                                  // @Tool methods
+ *     .config(LoopConfig.custom().approvalRequired(Set.of("pay")).build())
+ *     .build();
+ * ToolLoop.Result r = loop.run(memory, UserMessage.from("Book the 9:40 to Lyon and pay"));
+ * }</pre>
+ *
+ * <p><b>Waiting calls in LangChain4j terms.</b> A call that needs approval, of a client-side tool, or
+ * (by policy) of an unknown tool ends the run with {@link LoopResult.Status#AWAITING} and one {@link
+ * PendingCall} each, carrying the {@link ToolExecutionRequest}. In the history, the {@code AiMessage}
+ * keeps its other calls in {@code toolExecutionRequests()} and holds the waiting ones in its attribute
+ * {@value #APPROVAL_REQUESTS} (a list of plain maps, so the history
+ * goes through LangChain4j's {@code ChatMessageSerializer} and any {@code ChatMemoryStore}). Answer in
+ * any process, later:
+ *
+ * <ul>
+ *   <li>approve or reject: {@code loop.run(memory, ToolLoop.answers(pending.approve()))} — the answers
+ *       ride in the {@code UserMessage} attribute {@value #APPROVAL_RESPONSES}, optionally with text the user said;
+ *   <li>a client-side tool: run it and add {@code ToolExecutionResultMessage.from(pending.request(),
+ *       output)}.
+ * </ul>
+ *
+ * <p>Answers are matched by call id against the waiting call in the history, never by object identity;
+ * a wrong, replayed or forged answer is refused with an {@link dev.toolguard.core.loop.ApprovalException}
+ * before anything runs. A guarded model ({@link ToolGuard#wrap(ChatModel)}) never sends these attributes
+ * to a provider. Instances are immutable and thread-safe; runs over the same {@link ChatMemory} are
+ * serialized on it.
+ */
+public final class ToolLoop {
+
+  /** The {@code AiMessage} attribute that holds its waiting calls (a list of maps). */
+  public static final String APPROVAL_REQUESTS = Approvals.REQUESTS;
+
+  /** The {@code UserMessage} attribute that holds answers to waiting calls (a list of maps). */
+  public static final String APPROVAL_RESPONSES = Approvals.RESPONSES;
+
+  /** The {@code UserMessage} attribute that marks a message of answers only; its text is never sent. */
+  public static final String ANSWERS_ONLY = Approvals.ANSWERS_ONLY;
+
+  private final @Nullable ChatModel model;
+  private final @Nullable StreamingChatModel streamingModel;
+  private final List<LangChain4jTool> tools;
+  private final List<ToolSpecification> clientTools;
+  private final Map<String, ToolSpecification> specifications;
+  private final ChatRequestParameters parameters;
+  private final LoopConfig config;
+  private final LoopListener listener;
+  private final @Nullable ExecutorService executor;
+  private final CallJournal journal;
+  private final ApprovalRules rules;
+  private final @Nullable Predicate<ToolExecutionRequest> approvalPredicate;
+  private final @Nullable ApprovalSigner signer;
+  private final HistoryGuard guard;
+
+  private ToolLoop(Builder b) {
+    this.model = b.model;
+    this.streamingModel = b.streamingModel;
+    this.tools = List.copyOf(b.tools);
+    this.clientTools = List.copyOf(b.clientTools);
+    Map<String, ToolSpecification> specs = new LinkedHashMap<>();
+    for (LangChain4jTool t : tools) {
+      if (specs.putIfAbsent(t.specification().name(), t.specification()) != null) {
+        throw new InvalidMessageException("two tools are named '" + t.specification().name()
+            + "'; tool names must be unique");
+      }
+    }
+    for (ToolSpecification s : clientTools) {
+      if (specs.putIfAbsent(s.name(), s) != null) {
+        throw new InvalidMessageException("client-side tool '" + s.name()
+            + "' has the name of another tool; tool names must be unique");
+      }
+    }
+    this.specifications = specs;
+    this.parameters = b.parameters;
+    this.config = b.config;
+    this.listener = b.listener;
+    this.executor = b.executor;
+    this.journal = b.journal;
+    this.rules = b.rules;
+    this.approvalPredicate = b.approvalPredicate;
+    this.signer = b.signer;
+    this.guard = b.guard;
+  }
+
+  /** A builder for a loop over {@code model}. */
+  public static Builder builder(ChatModel model) {
+    return new Builder(ToolGuard.require(model, "model"), null);
+  }
+
+  /** A builder for a loop over a streaming {@code model}; {@link #stream} passes its text on as it arrives. */
+  public static Builder builder(StreamingChatModel model) {
+    return new Builder(null, ToolGuard.require(model, "model"));
+  }
+
+  /**
+   * Runs the loop on {@code history} (ending with a user message, answers, or client-side results).
+   *
+   * @throws dev.toolguard.core.loop.ApprovalException if an answer is refused (nothing ran)
+   * @throws dev.toolguard.core.InvalidHistoryException if the history is broken and the policy is to reject
+   * @throws LoopException if the model failed or the run was interrupted; its history (core model, map it
+   *     with {@link ToolGuard#fromCore}) is balanced
+   */
+  public Result run(List<ChatMessage> history) {
+    return execute(ToolGuard.require(history, "history"), null, null);
+  }
+
+  /** Like {@link #run(List)}; assistant text reaches {@code onText} as it arrives when the model streams. */
+  public Result stream(List<ChatMessage> history, Consumer<String> onText) {
+    return execute(ToolGuard.require(history, "history"), ToolGuard.require(onText, "onText"), null);
+  }
+
+  /**
+   * Runs the loop on what {@code memory} holds followed by {@code newMessages} (a user message,
+   * answers, client-side results), and stores the new history in the memory with {@code set}. On a
+   * {@link LoopException} the balanced history is stored before it is thrown; on a refused answer
+   * ({@link dev.toolguard.core.loop.ApprovalException}) or a rejected history nothing is stored. Tools
+   * get {@code memory.id()} as their chat memory id. Runs on one memory are serialized. A memory
+   * guarded by {@link ToolGuard#wrap(ChatMemory)} is read before its repair, so that the loop judges
+   * answers itself.
+   */
+  public Result run(ChatMemory memory, ChatMessage... newMessages) {
+    return runOn(ToolGuard.require(memory, "memory"), null, newMessages);
+  }
+
+  /** Like {@link #run(ChatMemory, ChatMessage...)}, passing text on as it arrives. */
+  public Result stream(ChatMemory memory, Consumer<String> onText, ChatMessage... newMessages) {
+    return runOn(ToolGuard.require(memory, "memory"), ToolGuard.require(onText, "onText"), newMessages);
+  }
+
+  private Result runOn(ChatMemory memory, @Nullable Consumer<String> onText, ChatMessage... newMessages) {
+    ToolGuard.require(newMessages, "newMessages");
+    synchronized (memory) {
+      List<ChatMessage> stored = memory instanceof GuardedChatMemory guarded ? guarded.unrepaired() : memory.messages();
+      List<ChatMessage> history = new ArrayList<>(stored);
+      for (ChatMessage m : newMessages) {
+        history.add(ToolGuard.require(m, "a new message"));
+      }
+      try {
+        Result result = execute(history, onText, memory.id());
+        if (!result.messages().equals(stored)) {
+          memory.set(result.messages());
+        }
+        return result;
+      } catch (LoopException e) {
+        memory.set(Messages.toLangChain4j(e.history()));
+        throw e;
+      }
+    }
+  }
+
+  private Result execute(List<ChatMessage> history, @Nullable Consumer<String> onText, @Nullable Object memoryId) {
+    List<Message> core = Messages.toCore(history);
+    FunctionInvokingLoop loop = loop(memoryId);
+    LoopResult r = onText == null ? loop.run(core) : loop.stream(core, onText::accept);
+    return Result.of(r);
+  }
+
+  private FunctionInvokingLoop loop(@Nullable Object memoryId) {
+    InvocationContext context = InvocationContext.builder()
+        .chatMemoryId(memoryId)
+        .managedParameters(Map.of())
+        .timestampNow()
+        .build();
+    List<Tool> bound = new ArrayList<>(tools.size());
+    for (LangChain4jTool t : tools) {
+      bound.add(t.in(context));
+    }
+    FunctionInvokingLoop.Builder b = FunctionInvokingLoop.builder(
+            new LangChain4jBackend(model, streamingModel, parameters, specifications))
+        .tools(ToolRegistry.of(bound, List.of()))
+        .config(config)
+        .listener(listener)
+        .journal(journal)
+        .approvalRules(rules)
+        .historyGuard(guard);
+    for (ToolSpecification s : clientTools) {
+      b.clientTool(new ToolSpec(s.name(), s.description() == null ? "" : s.description(), "{\"type\":\"object\"}"));
+    }
+    if (approvalPredicate != null) {
+      Predicate<ToolExecutionRequest> p = approvalPredicate;
+      b.approvalRequiredWhen(call -> p.test(Messages.toRequest(call)));
+    }
+    if (signer != null) {
+      b.signApprovals(signer);
+    }
+    if (executor != null) {
+      b.executor(executor);
+    }
+    return b.build();
+  }
+
+  /**
+   * A user message that carries answers to waiting calls and nothing else. Add it to the history (or
+   * pass it to {@link #run(ChatMemory, ChatMessage...)}) and run again.
+   */
+  public static UserMessage answers(ApprovalResponse... responses) {
+    return answers(null, responses);
+  }
+
+  /**
+   * A user message with answers to waiting calls and, when {@code text} is not null, what the user said
+   * with them (it reaches the model after the results of the answered calls).
+   *
+   * @throws IllegalArgumentException if there is no answer
+   */
+  public static UserMessage answers(@Nullable String text, ApprovalResponse... responses) {
+    if (responses == null || responses.length == 0) {
+      throw new IllegalArgumentException("give at least one ApprovalResponse, e.g. pending.approve()");
+    }
+    List<ApprovalResponse> list = Arrays.asList(responses);
+    Map<String, Object> attributes = new LinkedHashMap<>();
+    attributes.put(Approvals.RESPONSES, Approvals.encodeResponses(list));
+    UserMessage.Builder b = UserMessage.builder();
+    if (text == null) {
+      attributes.put(Approvals.ANSWERS_ONLY, true);
+      b.contents(List.of(TextContent.from(Messages.answersText(list))));
+    } else {
+      b.contents(List.of(TextContent.from(text)));
+    }
+    return b.attributes(attributes).build();
+  }
+
+  @Override
+  public String toString() {
+    return "ToolLoop[tools=" + specifications.keySet() + ", " + config + "]";
+  }
+
+  /**
+   * A call that waits for the caller.
+   *
+   * @param request the call as LangChain4j has it
+   * @param waitsFor why it waits: {@value Metadata#PENDING_APPROVAL} (a human decision), {@value
+   *     Metadata#PENDING_CLIENT} (the application runs it), {@value Metadata#PENDING_UNKNOWN_TOOL} (no such
+   *     tool, handed back) or {@value Metadata#PENDING_DEFERRED} (needs nothing; runs when the others of its
+   *     answer are answered)
+   * @param approvalRequest the core request, to build answers from
+   */
+  public record PendingCall(ToolExecutionRequest request, String waitsFor, ApprovalRequest approvalRequest) {
+
+    static PendingCall of(ApprovalRequest r) {
+      Object kind = r.metadata().get(Metadata.PENDING);
+      return new PendingCall(Messages.toRequest(r.call().asInvocable()),
+          kind == null ? Metadata.PENDING_APPROVAL : kind.toString(), r);
+    }
+
+    /** True when the call waits for a human decision. */
+    public boolean needsApproval() {
+      return Metadata.PENDING_APPROVAL.equals(waitsFor);
+    }
+
+    /** True when the application must run the call and answer with its output. */
+    public boolean clientSide() {
+      return Metadata.PENDING_CLIENT.equals(waitsFor) || Metadata.PENDING_UNKNOWN_TOOL.equals(waitsFor);
+    }
+
+    /** Approves the call as the model wrote it. */
+    public ApprovalResponse approve() {
+      return ApprovalResponse.approve(approvalRequest);
+    }
+
+    /** Approves the call, run with {@code argumentsJson} instead. */
+    public ApprovalResponse approveWithArguments(String argumentsJson) {
+      return ApprovalResponse.approveWithArguments(approvalRequest, argumentsJson);
+    }
+
+    /** Rejects the call; the model reads {@code reason}. */
+    public ApprovalResponse reject(@Nullable String reason) {
+      return ApprovalResponse.reject(approvalRequest, reason);
+    }
+
+    /** Answers the call with {@code output} instead of running it (also for client-side calls). */
+    public ApprovalResponse respondWith(String output) {
+      return ApprovalResponse.respondWith(approvalRequest, output);
+    }
+  }
+
+  /**
+   * What one run did, in LangChain4j terms. Whatever the status, {@link #messages()} is valid: store it.
+   *
+   * @param status why the run ended
+   * @param messages the whole history after the run
+   * @param added the messages the run added at the end
+   * @param pending the calls that wait for the caller, in order
+   * @param loopResult the core result (repairs, tool failures, iterations)
+   */
+  public record Result(LoopResult.Status status, List<ChatMessage> messages, List<ChatMessage> added,
+      List<PendingCall> pending, LoopResult loopResult) {
+
+    /** Copies the lists. */
+    public Result {
+      messages = List.copyOf(messages);
+      added = List.copyOf(added);
+      pending = List.copyOf(pending);
+    }
+
+    static Result of(LoopResult r) {
+      List<PendingCall> pending = new ArrayList<>(r.pending().size());
+      for (ApprovalRequest a : r.pending()) {
+        pending.add(PendingCall.of(a));
+      }
+      return new Result(r.status(), Messages.toLangChain4j(r.history()), Messages.toLangChain4j(r.added()), pending, r);
+    }
+
+    /** The last {@code AiMessage} of the history, or null. */
+    public @Nullable AiMessage aiMessage() {
+      for (int i = messages.size() - 1; i >= 0; i--) {
+        if (messages.get(i) instanceof AiMessage a) {
+          return a;
+        }
+      }
+      return null;
+    }
+
+    /** The text of the last {@code AiMessage}, or an empty string. */
+    public String text() {
+      AiMessage a = aiMessage();
+      return a == null || a.text() == null ? "" : a.text();
+    }
+  }
+
+  /** Builds a {@link ToolLoop}; every setter checks its value at once. */
+  public static final class Builder {
+    private final @Nullable ChatModel model;
+    private final @Nullable StreamingChatModel streamingModel;
+    private final List<LangChain4jTool> tools = new ArrayList<>();
+    private final List<ToolSpecification> clientTools = new ArrayList<>();
+    private ChatRequestParameters parameters = DefaultChatRequestParameters.EMPTY;
+    private LoopConfig config = LoopConfig.ofDefaults();
+    private LoopListener listener = LoopListener.NOOP;
+    private @Nullable ExecutorService executor;
+    private CallJournal journal = CallJournal.inMemory(10_000);
+    private ApprovalRules rules = ApprovalRules.create();
+    private @Nullable Predicate<ToolExecutionRequest> approvalPredicate;
+    private @Nullable ApprovalSigner signer;
+    private HistoryGuard guard = HistoryGuard.ofDefaults();
+
+    private Builder(@Nullable ChatModel model, @Nullable StreamingChatModel streamingModel) {
+      this.model = model;
+      this.streamingModel = streamingModel;
+    }
+
+    /**
+     * The methods annotated with LangChain4j's {@code @Tool} of each object, run as {@code AiServices}
+     * runs them.
+     *
+     * @throws InvalidMessageException if an object is a class or has no {@code @Tool} method
+     */
+    public Builder tools(Object... objectsWithTools) {
+      for (Object o : ToolGuard.require(objectsWithTools, "objectsWithTools")) {
+        tools.addAll(LangChain4jTool.of(o));
+      }
+      return this;
+    }
+
+    /** A tool given by its specification and the executor that runs it. */
+    public Builder tool(ToolSpecification specification, ToolExecutor executor) {
+      tools.add(new LangChain4jTool(ToolGuard.require(specification, "specification"),
+          ToolGuard.require(executor, "executor"), null));
+      return this;
+    }
+
+    /** Tools given by specification and executor, as {@code AiServices.tools(Map)} takes them. */
+    public Builder tools(Map<ToolSpecification, ToolExecutor> tools) {
+      ToolGuard.require(tools, "tools").forEach(this::tool);
+      return this;
+    }
+
+    /**
+     * A tool the application runs itself: offered to the model; a call of it ends the run with a
+     * {@link PendingCall} until the application answers with a {@code ToolExecutionResultMessage}.
+     */
+    public Builder clientTool(ToolSpecification specification) {
+      clientTools.add(ToolGuard.require(specification, "specification"));
+      return this;
+    }
+
+    /**
+     * Request parameters for every model request (model name, temperature, tool choice, …); the tools
+     * are the loop's.
+     */
+    public Builder parameters(ChatRequestParameters parameters) {
+      this.parameters = ToolGuard.require(parameters, "parameters");
+      return this;
+    }
+
+    /** The loop's settings: limits, timeouts, approvals by tool name, policies (default {@link LoopConfig#ofDefaults()}). */
+    public Builder config(LoopConfig config) {
+      this.config = ToolGuard.require(config, "config");
+      return this;
+    }
+
+    /** Calls for which {@code predicate} is true need approval (besides {@link LoopConfig#approvalRequired()}). */
+    public Builder approvalRequiredWhen(Predicate<ToolExecutionRequest> predicate) {
+      this.approvalPredicate = ToolGuard.require(predicate, "approvalRequiredWhen");
+      return this;
+    }
+
+    /** "Always approve" rules granted at run time (default: none). */
+    public Builder approvalRules(ApprovalRules rules) {
+      this.rules = ToolGuard.require(rules, "approvalRules");
+      return this;
+    }
+
+    /** Signs approval requests; only answers that carry the signature are honoured. */
+    public Builder signApprovals(ApprovalSigner signer) {
+      this.signer = ToolGuard.require(signer, "signApprovals");
+      return this;
+    }
+
+    /** What remembers calls that ran, so that a retried resume runs none twice (default: in memory). */
+    public Builder journal(CallJournal journal) {
+      this.journal = ToolGuard.require(journal, "journal");
+      return this;
+    }
+
+    /** Who observes the loop. */
+    public Builder listener(LoopListener listener) {
+      this.listener = ToolGuard.require(listener, "listener");
+      return this;
+    }
+
+    /** Where tool calls run (default: toolguard's shared pool). */
+    public Builder executor(ExecutorService executor) {
+      this.executor = ToolGuard.require(executor, "executor");
+      return this;
+    }
+
+    /** The guard that checks and repairs histories (default {@link HistoryGuard#ofDefaults()}). */
+    public Builder historyGuard(HistoryGuard guard) {
+      this.guard = ToolGuard.require(guard, "historyGuard");
+      return this;
+    }
+
+    /**
+     * The loop.
+     *
+     * @throws InvalidMessageException if two tools share a name
+     */
+    public ToolLoop build() {
+      return new ToolLoop(this);
+    }
+  }
+}

@@ -1,0 +1,165 @@
+package dev.toolguard.langchain4j.internal;
+
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.memory.ChatMemory;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link ChatMemory} over any other one (a message or token window, over any store) that never
+ * hands out a broken history.
+ *
+ * <p>Writes go to the inner memory unchanged. Each read takes the inner memory's messages and:
+ *
+ * <ol>
+ *   <li>keeps the current exchange whole: if the inner window evicted part of what was added since
+ *       the last user message (say a window too small for a user message, a call and its results), the
+ *       read gives the system messages and that whole exchange instead;
+ *   <li>starts at a user message: whatever stands between the system messages and the first user
+ *       message (or the end, when the window holds no user message) is the rest of an exchange whose
+ *       user message the window evicted, and is left out with it (a tool call and its results go
+ *       together);
+ *   <li>repairs the rest with the {@link HistoryGate}: results moved to their calls, orphans of evicted
+ *       calls dropped, a lost result (a crash, a tool that threw) answered with an error result.
+ * </ol>
+ *
+ * <p>Repairs are made on read and not written back. Thread-safe: reads and writes are serialized.
+ */
+public final class GuardedChatMemory implements ChatMemory {
+
+  private static final Logger LOG = LoggerFactory.getLogger("dev.toolguard.langchain4j");
+
+  private final ChatMemory inner;
+  private final HistoryGate gate;
+  /** What this instance added since (and with) the last user message, system messages left out. */
+  private final List<ChatMessage> exchange = new ArrayList<>();
+
+  /** Guards {@code inner}. */
+  public GuardedChatMemory(ChatMemory inner, HistoryGate gate) {
+    this.inner = inner;
+    this.gate = gate;
+  }
+
+  /** The memory this one guards. */
+  public ChatMemory inner() {
+    return inner;
+  }
+
+  /** The gate this memory repairs with. */
+  public HistoryGate gate() {
+    return gate;
+  }
+
+  @Override
+  public Object id() {
+    return inner.id();
+  }
+
+  @Override
+  public synchronized void add(ChatMessage message) {
+    inner.add(message);
+    track(message);
+  }
+
+  @Override
+  public synchronized void set(Iterable<ChatMessage> messages) {
+    List<ChatMessage> list = new ArrayList<>();
+    messages.forEach(list::add);
+    inner.set(list);
+    exchange.clear();
+    for (ChatMessage m : list) {
+      track(m);
+    }
+  }
+
+  private void track(ChatMessage message) {
+    if (message instanceof UserMessage) {
+      exchange.clear();
+    }
+    if (!(message instanceof SystemMessage)) {
+      exchange.add(message);
+    }
+  }
+
+  @Override
+  public synchronized List<ChatMessage> messages() {
+    return new ArrayList<>(gate.forMemory(unrepaired()));
+  }
+
+  /**
+   * The messages with the current exchange kept whole and starting at a user message, not repaired:
+   * what the toolguard loop reads, so that it sees answers to waiting calls, even wrong ones, and
+   * judges them itself before it repairs.
+   */
+  public synchronized List<ChatMessage> unrepaired() {
+    return startAtUserMessage(withWholeExchange(inner.messages()));
+  }
+
+  @Override
+  public synchronized void clear() {
+    inner.clear();
+    exchange.clear();
+  }
+
+  /** {@code window}, or its system messages and the whole current exchange when the window cut it. */
+  private List<ChatMessage> withWholeExchange(List<ChatMessage> window) {
+    if (exchange.isEmpty()) {
+      return window;
+    }
+    int n = window.size();
+    int k = 0;
+    while (k < exchange.size() && k < n
+        && window.get(n - 1 - k).equals(exchange.get(exchange.size() - 1 - k))) {
+      k++;
+    }
+    if (k == exchange.size()) {
+      return window;
+    }
+    for (int i = 0; i < n - k; i++) {
+      if (!(window.get(i) instanceof SystemMessage)) {
+        return window; // the window does not end with this exchange: someone else wrote; trust the window
+      }
+    }
+    List<ChatMessage> out = new ArrayList<>(window.subList(0, n - k));
+    out.addAll(exchange);
+    LOG.debug("memory {}: the window kept {} of the {} messages of the current exchange; handing out all of them",
+        inner.id(), k, exchange.size());
+    return out;
+  }
+
+  /**
+   * {@code messages} without what stands between the leading system messages and the first user
+   * message, or without every non-system message when there is no user message.
+   */
+  private List<ChatMessage> startAtUserMessage(List<ChatMessage> messages) {
+    int first = 0;
+    while (first < messages.size() && messages.get(first) instanceof SystemMessage) {
+      first++;
+    }
+    int user = first;
+    while (user < messages.size() && !(messages.get(user) instanceof UserMessage)) {
+      user++;
+    }
+    if (user == first) {
+      return messages;
+    }
+    List<ChatMessage> out = new ArrayList<>(messages.size());
+    for (int i = 0; i < messages.size(); i++) {
+      if (i < first || i >= user || messages.get(i) instanceof SystemMessage) {
+        out.add(messages.get(i));
+      }
+    }
+    LOG.debug("memory {}: left out {} message(s) before the first user message, what the window left of an"
+        + " evicted exchange", inner.id(), messages.size() - out.size());
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "ToolGuard[" + inner + "]";
+  }
+}

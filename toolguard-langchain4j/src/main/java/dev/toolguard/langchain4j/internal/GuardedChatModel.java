@@ -1,0 +1,98 @@
+package dev.toolguard.langchain4j.internal;
+
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.model.ModelProvider;
+import dev.langchain4j.model.chat.Capability;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.ChatRequestOptions;
+import dev.langchain4j.model.chat.listener.ChatModelListener;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.toolguard.core.ToolguardException;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A {@link ChatModel} that repairs the messages of every request by a {@link HistoryGate} and
+ * otherwise is the model it wraps: the request goes to the same {@code chat} overload of the delegate
+ * (so its listeners see the request as it is sent), and parameters, listeners, provider and
+ * capabilities are the delegate's.
+ */
+public final class GuardedChatModel implements ChatModel {
+
+  private final ChatModel delegate;
+  private final HistoryGate gate;
+
+  /** Wraps {@code delegate}. */
+  public GuardedChatModel(ChatModel delegate, HistoryGate gate) {
+    this.delegate = delegate;
+    this.gate = gate;
+  }
+
+  /** The model this one wraps. */
+  public ChatModel delegate() {
+    return delegate;
+  }
+
+  @Override
+  public ChatResponse chat(ChatRequest chatRequest) {
+    return delegate.chat(guarded(chatRequest));
+  }
+
+  @Override
+  public ChatResponse chat(ChatRequest chatRequest, ChatRequestOptions options) {
+    return delegate.chat(guarded(chatRequest), options);
+  }
+
+  @Override
+  public ChatResponse doChat(ChatRequest chatRequest) {
+    return delegate.doChat(guarded(chatRequest));
+  }
+
+  @Override
+  public ChatRequestParameters defaultRequestParameters() {
+    return delegate.defaultRequestParameters();
+  }
+
+  @Override
+  public List<ChatModelListener> listeners() {
+    return delegate.listeners();
+  }
+
+  @Override
+  public ModelProvider provider() {
+    return delegate.provider();
+  }
+
+  @Override
+  public Set<Capability> supportedCapabilities() {
+    return delegate.supportedCapabilities();
+  }
+
+  private ChatRequest guarded(ChatRequest request) {
+    return withMessages(request, gate.forProvider(request.messages()));
+  }
+
+  static ChatRequest withMessages(ChatRequest request, List<ChatMessage> messages) {
+    if (messages == request.messages()) {
+      return request;
+    }
+    if (messages.isEmpty()) {
+      throw new ToolguardException("after repair nothing is left to send: the " + request.messages().size()
+          + " message(s) of the request were all tool results of calls that are not in the history; add the"
+          + " user's message");
+    }
+    return request.toBuilder().messages(messages).build();
+  }
+
+  /** The gate this model repairs with. */
+  public HistoryGate gate() {
+    return gate;
+  }
+
+  @Override
+  public String toString() {
+    return "ToolGuard[" + delegate + "]";
+  }
+}

@@ -1,0 +1,104 @@
+package dev.toolguard.langchain4j.internal;
+
+import dev.langchain4j.model.ModelProvider;
+import dev.langchain4j.model.chat.Capability;
+import dev.langchain4j.model.chat.ChatRequestOptions;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.listener.ChatModelListener;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A {@link StreamingChatModel} that repairs the messages of every request by a {@link HistoryGate} and
+ * otherwise is the model it wraps. A history that the policy rejects reaches the handler's {@code
+ * onError}, like any other failure of a stream.
+ */
+public final class GuardedStreamingChatModel implements StreamingChatModel {
+
+  private final StreamingChatModel delegate;
+  private final HistoryGate gate;
+
+  /** Wraps {@code delegate}. */
+  public GuardedStreamingChatModel(StreamingChatModel delegate, HistoryGate gate) {
+    this.delegate = delegate;
+    this.gate = gate;
+  }
+
+  /** The model this one wraps. */
+  public StreamingChatModel delegate() {
+    return delegate;
+  }
+
+  /** The gate this model repairs with. */
+  public HistoryGate gate() {
+    return gate;
+  }
+
+  @Override
+  public void chat(ChatRequest request, StreamingChatResponseHandler handler) {
+    ChatRequest guarded;
+    try {
+      guarded = guarded(request);
+    } catch (RuntimeException e) {
+      handler.onError(e);
+      return;
+    }
+    delegate.chat(guarded, handler);
+  }
+
+  @Override
+  public void chat(ChatRequest request, ChatRequestOptions options, StreamingChatResponseHandler handler) {
+    ChatRequest guarded;
+    try {
+      guarded = guarded(request);
+    } catch (RuntimeException e) {
+      handler.onError(e);
+      return;
+    }
+    delegate.chat(guarded, options, handler);
+  }
+
+  @Override
+  public void doChat(ChatRequest chatRequest, StreamingChatResponseHandler handler) {
+    ChatRequest guarded;
+    try {
+      guarded = guarded(chatRequest);
+    } catch (RuntimeException e) {
+      handler.onError(e);
+      return;
+    }
+    delegate.doChat(guarded, handler);
+  }
+
+  @Override
+  public ChatRequestParameters defaultRequestParameters() {
+    return delegate.defaultRequestParameters();
+  }
+
+  @Override
+  public List<ChatModelListener> listeners() {
+    return delegate.listeners();
+  }
+
+  @Override
+  public ModelProvider provider() {
+    return delegate.provider();
+  }
+
+  @Override
+  public Set<Capability> supportedCapabilities() {
+    return delegate.supportedCapabilities();
+  }
+
+  private ChatRequest guarded(ChatRequest request) {
+    return GuardedChatModel.withMessages(request, gate.forProvider(request.messages()));
+  }
+
+  @Override
+  public String toString() {
+    return "ToolGuard[" + delegate + "]";
+  }
+}

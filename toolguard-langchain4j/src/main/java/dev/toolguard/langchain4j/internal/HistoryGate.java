@@ -1,0 +1,73 @@
+package dev.toolguard.langchain4j.internal;
+
+import dev.langchain4j.data.message.ChatMessage;
+import dev.toolguard.core.HistoryGuard;
+import dev.toolguard.core.InvalidHistoryException;
+import dev.toolguard.core.Message;
+import dev.toolguard.core.ProviderView;
+import dev.toolguard.core.RepairResult;
+import dev.toolguard.core.Violation;
+import dev.toolguard.core.loop.LoopConfig.HistoryPolicy;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks and repairs LangChain4j histories by a policy: the one piece of logic the guarded model, the
+ * guarded streaming model and the guarded memory share. Immutable and thread-safe.
+ *
+ * @param guard the guard that checks and repairs
+ * @param policy repair, or reject a broken history with its violations
+ * @param onRepair told of every repair that changed something
+ */
+public record HistoryGate(HistoryGuard guard, HistoryPolicy policy, Consumer<RepairResult> onRepair) {
+
+  private static final Logger LOG = LoggerFactory.getLogger("dev.toolguard.langchain4j");
+
+  /**
+   * The history a provider may get: repaired (or rejected), without approval requests and answers.
+   * The same list instance when there is nothing to change.
+   *
+   * @throws InvalidHistoryException if the history is broken and the policy is to reject
+   */
+  public List<ChatMessage> forProvider(List<ChatMessage> messages) {
+    List<Message> core = Messages.toCore(messages);
+    List<Message> checked = checked(core);
+    List<Message> view = ProviderView.of(checked);
+    return view == core ? messages : Messages.toLangChain4j(view);
+  }
+
+  /**
+   * The history a memory hands out: repaired (or rejected), approval requests and answers kept. The
+   * same list instance when there is nothing to change.
+   *
+   * @throws InvalidHistoryException if the history is broken and the policy is to reject
+   */
+  public List<ChatMessage> forMemory(List<ChatMessage> messages) {
+    List<Message> core = Messages.toCore(messages);
+    List<Message> checked = checked(core);
+    return checked == core ? messages : Messages.toLangChain4j(checked);
+  }
+
+  /** {@code core} repaired by the policy; the same instance when it is valid. */
+  public List<Message> checked(List<Message> core) {
+    if (policy == HistoryPolicy.REJECT) {
+      List<Violation> violations = guard.check(core);
+      if (!violations.isEmpty()) {
+        throw new InvalidHistoryException(violations);
+      }
+      return core;
+    }
+    RepairResult repair = guard.repair(core);
+    if (repair.changed()) {
+      try {
+        onRepair.accept(repair);
+      } catch (RuntimeException e) {
+        LOG.warn("the onRepair listener failed ({}); the repaired history is used anyway",
+            e.getClass().getSimpleName());
+      }
+    }
+    return repair.history();
+  }
+}

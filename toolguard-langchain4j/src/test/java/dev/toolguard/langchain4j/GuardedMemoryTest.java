@@ -1,0 +1,194 @@
+package dev.toolguard.langchain4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.memory.ChatMemory;
+import dev.langchain4j.memory.chat.MessageWindowChatMemory;
+import dev.langchain4j.memory.chat.TokenWindowChatMemory;
+import dev.langchain4j.model.TokenCountEstimator;
+import dev.toolguard.core.HistoryGuard;
+import dev.toolguard.core.Metadata;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The guarded memory over LangChain4j's windows and a persistent store never hands out a broken history. */
+class GuardedMemoryTest {
+
+  static ToolExecutionRequest call(String id, String name) {
+    return ToolExecutionRequest.builder().id(id).name(name).arguments("{}").build();
+  }
+
+  static void assertValid(List<ChatMessage> messages) {
+    assertThat(HistoryGuard.ofDefaults().check(ToolGuard.toCore(messages))).isEmpty();
+  }
+
+  /** Counts one token per character of text, so that a window size is easy to reason about. */
+  static final class CharCount implements TokenCountEstimator {
+    @Override
+    public int estimateTokenCountInText(String text) {
+      return text.length();
+    }
+
+    @Override
+    public int estimateTokenCountInMessage(ChatMessage message) {
+      return message.toString().length() / 10;
+    }
+
+    @Override
+    public int estimateTokenCountInMessages(Iterable<ChatMessage> messages) {
+      int n = 0;
+      for (ChatMessage m : messages) {
+        n += estimateTokenCountInMessage(m);
+      }
+      return n;
+    }
+  }
+
+  @Test
+  void aTinyWindowKeepsTheCurrentExchangeWhole() {
+    MessageWindowChatMemory window = MessageWindowChatMemory.withMaxMessages(2);
+    ChatMemory memory = ToolGuard.wrap(window);
+    AiMessage twoCalls = AiMessage.from(call("c1", "a"), call("c2", "b"));
+    UserMessage question = UserMessage.from("do a and b");
+
+    memory.add(question);
+    memory.add(twoCalls);
+    memory.add(ToolExecutionResultMessage.from("c1", "a", "A"));
+    memory.add(ToolExecutionResultMessage.from("c2", "b", "B"));
+
+    assertThat(window.messages()).as("the bare window lost the whole turn").isEmpty();
+    assertThat(memory.messages()).containsExactly(question, twoCalls,
+        ToolExecutionResultMessage.from("c1", "a", "A"), ToolExecutionResultMessage.from("c2", "b", "B"));
+
+    memory.add(AiMessage.from("did both"));
+    UserMessage next = UserMessage.from("thanks");
+    memory.add(next);
+    assertThat(window.messages()).containsExactly(AiMessage.from("did both"), next);
+    assertThat(memory.messages()).as("what the window left of the old exchange goes with it").containsExactly(next);
+  }
+
+  @Test
+  void anEvictedCallTakesItsResultsAlongEvenWithAUserMessageBetween() {
+    MessageWindowChatMemory window = MessageWindowChatMemory.withMaxMessages(4);
+    ChatMemory memory = ToolGuard.wrap(window);
+    memory.add(UserMessage.from("weather?"));
+    memory.add(AiMessage.from(call("c1", "weather")));
+    memory.add(UserMessage.from("hurry"));                                // typed while the tool ran
+    memory.add(ToolExecutionResultMessage.from("c1", "weather", "sun"));
+    memory.add(AiMessage.from("sunny"));                                    // evicts the first user message
+    memory.add(UserMessage.from("and tomorrow?"));                          // evicts the call, not its result
+
+    assertThat(window.messages().get(1)).isInstanceOf(ToolExecutionResultMessage.class);
+    List<ChatMessage> messages = memory.messages();
+    assertValid(messages);
+    assertThat(messages).containsExactly(UserMessage.from("hurry"), AiMessage.from("sunny"),
+        UserMessage.from("and tomorrow?"));
+  }
+
+  @Test
+  void aResultTypedAroundIsMovedBackToItsCall() {
+    ChatMemory memory = ToolGuard.wrap(MessageWindowChatMemory.withMaxMessages(10));
+    memory.add(UserMessage.from("weather?"));
+    memory.add(AiMessage.from(call("c1", "weather")));
+    memory.add(UserMessage.from("hurry"));
+    memory.add(ToolExecutionResultMessage.from("c1", "weather", "sun"));
+
+    List<ChatMessage> messages = memory.messages();
+    assertValid(messages);
+    assertThat(messages.get(2)).isEqualTo(ToolExecutionResultMessage.from("c1", "weather", "sun"));
+    assertThat(messages.get(3)).isEqualTo(UserMessage.from("hurry"));
+  }
+
+  @Test
+  void aTokenWindowIsGuardedTheSameWay() {
+    TokenWindowChatMemory window = TokenWindowChatMemory.builder().maxTokens(25, new CharCount()).build();
+    ChatMemory memory = ToolGuard.wrap(window);
+    UserMessage question = UserMessage.from("look up a very long thing, please, in detail");
+    AiMessage lookup = AiMessage.from(call("c1", "lookup"));
+    ToolExecutionResultMessage result = ToolExecutionResultMessage.from("c1", "lookup", "a very long result text");
+
+    memory.add(question);
+    memory.add(lookup);
+    memory.add(result);
+
+    assertThat(window.messages()).doesNotContain(lookup);
+    List<ChatMessage> messages = memory.messages();
+    assertValid(messages);
+    assertThat(messages).containsExactly(question, lookup, result);
+  }
+
+  @Test
+  void aCrashAfterTheAssistantMessageIsAnsweredOnReadInTheNextProcess() {
+    JsonStore store = new JsonStore();
+    ChatMemory first = ToolGuard.wrap(MessageWindowChatMemory.builder().id("s1").maxMessages(20)
+        .chatMemoryStore(store).build());
+    first.add(UserMessage.from("pay the invoice"));
+    first.add(AiMessage.from(call("c9", "pay")));
+    // the process dies here, before the result is stored
+
+    ChatMemory second = ToolGuard.wrap(MessageWindowChatMemory.builder().id("s1").maxMessages(20)
+        .chatMemoryStore(store).build());
+    second.add(UserMessage.from("did it work?"));
+    List<ChatMessage> messages = second.messages();
+
+    assertValid(messages);
+    assertThat(messages).hasSize(4);
+    ToolExecutionResultMessage synthetic = (ToolExecutionResultMessage) messages.get(2);
+    assertThat(synthetic.id()).isEqualTo("c9");
+    assertThat(synthetic.isError()).isTrue();
+    assertThat(synthetic.attributes()).containsEntry(Metadata.SYNTHETIC, Metadata.SYNTHETIC_BY_REPAIR);
+    assertThat(store.getMessages("s1")).as("repairs are not written back").hasSize(3);
+  }
+
+  @Test
+  void systemMessagesStayFirstAndAValidHistoryIsHandedOutAsItIs() {
+    MessageWindowChatMemory window = MessageWindowChatMemory.builder().maxMessages(3)
+        .alwaysKeepSystemMessageFirst(true).build();
+    ChatMemory memory = ToolGuard.wrap(window);
+    memory.add(SystemMessage.from("be brief"));
+    memory.add(UserMessage.from("weather?"));
+    memory.add(AiMessage.from(call("c1", "weather")));
+    memory.add(ToolExecutionResultMessage.from("c1", "weather", "sun"));
+
+    assertThat(memory.messages()).containsExactly(SystemMessage.from("be brief"), UserMessage.from("weather?"),
+        AiMessage.from(call("c1", "weather")), ToolExecutionResultMessage.from("c1", "weather", "sun"));
+
+    memory.add(AiMessage.from("sunny"));
+    memory.add(UserMessage.from("thanks"));
+    assertThat(memory.messages()).containsExactly(SystemMessage.from("be brief"), UserMessage.from("thanks"));
+  }
+
+  @Test
+  void aNewProcessOverAWindowWithoutAUserMessageStartsAfresh() {
+    JsonStore store = new JsonStore();
+    MessageWindowChatMemory window = MessageWindowChatMemory.builder().id("s").maxMessages(2)
+        .chatMemoryStore(store).build();
+    window.add(SystemMessage.from("be brief"));
+    window.add(UserMessage.from("weather?"));
+    window.add(AiMessage.from("sunny"));
+    assertThat(store.getMessages("s")).containsExactly(SystemMessage.from("be brief"), AiMessage.from("sunny"));
+
+    ChatMemory restarted = ToolGuard.wrap(MessageWindowChatMemory.builder().id("s").maxMessages(2)
+        .chatMemoryStore(store).build());
+
+    assertThat(restarted.messages()).containsExactly(SystemMessage.from("be brief"));
+  }
+
+  @Test
+  void setAndClearGoToTheInnerMemory() {
+    MessageWindowChatMemory window = MessageWindowChatMemory.withMaxMessages(10);
+    ChatMemory memory = ToolGuard.wrap(window);
+    memory.set(UserMessage.from("a"), AiMessage.from("b"));
+    assertThat(window.messages()).hasSize(2);
+    assertThat(memory.id()).isEqualTo(window.id());
+    memory.clear();
+    assertThat(window.messages()).isEmpty();
+    assertThat(memory.messages()).isEmpty();
+  }
+}

@@ -1,0 +1,250 @@
+package dev.toolguard.langchain4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.langchain4j.agent.tool.P;
+import dev.langchain4j.agent.tool.Tool;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolMemoryId;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.memory.ChatMemory;
+import dev.langchain4j.memory.chat.MessageWindowChatMemory;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.toolguard.core.loop.ApprovalException;
+import dev.toolguard.core.loop.ApprovalSigner;
+import dev.toolguard.core.loop.LoopConfig;
+import dev.toolguard.core.loop.LoopResult.Status;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** The toolguard loop over LangChain4j tools, approvals and client-side tools, in LangChain4j terms. */
+class ToolLoopTest {
+
+  static ToolExecutionRequest call(String id, String name, String args) {
+    return ToolExecutionRequest.builder().id(id).name(name).arguments(args).build();
+  }
+
+  /** Tools as an application writes them for AiServices. */
+  static final class Travel {
+    final List<String> ran = new CopyOnWriteArrayList<>();
+    final List<Object> memoryIds = new CopyOnWriteArrayList<>();
+
+    @Tool("Finds trains to a city")
+    String findTrain(@P("the city") String city, @ToolMemoryId Object memoryId) {
+      ran.add("findTrain " + city);
+      memoryIds.add(memoryId == null ? "none" : memoryId);
+      return "the 9:40 to " + city;
+    }
+
+    @Tool("Pays an amount in euros")
+    String pay(int amount) {
+      ran.add("pay " + amount);
+      return "paid " + amount;
+    }
+
+    @Tool("Always fails")
+    String broken() {
+      ran.add("broken");
+      throw new IllegalStateException("the booking system is down");
+    }
+  }
+
+  @Test
+  void toolObjectsRunAndTheirResultsFollowTheirCalls() {
+    Travel travel = new Travel();
+    InProcessModel model = InProcessModel.answering(
+        AiMessage.from(call("c1", "findTrain", "{\"city\":\"Lyon\"}")),
+        AiMessage.from("Take the 9:40."));
+    ToolLoop loop = ToolLoop.builder((ChatModel) model).tools(travel).build();
+
+    ToolLoop.Result r = loop.run(List.of(UserMessage.from("Train to Lyon?")));
+
+    assertThat(r.status()).isEqualTo(Status.COMPLETED);
+    assertThat(r.text()).isEqualTo("Take the 9:40.");
+    assertThat(travel.ran).containsExactly("findTrain Lyon");
+    assertThat(r.messages()).hasSize(4);
+    assertThat(r.messages().get(2)).isEqualTo(ToolExecutionResultMessage.builder().id("c1").toolName("findTrain")
+        .text("the 9:40 to Lyon").isError(false).build());
+    assertThat(model.requests.get(0).toolSpecifications()).extracting(ToolSpecification::name)
+        .containsExactlyInAnyOrder("findTrain", "pay", "broken");
+    assertThat(model.requests.get(0).modelName()).isEqualTo("scripted");
+  }
+
+  @Test
+  void specificationAndExecutorPairsRunToo() {
+    ToolSpecification clock = ToolSpecification.builder().name("clock").description("the time")
+        .parameters(JsonObjectSchema.builder().build()).build();
+    InProcessModel model = InProcessModel.answering(AiMessage.from(call("c1", "clock", "{}")), AiMessage.from("noon"));
+    ToolLoop loop = ToolLoop.builder((ChatModel) model).tool(clock, (request, memoryId) -> "12:00").build();
+
+    ToolLoop.Result r = loop.run(List.of(UserMessage.from("time?")));
+
+    assertThat(r.text()).isEqualTo("noon");
+    assertThat(((ToolExecutionResultMessage) r.messages().get(2)).text()).isEqualTo("12:00");
+  }
+
+  @Test
+  void aToolThatThrowsGivesTheModelAnErrorResultAndTheRunGoesOn() {
+    Travel travel = new Travel();
+    InProcessModel model = InProcessModel.answering(AiMessage.from(call("c1", "broken", "{}")),
+        AiMessage.from("Sorry, booking is down."));
+    ToolLoop loop = ToolLoop.builder((ChatModel) model).tools(travel).build();
+
+    ToolLoop.Result r = loop.run(List.of(UserMessage.from("book")));
+
+    assertThat(r.status()).isEqualTo(Status.COMPLETED);
+    ToolExecutionResultMessage error = (ToolExecutionResultMessage) r.messages().get(2);
+    assertThat(error.isError()).isTrue();
+    assertThat(r.loopResult().toolFailures()).containsKey("c1");
+  }
+
+  @Test
+  void anApprovalWaitsThroughAJsonStoreAndRunsOnceInTheNextProcess() {
+    JsonStore store = new JsonStore();
+    Travel travel = new Travel();
+    LoopConfig config = LoopConfig.custom().approvalRequired(Set.of("pay")).build();
+    InProcessModel model = InProcessModel.answering(
+        AiMessage.from(call("c1", "findTrain", "{\"city\":\"Lyon\"}"), call("c2", "pay", "{\"amount\":40}")),
+        AiMessage.from("Booked and paid."));
+    ChatMemory memory = ToolGuard.wrap(MessageWindowChatMemory.builder().id("u1").maxMessages(50)
+        .chatMemoryStore(store).build());
+
+    ToolLoop.Result waiting = ToolLoop.builder((ChatModel) model).tools(travel).config(config).build()
+        .run(memory, UserMessage.from("Book Lyon and pay"));
+
+    assertThat(waiting.status()).isEqualTo(Status.AWAITING);
+    assertThat(travel.ran).containsExactly("findTrain Lyon");
+    assertThat(travel.memoryIds).containsExactly("u1");
+    assertThat(waiting.pending()).hasSize(1);
+    ToolLoop.PendingCall pending = waiting.pending().get(0);
+    assertThat(pending.request()).isEqualTo(call("c2", "pay", "{\"amount\":40}"));
+    assertThat(pending.needsApproval()).isTrue();
+    AiMessage stored = (AiMessage) store.getMessages("u1").get(1);
+    assertThat(stored.toolExecutionRequests()).extracting(ToolExecutionRequest::id).containsExactly("c1");
+    assertThat(stored.attributes()).containsKey(ToolLoop.APPROVAL_REQUESTS);
+
+    // another process: new memory, new loop, the pending call read back from JSON
+    ChatMemory later = ToolGuard.wrap(MessageWindowChatMemory.builder().id("u1").maxMessages(50)
+        .chatMemoryStore(store).build());
+    ToolLoop again = ToolLoop.builder((ChatModel) model).tools(travel).config(config).build();
+    ToolLoop.Result done = again.run(later, ToolLoop.answers(pending.approve()));
+
+    assertThat(done.status()).isEqualTo(Status.COMPLETED);
+    assertThat(done.text()).isEqualTo("Booked and paid.");
+    assertThat(travel.ran).containsExactly("findTrain Lyon", "pay 40");
+    List<ChatMessage> sent = model.lastMessages();
+    assertThat(sent).extracting(m -> m.type().name())
+        .containsExactly("USER", "AI", "TOOL_EXECUTION_RESULT", "TOOL_EXECUTION_RESULT");
+    assertThat(((AiMessage) sent.get(1)).toolExecutionRequests()).extracting(ToolExecutionRequest::id)
+        .containsExactly("c1", "c2");
+    assertThat(((AiMessage) sent.get(1)).attributes()).isEmpty();
+
+    String before = store.rows.get("u1");
+    assertThatThrownBy(() -> again.run(later, ToolLoop.answers(pending.approve())))
+        .isInstanceOf(ApprovalException.class).hasMessageContaining("c2");
+    assertThat(travel.ran).containsExactly("findTrain Lyon", "pay 40");
+    assertThat(store.rows.get("u1")).as("a refused answer is not stored").isEqualTo(before);
+  }
+
+  @Test
+  void aRejectionIsTheResultTheModelReads() {
+    Travel travel = new Travel();
+    InProcessModel model = InProcessModel.answering(AiMessage.from(call("c2", "pay", "{\"amount\":900}")),
+        AiMessage.from("Not paid."));
+    ToolLoop loop = ToolLoop.builder((ChatModel) model).tools(travel)
+        .approvalRequiredWhen(request -> request.arguments().contains("900")).build();
+    List<ChatMessage> history = new ArrayList<>(List.of(UserMessage.from("pay 900")));
+
+    ToolLoop.Result waiting = loop.run(history);
+    history = new ArrayList<>(waiting.messages());
+    history.add(ToolLoop.answers("no, too much", waiting.pending().get(0).reject("too expensive")));
+    ToolLoop.Result done = loop.run(history);
+
+    assertThat(travel.ran).isEmpty();
+    ToolExecutionResultMessage rejection = (ToolExecutionResultMessage) done.messages().get(2);
+    assertThat(rejection.isError()).isTrue();
+    assertThat(rejection.text()).contains("too expensive");
+    assertThat(done.messages().get(3)).isInstanceOf(UserMessage.class);
+    assertThat(((UserMessage) done.messages().get(3)).singleText()).isEqualTo("no, too much");
+  }
+
+  @Test
+  void aClientSideToolIsAnsweredWithAToolExecutionResultMessage() {
+    ToolSpecification location = ToolSpecification.builder().name("location").description("where the user is")
+        .build();
+    InProcessModel model = InProcessModel.answering(AiMessage.from(call("c1", "location", "{}")),
+        AiMessage.from("You are in Lyon."));
+    ToolLoop loop = ToolLoop.builder((ChatModel) model).clientTool(location).build();
+    ChatMemory memory = ToolGuard.wrap(MessageWindowChatMemory.withMaxMessages(20));
+
+    ToolLoop.Result waiting = loop.run(memory, UserMessage.from("where am I?"));
+    assertThat(waiting.status()).isEqualTo(Status.AWAITING);
+    ToolLoop.PendingCall pending = waiting.pending().get(0);
+    assertThat(pending.clientSide()).isTrue();
+
+    ToolLoop.Result done = loop.run(memory, ToolExecutionResultMessage.from(pending.request(), "45.76,4.83"));
+
+    assertThat(done.text()).isEqualTo("You are in Lyon.");
+    assertThat(memory.messages()).extracting(m -> m.type().name())
+        .containsExactly("USER", "AI", "TOOL_EXECUTION_RESULT", "AI");
+  }
+
+  @Test
+  void signedApprovalsSurviveJsonAndForgeriesAreRefused() {
+    JsonStore store = new JsonStore();
+    Travel travel = new Travel();
+    ApprovalSigner signer = ApprovalSigner.hmacSha256("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+    InProcessModel model = InProcessModel.answering(AiMessage.from(call("c2", "pay", "{\"amount\":40}")),
+        AiMessage.from("paid"));
+    ToolLoop loop = ToolLoop.builder((ChatModel) model).tools(travel).signApprovals(signer)
+        .config(LoopConfig.custom().approvalRequired(Set.of("pay")).build()).build();
+    ChatMemory memory = MessageWindowChatMemory.builder().id("s").maxMessages(20).chatMemoryStore(store).build();
+
+    ToolLoop.Result waiting = loop.run(memory, UserMessage.from("pay"));
+    ToolLoop.PendingCall pending = waiting.pending().get(0);
+
+    ChatMemory reread = MessageWindowChatMemory.builder().id("s").maxMessages(20).chatMemoryStore(store).build();
+    ToolLoop.Result done = loop.run(reread, ToolLoop.answers(pending.approve()));
+    assertThat(done.status()).isEqualTo(Status.COMPLETED);
+    assertThat(travel.ran).containsExactly("pay 40");
+  }
+
+  @Test
+  void aStreamingModelPassesTextOnAsItArrives() {
+    Travel travel = new Travel();
+    InProcessModel model = InProcessModel.answering(AiMessage.from(call("c1", "findTrain", "{\"city\":\"Nice\"}")),
+        AiMessage.from("Take the 9:40 to Nice."));
+    ToolLoop loop = ToolLoop.builder((StreamingChatModel) model).tools(travel).build();
+    List<String> deltas = new ArrayList<>();
+
+    ToolLoop.Result r = loop.stream(List.of(UserMessage.from("Nice?")), deltas::add);
+
+    assertThat(r.text()).isEqualTo("Take the 9:40 to Nice.");
+    assertThat(deltas).hasSizeGreaterThan(1);
+    assertThat(String.join("", deltas)).isEqualTo("Take the 9:40 to Nice.");
+    assertThat(travel.ran).containsExactly("findTrain Nice");
+  }
+
+  @Test
+  void badConfigurationIsAClearError() {
+    InProcessModel model = new InProcessModel();
+    assertThatThrownBy(() -> ToolLoop.builder((ChatModel) model).tools(new Object()))
+        .hasMessageContaining("no method annotated with @dev.langchain4j.agent.tool.Tool");
+    assertThatThrownBy(() -> ToolLoop.builder((ChatModel) model).tools(Travel.class))
+        .hasMessageContaining("is a class");
+    assertThatThrownBy(() -> ToolLoop.builder((ChatModel) model).tools(new Travel(), new Travel()).build())
+        .hasMessageContaining("two tools are named");
+    assertThatThrownBy(() -> ToolLoop.answers()).isInstanceOf(IllegalArgumentException.class);
+  }
+}

@@ -1,0 +1,617 @@
+package dev.toolguard.springai;
+
+import dev.toolguard.core.ApprovalRequest;
+import dev.toolguard.core.ApprovalResponse;
+import dev.toolguard.core.Content;
+import dev.toolguard.core.HistoryGuard;
+import dev.toolguard.core.Role;
+import dev.toolguard.core.ToolCall;
+import dev.toolguard.core.ToolResult;
+import dev.toolguard.core.loop.ApprovalRules;
+import dev.toolguard.core.loop.ApprovalSigner;
+import dev.toolguard.core.loop.CallJournal;
+import dev.toolguard.core.loop.FunctionInvokingLoop;
+import dev.toolguard.core.loop.LoopConfig;
+import dev.toolguard.core.loop.LoopException;
+import dev.toolguard.core.loop.LoopListener;
+import dev.toolguard.core.loop.LoopResult;
+import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.ToolRegistry;
+import dev.toolguard.core.loop.ToolSpec;
+import dev.toolguard.springai.internal.ChainBackend;
+import dev.toolguard.springai.internal.MessageMapper;
+import dev.toolguard.springai.internal.SpringTools;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.ai.chat.client.ChatClientRequest;
+import org.springframework.ai.chat.client.ChatClientResponse;
+import org.springframework.ai.chat.client.advisor.ToolCallingAdvisor;
+import org.springframework.ai.chat.client.advisor.api.CallAdvisor;
+import org.springframework.ai.chat.client.advisor.api.CallAdvisorChain;
+import org.springframework.ai.chat.client.advisor.api.StreamAdvisor;
+import org.springframework.ai.chat.client.advisor.api.StreamAdvisorChain;
+import org.springframework.ai.chat.client.advisor.api.ToolAdvisor;
+import org.springframework.ai.chat.memory.ChatMemory;
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.messages.Message;
+import org.springframework.ai.chat.messages.SystemMessage;
+import org.springframework.ai.chat.messages.UserMessage;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.model.Generation;
+import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.model.tool.ToolCallingChatOptions;
+import org.springframework.ai.support.ToolCallbacks;
+import org.springframework.ai.tool.ToolCallback;
+import org.springframework.ai.tool.ToolCallbackProvider;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Owns the tool loop of a Spring AI {@code ChatClient}: it runs toolguard's function-invoking loop
+ * instead of Spring AI's {@link ToolCallingAdvisor}, so the history sent to the model is repaired
+ * before every request, every turn is atomic, tools run once, and calls can wait for human approval
+ * or for the application (client-side tools) — in any process, after any serialization.
+ *
+ * <p>It is a {@link ToolAdvisor}, so {@code DefaultChatClient} does not register Spring AI's own
+ * tool-calling advisor beside it (tools never run twice); register it with {@code
+ * .defaultAdvisors(advisor)} or per request. Tools are the {@code ToolCallback}s of the request
+ * ({@code .tools(...)}, {@code .toolCallbacks(...)}, {@code @Tool} objects) and those given to the
+ * builder; the request's win on a name clash. Every model request goes through the advisors after
+ * this one, so they see every round.
+ *
+ * <p>Inputs and outputs travel in the advisor context:
+ *
+ * <ul>
+ *   <li>{@link #APPROVALS} (in): {@link ApprovalResponse}s answering waiting calls;
+ *   <li>{@link #TOOL_RESULTS} (in): {@link ToolResult}s answering calls of client-side tools;
+ *   <li>{@link #STATUS}, {@link #PENDING}, {@link #HISTORY}, {@link #LOOP_RESULT} (out), in the
+ *       {@link ChatClientResponse#context()}.
+ * </ul>
+ *
+ * <p>With {@link Builder#chatMemory(ChatMemory)} the advisor keeps the conversation itself (by the
+ * {@link ChatMemory#CONVERSATION_ID} parameter): it reads the history before the run and stores the
+ * whole run — every tool turn with its results, waiting calls, resolved approvals — when it ends.
+ * Use it instead of a {@code MessageChatMemoryAdvisor} when calls can wait for approval: an
+ * append-only memory advisor cannot record that a waiting call was answered.
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolAdvisor {
+
+  /** The default order: the place of Spring AI's tool-calling advisor, inside memory advisors. */
+  public static final int DEFAULT_ORDER = ToolCallingAdvisor.DEFAULT_ORDER;
+
+  /** Context key (in): a {@code Collection<ApprovalResponse>} answering waiting calls. */
+  public static final String APPROVALS = "toolguard.approvals";
+
+  /** Context key (in): a {@code Collection<ToolResult>} answering calls of client-side tools. */
+  public static final String TOOL_RESULTS = "toolguard.toolResults";
+
+  /** Context key (out): the {@link LoopResult.Status} of the run. */
+  public static final String STATUS = "toolguard.status";
+
+  /** Context key (out): the {@code List<ApprovalRequest>} of calls that wait; empty when none. */
+  public static final String PENDING = "toolguard.pending";
+
+  /**
+   * Context key (out): the whole history after the run as Spring AI messages ({@code List<Message>}),
+   * valid and with waiting calls in it; a stateless application sends it back next time.
+   */
+  public static final String HISTORY = "toolguard.history";
+
+  /** Context key (out): the core {@link LoopResult} of the run. */
+  public static final String LOOP_RESULT = "toolguard.loopResult";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ToolGuardAdvisor.class);
+
+  private final List<ToolCallback> tools;
+  private final List<ToolSpec> clientTools;
+  private final LoopConfig config;
+  private final LoopListener listener;
+  private final @Nullable ExecutorService executor;
+  private final CallJournal journal;
+  private final ApprovalRules rules;
+  private final Predicate<ToolCall> approvalPredicate;
+  private final @Nullable ApprovalSigner signer;
+  private final HistoryGuard guard;
+  private final @Nullable ChatMemory memory;
+  private final @Nullable String defaultConversationId;
+  private final int order;
+  private final Set<String> warned = ConcurrentHashMap.newKeySet();
+
+  private ToolGuardAdvisor(Builder b) {
+    this.tools = List.copyOf(b.tools);
+    this.clientTools = List.copyOf(b.clientTools);
+    this.config = b.config;
+    this.listener = b.listener;
+    this.executor = b.executor;
+    this.journal = b.journal;
+    this.rules = b.rules;
+    this.approvalPredicate = b.approvalPredicate;
+    this.signer = b.signer;
+    this.guard = b.guard;
+    this.memory = b.memory;
+    this.defaultConversationId = b.defaultConversationId;
+    this.order = b.order;
+  }
+
+  /** A builder with the defaults: no tools of its own, {@link LoopConfig#ofDefaults()}, no memory. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String getName() {
+    return "ToolGuardAdvisor";
+  }
+
+  @Override
+  public int getOrder() {
+    return order;
+  }
+
+  /** The loop settings. */
+  public LoopConfig config() {
+    return config;
+  }
+
+  /** The memory this advisor keeps conversations in, or null. */
+  public @Nullable ChatMemory chatMemory() {
+    return memory;
+  }
+
+  @Override
+  public ChatClientResponse adviseCall(ChatClientRequest request, CallAdvisorChain chain) {
+    Turn turn = new Turn(request);
+    return turn.run(mapper -> ChainBackend.calling(mapper, turn.options, turn.context, chain, this), false);
+  }
+
+  @Override
+  public Flux<ChatClientResponse> adviseStream(ChatClientRequest request, StreamAdvisorChain chain) {
+    return Flux.<ChatClientResponse>create(sink -> {
+      Thread worker = Thread.currentThread();
+      AtomicBoolean running = new AtomicBoolean(true);
+      AtomicBoolean cancelled = new AtomicBoolean();
+      sink.onCancel(() -> {
+        cancelled.set(true);
+        if (running.get()) {
+          worker.interrupt();
+        }
+      });
+      try {
+        Turn turn = new Turn(request);
+        ChatClientResponse last = turn.run(
+            mapper -> ChainBackend.streaming(mapper, turn.options, turn.context, chain, this, sink::next,
+                cancelled::get), true);
+        sink.next(last);
+        sink.complete();
+      } catch (RuntimeException e) {
+        sink.error(e);
+      } finally {
+        running.set(false);
+        Thread.interrupted(); // never leave an interrupt behind on a pooled thread
+      }
+    }).subscribeOn(Schedulers.boundedElastic());
+  }
+
+  /** One run of the advisor: the history, the tools and the loop for one request. */
+  private final class Turn {
+    private final ChatClientRequest request;
+    private final Map<String, @Nullable Object> context;
+    private final @Nullable ChatOptions options;
+    private final ToolRegistry registry;
+    private final @Nullable String conversationId;
+
+    Turn(ChatClientRequest request) {
+      this.request = request;
+      this.context = new HashMap<>(request.context());
+      context.remove(APPROVALS);
+      context.remove(TOOL_RESULTS);
+      Map<String, ToolCallback> byName = new LinkedHashMap<>();
+      for (ToolCallback cb : tools) {
+        byName.put(cb.getToolDefinition().name(), cb);
+      }
+      ChatOptions requestOptions = request.prompt().getOptions();
+      Map<String, Object> toolContext = null;
+      if (requestOptions instanceof ToolCallingChatOptions tco) {
+        if (tco.getToolCallbacks() != null) {
+          for (ToolCallback cb : tco.getToolCallbacks()) {
+            byName.put(cb.getToolDefinition().name(), cb);
+          }
+        }
+        toolContext = tco.getToolContext();
+      }
+      List<Tool> coreTools = new ArrayList<>(byName.size());
+      for (ToolCallback cb : byName.values()) {
+        if (cb.getToolMetadata().returnDirect() && warned.add("returnDirect:" + cb.getToolDefinition().name())) {
+          LOG.warn("tool '{}' asks for returnDirect, which toolguard does not honour: its result goes back to the"
+              + " model like any other", cb.getToolDefinition().name());
+        }
+        coreTools.add(SpringTools.tool(cb, toolContext));
+      }
+      this.registry = ToolRegistry.of(coreTools, List.of());
+      if (requestOptions instanceof ToolCallingChatOptions tco) {
+        List<ToolCallback> advertised = new ArrayList<>(byName.values());
+        for (ToolSpec spec : clientTools) {
+          advertised.add(SpringTools.declaration(spec));
+        }
+        this.options = tco.mutate().toolCallbacks(advertised).build();
+      } else {
+        if ((!coreTools.isEmpty() || !clientTools.isEmpty()) && warned.add("options")) {
+          LOG.warn("the chat options ({}) do not support tool calling; the tools are not offered to the model",
+              requestOptions == null ? "none" : requestOptions.getClass().getSimpleName());
+        }
+        this.options = requestOptions;
+      }
+      this.conversationId = memory == null ? null : conversationId(request.context());
+    }
+
+    ChatClientResponse run(Function<MessageMapper, ChainBackend> backends, boolean streaming) {
+      MessageMapper mapper = new MessageMapper();
+      List<Message> promptMessages = request.prompt().getInstructions();
+      Map<Message, Boolean> promptSystem = new IdentityHashMap<>();
+      List<Message> springHistory = new ArrayList<>();
+      List<Message> promptOthers = new ArrayList<>();
+      for (Message m : promptMessages) {
+        if (m instanceof SystemMessage) {
+          promptSystem.put(m, Boolean.TRUE);
+          springHistory.add(m);
+        } else {
+          promptOthers.add(m);
+        }
+      }
+      List<Message> stored = memory == null || conversationId == null ? List.of() : memory.get(conversationId);
+      springHistory.addAll(stored);
+      springHistory.addAll(promptOthers);
+
+      List<dev.toolguard.core.Message> history = new ArrayList<>(mapper.toCore(springHistory));
+      boolean lastFromPrompt = !promptOthers.isEmpty()
+          && promptOthers.get(promptOthers.size() - 1) instanceof UserMessage;
+      addAnswers(history, lastFromPrompt);
+
+      ChainBackend backend = backends.apply(mapper);
+      FunctionInvokingLoop loop = loop(backend);
+      LoopResult result;
+      try {
+        result = streaming
+            ? loop.stream(history, dev.toolguard.core.loop.StreamHandler.ignoring())
+            : loop.run(history);
+      } catch (LoopException e) {
+        persist(stored, mapper.toSpring(e.history()), promptSystem);
+        throw e;
+      }
+      List<Message> after = mapper.toSpring(result.history());
+      persist(stored, after, promptSystem);
+      return response(result, after, mapper, backend.last(), streaming);
+    }
+
+    /** Appends the answers from the context: approvals with the user's new message, results before it. */
+    private void addAnswers(List<dev.toolguard.core.Message> history, boolean lastFromPrompt) {
+      List<ApprovalResponse> approvals = answers(APPROVALS, ApprovalResponse.class);
+      List<ToolResult> results = answers(TOOL_RESULTS, ToolResult.class);
+      int userAt = lastFromPrompt ? history.size() - 1 : -1;
+      if (!results.isEmpty()) {
+        dev.toolguard.core.Message tool = new dev.toolguard.core.Message(Role.TOOL, new ArrayList<Content>(results),
+            Map.of());
+        if (userAt >= 0) {
+          history.add(userAt, tool);
+          userAt++;
+        } else {
+          history.add(tool);
+        }
+      }
+      if (!approvals.isEmpty()) {
+        if (userAt >= 0) {
+          dev.toolguard.core.Message user = history.get(userAt);
+          List<Content> contents = new ArrayList<>(user.contents());
+          contents.addAll(approvals);
+          history.set(userAt, user.withContents(contents));
+        } else {
+          history.add(new dev.toolguard.core.Message(Role.USER, new ArrayList<Content>(approvals), Map.of()));
+        }
+      }
+    }
+
+    private <T> List<T> answers(String key, Class<T> type) {
+      Object value = request.context().get(key);
+      if (value == null) {
+        return List.of();
+      }
+      Collection<?> items;
+      if (value instanceof Collection<?> c) {
+        items = c;
+      } else if (value instanceof Object[] array) {
+        items = Arrays.asList(array);
+      } else if (type.isInstance(value)) {
+        items = List.of(value);
+      } else {
+        throw new IllegalArgumentException("advisor parameter '" + key + "' is a " + value.getClass().getName()
+            + "; give a collection of " + type.getSimpleName());
+      }
+      List<T> out = new ArrayList<>(items.size());
+      for (Object o : items) {
+        if (!type.isInstance(o)) {
+          throw new IllegalArgumentException("advisor parameter '" + key + "' holds a "
+              + (o == null ? "null" : o.getClass().getName()) + "; every element must be a " + type.getSimpleName());
+        }
+        out.add(type.cast(o));
+      }
+      return out;
+    }
+
+    private FunctionInvokingLoop loop(ChainBackend backend) {
+      FunctionInvokingLoop.Builder b = FunctionInvokingLoop.builder(backend)
+          .tools(registry)
+          .config(config)
+          .listener(listener)
+          .journal(journal)
+          .approvalRules(rules)
+          .approvalRequiredWhen(approvalPredicate)
+          .historyGuard(guard);
+      if (executor != null) {
+        b.executor(executor);
+      }
+      if (signer != null) {
+        b.signApprovals(signer);
+      }
+      for (ToolSpec spec : clientTools) {
+        b.clientTool(spec);
+      }
+      return b.build();
+    }
+
+    /** Stores the run in the memory: appended when the stored part is unchanged, else replaced. */
+    private void persist(List<Message> stored, List<Message> after, Map<Message, Boolean> promptSystem) {
+      if (memory == null || conversationId == null) {
+        return;
+      }
+      List<Message> keep = new ArrayList<>(after.size());
+      for (Message m : after) {
+        if (!promptSystem.containsKey(m)) {
+          keep.add(m);
+        }
+      }
+      boolean prefix = keep.size() >= stored.size();
+      for (int i = 0; prefix && i < stored.size(); i++) {
+        prefix = keep.get(i) == stored.get(i);
+      }
+      if (prefix) {
+        if (keep.size() > stored.size()) {
+          memory.add(conversationId, keep.subList(stored.size(), keep.size()));
+        }
+      } else {
+        memory.clear(conversationId);
+        if (!keep.isEmpty()) {
+          memory.add(conversationId, keep);
+        }
+      }
+    }
+
+    private ChatClientResponse response(LoopResult result, List<Message> after, MessageMapper mapper,
+        @Nullable ChatClientResponse last, boolean streaming) {
+      dev.toolguard.core.Message lastAssistant = result.lastAssistantMessage();
+      AssistantMessage output;
+      if (lastAssistant == null) {
+        output = AssistantMessage.builder().content("").build();
+      } else {
+        Message spring = mapper.toSpring(lastAssistant);
+        output = spring instanceof AssistantMessage a ? a : AssistantMessage.builder().content(spring.getText()).build();
+      }
+      if (output.hasToolCalls() || streaming) {
+        // the calls and their results are in HISTORY; the output alone must never carry a call
+        // without its result (an outer memory advisor stores it as it is)
+        Map<String, Object> properties = new HashMap<>(output.getMetadata());
+        properties.remove(MessageMapper.TOOL_CALLS);
+        output = AssistantMessage.builder()
+            .content(streaming ? "" : output.getText())
+            .properties(properties)
+            .media(output.getMedia())
+            .build();
+      }
+      ChatResponse chat;
+      if (last != null && last.chatResponse() != null && last.chatResponse().getResult() != null) {
+        Generation g = last.chatResponse().getResult();
+        chat = ChatResponse.builder().from(last.chatResponse())
+            .generations(List.of(new Generation(output, g.getMetadata()))).build();
+      } else {
+        chat = new ChatResponse(List.of(new Generation(output)));
+      }
+      Map<String, Object> out = new HashMap<>();
+      copyNonNull(request.context(), out);
+      if (last != null) {
+        copyNonNull(last.context(), out);
+      }
+      out.remove(APPROVALS);
+      out.remove(TOOL_RESULTS);
+      out.put(STATUS, result.status());
+      out.put(PENDING, result.pending());
+      out.put(HISTORY, Collections.unmodifiableList(after));
+      out.put(LOOP_RESULT, result);
+      return ChatClientResponse.builder().chatResponse(chat).context(out).build();
+    }
+  }
+
+  private String conversationId(Map<String, @Nullable Object> context) {
+    Object id = context.get(ChatMemory.CONVERSATION_ID);
+    if (id != null && !id.toString().isBlank()) {
+      return id.toString();
+    }
+    if (defaultConversationId != null) {
+      return defaultConversationId;
+    }
+    throw new IllegalArgumentException("ToolGuardAdvisor keeps the conversation in a chat memory, but the request"
+        + " names no conversation: add .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, id)) or set"
+        + " Builder.defaultConversationId");
+  }
+
+  private static void copyNonNull(Map<String, @Nullable Object> from, Map<String, Object> to) {
+    for (Map.Entry<String, @Nullable Object> e : from.entrySet()) {
+      if (e.getValue() != null) {
+        to.put(e.getKey(), e.getValue());
+      }
+    }
+  }
+
+  /** The approval requests waiting in a Spring AI history (as stored in memory or sent back by a client). */
+  static List<ApprovalRequest> pendingIn(List<? extends Message> history) {
+    List<ApprovalRequest> out = new ArrayList<>();
+    for (dev.toolguard.core.Message m : new MessageMapper().toCore(history)) {
+      for (Content c : m.contents()) {
+        if (c instanceof ApprovalRequest r) {
+          out.add(r);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Builds a {@link ToolGuardAdvisor}; every setter checks its value at once. */
+  public static final class Builder {
+    private final List<ToolCallback> tools = new ArrayList<>();
+    private final List<ToolSpec> clientTools = new ArrayList<>();
+    private LoopConfig config = LoopConfig.ofDefaults();
+    private LoopListener listener = LoopListener.NOOP;
+    private @Nullable ExecutorService executor;
+    private CallJournal journal = CallJournal.inMemory(10_000);
+    private ApprovalRules rules = ApprovalRules.create();
+    private Predicate<ToolCall> approvalPredicate = call -> false;
+    private @Nullable ApprovalSigner signer;
+    private HistoryGuard guard = HistoryGuard.ofDefaults();
+    private @Nullable ChatMemory memory;
+    private @Nullable String defaultConversationId;
+    private int order = DEFAULT_ORDER;
+
+    private Builder() {}
+
+    /** Tools offered with every request, besides the request's own. */
+    public Builder tools(ToolCallback... callbacks) {
+      for (ToolCallback cb : require("tools", callbacks)) {
+        tools.add(require("tools[]", cb));
+      }
+      return this;
+    }
+
+    /** Tools offered with every request, from providers (MCP clients, method providers, …). */
+    public Builder tools(ToolCallbackProvider... providers) {
+      for (ToolCallbackProvider p : require("tools", providers)) {
+        tools(require("tools[]", p).getToolCallbacks());
+      }
+      return this;
+    }
+
+    /** Tools from the {@code @Tool} methods of {@code toolObjects}. */
+    public Builder toolObjects(Object... toolObjects) {
+      return tools(ToolCallbacks.from(require("toolObjects", toolObjects)));
+    }
+
+    /**
+     * A tool the application runs itself: it is offered to the model, and a call of it ends the run
+     * with status {@code AWAITING} until the application answers with {@link #TOOL_RESULTS} (or an
+     * {@link ApprovalResponse#respondWith}).
+     */
+    public Builder clientTool(String name, String description, String parametersSchema) {
+      clientTools.add(new ToolSpec(name, description, parametersSchema));
+      return this;
+    }
+
+    /** The loop settings (default {@link LoopConfig#ofDefaults()}). */
+    public Builder config(LoopConfig config) {
+      this.config = require("config", config);
+      return this;
+    }
+
+    /** Who observes the loop (default none). */
+    public Builder listener(LoopListener listener) {
+      this.listener = require("listener", listener);
+      return this;
+    }
+
+    /** Where tools run (default: toolguard's shared pool of daemon threads). */
+    public Builder executor(ExecutorService executor) {
+      this.executor = require("executor", executor);
+      return this;
+    }
+
+    /** What remembers calls that ran, so a retried resume runs none twice (default in memory). */
+    public Builder journal(CallJournal journal) {
+      this.journal = require("journal", journal);
+      return this;
+    }
+
+    /** "Always approve" rules users granted (default none). */
+    public Builder approvalRules(ApprovalRules rules) {
+      this.rules = require("approvalRules", rules);
+      return this;
+    }
+
+    /** Calls for which {@code predicate} is true need approval, besides the tools named in the config. */
+    public Builder approvalRequiredWhen(Predicate<ToolCall> predicate) {
+      this.approvalPredicate = require("approvalRequiredWhen", predicate);
+      return this;
+    }
+
+    /** Signs approval requests, so only responses built from them are honoured. */
+    public Builder signApprovals(ApprovalSigner signer) {
+      this.signer = require("signApprovals", signer);
+      return this;
+    }
+
+    /** The guard that checks and repairs histories (default {@link HistoryGuard#ofDefaults()}). */
+    public Builder historyGuard(HistoryGuard guard) {
+      this.guard = require("historyGuard", guard);
+      return this;
+    }
+
+    /**
+     * Keeps each conversation in {@code memory} (read before a run, written when it ends). Wrap it
+     * with {@link ToolGuardChatMemory} to repair what the store or its window broke.
+     */
+    public Builder chatMemory(ChatMemory memory) {
+      this.memory = require("chatMemory", memory);
+      return this;
+    }
+
+    /** The conversation id used when a request names none (default: none, and such a request fails). */
+    public Builder defaultConversationId(String conversationId) {
+      if (conversationId == null || conversationId.isBlank()) {
+        throw new IllegalArgumentException("defaultConversationId must not be blank");
+      }
+      this.defaultConversationId = conversationId;
+      return this;
+    }
+
+    /** The advisor order (default {@link #DEFAULT_ORDER}). */
+    public Builder order(int order) {
+      this.order = order;
+      return this;
+    }
+
+    /** The advisor. */
+    public ToolGuardAdvisor build() {
+      return new ToolGuardAdvisor(this);
+    }
+
+    private static <T> T require(String name, @Nullable T value) {
+      if (value == null) {
+        throw new IllegalArgumentException(name + " must not be null");
+      }
+      return value;
+    }
+  }
+}

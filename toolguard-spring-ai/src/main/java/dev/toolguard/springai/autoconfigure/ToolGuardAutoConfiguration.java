@@ -1,0 +1,72 @@
+package dev.toolguard.springai.autoconfigure;
+
+import dev.toolguard.core.loop.ApprovalRules;
+import dev.toolguard.core.loop.CallJournal;
+import dev.toolguard.core.loop.LoopListener;
+import dev.toolguard.springai.ToolGuardAdvisor;
+import dev.toolguard.springai.ToolGuardChatMemory;
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.client.ChatClientCustomizer;
+import org.springframework.ai.chat.memory.ChatMemory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Spring Boot auto-configuration of toolguard for Spring AI: a {@link ToolGuardAdvisor} bean built
+ * from the {@code toolguard.*} properties, added to every {@code ChatClient.Builder} that Spring
+ * Boot makes (in place of Spring AI's tool-calling advisor), and every {@link ChatMemory} bean
+ * wrapped in a {@link ToolGuardChatMemory}. On when Spring AI's {@code ChatClient} is on the class
+ * path and {@code toolguard.enabled} is not false.
+ */
+@AutoConfiguration
+@ConditionalOnClass({ChatClient.class, ToolGuardAdvisor.class})
+@ConditionalOnProperty(prefix = "toolguard", name = "enabled", havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties(ToolGuardProperties.class)
+public class ToolGuardAutoConfiguration {
+
+  /** Creates the auto-configuration. */
+  public ToolGuardAutoConfiguration() {}
+
+  /**
+   * The advisor, from the properties; a {@link LoopListener}, {@link ApprovalRules} or {@link
+   * CallJournal} bean is used when there is one.
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public ToolGuardAdvisor toolGuardAdvisor(ToolGuardProperties properties, ObjectProvider<LoopListener> listener,
+      ObjectProvider<ApprovalRules> rules, ObjectProvider<CallJournal> journal) {
+    ToolGuardAdvisor.Builder builder = ToolGuardAdvisor.builder().config(properties.toLoopConfig());
+    listener.ifUnique(builder::listener);
+    rules.ifUnique(builder::approvalRules);
+    journal.ifUnique(builder::journal);
+    return builder.build();
+  }
+
+  /** Adds the advisor to every {@code ChatClient.Builder} that Spring Boot makes. */
+  @Bean
+  @ConditionalOnProperty(prefix = "toolguard", name = "register-advisor", havingValue = "true", matchIfMissing = true)
+  public ChatClientCustomizer toolGuardChatClientCustomizer(ToolGuardAdvisor advisor) {
+    return builder -> builder.defaultAdvisors(advisor);
+  }
+
+  /** Wraps every {@link ChatMemory} bean so that it never hands out a broken history. */
+  @Bean
+  @ConditionalOnProperty(prefix = "toolguard", name = "guard-chat-memory", havingValue = "true", matchIfMissing = true)
+  public static BeanPostProcessor toolGuardChatMemoryPostProcessor() {
+    return new BeanPostProcessor() {
+      @Override
+      public Object postProcessAfterInitialization(Object bean, String beanName) {
+        if (bean instanceof ChatMemory memory && !(bean instanceof ToolGuardChatMemory)) {
+          return ToolGuardChatMemory.of(memory);
+        }
+        return bean;
+      }
+    };
+  }
+}
