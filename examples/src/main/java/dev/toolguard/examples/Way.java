@@ -16,7 +16,7 @@ public enum Way {
   SPRING_AI("spring-ai", "dev.toolguard.examples.springai.TourWay"),
   /** openai-java's {@code OpenAIClient}, bare and decorated by toolguard. */
   OPENAI_JAVA("openai-java", "dev.toolguard.examples.openai.TourWay"),
-  /** toolguard's own function-invoking loop over a framework-free HTTP backend. */
+  /** toolguard's own function-invoking loop over toolguard-json's {@code HttpChatBackend}. */
   LOOP("loop", null),
   /** The {@code toolguard repair} command line on request bodies. */
   CLI("cli", null);

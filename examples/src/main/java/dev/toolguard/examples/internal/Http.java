@@ -57,6 +57,19 @@ public final class Http {
   }
 
   /**
+   * Parses JSON text.
+   *
+   * @throws IllegalArgumentException if it is not JSON
+   */
+  public static JsonNode parse(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * POSTs {@code body} as JSON to {@code url}, with {@code Authorization: Bearer apiKey} when a key is
    * given.
    *

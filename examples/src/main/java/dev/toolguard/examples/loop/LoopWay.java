@@ -1,7 +1,10 @@
 package dev.toolguard.examples.loop;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolguard.core.ApprovalRequest;
 import dev.toolguard.core.ApprovalResponse;
+import dev.toolguard.core.Dialect;
 import dev.toolguard.core.Message;
 import dev.toolguard.core.RepairAction;
 import dev.toolguard.core.Role;
@@ -13,6 +16,7 @@ import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.examples.Row;
 import dev.toolguard.examples.Scenario;
 import dev.toolguard.examples.TourOptions.Target;
@@ -20,15 +24,19 @@ import dev.toolguard.examples.Way;
 import dev.toolguard.examples.WayRunner;
 import dev.toolguard.examples.Cells;
 import dev.toolguard.examples.internal.Histories;
-import dev.toolguard.examples.internal.MiniHttpBackend;
+import dev.toolguard.examples.internal.Http;
 import dev.toolguard.json.HistoryJson;
 import dev.toolguard.json.WireCodec;
+import dev.toolguard.json.WireRequest;
+import dev.toolguard.json.http.HttpBackendConfig;
+import dev.toolguard.json.http.HttpChatBackend;
 import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.Reply;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,10 +45,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The way {@code loop}: a framework-free application on toolguard-core. Bare, it sends its history
- * with a plain HTTP backend ({@link ChatBackend#send}); guarded, the same backend runs under {@link
- * FunctionInvokingLoop}, which repairs the history before each request, owns the call/result order,
- * and suspends a call that needs approval in the history itself.
+ * The way {@code loop}: a framework-free application on toolguard-core and toolguard-json's {@link
+ * HttpChatBackend} (the JDK's HTTP client). Bare, the application writes its history as the provider's
+ * JSON and POSTs it as it is; guarded, {@link FunctionInvokingLoop} runs over the HTTP backend: it
+ * repairs the history before each request, owns the call/result order, and keeps a call that needs
+ * approval waiting in the history itself.
  */
 public final class LoopWay implements WayRunner {
 
@@ -76,11 +85,40 @@ public final class LoopWay implements WayRunner {
     }
 
     ChatBackend bareChat() {
-      return MiniHttpBackend.chatCompletions(referee.openAiBaseUrl(), "test", MODEL);
+      return HttpChatBackend.openAiChat(config(referee.openAiBaseUrl(), "test", MODEL));
+    }
+
+    /**
+     * The bare application: it writes its history as the provider's JSON (toolguard-json's codec, which
+     * changes nothing) and POSTs it with the JDK's HTTP client, as it is.
+     */
+    String post(Dialect dialect, List<Message> history, List<ToolSpec> tools) {
+      boolean chat = dialect == Dialect.OPENAI_CHAT;
+      ObjectNode envelope = Http.JSON.createObjectNode().put("model", MODEL);
+      envelope.putArray(chat ? "messages" : "input");
+      if (!tools.isEmpty()) {
+        ArrayNode array = envelope.putArray("tools");
+        for (ToolSpec spec : tools) {
+          ObjectNode fn = chat ? array.addObject().put("type", "function").putObject("function")
+              : array.addObject().put("type", "function");
+          fn.put("name", spec.name()).put("description", spec.description());
+          fn.set("parameters", Http.parse(spec.parametersSchema()));
+        }
+      }
+      if (!chat) {
+        envelope.put("store", false);
+      }
+      String body = WireCodec.of(dialect).write(new WireRequest(dialect, history, envelope));
+      Http.Answer answer = Http.post(referee.openAiBaseUrl() + (chat ? "/chat/completions" : "/responses"), body,
+          "test", Duration.ofSeconds(60));
+      if (!answer.ok()) {
+        throw new IllegalStateException("HTTP " + answer.status() + ": " + answer.errorMessage());
+      }
+      return "answered: HTTP " + answer.status();
     }
 
     ChatBackend guardedChat() {
-      return MiniHttpBackend.chatCompletions(guardedUrl, guardedKey, guardedModel);
+      return HttpChatBackend.openAiChat(config(guardedUrl, guardedKey, guardedModel));
     }
 
     List<Row> rows(Scenario s) {
@@ -94,10 +132,7 @@ public final class LoopWay implements WayRunner {
       if (history == null) {
         return cells.notApplicable(s, "no history for this scenario");
       }
-      Row bare = cells.bare(s, () -> {
-        ChatResponse r = bareChat().send(new ChatRequest(history, List.of(Histories.WEATHER, Histories.TIME), Map.of()));
-        return "answered: " + r.message().text();
-      });
+      Row bare = cells.bare(s, () -> post(Dialect.OPENAI_CHAT, history, List.of(Histories.WEATHER, Histories.TIME)));
       Row guarded = cells.guarded(s, () -> describe(weatherLoop(guardedChat()).run(history), ""));
       return List.of(bare, guarded);
     }
@@ -106,12 +141,9 @@ public final class LoopWay implements WayRunner {
     List<Row> replayed(Scenario s) {
       String body = Histories.replayedMcpOutputBody(target == null ? referee : null, guardedModel).toString();
       List<Message> history = WireCodec.openAiResponses().read(body).history();
-      Row bare = cells.bare(s, () -> {
-        ChatResponse r = MiniHttpBackend.responses(referee.openAiBaseUrl(), "test", MODEL).send(ChatRequest.of(history));
-        return "answered: " + r.message().text();
-      });
+      Row bare = cells.bare(s, () -> post(Dialect.OPENAI_RESPONSES, history, List.of()));
       Row guarded = cells.guarded(s, () -> describe(
-          weatherLoop(MiniHttpBackend.responses(guardedUrl, guardedKey, guardedModel)).run(history), "Responses API: "));
+          weatherLoop(HttpChatBackend.openAiResponses(unstored(guardedUrl, guardedKey, guardedModel))).run(history), "Responses API: "));
       return List.of(bare, guarded);
     }
 
@@ -137,7 +169,7 @@ public final class LoopWay implements WayRunner {
         }
         List<Message> restored = new ArrayList<>(HistoryJson.read(json));
         restored.add(Message.user("Yes, approved."));
-        return "answered: " + backend.send(new ChatRequest(restored, List.of(Histories.PAY), Map.of())).message().text();
+        return post(Dialect.OPENAI_CHAT, restored, List.of(Histories.PAY));
       });
       Row guarded = cells.guarded(s, () -> {
         if (target == null) {
@@ -169,6 +201,17 @@ public final class LoopWay implements WayRunner {
       });
       return List.of(bare, guarded);
     }
+  }
+
+  /** toolguard-json's HTTP backend configuration for an OpenAI-compatible endpoint. */
+  static HttpBackendConfig config(String baseUrl, String apiKey, String model) {
+    return HttpBackendConfig.builder().baseUrl(baseUrl).apiKey(apiKey).model(model)
+        .requestTimeout(Duration.ofSeconds(60)).build();
+  }
+
+  /** The same, keeping nothing on the server (Responses API). */
+  static HttpBackendConfig unstored(String baseUrl, String apiKey, String model) {
+    return config(baseUrl, apiKey, model).toBuilder().bodyField("store", false).build();
   }
 
   static FunctionInvokingLoop weatherLoop(ChatBackend backend) {

@@ -9,7 +9,7 @@ import dev.toolguard.core.Text;
 import dev.toolguard.core.loop.ChatBackend;
 import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.examples.Cells;
-import dev.toolguard.examples.internal.MiniHttpBackend;
+import dev.toolguard.json.http.HttpChatBackend;
 import dev.toolguard.json.HistoryJson;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -53,7 +53,7 @@ public final class ResumeApproval {
       System.exit(2);
     }
     String key = System.getenv(KEY_VARIABLE);
-    ChatBackend backend = MiniHttpBackend.chatCompletions(args[1], key == null ? "test" : key, args[2]);
+    ChatBackend backend = HttpChatBackend.openAiChat(LoopWay.config(args[1], key == null ? "test" : key, args[2]));
     int code;
     try {
       List<Message> history = new ArrayList<>(HistoryJson.read(Files.readString(Path.of(args[0]), StandardCharsets.UTF_8)));

@@ -1,5 +1,5 @@
 /**
- * The way {@code loop}: toolguard's own function-invoking loop over a framework-free HTTP backend,
+ * The way {@code loop}: toolguard's own function-invoking loop over toolguard-json's HTTP backend,
  * bare (the backend alone) and guarded (the loop).
  */
 @NullMarked
