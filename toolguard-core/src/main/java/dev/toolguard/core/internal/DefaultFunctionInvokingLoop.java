@@ -548,15 +548,7 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
       }
       apply(decided, edits, byId);
       addedFrom = Math.min(addedFrom, lastAssistant + 1);
-      List<ApprovalRequest> still = new ArrayList<>();
-      for (Message m : working) {
-        for (Content c : m.contents()) {
-          if (c instanceof ApprovalRequest r) {
-            still.add(r);
-          }
-        }
-      }
-      return still;
+      return FunctionInvokingLoop.waiting(working);
     }
 
     private int lastIndexOf(Role role) {
