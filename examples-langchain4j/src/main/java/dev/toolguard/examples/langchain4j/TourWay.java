@@ -18,9 +18,8 @@ import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiResponsesChatModel;
 import dev.toolguard.core.ApprovalRequest;
 import dev.toolguard.core.ApprovalResponse;
-import dev.toolguard.core.Content;
-import dev.toolguard.core.Message;
 import dev.toolguard.core.RepairAction;
+import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.examples.Cells;
@@ -253,18 +252,11 @@ public final class TourWay implements WayRunner {
 
   /** The call waiting for approval in a LangChain4j history, as the history holds it (matched later by id). */
   static ApprovalRequest pendingIn(List<ChatMessage> messages) {
-    ApprovalRequest found = null;
-    for (Message m : ToolGuard.toCore(messages)) {
-      for (Content c : m.contents()) {
-        if (c instanceof ApprovalRequest r) {
-          found = r;
-        }
-      }
+    List<ApprovalRequest> waiting = FunctionInvokingLoop.waiting(ToolGuard.toCore(messages));
+    if (waiting.size() != 1) {
+      throw new IllegalStateException(waiting.size() + " calls wait in the stored memory; expected the payment");
     }
-    if (found == null) {
-      throw new IllegalStateException("no call waits for approval in the stored memory");
-    }
-    return found;
+    return waiting.get(0);
   }
 
   static Path write(String json) throws IOException {

@@ -2,11 +2,11 @@ package dev.toolguard.examples.loop;
 
 import dev.toolguard.core.ApprovalRequest;
 import dev.toolguard.core.ApprovalResponse;
-import dev.toolguard.core.Content;
 import dev.toolguard.core.Message;
 import dev.toolguard.core.Role;
 import dev.toolguard.core.Text;
 import dev.toolguard.core.loop.ChatBackend;
+import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.examples.Cells;
 import dev.toolguard.json.http.HttpChatBackend;
@@ -78,18 +78,11 @@ public final class ResumeApproval {
 
   /** The one call waiting for approval in {@code history}, as the history holds it (matched later by id). */
   static ApprovalRequest pendingIn(List<Message> history) {
-    ApprovalRequest found = null;
-    for (Message m : history) {
-      for (Content c : m.contents()) {
-        if (c instanceof ApprovalRequest r) {
-          found = r;
-        }
-      }
+    List<ApprovalRequest> waiting = FunctionInvokingLoop.waiting(history);
+    if (waiting.size() != 1) {
+      throw new IllegalStateException(waiting.size() + " calls wait in the stored history; expected the payment");
     }
-    if (found == null) {
-      throw new IllegalStateException("no call waits for approval in the stored history");
-    }
-    return found;
+    return waiting.get(0);
   }
 
   /**

@@ -17,13 +17,12 @@ import dev.toolguard.core.Message;
 import dev.toolguard.core.Metadata;
 import dev.toolguard.core.Role;
 import dev.toolguard.core.ToolCall;
-import dev.toolguard.core.ToolResult;
+import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.langchain4j.ToolGuard;
 import dev.toolguard.langchain4j.ToolLoop;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -219,26 +218,7 @@ public final class BankAssistant {
 
   /** The calls of {@code user}'s stored history that wait for an answer, in order. */
   private List<ApprovalRequest> waiting(String user) {
-    List<Message> history = ToolGuard.toCore(store.getMessages(user));
-    Set<String> answered = new HashSet<>();
-    for (Message m : history) {
-      for (Content c : m.contents()) {
-        if (c instanceof ToolCall call && !call.informational()) {
-          answered.add(call.callId());
-        } else if (c instanceof ToolResult result) {
-          answered.add(result.callId());
-        }
-      }
-    }
-    List<ApprovalRequest> out = new ArrayList<>();
-    for (Message m : history) {
-      for (Content c : m.contents()) {
-        if (c instanceof ApprovalRequest r && !answered.contains(r.callId())) {
-          out.add(r);
-        }
-      }
-    }
-    return out;
+    return FunctionInvokingLoop.waiting(ToolGuard.toCore(store.getMessages(user)));
   }
 
   /**
