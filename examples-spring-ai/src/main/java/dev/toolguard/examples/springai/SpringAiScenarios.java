@@ -273,8 +273,7 @@ final class SpringAiScenarios {
           .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "approval")).call().chatClientResponse();
       List<ApprovalRequest> asked = ToolGuardSpringAi.pending(first);
       if (asked.isEmpty() || payments.paid() != 0) {
-        throw new IllegalStateException("expected the pay call to wait for approval, status "
-            + first.context().get(ToolGuardAdvisor.STATUS) + ", paid " + payments.paid());
+        throw notWaiting(first, payments);
       }
 
       // the history is JSON in the store; a new memory reads it back, the approval matches by call id
@@ -293,6 +292,11 @@ final class SpringAiScenarios {
     } finally {
       deleteTree(dir);
     }
+  }
+
+  static IllegalStateException notWaiting(ChatClientResponse first, TourTools.Payments payments) {
+    return new IllegalStateException("expected the model to call pay and the call to wait for approval; status "
+        + first.context().get(ToolGuardAdvisor.STATUS) + ", paid " + payments.paid() + ", answer: " + answer(first));
   }
 
   // ---- approval-new-process: the answer comes to another JVM ----
@@ -327,8 +331,7 @@ final class SpringAiScenarios {
           .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "approval")).call().chatClientResponse();
       List<ApprovalRequest> asked = ToolGuardSpringAi.pending(first);
       if (asked.isEmpty() || payments.paid() != 0) {
-        throw new IllegalStateException("expected the pay call to wait for approval, status "
-            + first.context().get(ToolGuardAdvisor.STATUS));
+        throw notWaiting(first, payments);
       }
       SecondProcess.Outcome outcome = SecondProcess.launch(env, "guarded", dir.toString(), "approval");
       if (outcome.failed()) {
