@@ -165,19 +165,7 @@ class FunctionInvokingLoopTest {
     });
     model.thenCalls(call("c1", "hang"), call("c2", "hang"));
     FunctionInvokingLoop loop = FunctionInvokingLoop.builder(model).tools(hangs).build();
-    java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
-    Thread caller = new Thread(() -> {
-      try {
-        loop.run(List.of(Message.user("go")));
-      } catch (Throwable t) {
-        thrown.set(t);
-      }
-    });
-    caller.start();
-    assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
-    caller.interrupt();
-    caller.join(5_000);
-    assertThat(thrown.get()).isInstanceOfSatisfying(LoopException.class, e -> {
+    assertThat(interruptWhileRunning(loop, started).thrown()).isInstanceOfSatisfying(LoopException.class, e -> {
       assertThat(e.cancelled()).isTrue();
       assertBalanced(e.history());
       assertThat(e.history().get(2).toolResults()).extracting(ToolResult::output).containsExactly(
@@ -240,22 +228,9 @@ class FunctionInvokingLoopTest {
     });
     model.thenCalls(call("c1", "hang"));
     FunctionInvokingLoop loop = FunctionInvokingLoop.builder(model).tools(hangs).build();
-    java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
-    java.util.concurrent.atomic.AtomicBoolean stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
-    Thread caller = new Thread(() -> {
-      try {
-        loop.run(List.of(Message.user("go")));
-      } catch (Throwable t) {
-        thrown.set(t);
-        stillInterrupted.set(Thread.currentThread().isInterrupted());
-      }
-    });
-    caller.start();
-    assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
-    caller.interrupt();
-    caller.join(5_000);
-    assertThat(stillInterrupted).as("the caller's interrupt status is kept").isTrue();
-    assertThat(thrown.get()).isInstanceOfSatisfying(LoopException.class, e -> {
+    Interrupted outcome = interruptWhileRunning(loop, started);
+    assertThat(outcome.stillInterrupted()).as("the caller's interrupt status is kept").isTrue();
+    assertThat(outcome.thrown()).isInstanceOfSatisfying(LoopException.class, e -> {
       assertThat(e.cancelled()).isTrue();
       assertBalanced(e.history());
       assertThat(e.history().get(2).toolResults().get(0).output())
@@ -278,23 +253,33 @@ class FunctionInvokingLoopTest {
     });
     model.thenCalls(call("c1", "wrap")).thenText("must not be asked");
     FunctionInvokingLoop loop = FunctionInvokingLoop.builder(model).tools(wrapping).build();
+    assertThat(interruptWhileRunning(loop, started).thrown()).isInstanceOfSatisfying(LoopException.class, e -> {
+      assertThat(e.cancelled()).isTrue();
+      assertBalanced(e.history());
+    });
+    assertThat(model.requests).hasSize(1);
+  }
+
+  /** What a run did when its thread was interrupted once {@code started} opened. */
+  record Interrupted(Throwable thrown, boolean stillInterrupted) {}
+
+  private static Interrupted interruptWhileRunning(FunctionInvokingLoop loop, CountDownLatch started)
+      throws InterruptedException {
     java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
     Thread caller = new Thread(() -> {
       try {
         loop.run(List.of(Message.user("go")));
       } catch (Throwable t) {
         thrown.set(t);
+        stillInterrupted.set(Thread.currentThread().isInterrupted());
       }
     });
     caller.start();
     assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
     caller.interrupt();
     caller.join(5_000);
-    assertThat(thrown.get()).isInstanceOfSatisfying(LoopException.class, e -> {
-      assertThat(e.cancelled()).isTrue();
-      assertBalanced(e.history());
-    });
-    assertThat(model.requests).hasSize(1);
+    return new Interrupted(thrown.get(), stillInterrupted.get());
   }
 
   @Test
@@ -466,6 +451,29 @@ class FunctionInvokingLoopTest {
     assertThat(deltas).containsExactly("let ", "me ", "look ", "it ", "is ", "sunny ", "today");
     assertThat(r.text()).isEqualTo("it is sunny today");
     assertBalanced(r.history());
+  }
+
+  @Test
+  void anEmptyAnswerIsNotStoredAndTheHistoryStaysValid() {
+    // a provider can end a turn with no content at all (Anthropic: content [], stop_reason end_turn)
+    model.then(new Message(Role.ASSISTANT, List.of(), java.util.Map.of()))
+        .thenCalls(call("c1", "t")).then(new Message(Role.ASSISTANT, List.of(), java.util.Map.of()));
+    FunctionInvokingLoop loop = FunctionInvokingLoop.builder(model).tools(echo("t")).build();
+    List<Message> earlier = List.of(Message.user("hi"), Message.assistant("hello"), Message.user("news?"));
+
+    LoopResult r = loop.run(earlier);
+    assertThat(r.status()).isEqualTo(Status.COMPLETED);
+    assertThat(r.history()).isEqualTo(earlier);
+    assertThat(r.added()).isEmpty();
+    assertThat(r.text()).as("not the answer of an earlier run").isEmpty();
+    assertBalanced(r.history());
+
+    LoopResult after = loop.run(r.history());
+    assertThat(after.status()).isEqualTo(Status.COMPLETED);
+    assertThat(after.history()).extracting(Message::role)
+        .containsExactly(Role.USER, Role.ASSISTANT, Role.USER, Role.ASSISTANT, Role.TOOL);
+    assertThat(after.text()).isEmpty();
+    assertBalanced(after.history());
   }
 
   @Test

@@ -53,17 +53,8 @@ final class AnthropicCodec extends DialectCodec {
 
   @Override
   WireRequest decode(ObjectNode body) {
-    JsonNode messages = body.get("messages");
-    if (messages == null || messages.isNull()) {
-      throw new WireFormatException("the body has no messages array"
-          + (body.has("input") ? "; it has input: is it an OpenAI Responses body (--dialect openai-responses)?"
-              : "; an Anthropic request holds its conversation in messages"), "messages");
-    }
-    if (!messages.isArray()) {
-      throw new WireFormatException(Json.describe(messages) + " where the array of messages is expected", "messages");
-    }
-    ObjectNode envelope = body.deepCopy();
-    envelope.set("messages", Json.array());
+    JsonNode messages = requireMessages(body, "Anthropic");
+    ObjectNode envelope = envelopeOf(body, "messages");
     List<Message> history = new ArrayList<>(messages.size());
     boolean lastWasAssistant = false;
     for (int i = 0; i < messages.size(); i++) {

@@ -56,6 +56,30 @@ public abstract class DialectCodec implements WireCodec {
 
   abstract WireRequest decode(ObjectNode body);
 
+  /**
+   * The {@code messages} array of a Chat Completions or Messages body, or a clear error that names
+   * {@code api} and points at a Responses body by mistake.
+   */
+  static JsonNode requireMessages(ObjectNode body, String api) {
+    JsonNode messages = body.get("messages");
+    if (messages == null || messages.isNull()) {
+      throw new WireFormatException("the body has no messages array"
+          + (body.has("input") ? "; it has input: is it an OpenAI Responses body (--dialect openai-responses)?"
+              : "; an " + api + " request holds its conversation in messages"), "messages");
+    }
+    if (!messages.isArray()) {
+      throw new WireFormatException(Json.describe(messages) + " where the array of messages is expected", "messages");
+    }
+    return messages;
+  }
+
+  /** A copy of {@code body} whose {@code field} is an empty array: the place the history goes back to. */
+  static ObjectNode envelopeOf(ObjectNode body, String field) {
+    ObjectNode envelope = body.deepCopy();
+    envelope.set(field, Json.array());
+    return envelope;
+  }
+
   abstract Encoded encodeChecked(WireRequest request);
 
   /** The name of the body field that holds the history: {@code messages} or {@code input}. */
