@@ -63,7 +63,7 @@ final class AnthropicCodec extends DialectCodec {
       String role = Json.reqString(m, "role", path, "every message needs a role (user or assistant)");
       if (role.equals("assistant")) {
         List<Content> contents = readBlocks(m, path, true);
-        ObjectNode template = Json.blank(m, "content");
+        ObjectNode template = Json.blankInPlace(m, "content");
         if (lastWasAssistant && !contents.isEmpty()) {
           Message previous = history.remove(history.size() - 1);
           List<Content> merged = new ArrayList<>(previous.contents());
@@ -91,7 +91,7 @@ final class AnthropicCodec extends DialectCodec {
 
   private static void readUser(ObjectNode m, String path, List<Message> history) {
     List<Content> blocks = readBlocks(m, path, false);
-    ObjectNode template = Json.blank(m, "content");
+    ObjectNode template = Json.blankInPlace(m, "content");
     if (blocks.isEmpty()) {
       history.add(new Message(Role.USER, List.of(), Map.of(WireMetadata.NODE, template)));
       return;
@@ -133,7 +133,7 @@ final class AnthropicCodec extends DialectCodec {
       switch (type) {
         case "text":
           out.add(new Text(Json.reqString(b, "text", blockPath, "a text block needs its text"),
-              Map.of(WireMetadata.NODE, Json.blank(b, "text"))));
+              Map.of(WireMetadata.NODE, Json.blankInPlace(b, "text"))));
           break;
         case "tool_use":
           if (!assistant) {
@@ -150,7 +150,7 @@ final class AnthropicCodec extends DialectCodec {
           out.add(readResult(b, blockPath));
           break;
         default:
-          out.add(Opaque.of(type, b.deepCopy()));
+          out.add(Opaque.of(type, b));
       }
     }
     return out;
@@ -164,8 +164,9 @@ final class AnthropicCodec extends DialectCodec {
       throw new WireFormatException("input is missing; a tool_use block needs its input object ({} for none)",
           path + ".input");
     }
-    return new ToolCall(id == null ? "" : id, name, Json.write(input), false,
-        Map.of(WireMetadata.NODE, Json.blank(b, "input")));
+    String arguments = Json.write(input);
+    return new ToolCall(id == null ? "" : id, name, arguments, false,
+        Map.of(WireMetadata.NODE, Json.blankInPlace(b, "input")));
   }
 
   private static ToolResult readResult(ObjectNode b, String path) {
@@ -176,16 +177,16 @@ final class AnthropicCodec extends DialectCodec {
     ObjectNode template;
     if (content == null || content.isNull()) {
       output = "";
-      template = b.deepCopy();
+      template = b;
     } else if (content.isTextual()) {
       output = content.asText();
-      template = Json.blank(b, "content");
+      template = Json.blankInPlace(b, "content");
     } else if (content.isArray()) {
       for (int k = 0; k < content.size(); k++) {
         Json.object(content.get(k), path + ".content[" + k + "]", "a content block");
       }
       output = Json.joinTexts((ArrayNode) content, "text");
-      template = b.deepCopy();
+      template = b;
     } else {
       throw new WireFormatException(Json.describe(content)
           + " where the tool output is expected: a string or an array of content blocks", path + ".content");
@@ -204,8 +205,11 @@ final class AnthropicCodec extends DialectCodec {
     final List<Content> sources = new ArrayList<>();
     final int index;
 
-    Wire(@Nullable ObjectNode template, String role, int index) {
-      this.object = template == null ? Json.object().put("role", role) : template.deepCopy();
+    final boolean share;
+
+    Wire(@Nullable ObjectNode template, String role, int index, boolean share) {
+      this.share = share;
+      this.object = template == null ? Json.object().put("role", role) : Json.copy(template, share);
       this.role = role;
       this.shape = template == null ? null : template.get("content");
       this.index = index;
@@ -220,7 +224,7 @@ final class AnthropicCodec extends DialectCodec {
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> f = fields.next();
         if (!object.has(f.getKey())) {
-          object.set(f.getKey(), f.getValue().deepCopy());
+          object.set(f.getKey(), Json.copy(f.getValue(), share));
         }
       }
     }
@@ -242,16 +246,15 @@ final class AnthropicCodec extends DialectCodec {
   }
 
   @Override
-  Encoded encodeChecked(WireRequest request) {
+  Encoded encodeChecked(WireRequest request, boolean forText) {
     List<Message> history = request.history();
-    Encoded encoded = new Encoded("messages", history);
+    Encoded encoded = new Encoded("messages", history, !forText);
     List<Wire> wires = new ArrayList<>(history.size());
     for (int i = 0; i < history.size(); i++) {
       Message m = history.get(i);
-      String where = "history[" + i + "]";
       if (m.role() == Role.SYSTEM) {
         throw new WireFormatException("a SYSTEM message cannot be written into Anthropic messages; put its text into"
-            + " the request's top-level system field (the envelope)", where);
+            + " the request's top-level system field (the envelope)", "history[" + i + "]");
       }
       String role = m.role() == Role.ASSISTANT ? "assistant" : "user";
       List<Content> contents = m.contents();
@@ -270,7 +273,7 @@ final class AnthropicCodec extends DialectCodec {
         wire = last;
         wire.absorb(template);
       } else {
-        wire = new Wire(template, role, wires.size());
+        wire = new Wire(template, role, wires.size(), forText);
         wires.add(wire);
       }
       encoded.start(i, wire.index);
@@ -281,11 +284,11 @@ final class AnthropicCodec extends DialectCodec {
         }
         ObjectNode startsMessage = Json.template(c.metadata(), WireMetadata.MESSAGE);
         if (startsMessage != null && m.role() == Role.ASSISTANT) {
-          wire = new Wire(startsMessage, role, wires.size());
+          wire = new Wire(startsMessage, role, wires.size(), forText);
           wires.add(wire);
         }
-        encoded.content(i, k, wire.index, ".content[" + wire.blocks.size() + "]");
-        wire.blocks.add(writeBlock(c, where + ".contents[" + k + "]"));
+        encoded.content(i, k, wire.index, ".content", wire.blocks.size());
+        wire.blocks.add(writeBlock(c, i, k, forText));
         wire.sources.add(c);
       }
     }
@@ -299,10 +302,10 @@ final class AnthropicCodec extends DialectCodec {
     return encoded;
   }
 
-  private static JsonNode writeBlock(Content c, String where) {
+  private static JsonNode writeBlock(Content c, int i, int k, boolean share) {
     ObjectNode template = Json.template(c.metadata(), WireMetadata.NODE);
     if (c instanceof Text) {
-      ObjectNode w = template == null ? Json.object().put("type", "text") : template.deepCopy();
+      ObjectNode w = template == null ? Json.object().put("type", "text") : Json.copy(template, share);
       w.put("text", ((Text) c).text());
       return w;
     } else if (c instanceof ToolCall) {
@@ -311,7 +314,7 @@ final class AnthropicCodec extends DialectCodec {
       if (template == null) {
         w = Json.object().put("type", "tool_use").put("id", call.callId());
       } else {
-        w = template.deepCopy();
+        w = Json.copy(template, share);
         OpenAiChatCodec.setId(w, "id", call.callId());
       }
       w.put("name", call.name());
@@ -320,7 +323,7 @@ final class AnthropicCodec extends DialectCodec {
         input = Json.parse(call.argumentsJson());
       } catch (WireFormatException e) {
         throw new WireFormatException("the arguments of call " + call.callId() + " are not JSON; an Anthropic"
-            + " tool_use input must be a JSON object", where, e);
+            + " tool_use input must be a JSON object", "history[" + i + "].contents[" + k + "]", e);
       }
       w.set("input", input);
       return w;
@@ -334,7 +337,7 @@ final class AnthropicCodec extends DialectCodec {
         }
         return w;
       }
-      ObjectNode w = template.deepCopy();
+      ObjectNode w = Json.copy(template, share);
       OpenAiChatCodec.setId(w, "tool_use_id", r.callId());
       JsonNode content = w.get("content");
       if (content != null && content.isArray()) {
@@ -355,6 +358,6 @@ final class AnthropicCodec extends DialectCodec {
       }
       return w;
     }
-    return OpenAiChatCodec.payload(c, where);
+    return OpenAiChatCodec.payload(c, i, k, share);
   }
 }

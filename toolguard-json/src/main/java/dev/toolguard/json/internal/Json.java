@@ -153,6 +153,12 @@ public final class Json {
     return v.asText();
   }
 
+  /** The string field {@code field} of {@code o}; null when it is absent or not a string. */
+  static @Nullable String text(ObjectNode o, String field) {
+    JsonNode v = o.get(field);
+    return v != null && v.isTextual() ? v.textValue() : null;
+  }
+
   /** The string field {@code field} of {@code o}; {@code why} says why it is needed. */
   public static String reqString(ObjectNode o, String field, String path, String why) {
     JsonNode v = o.get(field);
@@ -209,6 +215,47 @@ public final class Json {
       }
     }
     return copy;
+  }
+
+  /**
+   * Blanks the string, array or object values of {@code fields} of {@code o} in place, as {@link
+   * #blank} does on a copy, and returns {@code o}. Only for trees the codec owns (parsed by it or
+   * copied for it): the reader turns the nodes it parsed into templates without copying them.
+   */
+  static ObjectNode blankInPlace(ObjectNode o, String field) {
+    JsonNode v = o.get(field);
+    if (v == null) {
+      return o;
+    }
+    if (v.isTextual()) {
+      o.set(field, EMPTY_TEXT);
+    } else if (v.isArray()) {
+      o.set(field, NODES.arrayNode());
+    } else if (v.isObject()) {
+      o.set(field, NODES.objectNode());
+    }
+    return o;
+  }
+
+  private static final JsonNode EMPTY_TEXT = NODES.textNode("");
+
+  /**
+   * A copy of {@code o} to write into: a deep copy, or, when {@code share} is true (the written tree
+   * is serialized and dropped, never handed out), a new object holding the same values, so that
+   * setting a field of the copy leaves {@code o} as it is.
+   */
+  static ObjectNode copy(ObjectNode o, boolean share) {
+    if (!share) {
+      return o.deepCopy();
+    }
+    ObjectNode c = new ObjectNode(NODES, new java.util.LinkedHashMap<>(Math.max(4, o.size() * 2)));
+    c.setAll(o);
+    return c;
+  }
+
+  /** {@code node} to put into a written tree: itself when {@code share} is true, else a deep copy. */
+  static JsonNode copy(JsonNode node, boolean share) {
+    return share ? node : node.deepCopy();
   }
 
   /**

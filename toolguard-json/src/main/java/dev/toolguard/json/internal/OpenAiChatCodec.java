@@ -64,15 +64,15 @@ final class OpenAiChatCodec extends DialectCodec {
     switch (role) {
       case "system":
       case "developer":
-        return new Message(Role.SYSTEM, readParts(m, path), Map.of(WireMetadata.NODE, Json.blank(m, "content")));
+        return new Message(Role.SYSTEM, readParts(m, path), Map.of(WireMetadata.NODE, Json.blankInPlace(m, "content")));
       case "user":
-        return new Message(Role.USER, readParts(m, path), Map.of(WireMetadata.NODE, Json.blank(m, "content")));
+        return new Message(Role.USER, readParts(m, path), Map.of(WireMetadata.NODE, Json.blankInPlace(m, "content")));
       case "assistant":
         return readAssistant(m, path);
       case "tool":
         return Message.tool(readResult(m, path));
       case "function":
-        return new Message(Role.USER, List.of(Opaque.of("function", m.deepCopy())), Map.of(WireMetadata.VERBATIM, true));
+        return new Message(Role.USER, List.of(Opaque.of("function", m)), Map.of(WireMetadata.VERBATIM, true));
       default:
         throw new WireFormatException("role is '" + role + "'; OpenAI Chat messages have role system, developer,"
             + " user, assistant or tool", path + ".role");
@@ -99,12 +99,12 @@ final class OpenAiChatCodec extends DialectCodec {
       String type = Json.reqString(part, "type", partPath, "every content part needs a type (text, image_url, …)");
       if (type.equals("text")) {
         String text = Json.reqString(part, "text", partPath, "a text part needs its text");
-        parts.add(new Text(text, Map.of(WireMetadata.NODE, Json.blank(part, "text"))));
+        parts.add(new Text(text, Map.of(WireMetadata.NODE, Json.blankInPlace(part, "text"))));
       } else if (type.equals("tool_use") || type.equals("tool_result")) {
         throw new WireFormatException("a " + type + " block is Anthropic's, not an OpenAI Chat content part:"
             + " is it an Anthropic body (--dialect anthropic)?", partPath + ".type");
       } else {
-        parts.add(Opaque.of(type, part.deepCopy()));
+        parts.add(Opaque.of(type, part));
       }
     }
     return parts;
@@ -112,45 +112,59 @@ final class OpenAiChatCodec extends DialectCodec {
 
   private static Message readAssistant(ObjectNode m, String path) {
     List<Content> contents = readParts(m, path);
-    ObjectNode template = Json.blank(m, "content");
+    ObjectNode template = Json.blankInPlace(m, "content");
     JsonNode calls = m.get("tool_calls");
     if (calls != null && !calls.isNull()) {
       if (!calls.isArray()) {
         throw new WireFormatException(Json.describe(calls) + " where the array of tool calls is expected",
             path + ".tool_calls");
       }
-      ArrayNode blanked = Json.array();
+      // each call's template is its node, blanked in place, so the message's tool_calls hold them too
       for (int k = 0; k < calls.size(); k++) {
-        String callPath = path + ".tool_calls[" + k + "]";
-        ToolCall call = readCall(Json.object(calls.get(k), callPath, "a tool call"), callPath);
-        contents.add(call);
-        blanked.add(((ObjectNode) call.metadata().get(WireMetadata.NODE)).deepCopy());
+        JsonNode c = calls.get(k);
+        if (!(c instanceof ObjectNode)) {
+          Json.object(c, path + ".tool_calls[" + k + "]", "a tool call"); // fails, naming the path
+        }
+        contents.add(readCall((ObjectNode) c, path, k));
       }
-      template.set("tool_calls", blanked);
     }
     return new Message(Role.ASSISTANT, contents, Map.of(WireMetadata.NODE, template));
   }
 
-  private static ToolCall readCall(ObjectNode c, String path) {
+  /** Reads call {@code k} of the message at {@code messagePath}; its node becomes its template. */
+  private static ToolCall readCall(ObjectNode c, String messagePath, int k) {
+    String id = Json.text(c, "id");
+    String type = Json.text(c, "type");
+    JsonNode function = c.get("function");
+    String name = function instanceof ObjectNode ? Json.text((ObjectNode) function, "name") : null;
+    String arguments = function instanceof ObjectNode ? Json.text((ObjectNode) function, "arguments") : null;
+    if (id == null || type == null || name == null || arguments == null || !type.equals("function")) {
+      // anything but the common shape: the checked path, with the path named in errors
+      return readCallChecked(c, messagePath + ".tool_calls[" + k + "]");
+    }
+    Json.blankInPlace((ObjectNode) function, "arguments");
+    return new ToolCall(id, name, arguments, false, Map.of(WireMetadata.NODE, c));
+  }
+
+  private static ToolCall readCallChecked(ObjectNode c, String path) {
     String id = Json.optString(c, "id", path);
     String type = Json.optString(c, "type", path);
-    ObjectNode template = c.deepCopy();
     String name;
     String arguments;
     if ("custom".equals(type)) {
       ObjectNode custom = Json.reqObject(c, "custom", path, "a custom tool call needs a custom object with name and input");
       name = Json.reqString(custom, "name", path + ".custom", "a tool call needs the tool's name");
       arguments = Json.reqString(custom, "input", path + ".custom", "a custom tool call needs its input");
-      template.set("custom", Json.blank(custom, "input"));
+      Json.blankInPlace(custom, "input");
     } else {
       ObjectNode function = Json.reqObject(c, "function", path,
           "a function tool call needs a function object with name and arguments");
       name = Json.reqString(function, "name", path + ".function", "a tool call needs the tool's name");
       arguments = Json.reqString(function, "arguments", path + ".function",
           "a tool call needs its arguments as a JSON string (\"{}\" for none)");
-      template.set("function", Json.blank(function, "arguments"));
+      Json.blankInPlace(function, "arguments");
     }
-    return new ToolCall(id == null ? "" : id, name, arguments, false, Map.of(WireMetadata.NODE, template));
+    return new ToolCall(id == null ? "" : id, name, arguments, false, Map.of(WireMetadata.NODE, c));
   }
 
   private static ToolResult readResult(ObjectNode m, String path) {
@@ -161,16 +175,16 @@ final class OpenAiChatCodec extends DialectCodec {
     ObjectNode template;
     if (content == null || content.isNull()) {
       output = "";
-      template = m.deepCopy();
+      template = m;
     } else if (content.isTextual()) {
       output = content.asText();
-      template = Json.blank(m, "content");
+      template = Json.blankInPlace(m, "content");
     } else if (content.isArray()) {
       for (int k = 0; k < content.size(); k++) {
         Json.object(content.get(k), path + ".content[" + k + "]", "a content part");
       }
       output = Json.joinTexts((ArrayNode) content, "text");
-      template = m.deepCopy();
+      template = m;
     } else {
       throw new WireFormatException(Json.describe(content)
           + " where the tool output is expected: a string or an array of text parts", path + ".content");
@@ -181,9 +195,9 @@ final class OpenAiChatCodec extends DialectCodec {
   // ---------------------------------------------------------------- writing
 
   @Override
-  Encoded encodeChecked(WireRequest request) {
+  Encoded encodeChecked(WireRequest request, boolean forText) {
     List<Message> history = request.history();
-    Encoded encoded = new Encoded("messages", history);
+    Encoded encoded = new Encoded("messages", history, !forText);
     ArrayNode out = Json.array();
     for (int i = 0; i < history.size(); i++) {
       Message m = history.get(i);
@@ -191,8 +205,8 @@ final class OpenAiChatCodec extends DialectCodec {
       List<Content> contents = m.contents();
       if (m.role() == Role.TOOL) {
         for (int k = 0; k < contents.size(); k++) {
-          encoded.content(i, k, out.size(), "");
-          out.add(writeResult((ToolResult) contents.get(k)));
+          encoded.content(i, k, out.size(), "", -1);
+          out.add(writeResult((ToolResult) contents.get(k), forText));
         }
       } else if (Json.flag(m.metadata(), WireMetadata.VERBATIM)) {
         for (int k = 0; k < contents.size(); k++) {
@@ -200,11 +214,11 @@ final class OpenAiChatCodec extends DialectCodec {
           if (Contents.informational(c)) {
             continue;
           }
-          encoded.content(i, k, out.size(), "");
-          out.add(payload(c, "history[" + i + "].contents[" + k + "]"));
+          encoded.content(i, k, out.size(), "", -1);
+          out.add(payload(c, i, k, forText));
         }
       } else {
-        ObjectNode written = writeMessage(m, i, out.size(), encoded);
+        ObjectNode written = writeMessage(m, i, out.size(), encoded, forText);
         if (written != null) {
           out.add(written);
         }
@@ -216,7 +230,7 @@ final class OpenAiChatCodec extends DialectCodec {
     return encoded;
   }
 
-  private static @Nullable ObjectNode writeMessage(Message m, int i, int wireIndex, Encoded encoded) {
+  private static @Nullable ObjectNode writeMessage(Message m, int i, int wireIndex, Encoded encoded, boolean share) {
     List<Content> contents = m.contents();
     List<Integer> parts = new ArrayList<>(contents.size());
     List<Integer> calls = new ArrayList<>(4);
@@ -235,15 +249,14 @@ final class OpenAiChatCodec extends DialectCodec {
       return null; // nothing but approvals and informational calls: never sent
     }
     ObjectNode template = Json.template(m.metadata(), WireMetadata.NODE);
-    ObjectNode w = template == null ? freshMessage(m.role()) : template.deepCopy();
+    ObjectNode w = template == null ? freshMessage(m.role()) : Json.copy(template, share);
     JsonNode shape = template == null ? null : template.get("content");
-    String where = "history[" + i + "]";
     boolean assistant = m.role() == Role.ASSISTANT;
     if (parts.size() == 1 && contents.get(parts.get(0)) instanceof Text
         && !contents.get(parts.get(0)).metadata().containsKey(WireMetadata.NODE)
         && (template == null || (shape != null && shape.isTextual()))) {
       w.put("content", ((Text) contents.get(parts.get(0))).text());
-      encoded.content(i, parts.get(0), wireIndex, ".content");
+      encoded.content(i, parts.get(0), wireIndex, ".content", -1);
     } else if (parts.isEmpty()) {
       if (template == null || (shape != null && shape.isTextual())) {
         if (assistant) {
@@ -257,26 +270,27 @@ final class OpenAiChatCodec extends DialectCodec {
       ArrayNode array = Json.array();
       for (int k : parts) {
         Content c = contents.get(k);
-        encoded.content(i, k, wireIndex, ".content[" + array.size() + "]");
+        encoded.content(i, k, wireIndex, ".content", array.size());
         if (c instanceof Text) {
           ObjectNode partTemplate = Json.template(c.metadata(), WireMetadata.NODE);
-          ObjectNode part = partTemplate == null ? Json.object().put("type", "text") : partTemplate.deepCopy();
+          ObjectNode part = partTemplate == null ? Json.object().put("type", "text") : Json.copy(partTemplate, share);
           part.put("text", ((Text) c).text());
           array.add(part);
         } else {
-          array.add(payload(c, where + ".contents[" + k + "]"));
+          array.add(payload(c, i, k, share));
         }
       }
       w.set("content", array);
     }
     if (!calls.isEmpty()) {
       if (!assistant) {
-        throw new WireFormatException("a " + m.role() + " message holds a tool call; only assistant messages can", where);
+        throw new WireFormatException("a " + m.role() + " message holds a tool call; only assistant messages can",
+            "history[" + i + "]");
       }
       ArrayNode array = Json.array();
       for (int k : calls) {
-        encoded.content(i, k, wireIndex, ".tool_calls[" + array.size() + "]");
-        array.add(writeCall((ToolCall) contents.get(k)));
+        encoded.content(i, k, wireIndex, ".tool_calls", array.size());
+        array.add(writeCall((ToolCall) contents.get(k), share));
       }
       w.set("tool_calls", array);
     } else if (template != null && template.path("tool_calls").isArray() && template.get("tool_calls").size() > 0) {
@@ -291,7 +305,7 @@ final class OpenAiChatCodec extends DialectCodec {
     return w;
   }
 
-  private static ObjectNode writeCall(ToolCall call) {
+  private static ObjectNode writeCall(ToolCall call, boolean share) {
     ObjectNode template = Json.template(call.metadata(), WireMetadata.NODE);
     ObjectNode w;
     if (template == null) {
@@ -300,23 +314,40 @@ final class OpenAiChatCodec extends DialectCodec {
       w.put("type", "function");
       w.putObject("function");
     } else {
-      w = template.deepCopy();
+      w = Json.copy(template, share);
       setId(w, "id", call.callId());
     }
     boolean custom = "custom".equals(w.path("type").asText(null)) || (w.has("custom") && !w.has("function"));
     if (custom) {
-      ObjectNode c = w.path("custom").isObject() ? (ObjectNode) w.get("custom") : w.putObject("custom");
+      ObjectNode c = ownObject(w, "custom", share);
       c.put("name", call.name());
       c.put("input", call.argumentsJson());
     } else {
-      ObjectNode f = w.path("function").isObject() ? (ObjectNode) w.get("function") : w.putObject("function");
+      ObjectNode f = ownObject(w, "function", share);
       f.put("name", call.name());
       f.put("arguments", call.argumentsJson());
     }
     return w;
   }
 
-  private static ObjectNode writeResult(ToolResult r) {
+  /**
+   * The object field {@code field} of {@code w}, to set fields of: a new one when it is not an
+   * object; a copy of its own when {@code share} is true (it may still be the template's).
+   */
+  static ObjectNode ownObject(ObjectNode w, String field, boolean share) {
+    JsonNode v = w.get(field);
+    if (!(v instanceof ObjectNode)) {
+      return w.putObject(field);
+    }
+    if (!share) {
+      return (ObjectNode) v;
+    }
+    ObjectNode own = Json.copy((ObjectNode) v, true);
+    w.set(field, own);
+    return own;
+  }
+
+  private static ObjectNode writeResult(ToolResult r, boolean share) {
     ObjectNode template = Json.template(r.metadata(), WireMetadata.NODE);
     if (template == null) {
       ObjectNode w = Json.object();
@@ -325,7 +356,7 @@ final class OpenAiChatCodec extends DialectCodec {
       w.put("content", r.output());
       return w;
     }
-    ObjectNode w = template.deepCopy();
+    ObjectNode w = Json.copy(template, share);
     setId(w, "tool_call_id", r.callId());
     JsonNode content = w.get("content");
     if (content != null && content.isArray()) {
@@ -352,6 +383,15 @@ final class OpenAiChatCodec extends DialectCodec {
       return;
     }
     w.put(field, id);
+  }
+
+  /** The JSON object an {@link Opaque} carries, content {@code k} of message {@code i}; shared or a copy. */
+  static ObjectNode payload(Content c, int i, int k, boolean share) {
+    if (c instanceof Opaque && ((Opaque) c).payload() instanceof ObjectNode) {
+      ObjectNode payload = (ObjectNode) ((Opaque) c).payload();
+      return share ? payload : payload.deepCopy();
+    }
+    return payload(c, "history[" + i + "].contents[" + k + "]");
   }
 
   /** The JSON object an {@link Opaque} carries. */
