@@ -58,7 +58,7 @@ final class AnthropicCodec extends DialectCodec {
     List<Message> history = new ArrayList<>(messages.size());
     boolean lastWasAssistant = false;
     for (int i = 0; i < messages.size(); i++) {
-      String path = "messages[" + i + "]";
+      Path path = Path.of("messages", i);
       ObjectNode m = Json.object(messages.get(i), path, "a message");
       String role = Json.reqString(m, "role", path, "every message needs a role (user or assistant)");
       if (role.equals("assistant")) {
@@ -89,7 +89,7 @@ final class AnthropicCodec extends DialectCodec {
     return new WireRequest(Dialect.ANTHROPIC, history, envelope);
   }
 
-  private static void readUser(ObjectNode m, String path, List<Message> history) {
+  private static void readUser(ObjectNode m, Object path, List<Message> history) {
     List<Content> blocks = readBlocks(m, path, false);
     ObjectNode template = Json.blankInPlace(m, "content");
     if (blocks.isEmpty()) {
@@ -111,7 +111,7 @@ final class AnthropicCodec extends DialectCodec {
     }
   }
 
-  private static List<Content> readBlocks(ObjectNode m, String path, boolean assistant) {
+  private static List<Content> readBlocks(ObjectNode m, Object path, boolean assistant) {
     JsonNode content = m.get("content");
     if (content == null || content.isNull()) {
       throw new WireFormatException("content is " + (content == null ? "missing" : "null")
@@ -127,7 +127,7 @@ final class AnthropicCodec extends DialectCodec {
           + " where the content is expected: a string or an array of content blocks", path + ".content");
     }
     for (int k = 0; k < content.size(); k++) {
-      String blockPath = path + ".content[" + k + "]";
+      Path blockPath = Path.of(path, ".content", k);
       ObjectNode b = Json.object(content.get(k), blockPath, "a content block");
       String type = Json.reqString(b, "type", blockPath, "every content block needs a type (text, tool_use, …)");
       switch (type) {
@@ -138,14 +138,14 @@ final class AnthropicCodec extends DialectCodec {
         case "tool_use":
           if (!assistant) {
             throw new WireFormatException("a tool_use block stands in a user message; the assistant's calls belong"
-                + " in assistant messages", blockPath);
+                + " in assistant messages", blockPath.toString());
           }
           out.add(readCall(b, blockPath));
           break;
         case "tool_result":
           if (assistant) {
             throw new WireFormatException("a tool_result block stands in an assistant message; tool results belong"
-                + " in the user message after the calls", blockPath);
+                + " in the user message after the calls", blockPath.toString());
           }
           out.add(readResult(b, blockPath));
           break;
@@ -156,7 +156,7 @@ final class AnthropicCodec extends DialectCodec {
     return out;
   }
 
-  private static ToolCall readCall(ObjectNode b, String path) {
+  private static ToolCall readCall(ObjectNode b, Object path) {
     String id = Json.optString(b, "id", path);
     String name = Json.reqString(b, "name", path, "a tool_use block needs the tool's name");
     JsonNode input = b.get("input");
@@ -164,12 +164,12 @@ final class AnthropicCodec extends DialectCodec {
       throw new WireFormatException("input is missing; a tool_use block needs its input object ({} for none)",
           path + ".input");
     }
-    String arguments = Json.write(input);
+    String arguments = Json.compact(input);
     return new ToolCall(id == null ? "" : id, name, arguments, false,
         Map.of(WireMetadata.NODE, Json.blankInPlace(b, "input")));
   }
 
-  private static ToolResult readResult(ObjectNode b, String path) {
+  private static ToolResult readResult(ObjectNode b, Object path) {
     String id = Json.optString(b, "tool_use_id", path);
     boolean error = Json.optBoolean(b, "is_error", path);
     JsonNode content = b.get("content");
@@ -183,7 +183,7 @@ final class AnthropicCodec extends DialectCodec {
       template = Json.blankInPlace(b, "content");
     } else if (content.isArray()) {
       for (int k = 0; k < content.size(); k++) {
-        Json.object(content.get(k), path + ".content[" + k + "]", "a content block");
+        Json.object(content.get(k), Path.of(path, ".content", k), "a content block");
       }
       output = Json.joinTexts((ArrayNode) content, "text");
       template = b;
@@ -320,7 +320,7 @@ final class AnthropicCodec extends DialectCodec {
       w.put("name", call.name());
       JsonNode input;
       try {
-        input = Json.parse(call.argumentsJson());
+        input = Json.parseValue(call.argumentsJson());
       } catch (WireFormatException e) {
         throw new WireFormatException("the arguments of call " + call.callId() + " are not JSON; an Anthropic"
             + " tool_use input must be a JSON object", "history[" + i + "].contents[" + k + "]", e);

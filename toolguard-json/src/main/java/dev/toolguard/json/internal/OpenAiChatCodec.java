@@ -53,12 +53,12 @@ final class OpenAiChatCodec extends DialectCodec {
     ObjectNode envelope = envelopeOf(body, "messages");
     List<Message> history = new ArrayList<>(messages.size());
     for (int i = 0; i < messages.size(); i++) {
-      history.add(readMessage(messages.get(i), "messages[" + i + "]"));
+      history.add(readMessage(messages.get(i), Path.of("messages", i)));
     }
     return new WireRequest(Dialect.OPENAI_CHAT, history, envelope);
   }
 
-  private static Message readMessage(JsonNode node, String path) {
+  private static Message readMessage(JsonNode node, Object path) {
     ObjectNode m = Json.object(node, path, "a message");
     String role = Json.reqString(m, "role", path, "every message needs a role");
     switch (role) {
@@ -79,7 +79,7 @@ final class OpenAiChatCodec extends DialectCodec {
     }
   }
 
-  private static List<Content> readParts(ObjectNode m, String path) {
+  private static List<Content> readParts(ObjectNode m, Object path) {
     JsonNode content = m.get("content");
     if (content == null || content.isNull()) {
       return new ArrayList<>(2);
@@ -94,7 +94,7 @@ final class OpenAiChatCodec extends DialectCodec {
           + " where the content is expected: a string, an array of content parts or null", path + ".content");
     }
     for (int k = 0; k < content.size(); k++) {
-      String partPath = path + ".content[" + k + "]";
+      Path partPath = Path.of(path, ".content", k);
       ObjectNode part = Json.object(content.get(k), partPath, "a content part");
       String type = Json.reqString(part, "type", partPath, "every content part needs a type (text, image_url, …)");
       if (type.equals("text")) {
@@ -110,7 +110,7 @@ final class OpenAiChatCodec extends DialectCodec {
     return parts;
   }
 
-  private static Message readAssistant(ObjectNode m, String path) {
+  private static Message readAssistant(ObjectNode m, Object path) {
     List<Content> contents = readParts(m, path);
     ObjectNode template = Json.blankInPlace(m, "content");
     JsonNode calls = m.get("tool_calls");
@@ -123,7 +123,7 @@ final class OpenAiChatCodec extends DialectCodec {
       for (int k = 0; k < calls.size(); k++) {
         JsonNode c = calls.get(k);
         if (!(c instanceof ObjectNode)) {
-          Json.object(c, path + ".tool_calls[" + k + "]", "a tool call"); // fails, naming the path
+          Json.object(c, Path.of(path, ".tool_calls", k), "a tool call"); // fails, naming the path
         }
         contents.add(readCall((ObjectNode) c, path, k));
       }
@@ -132,7 +132,7 @@ final class OpenAiChatCodec extends DialectCodec {
   }
 
   /** Reads call {@code k} of the message at {@code messagePath}; its node becomes its template. */
-  private static ToolCall readCall(ObjectNode c, String messagePath, int k) {
+  private static ToolCall readCall(ObjectNode c, Object messagePath, int k) {
     String id = Json.text(c, "id");
     String type = Json.text(c, "type");
     JsonNode function = c.get("function");
@@ -140,13 +140,13 @@ final class OpenAiChatCodec extends DialectCodec {
     String arguments = function instanceof ObjectNode ? Json.text((ObjectNode) function, "arguments") : null;
     if (id == null || type == null || name == null || arguments == null || !type.equals("function")) {
       // anything but the common shape: the checked path, with the path named in errors
-      return readCallChecked(c, messagePath + ".tool_calls[" + k + "]");
+      return readCallChecked(c, Path.of(messagePath, ".tool_calls", k));
     }
     Json.blankInPlace((ObjectNode) function, "arguments");
     return new ToolCall(id, name, arguments, false, Map.of(WireMetadata.NODE, c));
   }
 
-  private static ToolCall readCallChecked(ObjectNode c, String path) {
+  private static ToolCall readCallChecked(ObjectNode c, Object path) {
     String id = Json.optString(c, "id", path);
     String type = Json.optString(c, "type", path);
     String name;
@@ -167,7 +167,7 @@ final class OpenAiChatCodec extends DialectCodec {
     return new ToolCall(id == null ? "" : id, name, arguments, false, Map.of(WireMetadata.NODE, c));
   }
 
-  private static ToolResult readResult(ObjectNode m, String path) {
+  private static ToolResult readResult(ObjectNode m, Object path) {
     String id = Json.optString(m, "tool_call_id", path);
     String name = Json.optString(m, "name", path);
     JsonNode content = m.get("content");
@@ -181,7 +181,7 @@ final class OpenAiChatCodec extends DialectCodec {
       template = Json.blankInPlace(m, "content");
     } else if (content.isArray()) {
       for (int k = 0; k < content.size(); k++) {
-        Json.object(content.get(k), path + ".content[" + k + "]", "a content part");
+        Json.object(content.get(k), Path.of(path, ".content", k), "a content part");
       }
       output = Json.joinTexts((ArrayNode) content, "text");
       template = m;

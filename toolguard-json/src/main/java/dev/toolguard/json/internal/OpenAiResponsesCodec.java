@@ -106,30 +106,36 @@ final class OpenAiResponsesCodec extends DialectCodec {
     }
     envelope.set("input", Json.array());
 
-    Set<String> callIds = new HashSet<>();
     boolean stored = hasValue(body, "previous_response_id") || hasValue(body, "conversation");
     List<ObjectNode> items = new ArrayList<>(input.size());
     List<String> types = new ArrayList<>(input.size());
     for (int j = 0; j < input.size(); j++) {
-      String path = "input[" + j + "]";
+      Path path = Path.of("input", j);
       ObjectNode item = Json.object(input.get(j), path, "an input item");
       String type = Json.optString(item, "type", path);
       if (type == null) {
         if (!item.has("role")) {
           throw new WireFormatException("the item has neither a type nor a role; give it a type (message,"
-              + " function_call, function_call_output, …)", path);
+              + " function_call, function_call_output, …)", path.toString());
         }
         type = "message";
       }
       if (isCallType(type)) {
-        String id = Json.optString(item, "call_id", path);
-        if (id != null) {
-          callIds.add(id);
-        }
+        Json.optString(item, "call_id", path); // a string or nothing
       }
       stored |= type.equals("item_reference");
       items.add(item);
       types.add(type);
+    }
+    // the ids of the calls in the body matter only when it continues a stored conversation
+    Set<String> callIds = stored ? new HashSet<>() : Set.of();
+    if (stored) {
+      for (int j = 0; j < items.size(); j++) {
+        String id = isCallType(types.get(j)) ? Json.text(items.get(j), "call_id") : null;
+        if (id != null) {
+          callIds.add(id);
+        }
+      }
     }
 
     List<Draft> drafts = new ArrayList<>();
@@ -139,7 +145,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
     for (int j = 0; j < items.size(); j++) {
       ObjectNode item = items.get(j);
       String type = types.get(j);
-      String path = "input[" + j + "]";
+      Path path = Path.of("input", j);
       if (type.equals("message")) {
         String role = Json.reqString(item, "role", path, "a message item needs a role (user, assistant, system,"
             + " developer)");
@@ -220,7 +226,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
   }
 
   /** Adds the parts of a message item; the first carries the item's template, the others {@link WireMetadata#JOINED}. */
-  private static void readMessageParts(ObjectNode item, String path, List<Content> out) {
+  private static void readMessageParts(ObjectNode item, Object path, List<Content> out) {
     JsonNode content = item.get("content");
     if (content == null || content.isNull()) {
       throw new WireFormatException("content is " + (content == null ? "missing" : "null")
@@ -242,7 +248,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
     // the item's node becomes its template; its parts stay reachable through content
     ObjectNode template = Json.blankInPlace(item, "content");
     for (int k = 0; k < content.size(); k++) {
-      String partPath = path + ".content[" + k + "]";
+      Path partPath = Path.of(path, ".content", k);
       ObjectNode part = Json.object(content.get(k), partPath, "a content part");
       String type = Json.reqString(part, "type", partPath, "every content part needs a type (input_text, …)");
       Map<String, Object> position = k == 0 ? Map.of(WireMetadata.ITEM, template) : Map.of(WireMetadata.JOINED, true);
@@ -255,7 +261,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
     }
   }
 
-  private static ToolCall readCall(ObjectNode item, String type, String path) {
+  private static ToolCall readCall(ObjectNode item, String type, Object path) {
     String id = Json.optString(item, "call_id", path);
     String name = Json.reqString(item, "name", path, "a " + type + " item needs the tool's name");
     String field = type.equals("custom_tool_call") ? "input" : "arguments";
@@ -265,7 +271,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
         Map.of(WireMetadata.NODE, Json.blankInPlace(item, field)));
   }
 
-  private static ToolResult readResult(ObjectNode item, String type, String path) {
+  private static ToolResult readResult(ObjectNode item, String type, Object path) {
     String id = Json.optString(item, "call_id", path);
     JsonNode output = item.get("output");
     if (output == null || output.isNull()) {
@@ -279,7 +285,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
       template = Json.blankInPlace(item, "output");
     } else if (output.isArray()) {
       for (int k = 0; k < output.size(); k++) {
-        Json.object(output.get(k), path + ".output[" + k + "]", "a content part");
+        Json.object(output.get(k), Path.of(path, ".output", k), "a content part");
       }
       text = Json.joinTexts((ArrayNode) output, "input_text", "output_text", "text");
       template = item;
