@@ -198,7 +198,7 @@ final class AnthropicCodec extends DialectCodec {
 
   /** A wire message being written. */
   private static final class Wire {
-    final ObjectNode object;
+    final Patch object;
     final String role;
     final @Nullable JsonNode shape;
     final List<JsonNode> blocks = new ArrayList<>();
@@ -209,7 +209,7 @@ final class AnthropicCodec extends DialectCodec {
 
     Wire(@Nullable ObjectNode template, String role, int index, boolean share) {
       this.share = share;
-      this.object = template == null ? Json.object().put("role", role) : Json.copy(template, share);
+      this.object = template == null ? Patch.of(null, share).put("role", role) : Patch.of(template, share);
       this.role = role;
       this.shape = template == null ? null : template.get("content");
       this.index = index;
@@ -229,7 +229,7 @@ final class AnthropicCodec extends DialectCodec {
       }
     }
 
-    ObjectNode finish() {
+    JsonNode finish() {
       if (shape != null && shape.isTextual() && sources.size() == 1 && sources.get(0) instanceof Text
           && !sources.get(0).metadata().containsKey(WireMetadata.NODE)) {
         object.put("content", ((Text) sources.get(0)).text());
@@ -241,7 +241,7 @@ final class AnthropicCodec extends DialectCodec {
         blocks.forEach(array::add);
         object.set("content", array);
       }
-      return object;
+      return object.node();
     }
   }
 
@@ -305,16 +305,16 @@ final class AnthropicCodec extends DialectCodec {
   private static JsonNode writeBlock(Content c, int i, int k, boolean share) {
     ObjectNode template = Json.template(c.metadata(), WireMetadata.NODE);
     if (c instanceof Text) {
-      ObjectNode w = template == null ? Json.object().put("type", "text") : Json.copy(template, share);
+      Patch w = template == null ? Patch.of(null, share).put("type", "text") : Patch.of(template, share);
       w.put("text", ((Text) c).text());
-      return w;
+      return w.node();
     } else if (c instanceof ToolCall) {
       ToolCall call = (ToolCall) c;
-      ObjectNode w;
+      Patch w;
       if (template == null) {
-        w = Json.object().put("type", "tool_use").put("id", call.callId());
+        w = Patch.of(null, share).put("type", "tool_use").put("id", call.callId());
       } else {
-        w = Json.copy(template, share);
+        w = Patch.of(template, share);
         OpenAiChatCodec.setId(w, "id", call.callId());
       }
       w.put("name", call.name());
@@ -326,18 +326,18 @@ final class AnthropicCodec extends DialectCodec {
             + " tool_use input must be a JSON object", "history[" + i + "].contents[" + k + "]", e);
       }
       w.set("input", input);
-      return w;
+      return w.node();
     } else if (c instanceof ToolResult) {
       ToolResult r = (ToolResult) c;
       if (template == null) {
-        ObjectNode w = Json.object().put("type", "tool_result").put("tool_use_id", r.callId());
+        Patch w = Patch.of(null, share).put("type", "tool_result").put("tool_use_id", r.callId());
         w.put("content", r.output());
         if (r.error()) {
           w.put("is_error", true);
         }
-        return w;
+        return w.node();
       }
-      ObjectNode w = Json.copy(template, share);
+      Patch w = Patch.of(template, share);
       OpenAiChatCodec.setId(w, "tool_use_id", r.callId());
       JsonNode content = w.get("content");
       if (content != null && content.isArray()) {
@@ -356,7 +356,7 @@ final class AnthropicCodec extends DialectCodec {
       } else if (w.has("is_error") && w.get("is_error").isBoolean()) {
         w.put("is_error", false);
       }
-      return w;
+      return w.node();
     }
     return OpenAiChatCodec.payload(c, i, k, share);
   }

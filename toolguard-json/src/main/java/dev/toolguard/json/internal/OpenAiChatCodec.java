@@ -218,7 +218,7 @@ final class OpenAiChatCodec extends DialectCodec {
           out.add(payload(c, i, k, forText));
         }
       } else {
-        ObjectNode written = writeMessage(m, i, out.size(), encoded, forText);
+        JsonNode written = writeMessage(m, i, out.size(), encoded, forText);
         if (written != null) {
           out.add(written);
         }
@@ -230,7 +230,7 @@ final class OpenAiChatCodec extends DialectCodec {
     return encoded;
   }
 
-  private static @Nullable ObjectNode writeMessage(Message m, int i, int wireIndex, Encoded encoded, boolean share) {
+  private static @Nullable JsonNode writeMessage(Message m, int i, int wireIndex, Encoded encoded, boolean share) {
     List<Content> contents = m.contents();
     List<Integer> parts = new ArrayList<>(contents.size());
     List<Integer> calls = new ArrayList<>(4);
@@ -249,7 +249,7 @@ final class OpenAiChatCodec extends DialectCodec {
       return null; // nothing but approvals and informational calls: never sent
     }
     ObjectNode template = Json.template(m.metadata(), WireMetadata.NODE);
-    ObjectNode w = template == null ? freshMessage(m.role()) : Json.copy(template, share);
+    Patch w = template == null ? freshMessage(m.role(), share) : Patch.of(template, share);
     JsonNode shape = template == null ? null : template.get("content");
     boolean assistant = m.role() == Role.ASSISTANT;
     if (parts.size() == 1 && contents.get(parts.get(0)) instanceof Text
@@ -273,9 +273,12 @@ final class OpenAiChatCodec extends DialectCodec {
         encoded.content(i, k, wireIndex, ".content", array.size());
         if (c instanceof Text) {
           ObjectNode partTemplate = Json.template(c.metadata(), WireMetadata.NODE);
-          ObjectNode part = partTemplate == null ? Json.object().put("type", "text") : Json.copy(partTemplate, share);
+          Patch part = Patch.of(partTemplate, share);
+          if (partTemplate == null) {
+            part.put("type", "text");
+          }
           part.put("text", ((Text) c).text());
-          array.add(part);
+          array.add(part.node());
         } else {
           array.add(payload(c, i, k, share));
         }
@@ -296,67 +299,45 @@ final class OpenAiChatCodec extends DialectCodec {
     } else if (template != null && template.path("tool_calls").isArray() && template.get("tool_calls").size() > 0) {
       w.remove("tool_calls"); // its calls are gone (an empty array would be rejected)
     }
-    return w;
+    return w.node();
   }
 
-  private static ObjectNode freshMessage(Role role) {
-    ObjectNode w = Json.object();
-    w.put("role", role == Role.SYSTEM ? "system" : role == Role.USER ? "user" : "assistant");
-    return w;
+  private static Patch freshMessage(Role role, boolean share) {
+    return Patch.of(null, share).put("role", role == Role.SYSTEM ? "system" : role == Role.USER ? "user" : "assistant");
   }
 
-  private static ObjectNode writeCall(ToolCall call, boolean share) {
+  private static JsonNode writeCall(ToolCall call, boolean share) {
     ObjectNode template = Json.template(call.metadata(), WireMetadata.NODE);
-    ObjectNode w;
+    Patch w = Patch.of(template, share);
     if (template == null) {
-      w = Json.object();
       w.put("id", call.callId());
       w.put("type", "function");
-      w.putObject("function");
+      w.object("function");
     } else {
-      w = Json.copy(template, share);
       setId(w, "id", call.callId());
     }
     boolean custom = "custom".equals(w.path("type").asText(null)) || (w.has("custom") && !w.has("function"));
     if (custom) {
-      ObjectNode c = ownObject(w, "custom", share);
+      Patch c = w.object("custom");
       c.put("name", call.name());
       c.put("input", call.argumentsJson());
     } else {
-      ObjectNode f = ownObject(w, "function", share);
+      Patch f = w.object("function");
       f.put("name", call.name());
       f.put("arguments", call.argumentsJson());
     }
-    return w;
+    return w.node();
   }
 
-  /**
-   * The object field {@code field} of {@code w}, to set fields of: a new one when it is not an
-   * object; a copy of its own when {@code share} is true (it may still be the template's).
-   */
-  static ObjectNode ownObject(ObjectNode w, String field, boolean share) {
-    JsonNode v = w.get(field);
-    if (!(v instanceof ObjectNode)) {
-      return w.putObject(field);
-    }
-    if (!share) {
-      return (ObjectNode) v;
-    }
-    ObjectNode own = Json.copy((ObjectNode) v, true);
-    w.set(field, own);
-    return own;
-  }
-
-  private static ObjectNode writeResult(ToolResult r, boolean share) {
+  private static JsonNode writeResult(ToolResult r, boolean share) {
     ObjectNode template = Json.template(r.metadata(), WireMetadata.NODE);
+    Patch w = Patch.of(template, share);
     if (template == null) {
-      ObjectNode w = Json.object();
       w.put("role", "tool");
       w.put("tool_call_id", r.callId());
       w.put("content", r.output());
-      return w;
+      return w.node();
     }
-    ObjectNode w = Json.copy(template, share);
     setId(w, "tool_call_id", r.callId());
     JsonNode content = w.get("content");
     if (content != null && content.isArray()) {
@@ -373,11 +354,11 @@ final class OpenAiChatCodec extends DialectCodec {
     if (w.has("name") && r.name() != null) {
       w.put("name", r.name());
     }
-    return w;
+    return w.node();
   }
 
   /** Sets an id field, except an empty id where the template had none (so a missing id stays missing). */
-  static void setId(ObjectNode w, String field, String id) {
+  static void setId(Patch w, String field, String id) {
     JsonNode old = w.get(field);
     if (id.isEmpty() && (old == null || old.isNull())) {
       return;

@@ -375,7 +375,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
 
   /** A message item being written. */
   private static final class ItemWriter {
-    final ObjectNode object;
+    final Patch object;
     final @Nullable JsonNode shape;
     final Role role;
     final List<JsonNode> parts = new ArrayList<>();
@@ -386,11 +386,11 @@ final class OpenAiResponsesCodec extends DialectCodec {
       this.role = role;
       this.share = share;
       if (template == null) {
-        object = Json.object();
+        object = Patch.of(null, share);
         object.put("role", role == Role.SYSTEM ? "system" : role == Role.USER ? "user" : "assistant");
         shape = null;
       } else {
-        object = Json.copy(template, share);
+        object = Patch.of(template, share);
         shape = template.get("content");
       }
     }
@@ -398,18 +398,18 @@ final class OpenAiResponsesCodec extends DialectCodec {
     void add(Content c, int i, int k) {
       if (c instanceof Text) {
         ObjectNode template = Json.template(c.metadata(), WireMetadata.NODE);
-        ObjectNode part = template == null
-            ? Json.object().put("type", role == Role.ASSISTANT ? "output_text" : "input_text")
-            : Json.copy(template, share);
+        Patch part = template == null
+            ? Patch.of(null, share).put("type", role == Role.ASSISTANT ? "output_text" : "input_text")
+            : Patch.of(template, share);
         part.put("text", ((Text) c).text());
-        parts.add(part);
+        parts.add(part.node());
       } else {
         parts.add(OpenAiChatCodec.payload(c, i, k, share));
       }
       sources.add(c);
     }
 
-    ObjectNode finish() {
+    JsonNode finish() {
       boolean single = sources.size() == 1 && sources.get(0) instanceof Text
           && !sources.get(0).metadata().containsKey(WireMetadata.NODE);
       if (single && (shape == null || shape.isTextual())) {
@@ -419,7 +419,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
         parts.forEach(array::add);
         object.set("content", array);
       }
-      return object;
+      return object.node();
     }
   }
 
@@ -428,35 +428,36 @@ final class OpenAiResponsesCodec extends DialectCodec {
     return template == null ? null : template.path("type").asText(null);
   }
 
-  private static ObjectNode writeCall(ToolCall call, boolean share) {
+  private static JsonNode writeCall(ToolCall call, boolean share) {
     ObjectNode template = Json.template(call.metadata(), WireMetadata.NODE);
-    ObjectNode w;
+    Patch w;
     if (template == null) {
-      w = Json.object().put("type", "function_call").put("call_id", call.callId()).put("name", call.name());
+      w = Patch.of(null, share).put("type", "function_call").put("call_id", call.callId()).put("name", call.name());
     } else {
-      w = Json.copy(template, share);
+      w = Patch.of(template, share);
       OpenAiChatCodec.setId(w, "call_id", call.callId());
       w.put("name", call.name());
     }
     w.put("custom_tool_call".equals(w.path("type").asText(null)) ? "input" : "arguments", call.argumentsJson());
-    return w;
+    return w.node();
   }
 
-  private static ObjectNode writeResult(ToolResult r, Set<String> customCalls, boolean share) {
+  private static JsonNode writeResult(ToolResult r, Set<String> customCalls, boolean share) {
     ObjectNode template = Json.template(r.metadata(), WireMetadata.NODE);
     if (template == null) {
-      return Json.object()
+      return Patch.of(null, share)
           .put("type", customCalls.contains(r.callId()) ? "custom_tool_call_output" : "function_call_output")
           .put("call_id", r.callId())
-          .put("output", r.output());
+          .put("output", r.output())
+          .node();
     }
-    ObjectNode w = Json.copy(template, share);
+    Patch w = Patch.of(template, share);
     OpenAiChatCodec.setId(w, "call_id", r.callId());
     JsonNode output = w.get("output");
     if (output == null || !output.isArray()
         || !Json.joinTexts((ArrayNode) output, "input_text", "output_text", "text").equals(r.output())) {
       w.put("output", r.output());
     }
-    return w;
+    return w.node();
   }
 }
