@@ -69,8 +69,8 @@ final class HistoryChecker {
     requireHistory(history);
     int n = history.size();
     List<Violation> violations = null;
-    // every call id, in a set that allocates nothing per id; sized for a call every fourth message
-    IdMap<Boolean> callIndex = IdMap.set(n / 4);
+    // every call id, in a set that allocates nothing per id; sized for a call every third message
+    IdMap<Boolean> callIndex = IdMap.set(n / 3);
     List<Stray> strays = null;
     List<Unanswered> unanswered = null;
     Map<String, ApprovalRequest> approvalRequests = null;
@@ -78,6 +78,14 @@ final class HistoryChecker {
 
     int i = 0;
     while (i < n) {
+      if (quick && (violations != null || unanswered != null)) {
+        // invalid for sure (only strays can turn out valid, as answers of waiting calls): the
+        // rest is only checked for null messages
+        for (; i < n; i++) {
+          requireMessage(history, i);
+        }
+        return null;
+      }
       Message m = requireMessage(history, i);
       List<Content> contents = m.contents();
       if (contents.isEmpty()) {
@@ -144,6 +152,7 @@ final class HistoryChecker {
       long answeredBits = 0;
       boolean[] answered = size > 64 ? new boolean[size] : null;
       Map<String, Integer> positions = calls > LINEAR_MATCH_LIMIT ? positions(contents) : null;
+      int nextCall = 0;
       int j = i + 1;
       while (j < n) {
         Message next = requireMessage(history, j);
@@ -158,7 +167,11 @@ final class HistoryChecker {
         for (int ci = 0; ci < cs.size(); ci++) {
           Content c = cs.get(ci);
           ToolResult r = (ToolResult) c;
-          int p = r.callId().isEmpty() ? -1 : find(contents, positions, r.callId());
+          // results mostly come in the order of their calls: try the next call first
+          int p = r.callId().isEmpty() ? -1
+              : nextCall < size && contents.get(nextCall) instanceof ToolCall call && !call.informational()
+                  && call.callId().equals(r.callId()) ? nextCall : find(contents, positions, r.callId());
+          nextCall = p + 1;
           if (p >= 0 && answered == null && (answeredBits & (1L << p)) == 0) {
             answeredBits |= 1L << p;
           } else if (p >= 0 && answered != null && !answered[p]) {

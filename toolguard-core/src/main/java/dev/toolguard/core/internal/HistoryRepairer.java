@@ -47,11 +47,11 @@ final class HistoryRepairer {
   /** Results that no call claims (yet). */
   private final List<Located> unbound = new ArrayList<>();
   /** Ids of calls that wait as approval requests, with no call of the same id. */
-  private final Set<String> waiting = new HashSet<>();
+  private Set<String> waiting = Set.of(); // a HashSet from the first id on
   /** Results that answer a waiting call: they stay where they stand. */
-  private final Set<Long> waitingAnswers = new HashSet<>();
+  private Set<Long> waitingAnswers = Set.of();
   /** Approval responses to drop, by message index and position ({@link #at}). */
-  private final Set<Long> droppedResponses = new HashSet<>();
+  private Set<Long> droppedResponses = Set.of();
 
   HistoryRepairer(List<Message> in, RepairPolicy policy) {
     this.in = in;
@@ -108,6 +108,9 @@ final class HistoryRepairer {
     List<String> requested = assignCalls();
     for (String id : requested) {
       if (!slotsById.containsKey(id)) {
+        if (waiting.isEmpty()) {
+          waiting = new HashSet<>();
+        }
         waiting.add(id);
       }
     }
@@ -225,6 +228,9 @@ final class HistoryRepairer {
         Located located = new Located(j, q, r);
         Slot owners = r.callId().isEmpty() ? null : slotsById.get(r.callId());
         if (owners == null && !waiting.isEmpty() && waiting.contains(r.callId())) {
+          if (waitingAnswers.isEmpty()) {
+            waitingAnswers = new HashSet<>();
+          }
           waitingAnswers.add(at(j, q));
         } else if (owners == null) {
           unbound.add(located);
@@ -402,6 +408,9 @@ final class HistoryRepairer {
             why = "the request is already answered";
           } else {
             continue;
+          }
+          if (droppedResponses.isEmpty()) {
+            droppedResponses = new HashSet<>();
           }
           droppedResponses.add(at(i, p));
           act(Kind.DROP, r.callId(), null, i, -1, "removed an approval response for " + r.callId() + ": " + why);
