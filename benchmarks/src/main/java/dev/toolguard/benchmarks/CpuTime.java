@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
  * baseline) runs in alternating rounds of the same length, and the median of the rounds is taken,
  * so drift in the machine's load hits both sides alike. Complements JMH (which measures wall time
  * and allocation); run with {@code java -cp benchmarks/target/benchmarks.jar
- * dev.toolguard.benchmarks.CpuTime [rounds]}.
+ * dev.toolguard.benchmarks.CpuTime [rounds [history|loop|codec [split]]]}.
  */
 public final class CpuTime {
 
@@ -23,13 +23,19 @@ public final class CpuTime {
 
   private CpuTime() {}
 
-  /** Runs every pair and prints a table; the optional argument is the number of rounds (default 15). */
+  /**
+   * Runs the pairs and prints a table. Arguments, all optional: the number of rounds (default 15);
+   * which group to run (history, loop or codec; default all); {@code split} to add the codecs' read
+   * and write halves.
+   */
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+    String only = args.length > 1 ? args[1] : "";
+    boolean split = args.length > 2 && args[2].equals("split");
     List<String> lines = new ArrayList<>();
     lines.add(String.format(Locale.ROOT, "%-44s %14s %14s %8s", "subject / baseline", "subject ns/op",
         "baseline ns/op", "ratio"));
-    for (int size : new int[] {10, 1000, 10000, 100000}) {
+    for (int size : only.isEmpty() || only.equals("history") ? new int[] {10, 1000, 10000, 100000} : new int[0]) {
       HistoryBenchmark h = new HistoryBenchmark();
       h.size = size;
       h.setUp();
@@ -37,14 +43,21 @@ public final class CpuTime {
       lines.add(pair("history " + size + " repairValid", h::repairValid, h::baselineCopyAndIndex, rounds));
       lines.add(pair("history " + size + " repairBroken", h::repairBroken, h::baselineCopyAndIndex, rounds));
     }
-    LoopBenchmark loop = new LoopBenchmark();
-    loop.setUp();
-    lines.add(pair("loop one round / direct", loop::loopOneRound, loop::baselineDirect, rounds));
-    for (String dialect : new String[] {"openai-chat", "openai-responses", "anthropic"}) {
+    if (only.isEmpty() || only.equals("loop")) {
+      LoopBenchmark loop = new LoopBenchmark();
+      loop.setUp();
+      lines.add(pair("loop one round / direct", loop::loopOneRound, loop::baselineDirect, rounds));
+    }
+    for (String dialect : only.isEmpty() || only.equals("codec")
+        ? new String[] {"openai-chat", "openai-responses", "anthropic"} : new String[0]) {
       CodecBenchmark c = new CodecBenchmark();
       c.dialect = dialect;
       c.setUp();
       lines.add(pair("codec " + dialect, c::codecReadWrite, c::baselineJacksonTree, rounds));
+      if (split) {
+        lines.add(pair("codec " + dialect + " read", c::codecRead, c::baselineJacksonRead, rounds));
+        lines.add(pair("codec " + dialect + " write", c::codecWrite, c::baselineJacksonWrite, rounds));
+      }
     }
     lines.forEach(System.out::println);
   }

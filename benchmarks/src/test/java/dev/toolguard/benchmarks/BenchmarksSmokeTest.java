@@ -45,8 +45,9 @@ class BenchmarksSmokeTest {
         "HistoryBenchmark.baselineCopyAndIndex", "HistoryBenchmark.checkValid", "HistoryBenchmark.repairValid",
         "HistoryBenchmark.repairBroken", "LoopBenchmark.baselineDirect", "LoopBenchmark.loopOneRound",
         "LoopBenchmark.eightConcurrentCallsOf50ms", "CodecBenchmark.baselineJacksonTree",
-        "CodecBenchmark.codecReadWrite");
-    assertThat(results).hasSize(4 * 2 + 3 + 2 * 3);
+        "CodecBenchmark.codecReadWrite", "CodecBenchmark.baselineJacksonRead", "CodecBenchmark.baselineJacksonWrite",
+        "CodecBenchmark.codecRead", "CodecBenchmark.codecWrite");
+    assertThat(results).hasSize(4 * 2 + 3 + 6 * 3);
   }
 
   @Test
