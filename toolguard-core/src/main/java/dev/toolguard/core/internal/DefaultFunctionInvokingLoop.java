@@ -400,6 +400,11 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
             + " characters long; the limit is " + config.maxArgumentsLength() + ". Call the tool with shorter"
             + " arguments.");
       }
+      if (!Json.isObject(args) && Json.tooDeep(args)) {
+        return ToolRunner.synthetic(call, "The arguments of this call nest objects and arrays deeper than "
+            + Json.MAX_DEPTH + " levels, more than toolguard reads. Call '" + call.name() + "' again with flatter"
+            + " arguments.");
+      }
       if (!Json.isObject(args)) {
         return ToolRunner.synthetic(call, "The arguments of this call are not a JSON object. Call '"
             + call.name() + "' again with arguments that are a JSON object matching its schema.");

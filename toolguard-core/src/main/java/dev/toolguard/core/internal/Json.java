@@ -53,6 +53,34 @@ public final class Json {
   }
 
   /**
+   * True when {@code json} opens more than {@link #MAX_DEPTH} objects and arrays inside each other
+   * (outside strings): deeper than this reader goes, so it is not read as JSON at all.
+   */
+  public static boolean tooDeep(String json) {
+    int depth = 0;
+    boolean inString = false;
+    for (int i = 0; i < json.length(); i++) {
+      char c = json.charAt(i);
+      if (inString) {
+        if (c == '\\') {
+          i++;
+        } else if (c == '"') {
+          inString = false;
+        }
+      } else if (c == '"') {
+        inString = true;
+      } else if (c == '{' || c == '[') {
+        if (++depth > MAX_DEPTH) {
+          return true;
+        }
+      } else if (c == '}' || c == ']') {
+        depth--;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Parses {@code json} into maps (sorted), lists, strings, number lexemes ({@link Num}), booleans
    * and {@link #NULL}; {@link #NOT_JSON} if it is not exactly one JSON value.
    */

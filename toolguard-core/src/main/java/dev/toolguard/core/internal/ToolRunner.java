@@ -163,7 +163,7 @@ final class ToolRunner {
       timedOut = Watchdog.INSTANCE.finish(watch);
     }
     if (timedOut) {
-      if (done.failure() instanceof InterruptedException) {
+      if (interruptedBy(done.failure())) {
         LOG.warn("tool call {} ({}) timed out after {} and was interrupted", job.call().callId(), job.call().name(),
             config.callTimeout());
         ToolResult r = synthetic(job.call(), timeoutText(job.call()));
@@ -176,7 +176,7 @@ final class ToolRunner {
       LOG.warn("tool call {} ({}) ran past its timeout of {}; its result is kept", job.call().callId(),
           job.call().name(), config.callTimeout());
     }
-    if (!timedOut && (done.failure() instanceof InterruptedException
+    if (!timedOut && (interruptedBy(done.failure())
         || (done.failure() != null && Thread.currentThread().isInterrupted()))) {
       // interrupted by the caller; a tool may have wrapped the InterruptedException in its own
       results.put(job.index(), cancelled(job.call()));
@@ -225,8 +225,8 @@ final class ToolRunner {
       result = ToolResult.of(call.callId(), call.name(), output);
       journal.record(call, result);
     } catch (Throwable t) {
-      if (t instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
+      if (interruptedBy(t)) {
+        Thread.currentThread().interrupt(); // a tool that wrapped the InterruptedException lost the flag
       }
       failure = t;
       String text = config.detailedErrors()
@@ -240,6 +240,19 @@ final class ToolRunner {
     LOG.debug("tool call {} ({}) finished in {} ms", call.callId(), call.name(), took.toMillis());
     listener.onToolFinished(call, result, failure, took);
     return new Done(job, result, failure);
+  }
+
+  /**
+   * True when {@code t} is an {@link InterruptedException} or was caused by one: frameworks that run
+   * tools by reflection hand it over wrapped, with the thread's interrupt flag already cleared.
+   */
+  static boolean interruptedBy(@Nullable Throwable t) {
+    for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+      if (t instanceof InterruptedException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** An error result made by the loop, tagged as such. */

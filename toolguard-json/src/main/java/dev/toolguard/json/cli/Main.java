@@ -124,14 +124,14 @@ public final class Main {
     try {
       body = readInput(file, in);
     } catch (BadInput e) {
-      err.println("toolguard: " + e.getMessage());
+      err.println(printable("toolguard: " + e.getMessage()));
       return BAD_INPUT;
     }
     try {
       if (command.equals("check")) {
         List<WireViolation> violations = WireGuard.ofDefaults().check(dialect, body);
         for (WireViolation v : violations) {
-          out.println(v);
+          out.println(printable(v.toString()));
         }
         out.flush();
         return violations.isEmpty() ? OK : VIOLATIONS;
@@ -146,24 +146,45 @@ public final class Main {
       }
       out.flush();
       for (WireAction a : repair.actions()) {
-        err.println(a);
+        err.println(printable(a.toString()));
       }
       err.flush();
       return OK;
     } catch (WireFormatException e) {
-      err.println("toolguard: " + e.problem() + " (" + e.path() + ")");
+      err.println(printable("toolguard: " + e.problem() + " (" + e.path() + ")"));
       return BAD_INPUT;
     } catch (RuntimeException e) {
-      err.println("toolguard: internal error, please report it: " + Json.oneLine(String.valueOf(e)));
+      err.println(printable("toolguard: internal error, please report it: " + Json.oneLine(String.valueOf(e))));
       return INTERNAL_ERROR;
     }
   }
 
   private static int usage(PrintStream err, String problem) {
-    err.println("toolguard: " + problem);
+    err.println(printable("toolguard: " + problem));
     err.print(USAGE);
     err.flush();
     return BAD_INPUT;
+  }
+
+  /**
+   * {@code line} with every control character written as {@code \\uXXXX}: an id or a tool name from a
+   * body may hold line breaks, NUL or terminal escapes, and a report line must stay one line and must
+   * not drive the user's terminal.
+   */
+  static String printable(String line) {
+    StringBuilder sb = null;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (Character.isISOControl(c)) {
+        if (sb == null) {
+          sb = new StringBuilder(line.length() + 16).append(line, 0, i);
+        }
+        sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+      } else if (sb != null) {
+        sb.append(c);
+      }
+    }
+    return sb == null ? line : sb.toString();
   }
 
   private static boolean looksIndented(String body) {

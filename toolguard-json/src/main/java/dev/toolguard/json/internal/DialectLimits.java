@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>OpenAI Chat: call ids of at most 40 characters; no empty {@code tool_calls} array.
  *   <li>OpenAI Responses: call ids of at most 64 characters; a reasoning item directly followed by
- *       the item it belongs to.
+ *       the item it belongs to (not by another reasoning item); every item id used once (a later item
+ *       that repeats one loses it, a repeated reasoning item is removed).
  *   <li>Anthropic: call ids of {@code [a-zA-Z0-9_-]} only; in a repaired body, consecutive turns of
  *       the same role merged into one message, its tool_result blocks first.
  * </ul>
@@ -129,6 +130,14 @@ public final class DialectLimits {
                 + " instead."));
       }
       if (dialect == Dialect.OPENAI_RESPONSES) {
+        for (int k : stackedReasoning(m)) {
+          String path = written.contentPath(i, k);
+          String id = reasoningId(contents.get(k));
+          out.add(new WireViolation("REASONING_WITHOUT_FOLLOWING_ITEM", path == null ? written.messagePath(i) : path, "",
+              "reasoning item " + (id.isEmpty() ? "(without id)" : id) + " is followed by another reasoning item, not"
+                  + " by the call or message it belongs to",
+              "Item '" + id + "' of type 'reasoning' was provided without its required following item."));
+        }
         for (int k : trailingReasoning(m)) {
           String path = written.contentPath(i, k);
           String id = reasoningId(contents.get(k));
@@ -139,7 +148,81 @@ public final class DialectLimits {
         }
       }
     }
+    if (dialect == Dialect.OPENAI_RESPONSES) {
+      Set<String> itemIds = new HashSet<>();
+      for (int i = 0; i < history.size(); i++) {
+        List<Content> contents = history.get(i).contents();
+        for (int k = 0; k < contents.size(); k++) {
+          String id = itemId(contents.get(k));
+          if (id != null && !itemIds.add(id)) {
+            int at = written.contentIndex(i, k);
+            String path = at < 0 ? written.messagePath(i) : written.field() + "[" + at + "]";
+            out.add(new WireViolation("DUPLICATE_ITEM_ID", path + ".id", "",
+                "item id " + id + " is used by an earlier item too; OpenAI Responses takes each item id once",
+                "Duplicate item found with id " + id + ". Remove duplicate items from your input and try again."));
+          }
+        }
+      }
+    }
     return out;
+  }
+
+  /**
+   * OpenAI Responses: the id of the input item that {@code c} starts, or null when it starts none
+   * (a later part of a message, a call that is not written, an item reference) or the item has no id.
+   */
+  private static @Nullable String itemId(Content c) {
+    if (!written(c) || Json.flag(c.metadata(), WireMetadata.JOINED)) {
+      return null;
+    }
+    ObjectNode item = Json.template(c.metadata(), WireMetadata.ITEM);
+    if (item == null) {
+      if (c instanceof Opaque) {
+        Object payload = ((Opaque) c).payload();
+        item = Json.flag(c.metadata(), WireMetadata.PART) || ((Opaque) c).kind().equals("item_reference")
+            || !(payload instanceof ObjectNode) ? null : (ObjectNode) payload;
+      } else if (c instanceof ToolCall || c instanceof ToolResult) {
+        item = Json.template(c.metadata(), WireMetadata.NODE);
+      }
+    }
+    JsonNode id = item == null ? null : item.get("id");
+    return id != null && id.isTextual() && !id.asText().isEmpty() ? id.asText() : null;
+  }
+
+  /** {@code c}, which starts an input item, without the item's id (a reasoning item cannot go without). */
+  private static Content withoutItemId(Content c) {
+    ObjectNode item = Json.template(c.metadata(), WireMetadata.ITEM);
+    if (item != null) {
+      ObjectNode copy = item.deepCopy();
+      copy.remove("id");
+      return Contents.with(c, WireMetadata.ITEM, copy);
+    }
+    if (c instanceof Opaque) {
+      ObjectNode copy = ((ObjectNode) ((Opaque) c).payload()).deepCopy();
+      copy.remove("id");
+      return new Opaque(((Opaque) c).kind(), copy, c.metadata());
+    }
+    ObjectNode copy = Json.template(c.metadata(), WireMetadata.NODE).deepCopy();
+    copy.remove("id");
+    return Contents.with(c, WireMetadata.NODE, copy);
+  }
+
+  /** Positions of the reasoning items of {@code m} whose next written item is another reasoning item. */
+  private static List<Integer> stackedReasoning(Message m) {
+    List<Integer> stacked = new ArrayList<>(0);
+    int previous = -1;
+    List<Content> contents = m.contents();
+    for (int k = 0; k < contents.size(); k++) {
+      Content c = contents.get(k);
+      if (!written(c)) {
+        continue;
+      }
+      if (previous >= 0 && isReasoning(c)) {
+        stacked.add(previous);
+      }
+      previous = isReasoning(c) ? k : -1;
+    }
+    return stacked;
   }
 
   private static String dotted(String path) {
@@ -212,7 +295,9 @@ public final class DialectLimits {
     if (dialect == Dialect.OPENAI_CHAT) {
       dropEmptyToolCalls(entries, pending);
     } else if (dialect == Dialect.OPENAI_RESPONSES) {
+      uniqueItemIds(entries, pending);
       attachReasoning(entries, pending);
+      dropStackedReasoning(entries, pending);
     } else if (changed || !pending.isEmpty()) {
       mergeTurns(entries, pending);
     }
@@ -457,6 +542,67 @@ public final class DialectLimits {
       } else {
         e.message = e.message.withContents(rest);
       }
+    }
+  }
+
+  /**
+   * A later item that repeats the id of an earlier one loses it; a repeated reasoning item, which
+   * cannot go without its id, is removed (it is a copy: the provider gave that id once).
+   */
+  private static void uniqueItemIds(List<Entry> entries, List<Pending> pending) {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < entries.size(); i++) {
+      Entry e = entries.get(i);
+      List<Content> contents = null;
+      for (int k = 0; k < e.message.contents().size(); k++) {
+        Content c = e.message.contents().get(k);
+        String id = itemId(c);
+        if (id == null || seen.add(id)) {
+          continue;
+        }
+        if (contents == null) {
+          contents = new ArrayList<>(e.message.contents());
+        }
+        String callId = c instanceof ToolCall ? ((ToolCall) c).callId() : c instanceof ToolResult
+            ? ((ToolResult) c).callId() : "";
+        if (isReasoning(c)) {
+          contents.set(k, null);
+          pending.add(new Pending(RepairAction.Kind.DROP, "", null, e, "removed reasoning item " + id
+              + ": a copy of an earlier item with the same id, and OpenAI rejects an item id given twice"));
+        } else {
+          contents.set(k, withoutItemId(c));
+          pending.add(new Pending(RepairAction.Kind.DEDUPLICATE, callId, null, e, "removed item id " + id
+              + " from a later item that repeats it: OpenAI rejects an item id given twice"));
+        }
+      }
+      if (contents != null) {
+        contents.removeIf(java.util.Objects::isNull);
+        if (contents.isEmpty()) {
+          entries.remove(i);
+          i--;
+        } else {
+          e.message = e.message.withContents(contents);
+        }
+      }
+    }
+  }
+
+  /** A reasoning item followed by another reasoning item lost the item it belonged to: it is removed. */
+  private static void dropStackedReasoning(List<Entry> entries, List<Pending> pending) {
+    for (int i = 0; i < entries.size(); i++) {
+      Entry e = entries.get(i);
+      List<Integer> stacked = stackedReasoning(e.message);
+      if (stacked.isEmpty()) {
+        continue;
+      }
+      List<Content> contents = new ArrayList<>(e.message.contents());
+      for (int t = stacked.size() - 1; t >= 0; t--) {
+        Content r = contents.remove((int) stacked.get(t));
+        pending.add(new Pending(RepairAction.Kind.DROP, "", null, e, "removed reasoning item " + describe(r)
+            + ": another reasoning item follows it, not the call or message it belongs to, and OpenAI rejects a"
+            + " reasoning item without its following item"));
+      }
+      e.message = e.message.withContents(contents);
     }
   }
 

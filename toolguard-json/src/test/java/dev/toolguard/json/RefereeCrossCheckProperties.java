@@ -1,0 +1,326 @@
+package dev.toolguard.json;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolguard.core.Content;
+import dev.toolguard.core.Dialect;
+import dev.toolguard.core.Message;
+import dev.toolguard.core.Metadata;
+import dev.toolguard.core.Opaque;
+import dev.toolguard.core.RepairAction;
+import dev.toolguard.core.Role;
+import dev.toolguard.core.Text;
+import dev.toolguard.core.ToolCall;
+import dev.toolguard.core.ToolResult;
+import dev.toolguard.json.internal.Json;
+import dev.toolguard.testkit.Endpoint;
+import dev.toolguard.testkit.ProviderReferee;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import net.jqwik.api.AfterFailureMode;
+import net.jqwik.api.Assume;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.EdgeCasesMode;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.GenerationMode;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.lifecycle.PropagationMode;
+
+/**
+ * The repair of whole request bodies judged by the independent referee of the testkit, per dialect:
+ * random valid conversations, and the same with one to four faults of the kinds found in the field,
+ * go through {@link WireGuard#repair} and are POSTed over HTTP to the referee, which checks them
+ * against the provider's own rules (it does not use core).
+ *
+ * <ul>
+ *   <li>a valid body is accepted (HTTP 200), has no violations, and comes out of repair as the very
+ *       text that came in;
+ *   <li>a repaired body is accepted; everything said (every text and opaque item of every role) is
+ *       still there in order; every complete call/result pair is still there, answered by one of its
+ *       own results; repairing it again changes nothing;
+ *   <li>the judges agree: repair changes a body exactly when {@code check} finds a violation in it,
+ *       and a body it leaves unchanged is the very text that came in, accepted by the referee (so core
+ *       never lets a provider 400 through unseen).
+ * </ul>
+ *
+ * <p>Out of scope, and counted apart (jqwik discards them): a corruption that leaves no message at
+ * all (every provider refuses an empty list; repair cannot invent one), and an Anthropic body whose
+ * first message is not the user's once repaired (Anthropic's first-turn rule; the user message was
+ * evicted, or held only results of calls that are gone). Neither is about tool calls, and toolguard
+ * adds nothing the conversation did not say.
+ *
+ * <p>Tries per property: {@link ReliabilityBudget} (10,000 by default, a million with {@code
+ * -Pexhaustive}), time-boxed. Bodies are small and go one after another over the JDK's keep-alive
+ * connection cache ({@link HttpURLConnection}: on two cores it measured about twice as fast as {@code
+ * java.net.http.HttpClient}, whose selector thread adds hand-offs to every request); the referee
+ * forgets its log after each try.
+ */
+@AddLifecycleHook(value = ReliabilityBudget.class, propagateTo = PropagationMode.DIRECT_DESCENDANTS)
+class RefereeCrossCheckProperties {
+
+  private static final WireGuard GUARD = WireGuard.ofDefaults();
+  private static ProviderReferee referee;
+  /** Posts bodies to the referee, one at a time, beside the thread that checks the rest. */
+  private static final ExecutorService POSTER = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "referee-poster");
+    t.setDaemon(true);
+    return t;
+  });
+  /** Tries set aside as out of scope, by reason. */
+  private static final Map<String, AtomicLong> OUT_OF_SCOPE = new java.util.concurrent.ConcurrentHashMap<>();
+
+  @BeforeContainer
+  static void start() {
+    referee = ProviderReferee.builder().threads(2).start();
+  }
+
+  @AfterContainer
+  static void stop() {
+    referee.close();
+    POSTER.shutdown();
+    System.out.println("RELIABILITY out of scope (discarded): " + new java.util.TreeMap<>(OUT_OF_SCOPE));
+  }
+
+  @Provide
+  Arbitrary<Long> seeds() {
+    return Arbitraries.longs();
+  }
+
+  // ---------------------------------------------------------------- valid bodies
+
+  @Property(seed = "20240611", shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE,
+      generation = GenerationMode.RANDOMIZED, afterFailure = AfterFailureMode.SAMPLE_ONLY)
+  void openAiChatValidBodiesAreAcceptedAndLeftAsTheyAre(@ForAll("seeds") long seed) {
+    validBodyIsAcceptedAndLeftAsItIs(Dialect.OPENAI_CHAT, seed);
+  }
+
+  @Property(seed = "20240612", shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE,
+      generation = GenerationMode.RANDOMIZED, afterFailure = AfterFailureMode.SAMPLE_ONLY)
+  void openAiResponsesValidBodiesAreAcceptedAndLeftAsTheyAre(@ForAll("seeds") long seed) {
+    validBodyIsAcceptedAndLeftAsItIs(Dialect.OPENAI_RESPONSES, seed);
+  }
+
+  @Property(seed = "20240613", shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE,
+      generation = GenerationMode.RANDOMIZED, afterFailure = AfterFailureMode.SAMPLE_ONLY)
+  void anthropicValidBodiesAreAcceptedAndLeftAsTheyAre(@ForAll("seeds") long seed) {
+    validBodyIsAcceptedAndLeftAsItIs(Dialect.ANTHROPIC, seed);
+  }
+
+  // ---------------------------------------------------------------- corrupted bodies
+
+  @Property(seed = "20240621", shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE,
+      generation = GenerationMode.RANDOMIZED, afterFailure = AfterFailureMode.SAMPLE_ONLY)
+  void openAiChatRepairedBodiesAreAcceptedAndLoseNothing(@ForAll("seeds") long seed) {
+    repairedBodyIsAcceptedAndLosesNothing(Dialect.OPENAI_CHAT, seed);
+  }
+
+  @Property(seed = "20240622", shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE,
+      generation = GenerationMode.RANDOMIZED, afterFailure = AfterFailureMode.SAMPLE_ONLY)
+  void openAiResponsesRepairedBodiesAreAcceptedAndLoseNothing(@ForAll("seeds") long seed) {
+    repairedBodyIsAcceptedAndLosesNothing(Dialect.OPENAI_RESPONSES, seed);
+  }
+
+  @Property(seed = "20240623", shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE,
+      generation = GenerationMode.RANDOMIZED, afterFailure = AfterFailureMode.SAMPLE_ONLY)
+  void anthropicRepairedBodiesAreAcceptedAndLoseNothing(@ForAll("seeds") long seed) {
+    repairedBodyIsAcceptedAndLosesNothing(Dialect.ANTHROPIC, seed);
+  }
+
+  // ---------------------------------------------------------------- the properties
+
+  private static void validBodyIsAcceptedAndLeftAsItIs(Dialect dialect, long seed) {
+    String body = Json.write(new Conversations(dialect, seed).valid());
+    String context = dialect.id() + " seed " + seed + ": " + body;
+    assertThat(GUARD.check(dialect, body)).as(context).isEmpty();
+    WireRepair repair = GUARD.repair(dialect, body);
+    assertThat(repair.changed()).as(context).isFalse();
+    assertThat(repair.body()).as(context).isSameAs(body);
+    Verdict verdict = post(dialect, body);
+    assertThat(verdict.status()).as("the referee's verdict on the valid body %s: %s", context, verdict.body())
+        .isEqualTo(200);
+  }
+
+  private static void repairedBodyIsAcceptedAndLosesNothing(Dialect dialect, long seed) {
+    Conversations conversations = new Conversations(dialect, seed);
+    ObjectNode corrupted = conversations.corrupt(conversations.valid());
+    String body = Json.write(corrupted);
+    String context = dialect.id() + " seed " + seed + ": " + body;
+
+    WireRepair repair = GUARD.repair(dialect, body);
+    List<Message> out = repair.request().history();
+    outOfScope(dialect, out.isEmpty(), "empty history");
+    outOfScope(dialect, dialect == Dialect.ANTHROPIC && out.get(0).role() != Role.USER,
+        "first message not the user's");
+
+    // the referee judges while core's own properties are checked here
+    CompletableFuture<Verdict> judged = CompletableFuture.supplyAsync(() -> post(dialect, repair.body()), POSTER);
+
+    WireRepair again = GUARD.repair(dialect, repair.body());
+    assertThat(again.changed()).as("repair is idempotent: %s%\nactions: %s", context, again.actions()).isFalse();
+    assertThat(again.body()).as(context).isSameAs(repair.body());
+
+    if (repair.changed()) {
+      assertThat(GUARD.check(dialect, body)).as("repair changed a body that check finds valid: %s%\nactions: %s",
+          context, repair.actions()).isNotEmpty();
+    } else {
+      assertThat(repair.body()).as(context).isSameAs(body);
+      assertThat(GUARD.check(dialect, body)).as(context).isEmpty();
+    }
+
+    List<Message> in = WireCodec.of(dialect).read(body).history();
+    List<Message> sent = WireCodec.of(dialect).read(repair.body()).history();
+    assertThat(said(sent)).as("everything said, in order: %s", context).isEqualTo(said(in));
+    long droppedReasoning = repair.actions().stream()
+        .filter(a -> a.kind() == RepairAction.Kind.DROP && a.detail().startsWith("removed reasoning item"))
+        .count();
+    assertThat(count(sent, "reasoning")).as("reasoning items: %s", context)
+        .isEqualTo(count(in, "reasoning") - droppedReasoning);
+    assertCompletePairsKept(in, out, context);
+
+    Verdict verdict = judged.join();
+    assertThat(verdict.status()).as("the referee's verdict on the repaired body %s%\nrepaired: %s%\nanswer: %s",
+        context, repair.body(), verdict.body()).isEqualTo(200);
+  }
+
+  private static void outOfScope(Dialect dialect, boolean condition, String reason) {
+    if (condition) {
+      OUT_OF_SCOPE.computeIfAbsent(dialect.id() + ": " + reason, k -> new AtomicLong()).incrementAndGet();
+    }
+    Assume.that(!condition);
+  }
+
+  // ---------------------------------------------------------------- HTTP
+
+  /** The referee's answer to one body. */
+  record Verdict(int status, String body) {}
+
+  private static Verdict post(Dialect dialect, String body) {
+    Endpoint endpoint = dialect == Dialect.OPENAI_CHAT ? Endpoint.CHAT_COMPLETIONS
+        : dialect == Dialect.OPENAI_RESPONSES ? Endpoint.RESPONSES : Endpoint.MESSAGES;
+    try {
+      HttpURLConnection c = (HttpURLConnection) URI.create(referee.url(endpoint)).toURL().openConnection();
+      c.setRequestMethod("POST");
+      c.setDoOutput(true);
+      c.setConnectTimeout(5_000);
+      c.setReadTimeout(10_000);
+      c.setRequestProperty("Content-Type", "application/json");
+      if (endpoint == Endpoint.MESSAGES) {
+        c.setRequestProperty("x-api-key", "test");
+        c.setRequestProperty("anthropic-version", "2023-06-01");
+      } else {
+        c.setRequestProperty("Authorization", "Bearer test");
+      }
+      try (OutputStream out = c.getOutputStream()) {
+        out.write(body.getBytes(StandardCharsets.UTF_8));
+      }
+      int status = c.getResponseCode();
+      try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
+        // read to the end, so that the connection goes back to the keep-alive cache
+        return new Verdict(status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      // a million tries must not pile up in the referee's memory
+      referee.clearRequests();
+      referee.responses().clear();
+    }
+  }
+
+  // ---------------------------------------------------------------- what must survive
+
+  /** Texts and opaque items other than reasoning, with their role, in order. */
+  static List<String> said(List<Message> history) {
+    List<String> said = new ArrayList<>();
+    for (Message m : history) {
+      for (Content c : m.contents()) {
+        if (c instanceof Text) {
+          said.add(m.role() + ": " + ((Text) c).text());
+        } else if (c instanceof Opaque && !((Opaque) c).kind().equals("reasoning")) {
+          said.add(m.role() + ": " + ((Opaque) c).kind() + " " + ((Opaque) c).payload());
+        }
+      }
+    }
+    return said;
+  }
+
+  private static long count(List<Message> history, String opaqueKind) {
+    return history.stream().flatMap(m -> m.contents().stream())
+        .filter(c -> c instanceof Opaque && ((Opaque) c).kind().equals(opaqueKind)).count();
+  }
+
+  /**
+   * Every call of the input whose id is unique among the calls and that has a result somewhere still
+   * stands in the output (under its id, or a new one that remembers it), answered right after its
+   * message by one of its own results, not a made-up one.
+   */
+  static void assertCompletePairsKept(List<Message> in, List<Message> out, String context) {
+    Map<String, Integer> callCount = new HashMap<>();
+    Map<String, Set<String>> outputs = new HashMap<>();
+    for (Message m : in) {
+      for (Content c : m.contents()) {
+        if (c instanceof ToolCall && !((ToolCall) c).informational() && !((ToolCall) c).callId().isEmpty()) {
+          callCount.merge(((ToolCall) c).callId(), 1, Integer::sum);
+        } else if (c instanceof ToolResult) {
+          outputs.computeIfAbsent(((ToolResult) c).callId(), k -> new HashSet<>()).add(((ToolResult) c).output());
+        }
+      }
+    }
+    for (Message m : in) {
+      for (ToolCall call : m.toolCalls()) {
+        String id = call.callId();
+        if (id.isEmpty() || callCount.get(id) != 1 || !outputs.containsKey(id)
+            || call.metadata().containsKey(WireMetadata.VIRTUAL)) {
+          continue;
+        }
+        ToolResult answer = answerOf(out, call);
+        assertThat(answer).as("the result of complete pair %s in %s", id, context).isNotNull();
+        assertThat(answer.synthetic()).as("pair %s answered by a made-up result in %s", id, context).isFalse();
+        assertThat(outputs.get(id)).as("pair %s in %s", id, context).contains(answer.output());
+      }
+    }
+  }
+
+  private static ToolResult answerOf(List<Message> out, ToolCall call) {
+    for (int i = 0; i < out.size(); i++) {
+      for (ToolCall c : out.get(i).toolCalls()) {
+        Object original = c.metadata().getOrDefault(Metadata.ORIGINAL_CALL_ID, c.callId());
+        if (!original.equals(call.callId()) || !c.name().equals(call.name())
+            || !c.argumentsJson().equals(call.argumentsJson())) {
+          continue;
+        }
+        for (int j = i + 1; j < out.size() && out.get(j).role() == Role.TOOL; j++) {
+          for (ToolResult r : out.get(j).toolResults()) {
+            if (r.callId().equals(c.callId())) {
+              return r;
+            }
+          }
+        }
+        return null;
+      }
+    }
+    return null;
+  }
+}

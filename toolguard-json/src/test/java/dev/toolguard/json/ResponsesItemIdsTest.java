@@ -1,0 +1,117 @@
+package dev.toolguard.json;
+
+import static dev.toolguard.json.Bodies.assertRepair;
+import static dev.toolguard.json.Bodies.json;
+import static dev.toolguard.json.Bodies.violations;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.toolguard.core.Dialect;
+import dev.toolguard.testkit.Endpoint;
+import dev.toolguard.testkit.ProviderReferee;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * OpenAI Responses rejects an input whose items repeat an item id ({@code Duplicate item found with
+ * id …}) and a reasoning item followed by another reasoning item ({@code … was provided without its
+ * required following item}). Found by the referee cross-check properties: a memory that stores an item
+ * twice got a body that core found valid, or repaired into one the provider still refuses. Each case:
+ * the referee refuses the body as it is, {@code check} reports it, and the repaired body is accepted.
+ */
+class ResponsesItemIdsTest {
+
+  private static ProviderReferee referee;
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  @BeforeAll
+  static void start() {
+    referee = ProviderReferee.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    referee.close();
+  }
+
+  private static String refereeSays(String body) throws IOException, InterruptedException {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(referee.url(Endpoint.RESPONSES)))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return r.statusCode() == 200 ? "accepted" : r.body();
+  }
+
+  @Test
+  void aMessageItemStoredTwiceKeepsItsTextAndTheCopyLosesTheId() throws Exception {
+    String in = json("{'model':'m','input':["
+        + "{'role':'user','content':'hi'},"
+        + "{'type':'message','id':'msg_1','role':'assistant','content':[{'type':'output_text','text':'hello','annotations':[]}]},"
+        + "{'role':'user','content':'again'},"
+        + "{'type':'message','id':'msg_1','role':'assistant','content':[{'type':'output_text','text':'hello','annotations':[]}]},"
+        + "{'role':'user','content':'and?'}]}");
+    assertThat(refereeSays(in)).contains("Duplicate item found with id msg_1");
+    assertThat(violations(Dialect.OPENAI_RESPONSES, in)).containsExactly("DUPLICATE_ITEM_ID input[3].id");
+
+    WireRepair repair = assertRepair(Dialect.OPENAI_RESPONSES, in, json("{'model':'m','input':["
+        + "{'role':'user','content':'hi'},"
+        + "{'type':'message','id':'msg_1','role':'assistant','content':[{'type':'output_text','text':'hello','annotations':[]}]},"
+        + "{'role':'user','content':'again'},"
+        + "{'type':'message','role':'assistant','content':[{'type':'output_text','text':'hello','annotations':[]}]},"
+        + "{'role':'user','content':'and?'}]}"),
+        "DEDUPLICATE (no id) [- -> input[3]]");
+    assertThat(refereeSays(repair.body())).isEqualTo("accepted");
+  }
+
+  @Test
+  void aCallStoredTwiceIsRenamedAndItsCopyLosesTheItemId() throws Exception {
+    String call = "{'type':'function_call','id':'fc_1','call_id':'call_1','name':'get','arguments':'{}','status':'completed'}";
+    String in = json("{'model':'m','input':[{'role':'user','content':'hi'}," + call
+        + ",{'type':'function_call_output','call_id':'call_1','output':'ok'},{'role':'user','content':'more'}," + call
+        + "]}");
+    assertThat(refereeSays(in)).contains("Duplicate item found with id fc_1");
+    assertThat(violations(Dialect.OPENAI_RESPONSES, in)).contains("DUPLICATE_ITEM_ID input[4].id");
+
+    WireRepair repair = WireGuard.ofDefaults().repair(Dialect.OPENAI_RESPONSES, in);
+    assertThat(repair.body()).containsOnlyOnce("\"id\":\"fc_1\"");
+    assertThat(Bodies.report(repair)).contains("DEDUPLICATE call_1_2 [- -> input[4]]");
+    assertThat(WireGuard.ofDefaults().check(Dialect.OPENAI_RESPONSES, repair.body())).isEmpty();
+    assertThat(refereeSays(repair.body())).isEqualTo("accepted");
+  }
+
+  @Test
+  void aReasoningItemStoredTwiceIsRemovedAndOneFollowedByAnotherToo() throws Exception {
+    String in = json("{'model':'m','input':[{'role':'user','content':'hi'},"
+        + "{'type':'reasoning','id':'rs_1','encrypted_content':'e','summary':[]},"
+        + "{'type':'reasoning','id':'rs_2','encrypted_content':'e','summary':[]},"
+        + "{'type':'function_call','id':'fc_1','call_id':'call_1','name':'get','arguments':'{}'},"
+        + "{'type':'function_call_output','call_id':'call_1','output':'ok'},"
+        + "{'role':'user','content':'more'},"
+        + "{'type':'reasoning','id':'rs_2','encrypted_content':'e','summary':[]},"
+        + "{'type':'function_call','id':'fc_2','call_id':'call_2','name':'get','arguments':'{}'},"
+        + "{'type':'function_call_output','call_id':'call_2','output':'ok'}]}");
+    assertThat(refereeSays(in)).contains("Duplicate item found with id rs_2");
+    assertThat(refereeSays(in.replace("\"id\":\"rs_2\",\"encrypted_content\":\"e\",\"summary\":[]},{\"type\":\"function_call\",\"id\":\"fc_2\"",
+        "\"id\":\"rs_3\",\"encrypted_content\":\"e\",\"summary\":[]},{\"type\":\"function_call\",\"id\":\"fc_2\"")))
+        .contains("Item 'rs_1' of type 'reasoning' was provided without its required following item");
+    assertThat(violations(Dialect.OPENAI_RESPONSES, in))
+        .containsExactly("REASONING_WITHOUT_FOLLOWING_ITEM input[1]", "DUPLICATE_ITEM_ID input[6].id");
+
+    WireRepair repair = assertRepair(Dialect.OPENAI_RESPONSES, in, json("{'model':'m','input':["
+        + "{'role':'user','content':'hi'},"
+        + "{'type':'reasoning','id':'rs_2','encrypted_content':'e','summary':[]},"
+        + "{'type':'function_call','id':'fc_1','call_id':'call_1','name':'get','arguments':'{}'},"
+        + "{'type':'function_call_output','call_id':'call_1','output':'ok'},"
+        + "{'role':'user','content':'more'},"
+        + "{'type':'function_call','id':'fc_2','call_id':'call_2','name':'get','arguments':'{}'},"
+        + "{'type':'function_call_output','call_id':'call_2','output':'ok'}]}"),
+        "DROP (no id) [- -> input[5]]", "DROP (no id) [- -> input[1]]");
+    assertThat(repair.actions()).extracting(WireAction::detail)
+        .allSatisfy(d -> assertThat(d).startsWith("removed reasoning item"));
+    assertThat(refereeSays(repair.body())).isEqualTo("accepted");
+  }
+}

@@ -1,0 +1,188 @@
+package dev.toolguard.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.responses.ResponseCreateParams;
+import dev.toolguard.core.HistoryGuard;
+import dev.toolguard.core.Message;
+import dev.toolguard.core.loop.CallJournal;
+import dev.toolguard.core.loop.FunctionInvokingLoop;
+import dev.toolguard.core.loop.LoopConfig;
+import dev.toolguard.core.loop.LoopResult;
+import dev.toolguard.core.loop.LoopResult.Status;
+import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.ToolSpec;
+import dev.toolguard.testkit.Endpoint;
+import dev.toolguard.testkit.ProviderReferee;
+import dev.toolguard.testkit.RecordedRequest;
+import dev.toolguard.testkit.Reply;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Load through openai-java's own OkHttp client against the referee on loopback: 200 conversations at
+ * once, each 10 tool rounds, over one guarded loop and one client, for Chat Completions and then
+ * Responses, then Chat Completions again, to see that memory does not grow with the number of
+ * conversations served.
+ *
+ * <ul>
+ *   <li>zero 400s, every request answered 200, every conversation completed;
+ *   <li>no history crosses another: every body the referee received and every history the loop
+ *       returned carries the marker of its own conversation only;
+ *   <li>memory is bounded: the heap after a full GC does not grow from one batch of 200 conversations
+ *       to the next (the call journal is capped and saturated in the first batch; a loop, a client or
+ *       a guard that kept conversations would grow by 8 MB or more per batch).
+ * </ul>
+ */
+class LoadTest {
+
+  static final int CONVERSATIONS = 200;
+  static final int ROUNDS = 10;
+  private static final Pattern MARKER = Pattern.compile("conv-(\\d{3})");
+  /** A tool output of about 4 KB: a leak of the histories would show in megabytes per batch. */
+  private static final String PADDING = "x".repeat(4_000);
+
+  private static String marker(int conversation) {
+    return String.format(Locale.ROOT, "conv-%03d", conversation);
+  }
+
+  /** The model: a call per round, naming the conversation found in the request, then an answer. */
+  private static Reply reply(RecordedRequest request) {
+    String user = request.lastUserText();
+    Matcher m = MARKER.matcher(user == null ? "" : user);
+    String conversation = m.find() ? m.group() : "conv-???";
+    int rounds = request.toolResultIds().size();
+    return rounds < ROUNDS
+        ? Reply.toolCall("step", "{\"conversation\":\"" + conversation + "\",\"round\":" + (rounds + 1) + "}")
+        : Reply.text(conversation + " done after " + rounds + " rounds");
+  }
+
+  private record Batch(List<LoopResult> results, List<RecordedRequest> requests, long millis) {}
+
+  private static Batch batch(FunctionInvokingLoop loop, ProviderReferee referee, ExecutorService pool)
+      throws Exception {
+    referee.clearRequests();
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<LoopResult>> futures = new ArrayList<>();
+    for (int c = 0; c < CONVERSATIONS; c++) {
+      String marker = marker(c);
+      futures.add(pool.submit(() -> {
+        go.await();
+        return loop.run(List.of(Message.system("Be brief."), Message.user("Hello from " + marker)));
+      }));
+    }
+    long start = System.nanoTime();
+    go.countDown();
+    List<LoopResult> results = new ArrayList<>();
+    for (Future<LoopResult> f : futures) {
+      results.add(f.get(120, TimeUnit.SECONDS));
+    }
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    List<RecordedRequest> requests = referee.requests();
+    referee.clearRequests();
+    referee.responses().clear();
+    return new Batch(results, requests, millis);
+  }
+
+  private static void assertNothingCrossed(Batch batch, Endpoint endpoint) {
+    assertThat(batch.requests()).hasSize(CONVERSATIONS * (ROUNDS + 1));
+    assertThat(batch.requests()).allSatisfy(r -> {
+      assertThat(r.endpoint()).isEqualTo(endpoint);
+      assertThat(r.status()).as("%s", r).isEqualTo(200);
+      assertThat(markers(r.body())).as("conversations in one request").hasSize(1);
+    });
+    for (int c = 0; c < CONVERSATIONS; c++) {
+      LoopResult r = batch.results().get(c);
+      assertThat(r.status()).isEqualTo(Status.COMPLETED);
+      assertThat(r.text()).isEqualTo(marker(c) + " done after " + ROUNDS + " rounds");
+      assertThat(r.iterations()).isEqualTo(ROUNDS + 1);
+      assertThat(HistoryGuard.ofDefaults().check(r.history())).isEmpty();
+      String all = r.history().toString();
+      assertThat(markers(all)).containsExactly(marker(c));
+      assertThat(r.history().stream().mapToLong(m -> m.toolResults().size()).sum()).isEqualTo(ROUNDS);
+    }
+  }
+
+  private static Set<String> markers(String text) {
+    Set<String> out = new TreeSet<>();
+    Matcher m = MARKER.matcher(text);
+    while (m.find()) {
+      out.add(m.group());
+    }
+    return out;
+  }
+
+  private static long heapAfterGc() throws InterruptedException {
+    long used = Long.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(50);
+      used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+    }
+    return used;
+  }
+
+  @Test
+  void twoHundredConversationsOfTenToolRoundsAtOnceOverOneClient() throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    Tool step = Tool.of(ToolSpec.of("step", "Does one step of the conversation's work"), args -> {
+      runs.incrementAndGet();
+      Matcher m = MARKER.matcher(args);
+      return "{\"ok\":\"" + (m.find() ? m.group() : "?") + "\",\"log\":\"" + PADDING + "\"}";
+    });
+    ExecutorService pool = Executors.newFixedThreadPool(CONVERSATIONS);
+    try (ProviderReferee referee = ProviderReferee.builder().threads(16).start()) {
+      OpenAIClient client = OpenAIOkHttpClient.builder().apiKey("test").baseUrl(referee.openAiBaseUrl())
+          .maxRetries(0).timeout(Duration.ofSeconds(60)).build();
+      referee.script().respondWith(LoadTest::reply);
+      LoopConfig config = LoopConfig.custom().maxIterations(ROUNDS + 1).build();
+      CallJournal journal = CallJournal.inMemory(500);
+      FunctionInvokingLoop chat = FunctionInvokingLoop.builder(
+              ToolGuard.chatCompletions(ToolGuard.wrap(client), (ChatCompletionCreateParams.Builder b) -> b.model("gpt-test")))
+          .tools(step).config(config).journal(journal).build();
+      FunctionInvokingLoop responses = FunctionInvokingLoop.builder(
+              ToolGuard.responses(ToolGuard.wrap(client), (ResponseCreateParams.Builder b) -> b.model("gpt-test").store(false)))
+          .tools(step).config(config).journal(journal).build();
+
+      Batch first = batch(chat, referee, pool);
+      assertNothingCrossed(first, Endpoint.CHAT_COMPLETIONS);
+      first = null;
+      Batch second = batch(responses, referee, pool);
+      assertNothingCrossed(second, Endpoint.RESPONSES);
+      second = null;
+      long before = heapAfterGc();
+      Batch third = batch(chat, referee, pool);
+      assertNothingCrossed(third, Endpoint.CHAT_COMPLETIONS);
+      long millis = third.millis();
+      third = null;
+      long after = heapAfterGc();
+      assertThat(runs).hasValue(3 * CONVERSATIONS * ROUNDS);
+
+      System.out.printf(Locale.ROOT, "RELIABILITY load openai-java: 3 batches of %d conversations x %d rounds"
+          + " (%d requests each, the last in %d ms), zero 400s; heap after GC %d KB before the last batch, %d KB"
+          + " after%n", CONVERSATIONS, ROUNDS, CONVERSATIONS * (ROUNDS + 1), millis, before / 1024, after / 1024);
+      // one batch's histories alone hold 200 x 10 x 4 KB = 8 MB of outputs
+      assertThat(after - before).as("heap growth over a batch of 200 conversations, in bytes").isLessThan(4L << 20);
+      client.close();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
