@@ -320,7 +320,9 @@ final class AnthropicCodec extends DialectCodec {
       w.put("name", call.name());
       JsonNode input;
       try {
-        input = Json.parseValue(call.argumentsJson());
+        // a body only serialized takes compact plain arguments as they are: the same text
+        input = share && Json.isPlainCompact(call.argumentsJson()) ? Json.raw(call.argumentsJson())
+            : Json.parseValue(call.argumentsJson());
       } catch (WireFormatException e) {
         throw new WireFormatException("the arguments of call " + call.callId() + " are not JSON; an Anthropic"
             + " tool_use input must be a JSON object", "history[" + i + "].contents[" + k + "]", e);

@@ -318,14 +318,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
       encoded.body(body);
       return encoded;
     }
-    Set<String> customCalls = new HashSet<>();
-    for (Message m : history) {
-      for (Content c : m.contents()) {
-        if (c instanceof ToolCall && "custom_tool_call".equals(typeOf(c))) {
-          customCalls.add(((ToolCall) c).callId());
-        }
-      }
-    }
+    Set<String> customCalls = null; // made when a result without a template needs it
     ArrayNode out = Json.array();
     for (int i = 0; i < history.size(); i++) {
       Message m = history.get(i);
@@ -344,6 +337,9 @@ final class OpenAiResponsesCodec extends DialectCodec {
         } else if (c instanceof ToolResult) {
           open = finish(open, out);
           encoded.content(i, k, out.size(), "", -1);
+          if (customCalls == null && Json.template(c.metadata(), WireMetadata.NODE) == null) {
+            customCalls = customCalls(history);
+          }
           out.add(writeResult((ToolResult) c, customCalls, forText));
         } else if (c instanceof Opaque && !Json.flag(c.metadata(), WireMetadata.PART)) {
           open = finish(open, out);
@@ -442,11 +438,25 @@ final class OpenAiResponsesCodec extends DialectCodec {
     return w.node();
   }
 
-  private static JsonNode writeResult(ToolResult r, Set<String> customCalls, boolean share) {
+  /** The ids of the custom tool calls of {@code history}. */
+  private static Set<String> customCalls(List<Message> history) {
+    Set<String> customCalls = new HashSet<>();
+    for (Message m : history) {
+      for (Content c : m.contents()) {
+        if (c instanceof ToolCall && "custom_tool_call".equals(typeOf(c))) {
+          customCalls.add(((ToolCall) c).callId());
+        }
+      }
+    }
+    return customCalls;
+  }
+
+  private static JsonNode writeResult(ToolResult r, @Nullable Set<String> customCalls, boolean share) {
     ObjectNode template = Json.template(r.metadata(), WireMetadata.NODE);
     if (template == null) {
       return Patch.of(null, share)
-          .put("type", customCalls.contains(r.callId()) ? "custom_tool_call_output" : "function_call_output")
+          .put("type", customCalls != null && customCalls.contains(r.callId()) ? "custom_tool_call_output"
+              : "function_call_output")
           .put("call_id", r.callId())
           .put("output", r.output())
           .node();
