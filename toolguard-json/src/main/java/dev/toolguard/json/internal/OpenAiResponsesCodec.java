@@ -374,8 +374,10 @@ final class OpenAiResponsesCodec extends DialectCodec {
     final Patch object;
     final @Nullable JsonNode shape;
     final Role role;
-    final List<JsonNode> parts = new ArrayList<>();
-    final List<Content> sources = new ArrayList<>();
+    final ArrayNode parts = Json.array();
+    /** The first content written into this item, and how many were. */
+    @Nullable Content first;
+    int sources;
     final boolean share;
 
     ItemWriter(@Nullable ObjectNode template, Role role, boolean share) {
@@ -402,18 +404,17 @@ final class OpenAiResponsesCodec extends DialectCodec {
       } else {
         parts.add(OpenAiChatCodec.payload(c, i, k, share));
       }
-      sources.add(c);
+      if (sources++ == 0) {
+        first = c;
+      }
     }
 
     JsonNode finish() {
-      boolean single = sources.size() == 1 && sources.get(0) instanceof Text
-          && !sources.get(0).metadata().containsKey(WireMetadata.NODE);
+      boolean single = sources == 1 && first instanceof Text && !first.metadata().containsKey(WireMetadata.NODE);
       if (single && (shape == null || shape.isTextual())) {
-        object.put("content", ((Text) sources.get(0)).text());
+        object.put("content", ((Text) first).text());
       } else {
-        ArrayNode array = Json.array();
-        parts.forEach(array::add);
-        object.set("content", array);
+        object.set("content", parts);
       }
       return object.node();
     }
