@@ -2,6 +2,8 @@ package dev.toolguard.benchmarks;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,7 +16,7 @@ import java.util.concurrent.Callable;
  * baseline) runs in alternating rounds of the same length, and the median of the rounds is taken,
  * so drift in the machine's load hits both sides alike. Complements JMH (which measures wall time
  * and allocation); run with {@code java -cp benchmarks/target/benchmarks.jar
- * dev.toolguard.benchmarks.CpuTime [rounds [history|loop|codec [split]]]}.
+ * dev.toolguard.benchmarks.CpuTime [rounds [case…]]}.
  */
 public final class CpuTime {
 
@@ -23,56 +25,87 @@ public final class CpuTime {
 
   private CpuTime() {}
 
+  /** The cases, each run in a JVM of its own (as JMH forks) so that one does not skew another's profile. */
+  private static final String[] CASES = {
+      "history-10", "history-1000", "history-10000", "history-100000", "loop",
+      "codec-openai-chat", "codec-openai-responses", "codec-anthropic"};
+
   /**
-   * Runs the pairs and prints a table. Arguments, all optional: the number of rounds (default 15);
-   * which group to run (history, loop or codec; default all); {@code split} to add the codecs' read
-   * and write halves.
+   * Runs the cases and prints a table. Arguments, all optional: the number of rounds (default 15);
+   * the cases to run (default all, each in a new JVM; {@code codec-…} cases add the read and write
+   * halves).
    */
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
-    String only = args.length > 1 ? args[1] : "";
-    boolean split = args.length > 2 && args[2].equals("split");
-    List<String> lines = new ArrayList<>();
-    lines.add(String.format(Locale.ROOT, "%-44s %14s %14s %8s", "subject / baseline", "subject ns/op",
+    System.out.println(String.format(Locale.ROOT, "%-44s %14s %14s %8s", "subject / baseline", "subject ns/op",
         "baseline ns/op", "ratio"));
-    for (int size : only.isEmpty() || only.equals("history") ? new int[] {10, 1000, 10000, 100000} : new int[0]) {
+    if (args.length > 1) {
+      for (int i = 1; i < args.length; i++) {
+        runCase(args[i], rounds).forEach(System.out::println);
+      }
+      return;
+    }
+    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    for (String c : CASES) {
+      Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), CpuTime.class.getName(),
+          Integer.toString(rounds), c).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException("case " + c + " failed");
+      }
+      out.lines().skip(1).forEach(System.out::println);
+    }
+  }
+
+  /** A subject and its baseline. */
+  private record Pair(String name, Callable<?> subject, Callable<?> baseline) {}
+
+  private static List<String> runCase(String name, int rounds) throws Exception {
+    List<Pair> pairs = new ArrayList<>();
+    if (name.startsWith("history-")) {
+      int size = Integer.parseInt(name.substring("history-".length()));
       HistoryBenchmark h = new HistoryBenchmark();
       h.size = size;
       h.setUp();
-      lines.add(pair("history " + size + " checkValid", h::checkValid, h::baselineCopyAndIndex, rounds));
-      lines.add(pair("history " + size + " repairValid", h::repairValid, h::baselineCopyAndIndex, rounds));
-      lines.add(pair("history " + size + " repairBroken", h::repairBroken, h::baselineCopyAndIndex, rounds));
-    }
-    if (only.isEmpty() || only.equals("loop")) {
+      pairs.add(new Pair("history " + size + " checkValid", h::checkValid, h::baselineCopyAndIndex));
+      pairs.add(new Pair("history " + size + " repairValid", h::repairValid, h::baselineCopyAndIndex));
+      pairs.add(new Pair("history " + size + " repairBroken", h::repairBroken, h::baselineCopyAndIndex));
+    } else if (name.equals("loop")) {
       LoopBenchmark loop = new LoopBenchmark();
       loop.setUp();
-      lines.add(pair("loop one round / direct", loop::loopOneRound, loop::baselineDirect, rounds));
-    }
-    for (String dialect : only.isEmpty() || only.equals("codec")
-        ? new String[] {"openai-chat", "openai-responses", "anthropic"} : new String[0]) {
+      pairs.add(new Pair("loop one round / direct", loop::loopOneRound, loop::baselineDirect));
+    } else if (name.startsWith("codec-")) {
+      String dialect = name.substring("codec-".length());
       CodecBenchmark c = new CodecBenchmark();
       c.dialect = dialect;
       c.setUp();
-      lines.add(pair("codec " + dialect, c::codecReadWrite, c::baselineJacksonTree, rounds));
-      if (split) {
-        lines.add(pair("codec " + dialect + " read", c::codecRead, c::baselineJacksonRead, rounds));
-        lines.add(pair("codec " + dialect + " write", c::codecWrite, c::baselineJacksonWrite, rounds));
+      pairs.add(new Pair("codec " + dialect, c::codecReadWrite, c::baselineJacksonTree));
+      pairs.add(new Pair("codec " + dialect + " read", c::codecRead, c::baselineJacksonRead));
+      pairs.add(new Pair("codec " + dialect + " write", c::codecWrite, c::baselineJacksonWrite));
+    } else {
+      throw new IllegalArgumentException("no case " + name + "; the cases are " + String.join(", ", CASES));
+    }
+    // warm every method of the case up before measuring any: at least 3 s of this thread's CPU and
+    // 8 s of wall time, so that the compiler threads are done even on a loaded machine
+    long cpuUntil = cpu() + 3_000_000_000L;
+    long wallUntil = System.nanoTime() + 8_000_000_000L;
+    while (cpu() < cpuUntil || System.nanoTime() < wallUntil) {
+      for (Pair p : pairs) {
+        run(p.subject(), 20);
+        run(p.baseline(), 20);
       }
     }
-    lines.forEach(System.out::println);
+    List<String> lines = new ArrayList<>();
+    for (Pair p : pairs) {
+      lines.add(pair(p.name(), p.subject(), p.baseline(), rounds));
+    }
+    return lines;
   }
 
   private static String pair(String name, Callable<?> subject, Callable<?> baseline, int rounds) throws Exception {
-    // warm up both, then calibrate a round to about 20 ms of the subject's CPU time
-    long warmUntil = cpu() + 1_500_000_000L;
+    // a round: about 50 ms of the subject's CPU time
     int ops = 1;
-    while (cpu() < warmUntil) {
-      run(subject, ops);
-      run(baseline, ops);
-      ops = Math.min(ops * 2, 1 << 20);
-    }
-    ops = 1;
-    while (run(subject, ops) < 20_000_000L && ops < (1 << 24)) {
+    while (run(subject, ops) < 50_000_000L && ops < (1 << 24)) {
       ops *= 2;
     }
     double[] s = new double[rounds];
@@ -83,9 +116,7 @@ public final class CpuTime {
     }
     double ms = median(s);
     double mb = median(b);
-    String line = String.format(Locale.ROOT, "%-44s %14.1f %14.1f %8.2f", name, ms, mb, ms / mb);
-    System.err.println(line);
-    return line;
+    return String.format(Locale.ROOT, "%-44s %14.1f %14.1f %8.2f", name, ms, mb, ms / mb);
   }
 
   private static long run(Callable<?> task, int ops) throws Exception {

@@ -201,8 +201,10 @@ final class AnthropicCodec extends DialectCodec {
     final Patch object;
     final String role;
     final @Nullable JsonNode shape;
-    final List<JsonNode> blocks = new ArrayList<>();
-    final List<Content> sources = new ArrayList<>();
+    final ArrayNode blocks = Json.array();
+    /** The first content written into this message, and how many were. */
+    @Nullable Content first;
+    int sources;
     final int index;
 
     final boolean share;
@@ -230,16 +232,13 @@ final class AnthropicCodec extends DialectCodec {
     }
 
     JsonNode finish() {
-      if (shape != null && shape.isTextual() && sources.size() == 1 && sources.get(0) instanceof Text
-          && !sources.get(0).metadata().containsKey(WireMetadata.NODE)) {
-        object.put("content", ((Text) sources.get(0)).text());
-      } else if (shape == null && sources.size() == 1 && sources.get(0) instanceof Text
-          && sources.get(0).metadata().isEmpty()) {
-        object.put("content", ((Text) sources.get(0)).text());
+      if (shape != null && shape.isTextual() && sources == 1 && first instanceof Text
+          && !first.metadata().containsKey(WireMetadata.NODE)) {
+        object.put("content", ((Text) first).text());
+      } else if (shape == null && sources == 1 && first instanceof Text && first.metadata().isEmpty()) {
+        object.put("content", ((Text) first).text());
       } else {
-        ArrayNode array = Json.array();
-        blocks.forEach(array::add);
-        object.set("content", array);
+        object.set("content", blocks);
       }
       return object.node();
     }
@@ -289,7 +288,9 @@ final class AnthropicCodec extends DialectCodec {
         }
         encoded.content(i, k, wire.index, ".content", wire.blocks.size());
         wire.blocks.add(writeBlock(c, i, k, forText));
-        wire.sources.add(c);
+        if (wire.sources++ == 0) {
+          wire.first = c;
+        }
       }
     }
     ArrayNode out = Json.array();
@@ -320,7 +321,9 @@ final class AnthropicCodec extends DialectCodec {
       w.put("name", call.name());
       JsonNode input;
       try {
-        input = Json.parseValue(call.argumentsJson());
+        // a body only serialized takes compact plain arguments as they are: the same text
+        input = share && Json.isPlainCompact(call.argumentsJson()) ? Json.raw(call.argumentsJson())
+            : Json.parseValue(call.argumentsJson());
       } catch (WireFormatException e) {
         throw new WireFormatException("the arguments of call " + call.callId() + " are not JSON; an Anthropic"
             + " tool_use input must be a JSON object", "history[" + i + "].contents[" + k + "]", e);

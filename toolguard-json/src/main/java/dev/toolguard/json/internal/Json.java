@@ -188,10 +188,26 @@ public final class Json {
     return node != null ? node : parse(text);
   }
 
+  /**
+   * True when {@code text} is plain JSON (as {@link #parseValue} reads directly) written compactly,
+   * without white space: then it is exactly the text that writing its tree gives, and a body that
+   * is only serialized can carry it as it is ({@link #raw}).
+   */
+  static boolean isPlainCompact(String text) {
+    PlainParser p = new PlainParser(text);
+    return p.parse() != null && !p.sawWhitespace;
+  }
+
+  /** A node that writes {@code json} as it is; only for texts that {@link #isPlainCompact} accepts. */
+  static JsonNode raw(String json) {
+    return NODES.rawValueNode(new com.fasterxml.jackson.databind.util.RawValue(json));
+  }
+
   /** Parses plain JSON texts; gives up (null) on anything else, which Jackson then reads. */
   private static final class PlainParser {
     private final String s;
     private int pos;
+    boolean sawWhitespace;
 
     PlainParser(String s) {
       this.s = s;
@@ -212,6 +228,7 @@ public final class Json {
         if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
           return;
         }
+        sawWhitespace = true;
         pos++;
       }
     }

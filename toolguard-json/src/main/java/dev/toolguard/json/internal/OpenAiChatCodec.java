@@ -232,32 +232,37 @@ final class OpenAiChatCodec extends DialectCodec {
 
   private static @Nullable JsonNode writeMessage(Message m, int i, int wireIndex, Encoded encoded, boolean share) {
     List<Content> contents = m.contents();
-    List<Integer> parts = new ArrayList<>(contents.size());
-    List<Integer> calls = new ArrayList<>(4);
+    // which contents are parts and which calls (informational ones are neither): counted, then
+    // walked again where they are written
+    int partCount = 0;
+    int callCount = 0;
+    int firstPart = -1;
     for (int k = 0; k < contents.size(); k++) {
       Content c = contents.get(k);
       if (Contents.informational(c)) {
         continue;
       }
       if (c instanceof ToolCall) {
-        calls.add(k);
+        callCount++;
       } else {
-        parts.add(k);
+        if (partCount++ == 0) {
+          firstPart = k;
+        }
       }
     }
-    if (parts.isEmpty() && calls.isEmpty() && !contents.isEmpty()) {
+    if (partCount == 0 && callCount == 0 && !contents.isEmpty()) {
       return null; // nothing but approvals and informational calls: never sent
     }
     ObjectNode template = Json.template(m.metadata(), WireMetadata.NODE);
     Patch w = template == null ? freshMessage(m.role(), share) : Patch.of(template, share);
     JsonNode shape = template == null ? null : template.get("content");
     boolean assistant = m.role() == Role.ASSISTANT;
-    if (parts.size() == 1 && contents.get(parts.get(0)) instanceof Text
-        && !contents.get(parts.get(0)).metadata().containsKey(WireMetadata.NODE)
+    if (partCount == 1 && contents.get(firstPart) instanceof Text
+        && !contents.get(firstPart).metadata().containsKey(WireMetadata.NODE)
         && (template == null || (shape != null && shape.isTextual()))) {
-      w.put("content", ((Text) contents.get(parts.get(0))).text());
-      encoded.content(i, parts.get(0), wireIndex, ".content", -1);
-    } else if (parts.isEmpty()) {
+      w.put("content", ((Text) contents.get(firstPart)).text());
+      encoded.content(i, firstPart, wireIndex, ".content", -1);
+    } else if (partCount == 0) {
       if (template == null || (shape != null && shape.isTextual())) {
         if (assistant) {
           w.putNull("content");
@@ -268,8 +273,11 @@ final class OpenAiChatCodec extends DialectCodec {
       // otherwise keep the template's null, [] or absent content
     } else {
       ArrayNode array = Json.array();
-      for (int k : parts) {
+      for (int k = 0; k < contents.size(); k++) {
         Content c = contents.get(k);
+        if (Contents.informational(c) || c instanceof ToolCall) {
+          continue;
+        }
         encoded.content(i, k, wireIndex, ".content", array.size());
         if (c instanceof Text) {
           ObjectNode partTemplate = Json.template(c.metadata(), WireMetadata.NODE);
@@ -285,13 +293,16 @@ final class OpenAiChatCodec extends DialectCodec {
       }
       w.set("content", array);
     }
-    if (!calls.isEmpty()) {
+    if (callCount > 0) {
       if (!assistant) {
         throw new WireFormatException("a " + m.role() + " message holds a tool call; only assistant messages can",
             "history[" + i + "]");
       }
       ArrayNode array = Json.array();
-      for (int k : calls) {
+      for (int k = 0; k < contents.size(); k++) {
+        if (!(contents.get(k) instanceof ToolCall) || Contents.informational(contents.get(k))) {
+          continue;
+        }
         encoded.content(i, k, wireIndex, ".tool_calls", array.size());
         array.add(writeCall((ToolCall) contents.get(k), share));
       }

@@ -318,14 +318,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
       encoded.body(body);
       return encoded;
     }
-    Set<String> customCalls = new HashSet<>();
-    for (Message m : history) {
-      for (Content c : m.contents()) {
-        if (c instanceof ToolCall && "custom_tool_call".equals(typeOf(c))) {
-          customCalls.add(((ToolCall) c).callId());
-        }
-      }
-    }
+    Set<String> customCalls = null; // made when a result without a template needs it
     ArrayNode out = Json.array();
     for (int i = 0; i < history.size(); i++) {
       Message m = history.get(i);
@@ -344,6 +337,9 @@ final class OpenAiResponsesCodec extends DialectCodec {
         } else if (c instanceof ToolResult) {
           open = finish(open, out);
           encoded.content(i, k, out.size(), "", -1);
+          if (customCalls == null && Json.template(c.metadata(), WireMetadata.NODE) == null) {
+            customCalls = customCalls(history);
+          }
           out.add(writeResult((ToolResult) c, customCalls, forText));
         } else if (c instanceof Opaque && !Json.flag(c.metadata(), WireMetadata.PART)) {
           open = finish(open, out);
@@ -378,8 +374,10 @@ final class OpenAiResponsesCodec extends DialectCodec {
     final Patch object;
     final @Nullable JsonNode shape;
     final Role role;
-    final List<JsonNode> parts = new ArrayList<>();
-    final List<Content> sources = new ArrayList<>();
+    final ArrayNode parts = Json.array();
+    /** The first content written into this item, and how many were. */
+    @Nullable Content first;
+    int sources;
     final boolean share;
 
     ItemWriter(@Nullable ObjectNode template, Role role, boolean share) {
@@ -406,18 +404,17 @@ final class OpenAiResponsesCodec extends DialectCodec {
       } else {
         parts.add(OpenAiChatCodec.payload(c, i, k, share));
       }
-      sources.add(c);
+      if (sources++ == 0) {
+        first = c;
+      }
     }
 
     JsonNode finish() {
-      boolean single = sources.size() == 1 && sources.get(0) instanceof Text
-          && !sources.get(0).metadata().containsKey(WireMetadata.NODE);
+      boolean single = sources == 1 && first instanceof Text && !first.metadata().containsKey(WireMetadata.NODE);
       if (single && (shape == null || shape.isTextual())) {
-        object.put("content", ((Text) sources.get(0)).text());
+        object.put("content", ((Text) first).text());
       } else {
-        ArrayNode array = Json.array();
-        parts.forEach(array::add);
-        object.set("content", array);
+        object.set("content", parts);
       }
       return object.node();
     }
@@ -442,11 +439,25 @@ final class OpenAiResponsesCodec extends DialectCodec {
     return w.node();
   }
 
-  private static JsonNode writeResult(ToolResult r, Set<String> customCalls, boolean share) {
+  /** The ids of the custom tool calls of {@code history}. */
+  private static Set<String> customCalls(List<Message> history) {
+    Set<String> customCalls = new HashSet<>();
+    for (Message m : history) {
+      for (Content c : m.contents()) {
+        if (c instanceof ToolCall && "custom_tool_call".equals(typeOf(c))) {
+          customCalls.add(((ToolCall) c).callId());
+        }
+      }
+    }
+    return customCalls;
+  }
+
+  private static JsonNode writeResult(ToolResult r, @Nullable Set<String> customCalls, boolean share) {
     ObjectNode template = Json.template(r.metadata(), WireMetadata.NODE);
     if (template == null) {
       return Patch.of(null, share)
-          .put("type", customCalls.contains(r.callId()) ? "custom_tool_call_output" : "function_call_output")
+          .put("type", customCalls != null && customCalls.contains(r.callId()) ? "custom_tool_call_output"
+              : "function_call_output")
           .put("call_id", r.callId())
           .put("output", r.output())
           .node();

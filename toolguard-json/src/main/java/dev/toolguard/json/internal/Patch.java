@@ -31,11 +31,15 @@ final class Patch implements JsonSerializable {
   private final @Nullable ObjectNode tree;
   /** The template under the edits, for an overlay. */
   private final @Nullable ObjectNode base;
-  private String[] keys = new String[4];
+  private String[] keys = NONE;
   /** A JsonNode, a nested Patch, or REMOVED. */
-  private Object[] values = new Object[4];
+  private Object[] values = NO_VALUES;
   /** True for an edit that adds its key at the end (not in the template, or removed and added again). */
-  private boolean[] appended = new boolean[4];
+  private boolean[] appended = NO_FLAGS;
+
+  private static final String[] NONE = {};
+  private static final Object[] NO_VALUES = {};
+  private static final boolean[] NO_FLAGS = {};
   private int n;
 
   private Patch(@Nullable ObjectNode tree, @Nullable ObjectNode base) {
@@ -110,9 +114,10 @@ final class Patch implements JsonSerializable {
 
   private void append(String key, Object value, boolean add) {
     if (n == keys.length) {
-      keys = java.util.Arrays.copyOf(keys, n * 2);
-      values = java.util.Arrays.copyOf(values, n * 2);
-      appended = java.util.Arrays.copyOf(appended, n * 2);
+      int size = n == 0 ? 3 : n * 2;
+      keys = java.util.Arrays.copyOf(keys, size);
+      values = java.util.Arrays.copyOf(values, size);
+      appended = java.util.Arrays.copyOf(appended, size);
     }
     keys[n] = key;
     values[n] = value;
