@@ -1,5 +1,6 @@
 package dev.toolguard.benchmarks;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolguard.core.Dialect;
@@ -39,9 +40,11 @@ public class CodecBenchmark {
   private final ObjectMapper mapper = new ObjectMapper();
   private WireCodec codec;
   private String body;
+  private WireRequest request;
+  private JsonNode tree;
 
   @Setup
-  public void setUp() {
+  public void setUp() throws Exception {
     codec = WireCodec.of(Dialect.fromId(dialect));
     List<Message> history = SampleHistories.valid(1000, 42);
     ObjectNode envelope = mapper.createObjectNode();
@@ -58,6 +61,8 @@ public class CodecBenchmark {
     if (!codec.write(codec.read(body)).equals(body)) {
       throw new IllegalStateException("the " + dialect + " body does not round-trip");
     }
+    request = codec.read(body);
+    tree = mapper.readTree(body);
   }
 
   /** Parse to a tree and write it back: the floor for any codec that keeps every field. */
@@ -70,5 +75,29 @@ public class CodecBenchmark {
   @Benchmark
   public String codecReadWrite() {
     return codec.write(codec.read(body));
+  }
+
+  /** The read half of the floor: parse to a tree. */
+  @Benchmark
+  public JsonNode baselineJacksonRead() throws Exception {
+    return mapper.readTree(body);
+  }
+
+  /** The write half of the floor: write a tree. */
+  @Benchmark
+  public String baselineJacksonWrite() throws Exception {
+    return mapper.writeValueAsString(tree);
+  }
+
+  /** The read half: into the core model. */
+  @Benchmark
+  public WireRequest codecRead() {
+    return codec.read(body);
+  }
+
+  /** The write half: from the core model. */
+  @Benchmark
+  public String codecWrite() {
+    return codec.write(request);
   }
 }

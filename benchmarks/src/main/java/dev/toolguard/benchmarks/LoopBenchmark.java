@@ -2,6 +2,7 @@ package dev.toolguard.benchmarks;
 
 import dev.toolguard.core.Message;
 import dev.toolguard.core.ToolCall;
+import dev.toolguard.core.ToolResult;
 import dev.toolguard.core.loop.ChatBackend;
 import dev.toolguard.core.loop.ChatRequest;
 import dev.toolguard.core.loop.ChatResponse;
@@ -23,7 +24,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The loop's own cost: one round (model asks for a call, the tool runs, the model answers) over a
@@ -81,14 +81,20 @@ public class LoopBenchmark {
     history8 = List.of(Message.user("go"));
   }
 
-  /** Two backend calls and one tool call, by hand. */
+  /**
+   * What the loop does, by hand and with nothing else: the backend asked, the tool run, the history
+   * extended by the call and its result, the backend asked again.
+   */
   @Benchmark
-  public void baselineDirect(Blackhole bh) throws Exception {
+  public ChatResponse baselineDirect() throws Exception {
     ChatResponse first = NO_OP.send(ChatRequest.of(history));
-    bh.consume(first);
     ToolCall call = first.message().toolCalls().get(0);
-    bh.consume(noop.invoke(call));
-    bh.consume(TEXT);
+    String output = noop.invoke(call);
+    List<Message> next = new ArrayList<>(history.size() + 2);
+    next.addAll(history);
+    next.add(first.message());
+    next.add(Message.tool(ToolResult.of(call.callId(), call.name(), output)));
+    return NO_OP.send(ChatRequest.of(next));
   }
 
   /** The same through the loop: one iteration with one tool call and the final answer. */

@@ -47,36 +47,57 @@ public final class SampleHistories {
   }
 
   /**
-   * {@code valid} with about 1% of its call/result pairs broken in the ways seen in the field: a
-   * user message between call and result, a lost result, a result whose call was evicted, a
-   * duplicated result, a rewritten result id.
+   * {@code valid} with about 1% of its call/result pairs broken in the ways DESIGN.md lists, one way
+   * per broken block in turn: a user message between call and result; the results lost (a crash
+   * after the assistant message); the call message evicted with its results kept; a replayed {@code
+   * mcp_} output whose call is not in the history; a rewritten result id; a duplicated result (a
+   * retry); parallel results split up by a later message. Distinct blocks are broken, from the end
+   * of the history backwards, so each fault lands where it is meant to.
    */
   public static List<Message> broken(List<Message> valid, long seed) {
     Random random = new Random(seed);
     List<Message> h = new ArrayList<>(valid);
-    List<Integer> callMessages = new ArrayList<>();
-    for (int i = 0; i < h.size(); i++) {
-      if (h.get(i).hasToolCalls() && i + 1 < h.size() && h.get(i + 1).role() == Role.TOOL) {
-        callMessages.add(i);
+    List<Integer> blocks = new ArrayList<>();
+    int pairs = 0;
+    for (int i = 0; i + 1 < h.size(); i++) {
+      if (h.get(i).hasToolCalls() && h.get(i + 1).role() == Role.TOOL) {
+        blocks.add(i);
+        pairs += h.get(i + 1).contents().size();
       }
     }
-    int faults = Math.max(1, callMessages.size() / 100);
-    for (int f = 0; f < faults; f++) {
-      int i = callMessages.get(random.nextInt(callMessages.size()));
-      if (i + 1 >= h.size() || h.get(i + 1).role() != Role.TOOL || !h.get(i).hasToolCalls()) {
-        continue;
-      }
-      switch (f % 5) {
+    if (blocks.isEmpty()) {
+      throw new IllegalArgumentException("the history has no call/result pairs to break");
+    }
+    // about 1% of the pairs: blocks hold 2.5 pairs on average, and each fault breaks one block
+    int faults = Math.max(1, Math.round(pairs / 100f / 2.5f));
+    java.util.Collections.shuffle(blocks, random);
+    List<Integer> chosen = new ArrayList<>(blocks.subList(0, Math.min(faults, blocks.size())));
+    chosen.sort(java.util.Comparator.reverseOrder());
+    for (int f = 0; f < chosen.size(); f++) {
+      int i = chosen.get(f);
+      Message results = h.get(i + 1);
+      switch (f % 7) {
         case 0 -> h.add(i + 1, Message.user("typed while the tool ran"));
         case 1 -> h.remove(i + 1);
-        case 2 -> h.set(i, Message.assistant("the call message was evicted"));
-        case 3 -> h.add(i + 2, h.get(i + 1));
-        default -> {
-          Message results = h.get(i + 1);
+        case 2 -> h.remove(i);
+        case 3 -> h.add(i + 2, new Message(Role.TOOL,
+            List.of(ToolResult.of("mcp_" + Integer.toString(f, 36) + "replayed", "lookup", "{\"stored\":true}")),
+            Map.of()));
+        case 4 -> {
           List<Content> renamed = new ArrayList<>(results.contents());
-          ToolResult first = (ToolResult) renamed.get(0);
-          renamed.set(0, first.withCallId("call_db_" + f));
+          renamed.set(0, ((ToolResult) renamed.get(0)).withCallId("call_db_" + f));
           h.set(i + 1, results.withContents(renamed));
+        }
+        case 5 -> h.add(i + 2, results);
+        default -> {
+          List<Content> all = results.contents();
+          if (all.size() < 2) {
+            h.add(i + 1, Message.user("typed while the tool ran")); // one call: nothing to split
+          } else {
+            h.set(i + 1, results.withContents(all.subList(0, all.size() - 1)));
+            // the last result after the next message (the assistant's answer)
+            h.add(Math.min(i + 3, h.size()), new Message(Role.TOOL, List.of(all.get(all.size() - 1)), Map.of()));
+          }
         }
       }
     }

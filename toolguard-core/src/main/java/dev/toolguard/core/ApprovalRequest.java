@@ -22,7 +22,7 @@ public record ApprovalRequest(String callId, ToolCall call, Map<String, Object> 
               + "'; the request and its call must have the same callId");
     }
     call = call.asInformational();
-    metadata = Metadata.copyOf(metadata, "ApprovalRequest " + callId);
+    metadata = Metadata.copyOf(metadata, "ApprovalRequest ", callId);
   }
 
   /** A request for {@code call}, without metadata. */

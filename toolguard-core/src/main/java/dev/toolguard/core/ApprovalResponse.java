@@ -27,7 +27,7 @@ public record ApprovalResponse(String callId, ToolCall call, Decision decision, 
               + "'; the response and its call must have the same callId");
     }
     call = call.asInformational();
-    metadata = Metadata.copyOf(metadata, "ApprovalResponse " + callId);
+    metadata = Metadata.copyOf(metadata, "ApprovalResponse ", callId);
   }
 
   /** Approves the call of {@code request} as it stands. */

@@ -22,7 +22,7 @@ public record Message(Role role, List<Content> contents, Map<String, Object> met
     Checks.required(role, "Message", "role");
     Checks.required(contents, "Message", "contents");
     contents = List.copyOf(checkContents(role, contents));
-    metadata = Metadata.copyOf(metadata, "Message(" + role + ")");
+    metadata = Metadata.copyOf(metadata, "Message", role);
   }
 
   private static List<Content> checkContents(Role role, List<? extends Content> contents) {

@@ -75,6 +75,25 @@ public final class Metadata {
     return Collections.unmodifiableMap(copy);
   }
 
+  /** The class of a one-entry {@link Map#of}: immutable, ordered, free of nulls, so kept as it is. */
+  private static final Class<?> MAP_OF_ONE = Map.of("", "").getClass();
+
+  /**
+   * {@link #copyOf(Map, String)} for the records, which name themselves by a type and an id: the
+   * name is built only for an error, and an empty or one-entry {@link Map#of} map is kept as it is.
+   */
+  static Map<String, Object> copyOf(@Nullable Map<String, ?> metadata, String type, Object id) {
+    if (metadata == null || metadata.isEmpty()) {
+      return Map.of();
+    }
+    if (metadata.getClass() == MAP_OF_ONE) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> same = (Map<String, Object>) metadata;
+      return same;
+    }
+    return copyOf(metadata, type.equals("Message") ? "Message(" + id + ")" : type + id);
+  }
+
   /** Returns a copy of {@code metadata} with {@code key} set to {@code value}. */
   static Map<String, Object> with(Map<String, Object> metadata, String key, Object value) {
     LinkedHashMap<String, Object> copy = new LinkedHashMap<>(metadata);

@@ -16,7 +16,7 @@ public record Opaque(String kind, Object payload, Map<String, Object> metadata) 
   public Opaque {
     Checks.requiredNonBlank(kind, "Opaque", "kind");
     Checks.required(payload, "Opaque", "payload");
-    metadata = Metadata.copyOf(metadata, "Opaque " + kind);
+    metadata = Metadata.copyOf(metadata, "Opaque ", kind);
   }
 
   /** An opaque item without metadata. */

@@ -42,30 +42,35 @@ public final class ProviderView {
   /** Ids of approval requests that no call of the history has taken the place of; empty if none. */
   private static Set<String> waitingCallIds(List<Message> history) {
     Set<String> waiting = null;
-    Set<String> calls = null;
-    for (Message m : history) {
+    for (int i = 0; i < history.size(); i++) {
+      Message m = history.get(i);
       if (m.role() != Role.ASSISTANT) {
         continue;
       }
-      for (Content c : m.contents()) {
-        if (c instanceof ApprovalRequest r) {
+      List<Content> contents = m.contents();
+      for (int k = 0; k < contents.size(); k++) {
+        if (contents.get(k) instanceof ApprovalRequest r) {
           if (waiting == null) {
             waiting = new HashSet<>();
           }
           waiting.add(r.callId());
-        } else if (c instanceof ToolCall call && !call.informational()) {
-          if (calls == null) {
-            calls = new HashSet<>();
-          }
-          calls.add(call.callId());
         }
       }
     }
     if (waiting == null) {
-      return Set.of();
+      return Set.of(); // the common case: no call waits, and no set of the calls is needed
     }
-    if (calls != null) {
-      waiting.removeAll(calls);
+    for (int i = 0; i < history.size() && !waiting.isEmpty(); i++) {
+      Message m = history.get(i);
+      if (m.role() != Role.ASSISTANT) {
+        continue;
+      }
+      List<Content> contents = m.contents();
+      for (int k = 0; k < contents.size(); k++) {
+        if (contents.get(k) instanceof ToolCall call && !call.informational()) {
+          waiting.remove(call.callId());
+        }
+      }
     }
     return waiting;
   }
@@ -76,8 +81,9 @@ public final class ProviderView {
 
   private static @Nullable Message strip(Message m, Set<String> waiting) {
     int keep = 0;
-    for (Content c : m.contents()) {
-      if (!hidden(c, waiting)) {
+    List<Content> all = m.contents();
+    for (int k = 0; k < all.size(); k++) {
+      if (!hidden(all.get(k), waiting)) {
         keep++;
       }
     }

@@ -13,7 +13,7 @@ public record Text(String text, Map<String, Object> metadata) implements Content
   /** Validates and copies the components. */
   public Text {
     Checks.required(text, "Text", "text");
-    metadata = Metadata.copyOf(metadata, "Text");
+    metadata = Metadata.copyOf(metadata, "Text", "");
   }
 
   /** A text without metadata. */

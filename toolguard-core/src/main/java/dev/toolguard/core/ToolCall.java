@@ -23,7 +23,7 @@ public record ToolCall(
     Checks.required(callId, "ToolCall", "callId");
     Checks.required(name, "ToolCall", "name");
     Checks.required(argumentsJson, "ToolCall", "argumentsJson");
-    metadata = Metadata.copyOf(metadata, "ToolCall " + callId);
+    metadata = Metadata.copyOf(metadata, "ToolCall ", callId);
   }
 
   /** A call that asks for a tool to run, without metadata. */

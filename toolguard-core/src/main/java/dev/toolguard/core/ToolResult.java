@@ -20,7 +20,7 @@ public record ToolResult(
   public ToolResult {
     Checks.required(callId, "ToolResult", "callId");
     Checks.required(output, "ToolResult", "output");
-    metadata = Metadata.copyOf(metadata, "ToolResult " + callId);
+    metadata = Metadata.copyOf(metadata, "ToolResult ", callId);
   }
 
   /** A successful result without metadata. */

@@ -186,7 +186,12 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
         Message answer = withFreshIds(response.message());
         List<ToolCall> asked = answer.toolCalls();
         if (asked.isEmpty()) {
-          working.add(answer);
+          if (answer.contents().isEmpty()) {
+            // an empty message breaks the invariant (and every provider refuses it): the model said nothing
+            LOG.warn("the model answered request {} of this run with an empty message; it is not stored", iterations);
+          } else {
+            working.add(answer);
+          }
           return result(Status.COMPLETED, List.of());
         }
         if (calls + asked.size() > config.maxCallsPerRequest()) {
@@ -548,15 +553,7 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
       }
       apply(decided, edits, byId);
       addedFrom = Math.min(addedFrom, lastAssistant + 1);
-      List<ApprovalRequest> still = new ArrayList<>();
-      for (Message m : working) {
-        for (Content c : m.contents()) {
-          if (c instanceof ApprovalRequest r) {
-            still.add(r);
-          }
-        }
-      }
-      return still;
+      return FunctionInvokingLoop.waiting(working);
     }
 
     private int lastIndexOf(Role role) {

@@ -32,7 +32,7 @@ public final class DefaultHistoryGuard implements HistoryGuard {
 
   @Override
   public RepairResult repair(List<Message> history) {
-    if (HistoryChecker.check(history).isEmpty()) {
+    if (HistoryChecker.isValid(history)) {
       return new RepairResult(history, List.of());
     }
     HistoryRepairer repairer = new HistoryRepairer(history, policy);

@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks a history against the invariant in one pass over the messages; the rare histories with
@@ -51,10 +52,25 @@ final class HistoryChecker {
   private record Unanswered(int messageIndex, String callId) {}
 
   static List<Violation> check(List<Message> history) {
+    List<Violation> violations = run(history, false);
+    return violations == null ? List.of() : violations;
+  }
+
+  /** True when {@code history} is valid; as {@link #check} is empty, without telling faults apart. */
+  static boolean isValid(List<Message> history) {
+    return run(history, true) != null;
+  }
+
+  /**
+   * The violations; with {@code quick}, an empty list when there are none and null when there are
+   * some, without classifying them.
+   */
+  private static @Nullable List<Violation> run(List<Message> history, boolean quick) {
     requireHistory(history);
     int n = history.size();
     List<Violation> violations = null;
-    Map<String, Integer> callIndex = new HashMap<>(Math.max(16, n));
+    // every call id, in a set that allocates nothing per id; sized for a call every third message
+    IdMap<Boolean> callIndex = IdMap.set(n / 3);
     List<Stray> strays = null;
     List<Unanswered> unanswered = null;
     Map<String, ApprovalRequest> approvalRequests = null;
@@ -62,6 +78,14 @@ final class HistoryChecker {
 
     int i = 0;
     while (i < n) {
+      if (quick && (violations != null || unanswered != null)) {
+        // invalid for sure (only strays can turn out valid, as answers of waiting calls): the
+        // rest is only checked for null messages
+        for (; i < n; i++) {
+          requireMessage(history, i);
+        }
+        return null;
+      }
       Message m = requireMessage(history, i);
       List<Content> contents = m.contents();
       if (contents.isEmpty()) {
@@ -72,14 +96,16 @@ final class HistoryChecker {
       }
       Role role = m.role();
       if (role == Role.TOOL) {
-        for (Content c : contents) {
+        for (int ci = 0; ci < contents.size(); ci++) {
+          Content c = contents.get(ci);
           strays = addStray(strays, new Stray(i, (ToolResult) c));
         }
         i++;
         continue;
       }
       if (role == Role.USER) {
-        for (Content c : contents) {
+        for (int ci = 0; ci < contents.size(); ci++) {
+          Content c = contents.get(ci);
           if (c instanceof ApprovalResponse response) {
             if (approvalAnswered == null) {
               approvalAnswered = new HashSet<>();
@@ -95,7 +121,8 @@ final class HistoryChecker {
         continue;
       }
       int calls = 0;
-      for (Content c : contents) {
+      for (int ci = 0; ci < contents.size(); ci++) {
+        Content c = contents.get(ci);
         if (c instanceof ToolCall call && !call.informational()) {
           calls++;
           String id = call.callId();
@@ -103,8 +130,7 @@ final class HistoryChecker {
             violations = add(violations, new Violation(ViolationCode.EMPTY_CALL_ID, i, "",
                 "the call of tool '" + call.name() + "' has no call id"));
           } else {
-            Integer first = callIndex.putIfAbsent(id, i);
-            if (first != null) {
+            if (!callIndex.add(id)) {
               violations = add(violations, new Violation(ViolationCode.DUPLICATE_CALL_ID, i, id,
                   "call id " + id + " is already used by an earlier call"));
             }
@@ -120,9 +146,13 @@ final class HistoryChecker {
         i++;
         continue;
       }
-      // the block: the TOOL messages right after this one
-      boolean[] answered = new boolean[contents.size()];
+      // the block: the TOOL messages right after this one; which contents are answered is a bit
+      // mask, or an array for a message of more than 64 contents
+      int size = contents.size();
+      long answeredBits = 0;
+      boolean[] answered = size > 64 ? new boolean[size] : null;
       Map<String, Integer> positions = calls > LINEAR_MATCH_LIMIT ? positions(contents) : null;
+      int nextCall = 0;
       int j = i + 1;
       while (j < n) {
         Message next = requireMessage(history, j);
@@ -133,10 +163,18 @@ final class HistoryChecker {
           violations = add(violations, new Violation(ViolationCode.EMPTY_MESSAGE, j, "",
               "a TOOL message has no content"));
         }
-        for (Content c : next.contents()) {
+        List<Content> cs = next.contents();
+        for (int ci = 0; ci < cs.size(); ci++) {
+          Content c = cs.get(ci);
           ToolResult r = (ToolResult) c;
-          int p = r.callId().isEmpty() ? -1 : find(contents, positions, r.callId());
-          if (p >= 0 && !answered[p]) {
+          // results mostly come in the order of their calls: try the next call first
+          int p = r.callId().isEmpty() ? -1
+              : nextCall < size && contents.get(nextCall) instanceof ToolCall call && !call.informational()
+                  && call.callId().equals(r.callId()) ? nextCall : find(contents, positions, r.callId());
+          nextCall = p + 1;
+          if (p >= 0 && answered == null && (answeredBits & (1L << p)) == 0) {
+            answeredBits |= 1L << p;
+          } else if (p >= 0 && answered != null && !answered[p]) {
             answered[p] = true;
           } else {
             strays = addStray(strays, new Stray(j, r));
@@ -144,8 +182,9 @@ final class HistoryChecker {
         }
         j++;
       }
-      for (int p = 0; p < contents.size(); p++) {
-        if (!answered[p] && contents.get(p) instanceof ToolCall call && !call.informational()
+      for (int p = 0; p < size; p++) {
+        boolean done = answered == null ? (answeredBits & (1L << p)) != 0 : answered[p];
+        if (!done && contents.get(p) instanceof ToolCall call && !call.informational()
             && !call.callId().isEmpty()) {
           if (unanswered == null) {
             unanswered = new ArrayList<>();
@@ -158,6 +197,9 @@ final class HistoryChecker {
 
     if (strays != null && approvalRequests != null) {
       strays = withoutWaitingAnswers(strays, approvalRequests, callIndex);
+    }
+    if (quick) {
+      return violations == null && strays == null && unanswered == null ? List.of() : null;
     }
     if (strays != null || unanswered != null) {
       violations = classify(history, callIndex, strays, unanswered, violations);
@@ -200,11 +242,11 @@ final class HistoryChecker {
    * {@link dev.toolguard.core.ProviderView} never sends them.
    */
   private static List<Stray> withoutWaitingAnswers(
-      List<Stray> strays, Map<String, ApprovalRequest> requests, Map<String, Integer> callIndex) {
+      List<Stray> strays, Map<String, ApprovalRequest> requests, IdMap<Boolean> callIndex) {
     List<Stray> out = null;
     for (Stray s : strays) {
       String id = s.result().callId();
-      if (!id.isEmpty() && requests.containsKey(id) && !callIndex.containsKey(id)) {
+      if (!id.isEmpty() && requests.containsKey(id) && !callIndex.contains(id)) {
         continue;
       }
       if (out == null) {
@@ -217,7 +259,7 @@ final class HistoryChecker {
 
   private static List<Violation> classify(
       List<Message> history,
-      Map<String, Integer> callIndex,
+      IdMap<Boolean> callIndex,
       List<Stray> strays,
       List<Unanswered> unanswered,
       List<Violation> violations) {
@@ -227,7 +269,13 @@ final class HistoryChecker {
         strayIds.add(s.result().callId());
       }
     }
-    Set<String> answeredSomewhere = answeredInABlock(history, callIndex, unanswered);
+    // a call that has a result in its block is one that is not unanswered
+    Set<String> open = new HashSet<>();
+    if (unanswered != null) {
+      for (Unanswered u : unanswered) {
+        open.add(u.callId());
+      }
+    }
     if (unanswered != null) {
       for (Unanswered u : unanswered) {
         if (!strayIds.contains(u.callId())) {
@@ -244,10 +292,10 @@ final class HistoryChecker {
         if (id.isEmpty()) {
           violations = add(violations, new Violation(ViolationCode.EMPTY_RESULT_ID, at, "",
               "a result" + named(s.result()) + " has no call id"));
-        } else if (!callIndex.containsKey(id)) {
+        } else if (!callIndex.contains(id)) {
           violations = add(violations, new Violation(ViolationCode.ORPHAN_RESULT, at, id,
               "result " + id + named(s.result()) + " answers no call in the history"));
-        } else if (answeredSomewhere.contains(id) || !misplacedSeen.add(id)) {
+        } else if (!open.contains(id) || !misplacedSeen.add(id)) {
           violations = add(violations, new Violation(ViolationCode.DUPLICATE_RESULT, at, id,
               "call " + id + " already has a result"));
         } else {
@@ -257,24 +305,6 @@ final class HistoryChecker {
       }
     }
     return violations;
-  }
-
-  /** Ids of calls that have a result in their block. */
-  private static Set<String> answeredInABlock(
-      List<Message> history, Map<String, Integer> callIndex, List<Unanswered> unanswered) {
-    Set<String> open = new HashSet<>();
-    if (unanswered != null) {
-      for (Unanswered u : unanswered) {
-        open.add(u.callId());
-      }
-    }
-    Set<String> answered = new HashSet<>();
-    for (String id : callIndex.keySet()) {
-      if (!open.contains(id)) {
-        answered.add(id);
-      }
-    }
-    return answered;
   }
 
   private static String named(ToolResult r) {

@@ -36,24 +36,28 @@ final class HistoryRepairer {
   private final RepairPolicy policy;
   private final List<RepairAction> actions = new ArrayList<>();
 
-  /** Every id that occurs anywhere, so fresh ids never collide. */
-  private final Set<String> usedIds = new HashSet<>();
-  /** Call slots by original call id, in history order. */
-  private final Map<String, List<Slot>> slotsById = new HashMap<>();
-  /** Call slots by message index, in content order. */
-  private final Map<Integer, List<Slot>> slotsByMessage = new java.util.LinkedHashMap<>();
+  /** Every id that occurs anywhere, so fresh ids never collide; collected when the first is needed. */
+  private @Nullable IdMap<Boolean> usedIds;
+  /** The first call slot of each original call id; the others of the same id follow by {@link Slot#next}. */
+  private final IdMap<Slot> slotsById;
+  /** Call slots by message index, in content order; null for a message without calls. */
+  private final Slot[][] slotsByMessage;
+  /** True when the history holds an approval request or response. */
+  private boolean approvals;
   /** Results that no call claims (yet). */
   private final List<Located> unbound = new ArrayList<>();
   /** Ids of calls that wait as approval requests, with no call of the same id. */
-  private final Set<String> waiting = new HashSet<>();
+  private Set<String> waiting = Set.of(); // a HashSet from the first id on
   /** Results that answer a waiting call: they stay where they stand. */
-  private final Set<Long> waitingAnswers = new HashSet<>();
+  private Set<Long> waitingAnswers = Set.of();
   /** Approval responses to drop, by message index and position ({@link #at}). */
-  private final Set<Long> droppedResponses = new HashSet<>();
+  private Set<Long> droppedResponses = Set.of();
 
   HistoryRepairer(List<Message> in, RepairPolicy policy) {
     this.in = in;
     this.policy = policy;
+    this.slotsById = new IdMap<>(in.size() / 4);
+    this.slotsByMessage = new Slot[in.size()][];
   }
 
   /** A tool result and the index of the message it stands in. */
@@ -65,15 +69,34 @@ final class HistoryRepairer {
     final int position;
     final ToolCall call;
     String finalId;
-    final List<Located> results = new ArrayList<>(1);
+    /** The results that answer this call: the first, and the others when there are more. */
+    @Nullable Located first;
+    @Nullable List<Located> more;
     @Nullable Located kept;
     boolean rebound;
+    /** The next call of the same original id, in history order. */
+    @Nullable Slot next;
 
     Slot(int messageIndex, int position, ToolCall call) {
       this.messageIndex = messageIndex;
       this.position = position;
       this.call = call;
       this.finalId = call.callId();
+    }
+
+    boolean unanswered() {
+      return first == null;
+    }
+
+    void add(Located result) {
+      if (first == null) {
+        first = result;
+      } else {
+        if (more == null) {
+          more = new ArrayList<>(2);
+        }
+        more.add(result);
+      }
     }
   }
 
@@ -82,13 +105,13 @@ final class HistoryRepairer {
   }
 
   List<Message> repair() {
-    collectIds();
-    assignCalls();
-    for (Message m : in) {
-      for (Content c : m.contents()) {
-        if (c instanceof ApprovalRequest r && !slotsById.containsKey(r.callId())) {
-          waiting.add(r.callId());
+    List<String> requested = assignCalls();
+    for (String id : requested) {
+      if (!slotsById.containsKey(id)) {
+        if (waiting.isEmpty()) {
+          waiting = new HashSet<>();
         }
+        waiting.add(id);
       }
     }
     assignResults();
@@ -96,13 +119,18 @@ final class HistoryRepairer {
       rebind();
     }
     chooseResults();
-    findStrayApprovals();
+    if (approvals) {
+      findStrayApprovals();
+    }
     return rebuild();
   }
 
-  private void collectIds() {
+  private IdMap<Boolean> collectIds() {
+    IdMap<Boolean> usedIds = IdMap.set(in.size());
     for (Message m : in) {
-      for (Content c : m.contents()) {
+      List<Content> cs = m.contents();
+      for (int ci = 0; ci < cs.size(); ci++) {
+        Content c = cs.get(ci);
         if (c instanceof ToolCall call) {
           usedIds.add(call.callId());
         } else if (c instanceof ToolResult r) {
@@ -114,32 +142,71 @@ final class HistoryRepairer {
         }
       }
     }
+    return usedIds;
   }
 
-  private void assignCalls() {
-    Set<String> seen = new HashSet<>();
+  /** Makes the call slots; returns the ids of the approval requests. */
+  private List<String> assignCalls() {
+    List<String> requested = List.of();
     for (int i = 0; i < in.size(); i++) {
       Message m = in.get(i);
+      if (m.role() == Role.USER && !approvals) {
+        List<Content> cs = m.contents();
+        for (int ci = 0; ci < cs.size(); ci++) {
+          Content c = cs.get(ci);
+          approvals |= c instanceof ApprovalResponse;
+        }
+      }
       if (m.role() != Role.ASSISTANT) {
         continue;
       }
       List<Content> contents = m.contents();
+      int calls = 0;
+      for (int ci = 0; ci < contents.size(); ci++) {
+        Content c = contents.get(ci);
+        if (c instanceof ToolCall call && !call.informational()) {
+          calls++;
+        } else if (c instanceof ApprovalRequest r) {
+          approvals = true;
+          if (requested.isEmpty()) {
+            requested = new ArrayList<>();
+          }
+          requested.add(r.callId());
+        }
+      }
+      if (calls == 0) {
+        continue;
+      }
+      Slot[] slots = new Slot[calls];
+      int n = 0;
       for (int p = 0; p < contents.size(); p++) {
         if (!(contents.get(p) instanceof ToolCall call) || call.informational()) {
           continue;
         }
         Slot slot = new Slot(i, p, call);
         String id = call.callId();
-        if (id.isEmpty() || !seen.add(id)) {
+        Slot first = slotsById.putIfAbsent(id, slot);
+        if (first != null) {
+          Slot last = first;
+          while (last.next != null) {
+            last = last.next;
+          }
+          last.next = slot;
+        }
+        if (id.isEmpty() || first != null) {
           slot.finalId = freshId(id);
         }
-        slotsById.computeIfAbsent(id, k -> new ArrayList<>(1)).add(slot);
-        slotsByMessage.computeIfAbsent(i, k -> new ArrayList<>(2)).add(slot);
+        slots[n++] = slot;
       }
+      slotsByMessage[i] = slots;
     }
+    return requested;
   }
 
   private String freshId(String base) {
+    if (usedIds == null) {
+      usedIds = collectIds();
+    }
     String stem = base.isEmpty() ? "toolguard_call" : base;
     for (int k = 2; ; k++) {
       String candidate = stem + "_" + k;
@@ -159,13 +226,16 @@ final class HistoryRepairer {
       for (int q = 0; q < contents.size(); q++) {
         ToolResult r = (ToolResult) contents.get(q);
         Located located = new Located(j, q, r);
-        List<Slot> owners = r.callId().isEmpty() ? null : slotsById.get(r.callId());
-        if (owners == null && waiting.contains(r.callId())) {
+        Slot owners = r.callId().isEmpty() ? null : slotsById.get(r.callId());
+        if (owners == null && !waiting.isEmpty() && waiting.contains(r.callId())) {
+          if (waitingAnswers.isEmpty()) {
+            waitingAnswers = new HashSet<>();
+          }
           waitingAnswers.add(at(j, q));
         } else if (owners == null) {
           unbound.add(located);
         } else {
-          owner(owners, j).results.add(located);
+          owner(owners, j).add(located);
         }
       }
     }
@@ -175,23 +245,26 @@ final class HistoryRepairer {
    * Of the calls that share an id, the one a result at {@code j} answers: a call of the latest
    * message before the result (the first of them still unanswered), else one of the first message.
    */
-  private static Slot owner(List<Slot> owners, int j) {
+  private static Slot owner(Slot owners, int j) {
+    if (owners.next == null) {
+      return owners; // the one call of this id
+    }
     int message = -1;
-    for (Slot s : owners) {
+    for (Slot s = owners; s != null; s = s.next) {
       if (s.messageIndex < j) {
         message = s.messageIndex;
       }
     }
     if (message < 0) {
-      message = owners.get(0).messageIndex;
+      message = owners.messageIndex;
     }
     Slot first = null;
-    for (Slot s : owners) {
+    for (Slot s = owners; s != null; s = s.next) {
       if (s.messageIndex == message) {
         if (first == null) {
           first = s;
         }
-        if (s.results.isEmpty()) {
+        if (s.unanswered()) {
           return s;
         }
       }
@@ -213,8 +286,8 @@ final class HistoryRepairer {
       }
       Slot only = null;
       int candidates = 0;
-      for (Slot s : slotsByMessage.get(a)) {
-        if (s.results.isEmpty() && (u.result().name() == null || u.result().name().equals(s.call.name()))) {
+      for (Slot s : slotsByMessage[a]) {
+        if (s.unanswered() && (u.result().name() == null || u.result().name().equals(s.call.name()))) {
           only = s;
           candidates++;
         }
@@ -228,7 +301,7 @@ final class HistoryRepairer {
     for (Located u : unbound) {
       Slot s = choice.get(u);
       if (s != null && claims.get(s) == 1) {
-        s.results.add(u);
+        s.add(u);
         s.rebound = true;
       } else {
         stillUnbound.add(u);
@@ -246,26 +319,36 @@ final class HistoryRepairer {
     for (int i = j - 1; i >= 0; i--) {
       Message m = in.get(i);
       if (m.role() == Role.ASSISTANT) {
-        return slotsByMessage.containsKey(i) ? i : -1;
+        return slotsByMessage[i] != null ? i : -1;
       }
     }
     return -1;
   }
 
   private void chooseResults() {
-    for (List<Slot> slots : slotsByMessage.values()) {
+    for (Slot[] slots : slotsByMessage) {
+      if (slots == null) {
+        continue;
+      }
       for (Slot s : slots) {
-        if (s.results.isEmpty()) {
+        if (s.first == null) {
           continue;
         }
-        Located best = s.results.get(0);
-        for (Located r : s.results) {
+        if (s.more == null) {
+          s.kept = s.first; // one result: nothing to choose
+          continue;
+        }
+        List<Located> results = new ArrayList<>(1 + s.more.size());
+        results.add(s.first);
+        results.addAll(s.more);
+        Located best = results.get(0);
+        for (Located r : results) {
           if (better(r, best, s)) {
             best = r;
           }
         }
         s.kept = best;
-        for (Located r : s.results) {
+        for (Located r : results) {
           if (r != best) {
             act(Kind.DEDUPLICATE, r.result().callId(), null, r.messageIndex(), -1,
                 "removed a second result for call " + s.finalId + "; kept "
@@ -326,6 +409,9 @@ final class HistoryRepairer {
           } else {
             continue;
           }
+          if (droppedResponses.isEmpty()) {
+            droppedResponses = new HashSet<>();
+          }
           droppedResponses.add(at(i, p));
           act(Kind.DROP, r.callId(), null, i, -1, "removed an approval response for " + r.callId() + ": " + why);
         }
@@ -357,7 +443,7 @@ final class HistoryRepairer {
           continue;
         }
       }
-      List<Slot> slots = slotsByMessage.get(i);
+      Slot[] slots = slotsByMessage[i];
       if (slots == null) {
         out.add(m);
         continue;
@@ -403,7 +489,7 @@ final class HistoryRepairer {
     return kept.isEmpty() ? null : m.withContents(kept);
   }
 
-  private Message renamed(Message m, int i, List<Slot> slots, int at) {
+  private Message renamed(Message m, int i, Slot[] slots, int at) {
     List<Content> contents = null;
     for (Slot s : slots) {
       String id = s.call.callId();
@@ -424,7 +510,7 @@ final class HistoryRepairer {
   }
 
   /** Emits the results of the calls of message {@code i}; an intact block is kept as it was. */
-  private void emitBlock(int i, List<Slot> slots, List<Message> out) {
+  private void emitBlock(int i, Slot[] slots, List<Message> out) {
     if (blockIntact(i, slots)) {
       for (int j = i + 1; j < in.size() && in.get(j).role() == Role.TOOL; j++) {
         if (!in.get(j).contents().isEmpty()) {
@@ -486,12 +572,12 @@ final class HistoryRepairer {
    * True when the TOOL messages right after message {@code i} hold exactly the kept, unchanged
    * results of its calls and nothing else.
    */
-  private boolean blockIntact(int i, List<Slot> slots) {
+  private boolean blockIntact(int i, Slot[] slots) {
     int inBlock = 0;
     for (int j = i + 1; j < in.size() && in.get(j).role() == Role.TOOL; j++) {
       inBlock += in.get(j).contents().size();
     }
-    if (inBlock != slots.size()) {
+    if (inBlock != slots.length) {
       return false;
     }
     for (Slot s : slots) {

@@ -48,14 +48,26 @@ public interface CallJournal {
       }
     };
     return new CallJournal() {
+      /** The last call keyed, and its key: a call is looked up, then recorded, and keyed once. */
+      private @Nullable ToolCall lastCall;
+      private @Nullable String lastKey;
+
       @Override
       public synchronized @Nullable ToolResult find(ToolCall call) {
-        return entries.get(key(call));
+        return entries.get(keyOf(call));
       }
 
       @Override
       public synchronized void record(ToolCall call, ToolResult result) {
-        entries.put(key(call), result);
+        entries.put(keyOf(call), result);
+      }
+
+      private String keyOf(ToolCall call) {
+        if (call != lastCall) {
+          lastKey = key(call);
+          lastCall = call;
+        }
+        return lastKey;
       }
 
       @Override

@@ -4,8 +4,8 @@ package dev.toolguard.core.loop;
  * The model behind the loop: one request in, one response out. Each adapter implements it over its
  * framework's client; toolguard-json implements it over HTTP for each provider dialect.
  *
- * <p>A backend sends what it is given. The loop hands it only valid histories without informational
- * contents.
+ * <p>The loop hands a backend only valid histories without informational contents. A backend may
+ * still guard what it sends (toolguard-json's HTTP backends hold bodies to the dialect's limits).
  */
 public interface ChatBackend {
 

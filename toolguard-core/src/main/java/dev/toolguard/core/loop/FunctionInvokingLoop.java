@@ -49,6 +49,29 @@ public interface FunctionInvokingLoop {
    */
   LoopResult stream(List<Message> history, StreamHandler handler);
 
+  /**
+   * The calls waiting in a stored {@code history} for an answer from the caller (approval, a
+   * client-side result, an unknown tool handed back), in history order — what {@link
+   * LoopResult#pending()} said when the history was stored.
+   */
+  static List<dev.toolguard.core.ApprovalRequest> waiting(List<Message> history) {
+    if (history == null) {
+      throw new InvalidMessageException("history is null; pass the stored list of messages");
+    }
+    List<dev.toolguard.core.ApprovalRequest> out = new ArrayList<>();
+    for (Message m : history) {
+      if (m == null) {
+        throw new InvalidMessageException("the history holds a null message");
+      }
+      for (dev.toolguard.core.Content c : m.contents()) {
+        if (c instanceof dev.toolguard.core.ApprovalRequest r) {
+          out.add(r);
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+
   /** A builder for a loop over {@code backend}. */
   static Builder builder(ChatBackend backend) {
     return new Builder(backend);

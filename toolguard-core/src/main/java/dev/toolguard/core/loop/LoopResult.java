@@ -63,9 +63,16 @@ public record LoopResult(
     return null;
   }
 
-  /** The text of the last assistant message, or an empty string. */
+  /**
+   * The text of the last assistant message this run added, or an empty string when it added none
+   * (the model answered with nothing, or the run only applied answers to waiting calls).
+   */
   public String text() {
-    Message m = lastAssistantMessage();
-    return m == null ? "" : m.text();
+    for (int i = added.size() - 1; i >= 0; i--) {
+      if (added.get(i).role() == Role.ASSISTANT) {
+        return added.get(i).text();
+      }
+    }
+    return "";
   }
 }

@@ -104,6 +104,7 @@ class ApprovalTest {
     assertThat(HistoryGuard.ofDefaults().check(asked.history())).isEmpty();
 
     List<Message> stored = copy(asked.history());
+    assertThat(FunctionInvokingLoop.waiting(stored)).containsExactlyElementsOf(asked.pending());
     ApprovalRequest storedRequest = (ApprovalRequest) stored.get(1).contents().get(1);
     List<Message> resumed = plus(stored, answers(ApprovalResponse.approve(storedRequest)));
     LoopResult done = loop(model).build().run(copy(resumed));

@@ -454,6 +454,29 @@ class FunctionInvokingLoopTest {
   }
 
   @Test
+  void anEmptyAnswerIsNotStoredAndTheHistoryStaysValid() {
+    // a provider can end a turn with no content at all (Anthropic: content [], stop_reason end_turn)
+    model.then(new Message(Role.ASSISTANT, List.of(), java.util.Map.of()))
+        .thenCalls(call("c1", "t")).then(new Message(Role.ASSISTANT, List.of(), java.util.Map.of()));
+    FunctionInvokingLoop loop = FunctionInvokingLoop.builder(model).tools(echo("t")).build();
+    List<Message> earlier = List.of(Message.user("hi"), Message.assistant("hello"), Message.user("news?"));
+
+    LoopResult r = loop.run(earlier);
+    assertThat(r.status()).isEqualTo(Status.COMPLETED);
+    assertThat(r.history()).isEqualTo(earlier);
+    assertThat(r.added()).isEmpty();
+    assertThat(r.text()).as("not the answer of an earlier run").isEmpty();
+    assertBalanced(r.history());
+
+    LoopResult after = loop.run(r.history());
+    assertThat(after.status()).isEqualTo(Status.COMPLETED);
+    assertThat(after.history()).extracting(Message::role)
+        .containsExactly(Role.USER, Role.ASSISTANT, Role.USER, Role.ASSISTANT, Role.TOOL);
+    assertThat(after.text()).isEmpty();
+    assertBalanced(after.history());
+  }
+
+  @Test
   void emptyOrReusedIdsFromTheModelAreReplaced() {
     model.thenCalls(ToolCall.of("", "t", "{}")).thenCalls(ToolCall.of("c1", "t", "{}"), ToolCall.of("c1", "t", "{}"))
         .thenText("ok");

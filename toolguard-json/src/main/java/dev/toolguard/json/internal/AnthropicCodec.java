@@ -58,12 +58,12 @@ final class AnthropicCodec extends DialectCodec {
     List<Message> history = new ArrayList<>(messages.size());
     boolean lastWasAssistant = false;
     for (int i = 0; i < messages.size(); i++) {
-      String path = "messages[" + i + "]";
+      Path path = Path.of("messages", i);
       ObjectNode m = Json.object(messages.get(i), path, "a message");
       String role = Json.reqString(m, "role", path, "every message needs a role (user or assistant)");
       if (role.equals("assistant")) {
         List<Content> contents = readBlocks(m, path, true);
-        ObjectNode template = Json.blank(m, "content");
+        ObjectNode template = Json.blankInPlace(m, "content");
         if (lastWasAssistant && !contents.isEmpty()) {
           Message previous = history.remove(history.size() - 1);
           List<Content> merged = new ArrayList<>(previous.contents());
@@ -89,9 +89,9 @@ final class AnthropicCodec extends DialectCodec {
     return new WireRequest(Dialect.ANTHROPIC, history, envelope);
   }
 
-  private static void readUser(ObjectNode m, String path, List<Message> history) {
+  private static void readUser(ObjectNode m, Object path, List<Message> history) {
     List<Content> blocks = readBlocks(m, path, false);
-    ObjectNode template = Json.blank(m, "content");
+    ObjectNode template = Json.blankInPlace(m, "content");
     if (blocks.isEmpty()) {
       history.add(new Message(Role.USER, List.of(), Map.of(WireMetadata.NODE, template)));
       return;
@@ -111,7 +111,7 @@ final class AnthropicCodec extends DialectCodec {
     }
   }
 
-  private static List<Content> readBlocks(ObjectNode m, String path, boolean assistant) {
+  private static List<Content> readBlocks(ObjectNode m, Object path, boolean assistant) {
     JsonNode content = m.get("content");
     if (content == null || content.isNull()) {
       throw new WireFormatException("content is " + (content == null ? "missing" : "null")
@@ -127,36 +127,36 @@ final class AnthropicCodec extends DialectCodec {
           + " where the content is expected: a string or an array of content blocks", path + ".content");
     }
     for (int k = 0; k < content.size(); k++) {
-      String blockPath = path + ".content[" + k + "]";
+      Path blockPath = Path.of(path, ".content", k);
       ObjectNode b = Json.object(content.get(k), blockPath, "a content block");
       String type = Json.reqString(b, "type", blockPath, "every content block needs a type (text, tool_use, …)");
       switch (type) {
         case "text":
           out.add(new Text(Json.reqString(b, "text", blockPath, "a text block needs its text"),
-              Map.of(WireMetadata.NODE, Json.blank(b, "text"))));
+              Map.of(WireMetadata.NODE, Json.blankInPlace(b, "text"))));
           break;
         case "tool_use":
           if (!assistant) {
             throw new WireFormatException("a tool_use block stands in a user message; the assistant's calls belong"
-                + " in assistant messages", blockPath);
+                + " in assistant messages", blockPath.toString());
           }
           out.add(readCall(b, blockPath));
           break;
         case "tool_result":
           if (assistant) {
             throw new WireFormatException("a tool_result block stands in an assistant message; tool results belong"
-                + " in the user message after the calls", blockPath);
+                + " in the user message after the calls", blockPath.toString());
           }
           out.add(readResult(b, blockPath));
           break;
         default:
-          out.add(Opaque.of(type, b.deepCopy()));
+          out.add(Opaque.of(type, b));
       }
     }
     return out;
   }
 
-  private static ToolCall readCall(ObjectNode b, String path) {
+  private static ToolCall readCall(ObjectNode b, Object path) {
     String id = Json.optString(b, "id", path);
     String name = Json.reqString(b, "name", path, "a tool_use block needs the tool's name");
     JsonNode input = b.get("input");
@@ -164,11 +164,12 @@ final class AnthropicCodec extends DialectCodec {
       throw new WireFormatException("input is missing; a tool_use block needs its input object ({} for none)",
           path + ".input");
     }
-    return new ToolCall(id == null ? "" : id, name, Json.write(input), false,
-        Map.of(WireMetadata.NODE, Json.blank(b, "input")));
+    String arguments = Json.compact(input);
+    return new ToolCall(id == null ? "" : id, name, arguments, false,
+        Map.of(WireMetadata.NODE, Json.blankInPlace(b, "input")));
   }
 
-  private static ToolResult readResult(ObjectNode b, String path) {
+  private static ToolResult readResult(ObjectNode b, Object path) {
     String id = Json.optString(b, "tool_use_id", path);
     boolean error = Json.optBoolean(b, "is_error", path);
     JsonNode content = b.get("content");
@@ -176,16 +177,16 @@ final class AnthropicCodec extends DialectCodec {
     ObjectNode template;
     if (content == null || content.isNull()) {
       output = "";
-      template = b.deepCopy();
+      template = b;
     } else if (content.isTextual()) {
       output = content.asText();
-      template = Json.blank(b, "content");
+      template = Json.blankInPlace(b, "content");
     } else if (content.isArray()) {
       for (int k = 0; k < content.size(); k++) {
-        Json.object(content.get(k), path + ".content[" + k + "]", "a content block");
+        Json.object(content.get(k), Path.of(path, ".content", k), "a content block");
       }
       output = Json.joinTexts((ArrayNode) content, "text");
-      template = b.deepCopy();
+      template = b;
     } else {
       throw new WireFormatException(Json.describe(content)
           + " where the tool output is expected: a string or an array of content blocks", path + ".content");
@@ -197,15 +198,18 @@ final class AnthropicCodec extends DialectCodec {
 
   /** A wire message being written. */
   private static final class Wire {
-    final ObjectNode object;
+    final Patch object;
     final String role;
     final @Nullable JsonNode shape;
     final List<JsonNode> blocks = new ArrayList<>();
     final List<Content> sources = new ArrayList<>();
     final int index;
 
-    Wire(@Nullable ObjectNode template, String role, int index) {
-      this.object = template == null ? Json.object().put("role", role) : template.deepCopy();
+    final boolean share;
+
+    Wire(@Nullable ObjectNode template, String role, int index, boolean share) {
+      this.share = share;
+      this.object = template == null ? Patch.of(null, share).put("role", role) : Patch.of(template, share);
       this.role = role;
       this.shape = template == null ? null : template.get("content");
       this.index = index;
@@ -220,12 +224,12 @@ final class AnthropicCodec extends DialectCodec {
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> f = fields.next();
         if (!object.has(f.getKey())) {
-          object.set(f.getKey(), f.getValue().deepCopy());
+          object.set(f.getKey(), Json.copy(f.getValue(), share));
         }
       }
     }
 
-    ObjectNode finish() {
+    JsonNode finish() {
       if (shape != null && shape.isTextual() && sources.size() == 1 && sources.get(0) instanceof Text
           && !sources.get(0).metadata().containsKey(WireMetadata.NODE)) {
         object.put("content", ((Text) sources.get(0)).text());
@@ -237,21 +241,20 @@ final class AnthropicCodec extends DialectCodec {
         blocks.forEach(array::add);
         object.set("content", array);
       }
-      return object;
+      return object.node();
     }
   }
 
   @Override
-  Encoded encodeChecked(WireRequest request) {
+  Encoded encodeChecked(WireRequest request, boolean forText) {
     List<Message> history = request.history();
-    Encoded encoded = new Encoded("messages", history);
+    Encoded encoded = new Encoded("messages", history, !forText);
     List<Wire> wires = new ArrayList<>(history.size());
     for (int i = 0; i < history.size(); i++) {
       Message m = history.get(i);
-      String where = "history[" + i + "]";
       if (m.role() == Role.SYSTEM) {
         throw new WireFormatException("a SYSTEM message cannot be written into Anthropic messages; put its text into"
-            + " the request's top-level system field (the envelope)", where);
+            + " the request's top-level system field (the envelope)", "history[" + i + "]");
       }
       String role = m.role() == Role.ASSISTANT ? "assistant" : "user";
       List<Content> contents = m.contents();
@@ -270,7 +273,7 @@ final class AnthropicCodec extends DialectCodec {
         wire = last;
         wire.absorb(template);
       } else {
-        wire = new Wire(template, role, wires.size());
+        wire = new Wire(template, role, wires.size(), forText);
         wires.add(wire);
       }
       encoded.start(i, wire.index);
@@ -281,11 +284,11 @@ final class AnthropicCodec extends DialectCodec {
         }
         ObjectNode startsMessage = Json.template(c.metadata(), WireMetadata.MESSAGE);
         if (startsMessage != null && m.role() == Role.ASSISTANT) {
-          wire = new Wire(startsMessage, role, wires.size());
+          wire = new Wire(startsMessage, role, wires.size(), forText);
           wires.add(wire);
         }
-        encoded.content(i, k, wire.index, ".content[" + wire.blocks.size() + "]");
-        wire.blocks.add(writeBlock(c, where + ".contents[" + k + "]"));
+        encoded.content(i, k, wire.index, ".content", wire.blocks.size());
+        wire.blocks.add(writeBlock(c, i, k, forText));
         wire.sources.add(c);
       }
     }
@@ -299,42 +302,42 @@ final class AnthropicCodec extends DialectCodec {
     return encoded;
   }
 
-  private static JsonNode writeBlock(Content c, String where) {
+  private static JsonNode writeBlock(Content c, int i, int k, boolean share) {
     ObjectNode template = Json.template(c.metadata(), WireMetadata.NODE);
     if (c instanceof Text) {
-      ObjectNode w = template == null ? Json.object().put("type", "text") : template.deepCopy();
+      Patch w = template == null ? Patch.of(null, share).put("type", "text") : Patch.of(template, share);
       w.put("text", ((Text) c).text());
-      return w;
+      return w.node();
     } else if (c instanceof ToolCall) {
       ToolCall call = (ToolCall) c;
-      ObjectNode w;
+      Patch w;
       if (template == null) {
-        w = Json.object().put("type", "tool_use").put("id", call.callId());
+        w = Patch.of(null, share).put("type", "tool_use").put("id", call.callId());
       } else {
-        w = template.deepCopy();
+        w = Patch.of(template, share);
         OpenAiChatCodec.setId(w, "id", call.callId());
       }
       w.put("name", call.name());
       JsonNode input;
       try {
-        input = Json.parse(call.argumentsJson());
+        input = Json.parseValue(call.argumentsJson());
       } catch (WireFormatException e) {
         throw new WireFormatException("the arguments of call " + call.callId() + " are not JSON; an Anthropic"
-            + " tool_use input must be a JSON object", where, e);
+            + " tool_use input must be a JSON object", "history[" + i + "].contents[" + k + "]", e);
       }
       w.set("input", input);
-      return w;
+      return w.node();
     } else if (c instanceof ToolResult) {
       ToolResult r = (ToolResult) c;
       if (template == null) {
-        ObjectNode w = Json.object().put("type", "tool_result").put("tool_use_id", r.callId());
+        Patch w = Patch.of(null, share).put("type", "tool_result").put("tool_use_id", r.callId());
         w.put("content", r.output());
         if (r.error()) {
           w.put("is_error", true);
         }
-        return w;
+        return w.node();
       }
-      ObjectNode w = template.deepCopy();
+      Patch w = Patch.of(template, share);
       OpenAiChatCodec.setId(w, "tool_use_id", r.callId());
       JsonNode content = w.get("content");
       if (content != null && content.isArray()) {
@@ -353,8 +356,8 @@ final class AnthropicCodec extends DialectCodec {
       } else if (w.has("is_error") && w.get("is_error").isBoolean()) {
         w.put("is_error", false);
       }
-      return w;
+      return w.node();
     }
-    return OpenAiChatCodec.payload(c, where);
+    return OpenAiChatCodec.payload(c, i, k, share);
   }
 }

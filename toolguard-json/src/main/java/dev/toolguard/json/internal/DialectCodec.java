@@ -14,17 +14,23 @@ public abstract class DialectCodec implements WireCodec {
 
   @Override
   public final WireRequest read(String body) {
-    return read(Json.parse(body));
+    // the parsed tree is the codec's own: the reader makes its nodes the templates, without copies
+    return decode(requireObject(Json.parse(body)));
   }
 
   @Override
   public final WireRequest read(JsonNode body) {
+    // the caller's tree stays the caller's: the reader works on a copy
+    return decode(requireObject(body).deepCopy());
+  }
+
+  private ObjectNode requireObject(JsonNode body) {
     if (body == null || !body.isObject()) {
       throw new WireFormatException(
           "the body is " + Json.describe(body) + "; a request body of " + dialect().id() + " is a JSON object",
           "(body)");
     }
-    return decode((ObjectNode) body);
+    return (ObjectNode) body;
   }
 
   @Override
@@ -34,7 +40,9 @@ public abstract class DialectCodec implements WireCodec {
 
   @Override
   public final String write(WireRequest request) {
-    return Json.write(writeTree(request));
+    check(request);
+    // the tree is serialized and dropped: it may share nodes with the templates, and no positions are recorded
+    return Json.write(encodeChecked(request, true).body());
   }
 
   /**
@@ -43,6 +51,11 @@ public abstract class DialectCodec implements WireCodec {
    * @throws WireFormatException as {@link #write(WireRequest)}
    */
   public final Encoded encode(WireRequest request) {
+    check(request);
+    return encodeChecked(request, false);
+  }
+
+  private void check(WireRequest request) {
     if (request == null) {
       throw new IllegalArgumentException("request is null");
     }
@@ -51,9 +64,12 @@ public abstract class DialectCodec implements WireCodec {
           "the request is of dialect " + request.dialect().id() + "; this codec writes " + dialect().id()
               + ": use WireCodec.of(request.dialect())", "(request)");
     }
-    return encodeChecked(request);
   }
 
+  /**
+   * Reads a body whose tree the codec owns: the reader may turn its nodes into templates in place
+   * (blanking the modelled values) instead of copying them.
+   */
   abstract WireRequest decode(ObjectNode body);
 
   /**
@@ -73,14 +89,22 @@ public abstract class DialectCodec implements WireCodec {
     return messages;
   }
 
-  /** A copy of {@code body} whose {@code field} is an empty array: the place the history goes back to. */
+  /**
+   * {@code body} with its {@code field} replaced by an empty array: the place the history goes back
+   * to. It shares the other values with {@code body} ({@link WireRequest} copies its envelope).
+   */
   static ObjectNode envelopeOf(ObjectNode body, String field) {
-    ObjectNode envelope = body.deepCopy();
+    ObjectNode envelope = Json.copy(body, true);
     envelope.set(field, Json.array());
     return envelope;
   }
 
-  abstract Encoded encodeChecked(WireRequest request);
+  /**
+   * Writes {@code request}. With {@code forText}, the body is only serialized: it may share nodes
+   * with the history's templates and payloads, and the positions are not recorded; otherwise it is
+   * the caller's own tree and every position is recorded.
+   */
+  abstract Encoded encodeChecked(WireRequest request, boolean forText);
 
   /** The name of the body field that holds the history: {@code messages} or {@code input}. */
   public abstract String historyField();

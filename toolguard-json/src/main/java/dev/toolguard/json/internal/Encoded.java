@@ -13,32 +13,58 @@ import org.jspecify.annotations.Nullable;
 public final class Encoded {
 
   private final String field;
+  /** False when only the body is wanted ({@link DialectCodec#write}): nothing is recorded. */
+  private final boolean track;
   private final int[] messageStart;
-  private final int[][] contentIndex;
-  private final @Nullable String[][] contentPath;
+  /** Where the contents of message {@code i} start in the flat arrays below. */
+  private final int[] contentStart;
+  private final int[] contentIndex;
+  /** The field of a written content ({@code ""}, {@code .content}, {@code .tool_calls}), null when not written. */
+  private final @Nullable String[] contentField;
+  /** The index in that field's array, or -1 when the field is not an array. */
+  private final int[] contentSub;
   private @Nullable ObjectNode body;
 
   Encoded(String field, List<Message> history) {
+    this(field, history, true);
+  }
+
+  Encoded(String field, List<Message> history, boolean track) {
     this.field = field;
-    int n = history.size();
+    this.track = track;
+    int n = track ? history.size() : 0;
     this.messageStart = new int[n];
-    this.contentIndex = new int[n][];
-    this.contentPath = new String[n][];
+    this.contentStart = new int[n + 1];
+    int total = 0;
     for (int i = 0; i < n; i++) {
-      int size = history.get(i).contents().size();
-      contentIndex[i] = new int[size];
-      Arrays.fill(contentIndex[i], -1);
-      contentPath[i] = new String[size];
+      contentStart[i] = total;
+      total += history.get(i).contents().size();
     }
+    contentStart[n] = total;
+    this.contentIndex = new int[total];
+    Arrays.fill(contentIndex, -1);
+    this.contentField = new String[total];
+    this.contentSub = new int[total];
   }
 
   void start(int message, int wireIndex) {
-    messageStart[message] = wireIndex;
+    if (track) {
+      messageStart[message] = wireIndex;
+    }
   }
 
-  void content(int message, int content, int wireIndex, String suffix) {
-    contentIndex[message][content] = wireIndex;
-    contentPath[message][content] = field + "[" + wireIndex + "]" + suffix;
+  /**
+   * Records that content {@code content} of message {@code message} went to the wire item {@code
+   * wireIndex}, at {@code suffix} in it ({@code ""} for the item itself) and, when {@code sub >= 0},
+   * at index {@code sub} of that array field.
+   */
+  void content(int message, int content, int wireIndex, String suffix, int sub) {
+    if (track) {
+      int at = contentStart[message] + content;
+      contentIndex[at] = wireIndex;
+      contentField[at] = suffix;
+      contentSub[at] = sub;
+    }
   }
 
   void body(ObjectNode written) {
@@ -58,24 +84,47 @@ public final class Encoded {
     return field;
   }
 
+  private void requireTracked() {
+    if (!track) {
+      throw new IllegalStateException("positions were not recorded for this body");
+    }
+  }
+
   /** The wire index at which message {@code i} starts (or would start, when nothing of it is written). */
   public int messageIndex(int i) {
+    requireTracked();
     return messageStart[i];
   }
 
   /** The path of message {@code i}, such as {@code messages[3]}. */
   public String messagePath(int i) {
+    requireTracked();
     return field + "[" + messageStart[i] + "]";
   }
 
   /** The wire index of content {@code k} of message {@code i}, or -1 when it is not written. */
   public int contentIndex(int i, int k) {
-    return contentIndex[i][k];
+    requireTracked();
+    return contentIndex[at(i, k)];
   }
 
   /** The path of content {@code k} of message {@code i}, or null when it is not written. */
   public @Nullable String contentPath(int i, int k) {
-    return contentPath[i][k];
+    requireTracked();
+    int at = at(i, k);
+    String suffix = contentField[at];
+    if (suffix == null) {
+      return null;
+    }
+    String path = field + "[" + contentIndex[at] + "]" + suffix;
+    return contentSub[at] < 0 ? path : path + "[" + contentSub[at] + "]";
+  }
+
+  private int at(int i, int k) {
+    if (k < 0 || contentStart[i] + k >= contentStart[i + 1]) {
+      throw new ArrayIndexOutOfBoundsException("message " + i + " has no content " + k);
+    }
+    return contentStart[i] + k;
   }
 
   /** The number of messages of the history written. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
@@ -32,7 +31,6 @@ public final class Json {
   /** The mapper of the module; configured once, thread-safe. */
   public static final ObjectMapper MAPPER = JsonMapper.builder(
           JsonFactory.builder()
-              .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
               .streamReadConstraints(StreamReadConstraints.builder()
                   .maxStringLength(Integer.MAX_VALUE)
                   .maxDocumentLength(-1)
@@ -40,12 +38,19 @@ public final class Json {
               .build())
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      // duplicate keys are caught where the tree puts a key twice: the parser's strict detection
+      // costs a hash set for every object of more than two fields
+      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
       .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
       .build();
 
   /** Jackson's reference to a place in the input, reduced to its line and column. */
   private static final java.util.regex.Pattern SOURCE =
       java.util.regex.Pattern.compile("\\[Source: [^;\\]]*; line: (\\d+), column: (\\d+)]");
+
+  /** Jackson's report of a key that an object has twice, reduced to the key. */
+  private static final java.util.regex.Pattern DUPLICATE =
+      java.util.regex.Pattern.compile("Duplicate field '(.*)' for `ObjectNode`: not allowed when .*");
 
   /** The node factory of {@link #MAPPER}. */
   public static final JsonNodeFactory NODES = MAPPER.getNodeFactory();
@@ -75,7 +80,12 @@ public final class Json {
       String where = at == null ? "input" : "line " + at.getLineNr() + ", column " + at.getColumnNr();
       String why = e.getOriginalMessage() == null ? "malformed" : e.getOriginalMessage();
       why = SOURCE.matcher(oneLine(why)).replaceAll("line $1, column $2");
+      why = DUPLICATE.matcher(why).replaceAll("Duplicate field '$1'");
       throw new WireFormatException("not JSON: " + why, where, e);
+    } catch (NumberFormatException e) {
+      // a number Jackson cannot hold (an exponent of too many digits, say) escapes its parse errors
+      throw new WireFormatException("not JSON: a number cannot be read: " + oneLine(String.valueOf(e.getMessage())),
+          "input", e);
     }
   }
 
@@ -85,6 +95,263 @@ public final class Json {
       return MAPPER.writeValueAsString(node);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a JSON tree could not be written", e);
+    }
+  }
+
+  /**
+   * {@code node} as compact JSON text, the same text as {@link #write}: small trees of plain values
+   * (ASCII strings without escapes, integers, booleans, null) are written directly, the rest by
+   * Jackson. The Anthropic reader turns every {@code tool_use} input into its arguments text.
+   */
+  static String compact(JsonNode node) {
+    StringBuilder sb = new StringBuilder(64);
+    return appendPlain(node, sb, 0) ? sb.toString() : write(node);
+  }
+
+  private static boolean appendPlain(JsonNode n, StringBuilder sb, int depth) {
+    if (depth > 32) {
+      return false;
+    }
+    if (n instanceof ObjectNode) {
+      sb.append('{');
+      boolean first = true;
+      for (Map.Entry<String, JsonNode> e : n.properties()) {
+        if (!first) {
+          sb.append(',');
+        }
+        first = false;
+        if (!appendPlain(e.getKey(), sb)) {
+          return false;
+        }
+        sb.append(':');
+        if (!appendPlain(e.getValue(), sb, depth + 1)) {
+          return false;
+        }
+      }
+      sb.append('}');
+      return true;
+    }
+    if (n instanceof ArrayNode) {
+      sb.append('[');
+      for (int i = 0; i < n.size(); i++) {
+        if (i > 0) {
+          sb.append(',');
+        }
+        if (!appendPlain(n.get(i), sb, depth + 1)) {
+          return false;
+        }
+      }
+      sb.append(']');
+      return true;
+    }
+    if (n instanceof com.fasterxml.jackson.databind.node.TextNode) {
+      return appendPlain(n.textValue(), sb);
+    }
+    if (n instanceof com.fasterxml.jackson.databind.node.IntNode
+        || n instanceof com.fasterxml.jackson.databind.node.LongNode) {
+      sb.append(n.longValue());
+      return true;
+    }
+    if (n.isBoolean()) {
+      sb.append(n.booleanValue());
+      return true;
+    }
+    if (n.isNull()) {
+      sb.append("null");
+      return true;
+    }
+    return false; // decimals, big integers, binary, POJOs: Jackson writes them
+  }
+
+  /** Appends {@code s} quoted when it needs no escape (printable ASCII but quote and backslash). */
+  private static boolean appendPlain(String s, StringBuilder sb) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+        return false;
+      }
+    }
+    sb.append('"').append(s).append('"');
+    return true;
+  }
+
+  /**
+   * {@code text} parsed as exactly one JSON value, the same tree as {@link #parse}: plain texts
+   * (ASCII strings without escapes, integers, booleans, null, no duplicate keys) are parsed
+   * directly, the rest by Jackson. The Anthropic writer turns every call's arguments into its
+   * {@code tool_use} input.
+   *
+   * @throws WireFormatException as {@link #parse}
+   */
+  static JsonNode parseValue(String text) {
+    JsonNode node = new PlainParser(text).parse();
+    return node != null ? node : parse(text);
+  }
+
+  /** Parses plain JSON texts; gives up (null) on anything else, which Jackson then reads. */
+  private static final class PlainParser {
+    private final String s;
+    private int pos;
+
+    PlainParser(String s) {
+      this.s = s;
+    }
+
+    @Nullable JsonNode parse() {
+      JsonNode v = value(0);
+      if (v == null) {
+        return null;
+      }
+      skipWs();
+      return pos == s.length() ? v : null;
+    }
+
+    private void skipWs() {
+      while (pos < s.length()) {
+        char c = s.charAt(pos);
+        if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+          return;
+        }
+        pos++;
+      }
+    }
+
+    private @Nullable JsonNode value(int depth) {
+      if (depth > 32) {
+        return null;
+      }
+      skipWs();
+      if (pos >= s.length()) {
+        return null;
+      }
+      char c = s.charAt(pos);
+      if (c == '{') {
+        pos++;
+        ObjectNode o = NODES.objectNode();
+        skipWs();
+        if (pos < s.length() && s.charAt(pos) == '}') {
+          pos++;
+          return o;
+        }
+        while (true) {
+          skipWs();
+          String key = string();
+          if (key == null) {
+            return null;
+          }
+          skipWs();
+          if (pos >= s.length() || s.charAt(pos) != ':') {
+            return null;
+          }
+          pos++;
+          JsonNode v = value(depth + 1);
+          if (v == null || o.replace(key, v) != null) {
+            return null; // not plain, or a duplicate key: Jackson tells
+          }
+          skipWs();
+          if (pos >= s.length()) {
+            return null;
+          }
+          char d = s.charAt(pos++);
+          if (d == '}') {
+            return o;
+          }
+          if (d != ',') {
+            return null;
+          }
+        }
+      }
+      if (c == '[') {
+        pos++;
+        ArrayNode a = NODES.arrayNode();
+        skipWs();
+        if (pos < s.length() && s.charAt(pos) == ']') {
+          pos++;
+          return a;
+        }
+        while (true) {
+          JsonNode v = value(depth + 1);
+          if (v == null) {
+            return null;
+          }
+          a.add(v);
+          skipWs();
+          if (pos >= s.length()) {
+            return null;
+          }
+          char d = s.charAt(pos++);
+          if (d == ']') {
+            return a;
+          }
+          if (d != ',') {
+            return null;
+          }
+        }
+      }
+      if (c == '"') {
+        String text = string();
+        return text == null ? null : NODES.textNode(text);
+      }
+      if (s.startsWith("true", pos)) {
+        pos += 4;
+        return NODES.booleanNode(true);
+      }
+      if (s.startsWith("false", pos)) {
+        pos += 5;
+        return NODES.booleanNode(false);
+      }
+      if (s.startsWith("null", pos)) {
+        pos += 4;
+        return NODES.nullNode();
+      }
+      return integer();
+    }
+
+    /** A string without escapes or non-ASCII characters; null otherwise. */
+    private @Nullable String string() {
+      if (pos >= s.length() || s.charAt(pos) != '"') {
+        return null;
+      }
+      int start = ++pos;
+      while (pos < s.length()) {
+        char c = s.charAt(pos);
+        if (c == '"') {
+          return s.substring(start, pos++);
+        }
+        if (c < 0x20 || c > 0x7e || c == '\\') {
+          return null;
+        }
+        pos++;
+      }
+      return null;
+    }
+
+    /** An integer of at most 18 digits, without a leading zero or minus zero; null otherwise. */
+    private @Nullable JsonNode integer() {
+      int start = pos;
+      boolean negative = pos < s.length() && s.charAt(pos) == '-';
+      if (negative) {
+        pos++;
+      }
+      int digitsStart = pos;
+      long value = 0;
+      while (pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') {
+        value = value * 10 + (s.charAt(pos) - '0');
+        pos++;
+      }
+      int digits = pos - digitsStart;
+      if (digits == 0 || digits > 18 || (s.charAt(digitsStart) == '0' && (digits > 1 || negative))) {
+        return null;
+      }
+      if (pos < s.length()) {
+        char c = s.charAt(pos);
+        if (c == '.' || c == 'e' || c == 'E' || Character.isLetterOrDigit(c)) {
+          return null; // a decimal or not a number: Jackson reads it
+        }
+      }
+      value = negative ? -value : value;
+      return value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE
+          ? NODES.numberNode((int) value) : NODES.numberNode(value);
     }
   }
 
@@ -134,15 +401,15 @@ public final class Json {
   }
 
   /** {@code node} as an object, or a {@link WireFormatException} saying {@code what} was expected at {@code path}. */
-  public static ObjectNode object(@Nullable JsonNode node, String path, String what) {
+  public static ObjectNode object(@Nullable JsonNode node, Object path, String what) {
     if (node instanceof ObjectNode) {
       return (ObjectNode) node;
     }
-    throw new WireFormatException(describe(node) + " where " + what + " (a JSON object) is expected", path);
+    throw new WireFormatException(describe(node) + " where " + what + " (a JSON object) is expected", path.toString());
   }
 
   /** The string field {@code field} of {@code o}; null when absent or null. */
-  public static @Nullable String optString(ObjectNode o, String field, String path) {
+  public static @Nullable String optString(ObjectNode o, String field, Object path) {
     JsonNode v = o.get(field);
     if (v == null || v.isNull()) {
       return null;
@@ -153,8 +420,14 @@ public final class Json {
     return v.asText();
   }
 
+  /** The string field {@code field} of {@code o}; null when it is absent or not a string. */
+  static @Nullable String text(ObjectNode o, String field) {
+    JsonNode v = o.get(field);
+    return v != null && v.isTextual() ? v.textValue() : null;
+  }
+
   /** The string field {@code field} of {@code o}; {@code why} says why it is needed. */
-  public static String reqString(ObjectNode o, String field, String path, String why) {
+  public static String reqString(ObjectNode o, String field, Object path, String why) {
     JsonNode v = o.get(field);
     if (v == null || v.isNull()) {
       throw new WireFormatException(field + " is " + (v == null ? "missing" : "null") + "; " + why, path + "." + field);
@@ -166,7 +439,7 @@ public final class Json {
   }
 
   /** The boolean field {@code field} of {@code o}; false when absent or null. */
-  public static boolean optBoolean(ObjectNode o, String field, String path) {
+  public static boolean optBoolean(ObjectNode o, String field, Object path) {
     JsonNode v = o.get(field);
     if (v == null || v.isNull()) {
       return false;
@@ -178,7 +451,7 @@ public final class Json {
   }
 
   /** The object field {@code field} of {@code o}; {@code why} says why it is needed. */
-  public static ObjectNode reqObject(ObjectNode o, String field, String path, String why) {
+  public static ObjectNode reqObject(ObjectNode o, String field, Object path, String why) {
     JsonNode v = o.get(field);
     if (v == null || v.isNull()) {
       throw new WireFormatException(field + " is " + (v == null ? "missing" : "null") + "; " + why, path + "." + field);
@@ -209,6 +482,47 @@ public final class Json {
       }
     }
     return copy;
+  }
+
+  /**
+   * Blanks the string, array or object values of {@code fields} of {@code o} in place, as {@link
+   * #blank} does on a copy, and returns {@code o}. Only for trees the codec owns (parsed by it or
+   * copied for it): the reader turns the nodes it parsed into templates without copying them.
+   */
+  static ObjectNode blankInPlace(ObjectNode o, String field) {
+    JsonNode v = o.get(field);
+    if (v == null) {
+      return o;
+    }
+    if (v.isTextual()) {
+      o.set(field, EMPTY_TEXT);
+    } else if (v.isArray()) {
+      o.set(field, NODES.arrayNode());
+    } else if (v.isObject()) {
+      o.set(field, NODES.objectNode());
+    }
+    return o;
+  }
+
+  private static final JsonNode EMPTY_TEXT = NODES.textNode("");
+
+  /**
+   * A copy of {@code o} to write into: a deep copy, or, when {@code share} is true (the written tree
+   * is serialized and dropped, never handed out), a new object holding the same values, so that
+   * setting a field of the copy leaves {@code o} as it is.
+   */
+  static ObjectNode copy(ObjectNode o, boolean share) {
+    if (!share) {
+      return o.deepCopy();
+    }
+    ObjectNode c = new ObjectNode(NODES, new java.util.LinkedHashMap<>(Math.max(4, o.size() * 2)));
+    c.setAll(o);
+    return c;
+  }
+
+  /** {@code node} to put into a written tree: itself when {@code share} is true, else a deep copy. */
+  static JsonNode copy(JsonNode node, boolean share) {
+    return share ? node : node.deepCopy();
   }
 
   /**

@@ -53,33 +53,33 @@ final class OpenAiChatCodec extends DialectCodec {
     ObjectNode envelope = envelopeOf(body, "messages");
     List<Message> history = new ArrayList<>(messages.size());
     for (int i = 0; i < messages.size(); i++) {
-      history.add(readMessage(messages.get(i), "messages[" + i + "]"));
+      history.add(readMessage(messages.get(i), Path.of("messages", i)));
     }
     return new WireRequest(Dialect.OPENAI_CHAT, history, envelope);
   }
 
-  private static Message readMessage(JsonNode node, String path) {
+  private static Message readMessage(JsonNode node, Object path) {
     ObjectNode m = Json.object(node, path, "a message");
     String role = Json.reqString(m, "role", path, "every message needs a role");
     switch (role) {
       case "system":
       case "developer":
-        return new Message(Role.SYSTEM, readParts(m, path), Map.of(WireMetadata.NODE, Json.blank(m, "content")));
+        return new Message(Role.SYSTEM, readParts(m, path), Map.of(WireMetadata.NODE, Json.blankInPlace(m, "content")));
       case "user":
-        return new Message(Role.USER, readParts(m, path), Map.of(WireMetadata.NODE, Json.blank(m, "content")));
+        return new Message(Role.USER, readParts(m, path), Map.of(WireMetadata.NODE, Json.blankInPlace(m, "content")));
       case "assistant":
         return readAssistant(m, path);
       case "tool":
         return Message.tool(readResult(m, path));
       case "function":
-        return new Message(Role.USER, List.of(Opaque.of("function", m.deepCopy())), Map.of(WireMetadata.VERBATIM, true));
+        return new Message(Role.USER, List.of(Opaque.of("function", m)), Map.of(WireMetadata.VERBATIM, true));
       default:
         throw new WireFormatException("role is '" + role + "'; OpenAI Chat messages have role system, developer,"
             + " user, assistant or tool", path + ".role");
     }
   }
 
-  private static List<Content> readParts(ObjectNode m, String path) {
+  private static List<Content> readParts(ObjectNode m, Object path) {
     JsonNode content = m.get("content");
     if (content == null || content.isNull()) {
       return new ArrayList<>(2);
@@ -94,66 +94,80 @@ final class OpenAiChatCodec extends DialectCodec {
           + " where the content is expected: a string, an array of content parts or null", path + ".content");
     }
     for (int k = 0; k < content.size(); k++) {
-      String partPath = path + ".content[" + k + "]";
+      Path partPath = Path.of(path, ".content", k);
       ObjectNode part = Json.object(content.get(k), partPath, "a content part");
       String type = Json.reqString(part, "type", partPath, "every content part needs a type (text, image_url, …)");
       if (type.equals("text")) {
         String text = Json.reqString(part, "text", partPath, "a text part needs its text");
-        parts.add(new Text(text, Map.of(WireMetadata.NODE, Json.blank(part, "text"))));
+        parts.add(new Text(text, Map.of(WireMetadata.NODE, Json.blankInPlace(part, "text"))));
       } else if (type.equals("tool_use") || type.equals("tool_result")) {
         throw new WireFormatException("a " + type + " block is Anthropic's, not an OpenAI Chat content part:"
             + " is it an Anthropic body (--dialect anthropic)?", partPath + ".type");
       } else {
-        parts.add(Opaque.of(type, part.deepCopy()));
+        parts.add(Opaque.of(type, part));
       }
     }
     return parts;
   }
 
-  private static Message readAssistant(ObjectNode m, String path) {
+  private static Message readAssistant(ObjectNode m, Object path) {
     List<Content> contents = readParts(m, path);
-    ObjectNode template = Json.blank(m, "content");
+    ObjectNode template = Json.blankInPlace(m, "content");
     JsonNode calls = m.get("tool_calls");
     if (calls != null && !calls.isNull()) {
       if (!calls.isArray()) {
         throw new WireFormatException(Json.describe(calls) + " where the array of tool calls is expected",
             path + ".tool_calls");
       }
-      ArrayNode blanked = Json.array();
+      // each call's template is its node, blanked in place, so the message's tool_calls hold them too
       for (int k = 0; k < calls.size(); k++) {
-        String callPath = path + ".tool_calls[" + k + "]";
-        ToolCall call = readCall(Json.object(calls.get(k), callPath, "a tool call"), callPath);
-        contents.add(call);
-        blanked.add(((ObjectNode) call.metadata().get(WireMetadata.NODE)).deepCopy());
+        JsonNode c = calls.get(k);
+        if (!(c instanceof ObjectNode)) {
+          Json.object(c, Path.of(path, ".tool_calls", k), "a tool call"); // fails, naming the path
+        }
+        contents.add(readCall((ObjectNode) c, path, k));
       }
-      template.set("tool_calls", blanked);
     }
     return new Message(Role.ASSISTANT, contents, Map.of(WireMetadata.NODE, template));
   }
 
-  private static ToolCall readCall(ObjectNode c, String path) {
+  /** Reads call {@code k} of the message at {@code messagePath}; its node becomes its template. */
+  private static ToolCall readCall(ObjectNode c, Object messagePath, int k) {
+    String id = Json.text(c, "id");
+    String type = Json.text(c, "type");
+    JsonNode function = c.get("function");
+    String name = function instanceof ObjectNode ? Json.text((ObjectNode) function, "name") : null;
+    String arguments = function instanceof ObjectNode ? Json.text((ObjectNode) function, "arguments") : null;
+    if (id == null || type == null || name == null || arguments == null || !type.equals("function")) {
+      // anything but the common shape: the checked path, with the path named in errors
+      return readCallChecked(c, Path.of(messagePath, ".tool_calls", k));
+    }
+    Json.blankInPlace((ObjectNode) function, "arguments");
+    return new ToolCall(id, name, arguments, false, Map.of(WireMetadata.NODE, c));
+  }
+
+  private static ToolCall readCallChecked(ObjectNode c, Object path) {
     String id = Json.optString(c, "id", path);
     String type = Json.optString(c, "type", path);
-    ObjectNode template = c.deepCopy();
     String name;
     String arguments;
     if ("custom".equals(type)) {
       ObjectNode custom = Json.reqObject(c, "custom", path, "a custom tool call needs a custom object with name and input");
       name = Json.reqString(custom, "name", path + ".custom", "a tool call needs the tool's name");
       arguments = Json.reqString(custom, "input", path + ".custom", "a custom tool call needs its input");
-      template.set("custom", Json.blank(custom, "input"));
+      Json.blankInPlace(custom, "input");
     } else {
       ObjectNode function = Json.reqObject(c, "function", path,
           "a function tool call needs a function object with name and arguments");
       name = Json.reqString(function, "name", path + ".function", "a tool call needs the tool's name");
       arguments = Json.reqString(function, "arguments", path + ".function",
           "a tool call needs its arguments as a JSON string (\"{}\" for none)");
-      template.set("function", Json.blank(function, "arguments"));
+      Json.blankInPlace(function, "arguments");
     }
-    return new ToolCall(id == null ? "" : id, name, arguments, false, Map.of(WireMetadata.NODE, template));
+    return new ToolCall(id == null ? "" : id, name, arguments, false, Map.of(WireMetadata.NODE, c));
   }
 
-  private static ToolResult readResult(ObjectNode m, String path) {
+  private static ToolResult readResult(ObjectNode m, Object path) {
     String id = Json.optString(m, "tool_call_id", path);
     String name = Json.optString(m, "name", path);
     JsonNode content = m.get("content");
@@ -161,16 +175,16 @@ final class OpenAiChatCodec extends DialectCodec {
     ObjectNode template;
     if (content == null || content.isNull()) {
       output = "";
-      template = m.deepCopy();
+      template = m;
     } else if (content.isTextual()) {
       output = content.asText();
-      template = Json.blank(m, "content");
+      template = Json.blankInPlace(m, "content");
     } else if (content.isArray()) {
       for (int k = 0; k < content.size(); k++) {
-        Json.object(content.get(k), path + ".content[" + k + "]", "a content part");
+        Json.object(content.get(k), Path.of(path, ".content", k), "a content part");
       }
       output = Json.joinTexts((ArrayNode) content, "text");
-      template = m.deepCopy();
+      template = m;
     } else {
       throw new WireFormatException(Json.describe(content)
           + " where the tool output is expected: a string or an array of text parts", path + ".content");
@@ -181,9 +195,9 @@ final class OpenAiChatCodec extends DialectCodec {
   // ---------------------------------------------------------------- writing
 
   @Override
-  Encoded encodeChecked(WireRequest request) {
+  Encoded encodeChecked(WireRequest request, boolean forText) {
     List<Message> history = request.history();
-    Encoded encoded = new Encoded("messages", history);
+    Encoded encoded = new Encoded("messages", history, !forText);
     ArrayNode out = Json.array();
     for (int i = 0; i < history.size(); i++) {
       Message m = history.get(i);
@@ -191,8 +205,8 @@ final class OpenAiChatCodec extends DialectCodec {
       List<Content> contents = m.contents();
       if (m.role() == Role.TOOL) {
         for (int k = 0; k < contents.size(); k++) {
-          encoded.content(i, k, out.size(), "");
-          out.add(writeResult((ToolResult) contents.get(k)));
+          encoded.content(i, k, out.size(), "", -1);
+          out.add(writeResult((ToolResult) contents.get(k), forText));
         }
       } else if (Json.flag(m.metadata(), WireMetadata.VERBATIM)) {
         for (int k = 0; k < contents.size(); k++) {
@@ -200,11 +214,11 @@ final class OpenAiChatCodec extends DialectCodec {
           if (Contents.informational(c)) {
             continue;
           }
-          encoded.content(i, k, out.size(), "");
-          out.add(payload(c, "history[" + i + "].contents[" + k + "]"));
+          encoded.content(i, k, out.size(), "", -1);
+          out.add(payload(c, i, k, forText));
         }
       } else {
-        ObjectNode written = writeMessage(m, i, out.size(), encoded);
+        JsonNode written = writeMessage(m, i, out.size(), encoded, forText);
         if (written != null) {
           out.add(written);
         }
@@ -216,7 +230,7 @@ final class OpenAiChatCodec extends DialectCodec {
     return encoded;
   }
 
-  private static @Nullable ObjectNode writeMessage(Message m, int i, int wireIndex, Encoded encoded) {
+  private static @Nullable JsonNode writeMessage(Message m, int i, int wireIndex, Encoded encoded, boolean share) {
     List<Content> contents = m.contents();
     List<Integer> parts = new ArrayList<>(contents.size());
     List<Integer> calls = new ArrayList<>(4);
@@ -235,15 +249,14 @@ final class OpenAiChatCodec extends DialectCodec {
       return null; // nothing but approvals and informational calls: never sent
     }
     ObjectNode template = Json.template(m.metadata(), WireMetadata.NODE);
-    ObjectNode w = template == null ? freshMessage(m.role()) : template.deepCopy();
+    Patch w = template == null ? freshMessage(m.role(), share) : Patch.of(template, share);
     JsonNode shape = template == null ? null : template.get("content");
-    String where = "history[" + i + "]";
     boolean assistant = m.role() == Role.ASSISTANT;
     if (parts.size() == 1 && contents.get(parts.get(0)) instanceof Text
         && !contents.get(parts.get(0)).metadata().containsKey(WireMetadata.NODE)
         && (template == null || (shape != null && shape.isTextual()))) {
       w.put("content", ((Text) contents.get(parts.get(0))).text());
-      encoded.content(i, parts.get(0), wireIndex, ".content");
+      encoded.content(i, parts.get(0), wireIndex, ".content", -1);
     } else if (parts.isEmpty()) {
       if (template == null || (shape != null && shape.isTextual())) {
         if (assistant) {
@@ -257,75 +270,74 @@ final class OpenAiChatCodec extends DialectCodec {
       ArrayNode array = Json.array();
       for (int k : parts) {
         Content c = contents.get(k);
-        encoded.content(i, k, wireIndex, ".content[" + array.size() + "]");
+        encoded.content(i, k, wireIndex, ".content", array.size());
         if (c instanceof Text) {
           ObjectNode partTemplate = Json.template(c.metadata(), WireMetadata.NODE);
-          ObjectNode part = partTemplate == null ? Json.object().put("type", "text") : partTemplate.deepCopy();
+          Patch part = Patch.of(partTemplate, share);
+          if (partTemplate == null) {
+            part.put("type", "text");
+          }
           part.put("text", ((Text) c).text());
-          array.add(part);
+          array.add(part.node());
         } else {
-          array.add(payload(c, where + ".contents[" + k + "]"));
+          array.add(payload(c, i, k, share));
         }
       }
       w.set("content", array);
     }
     if (!calls.isEmpty()) {
       if (!assistant) {
-        throw new WireFormatException("a " + m.role() + " message holds a tool call; only assistant messages can", where);
+        throw new WireFormatException("a " + m.role() + " message holds a tool call; only assistant messages can",
+            "history[" + i + "]");
       }
       ArrayNode array = Json.array();
       for (int k : calls) {
-        encoded.content(i, k, wireIndex, ".tool_calls[" + array.size() + "]");
-        array.add(writeCall((ToolCall) contents.get(k)));
+        encoded.content(i, k, wireIndex, ".tool_calls", array.size());
+        array.add(writeCall((ToolCall) contents.get(k), share));
       }
       w.set("tool_calls", array);
     } else if (template != null && template.path("tool_calls").isArray() && template.get("tool_calls").size() > 0) {
       w.remove("tool_calls"); // its calls are gone (an empty array would be rejected)
     }
-    return w;
+    return w.node();
   }
 
-  private static ObjectNode freshMessage(Role role) {
-    ObjectNode w = Json.object();
-    w.put("role", role == Role.SYSTEM ? "system" : role == Role.USER ? "user" : "assistant");
-    return w;
+  private static Patch freshMessage(Role role, boolean share) {
+    return Patch.of(null, share).put("role", role == Role.SYSTEM ? "system" : role == Role.USER ? "user" : "assistant");
   }
 
-  private static ObjectNode writeCall(ToolCall call) {
+  private static JsonNode writeCall(ToolCall call, boolean share) {
     ObjectNode template = Json.template(call.metadata(), WireMetadata.NODE);
-    ObjectNode w;
+    Patch w = Patch.of(template, share);
     if (template == null) {
-      w = Json.object();
       w.put("id", call.callId());
       w.put("type", "function");
-      w.putObject("function");
+      w.object("function");
     } else {
-      w = template.deepCopy();
       setId(w, "id", call.callId());
     }
     boolean custom = "custom".equals(w.path("type").asText(null)) || (w.has("custom") && !w.has("function"));
     if (custom) {
-      ObjectNode c = w.path("custom").isObject() ? (ObjectNode) w.get("custom") : w.putObject("custom");
+      Patch c = w.object("custom");
       c.put("name", call.name());
       c.put("input", call.argumentsJson());
     } else {
-      ObjectNode f = w.path("function").isObject() ? (ObjectNode) w.get("function") : w.putObject("function");
+      Patch f = w.object("function");
       f.put("name", call.name());
       f.put("arguments", call.argumentsJson());
     }
-    return w;
+    return w.node();
   }
 
-  private static ObjectNode writeResult(ToolResult r) {
+  private static JsonNode writeResult(ToolResult r, boolean share) {
     ObjectNode template = Json.template(r.metadata(), WireMetadata.NODE);
+    Patch w = Patch.of(template, share);
     if (template == null) {
-      ObjectNode w = Json.object();
       w.put("role", "tool");
       w.put("tool_call_id", r.callId());
       w.put("content", r.output());
-      return w;
+      return w.node();
     }
-    ObjectNode w = template.deepCopy();
     setId(w, "tool_call_id", r.callId());
     JsonNode content = w.get("content");
     if (content != null && content.isArray()) {
@@ -342,16 +354,25 @@ final class OpenAiChatCodec extends DialectCodec {
     if (w.has("name") && r.name() != null) {
       w.put("name", r.name());
     }
-    return w;
+    return w.node();
   }
 
   /** Sets an id field, except an empty id where the template had none (so a missing id stays missing). */
-  static void setId(ObjectNode w, String field, String id) {
+  static void setId(Patch w, String field, String id) {
     JsonNode old = w.get(field);
     if (id.isEmpty() && (old == null || old.isNull())) {
       return;
     }
     w.put(field, id);
+  }
+
+  /** The JSON object an {@link Opaque} carries, content {@code k} of message {@code i}; shared or a copy. */
+  static ObjectNode payload(Content c, int i, int k, boolean share) {
+    if (c instanceof Opaque && ((Opaque) c).payload() instanceof ObjectNode) {
+      ObjectNode payload = (ObjectNode) ((Opaque) c).payload();
+      return share ? payload : payload.deepCopy();
+    }
+    return payload(c, "history[" + i + "].contents[" + k + "]");
   }
 
   /** The JSON object an {@link Opaque} carries. */

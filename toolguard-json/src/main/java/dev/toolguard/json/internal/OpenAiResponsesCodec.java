@@ -86,7 +86,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
   @Override
   WireRequest decode(ObjectNode body) {
     JsonNode input = body.get("input");
-    ObjectNode envelope = body.deepCopy();
+    ObjectNode envelope = Json.copy(body, true); // WireRequest copies it
     List<Message> history = new ArrayList<>();
     if (input == null || input.isNull()) {
       if (body.has("messages")) {
@@ -106,30 +106,36 @@ final class OpenAiResponsesCodec extends DialectCodec {
     }
     envelope.set("input", Json.array());
 
-    Set<String> callIds = new HashSet<>();
     boolean stored = hasValue(body, "previous_response_id") || hasValue(body, "conversation");
     List<ObjectNode> items = new ArrayList<>(input.size());
     List<String> types = new ArrayList<>(input.size());
     for (int j = 0; j < input.size(); j++) {
-      String path = "input[" + j + "]";
+      Path path = Path.of("input", j);
       ObjectNode item = Json.object(input.get(j), path, "an input item");
       String type = Json.optString(item, "type", path);
       if (type == null) {
         if (!item.has("role")) {
           throw new WireFormatException("the item has neither a type nor a role; give it a type (message,"
-              + " function_call, function_call_output, …)", path);
+              + " function_call, function_call_output, …)", path.toString());
         }
         type = "message";
       }
       if (isCallType(type)) {
-        String id = Json.optString(item, "call_id", path);
-        if (id != null) {
-          callIds.add(id);
-        }
+        Json.optString(item, "call_id", path); // a string or nothing
       }
       stored |= type.equals("item_reference");
       items.add(item);
       types.add(type);
+    }
+    // the ids of the calls in the body matter only when it continues a stored conversation
+    Set<String> callIds = stored ? new HashSet<>() : Set.of();
+    if (stored) {
+      for (int j = 0; j < items.size(); j++) {
+        String id = isCallType(types.get(j)) ? Json.text(items.get(j), "call_id") : null;
+        if (id != null) {
+          callIds.add(id);
+        }
+      }
     }
 
     List<Draft> drafts = new ArrayList<>();
@@ -139,7 +145,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
     for (int j = 0; j < items.size(); j++) {
       ObjectNode item = items.get(j);
       String type = types.get(j);
-      String path = "input[" + j + "]";
+      Path path = Path.of("input", j);
       if (type.equals("message")) {
         String role = Json.reqString(item, "role", path, "a message item needs a role (user, assistant, system,"
             + " developer)");
@@ -196,7 +202,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
       } else if (isUserSideOpaque(type)) {
         group = null;
         Draft d = new Draft(Role.USER, Map.of());
-        d.contents.add(Opaque.of(type, item.deepCopy()));
+        d.contents.add(Opaque.of(type, item));
         drafts.add(d);
         toolRunStart = -1;
       } else {
@@ -204,7 +210,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
           group = new Draft(Role.ASSISTANT, Map.of());
           drafts.add(group);
         }
-        group.contents.add(Opaque.of(type, item.deepCopy()));
+        group.contents.add(Opaque.of(type, item));
         toolRunStart = -1;
       }
     }
@@ -220,15 +226,15 @@ final class OpenAiResponsesCodec extends DialectCodec {
   }
 
   /** Adds the parts of a message item; the first carries the item's template, the others {@link WireMetadata#JOINED}. */
-  private static void readMessageParts(ObjectNode item, String path, List<Content> out) {
+  private static void readMessageParts(ObjectNode item, Object path, List<Content> out) {
     JsonNode content = item.get("content");
     if (content == null || content.isNull()) {
       throw new WireFormatException("content is " + (content == null ? "missing" : "null")
           + "; a message item needs content: a string or an array of content parts", path + ".content");
     }
-    ObjectNode template = Json.blank(item, "content");
     if (content.isTextual()) {
-      out.add(new Text(content.asText(), Map.of(WireMetadata.ITEM, template)));
+      String text = content.asText();
+      out.add(new Text(text, Map.of(WireMetadata.ITEM, Json.blankInPlace(item, "content"))));
       return;
     }
     if (!content.isArray()) {
@@ -236,33 +242,36 @@ final class OpenAiResponsesCodec extends DialectCodec {
           + " where the content is expected: a string or an array of content parts", path + ".content");
     }
     if (content.size() == 0) {
-      out.add(Opaque.of("message", item.deepCopy())); // an empty message item travels whole
+      out.add(Opaque.of("message", item)); // an empty message item travels whole
       return;
     }
+    // the item's node becomes its template; its parts stay reachable through content
+    ObjectNode template = Json.blankInPlace(item, "content");
     for (int k = 0; k < content.size(); k++) {
-      String partPath = path + ".content[" + k + "]";
+      Path partPath = Path.of(path, ".content", k);
       ObjectNode part = Json.object(content.get(k), partPath, "a content part");
       String type = Json.reqString(part, "type", partPath, "every content part needs a type (input_text, …)");
       Map<String, Object> position = k == 0 ? Map.of(WireMetadata.ITEM, template) : Map.of(WireMetadata.JOINED, true);
       if (type.equals("input_text") || type.equals("output_text") || type.equals("text")) {
         String text = Json.reqString(part, "text", partPath, "a text part needs its text");
-        out.add(new Text(text, Contents.with(position, WireMetadata.NODE, Json.blank(part, "text"))));
+        out.add(new Text(text, Contents.with(position, WireMetadata.NODE, Json.blankInPlace(part, "text"))));
       } else {
-        out.add(new Opaque(type, part.deepCopy(), Contents.with(position, WireMetadata.PART, true)));
+        out.add(new Opaque(type, part, Contents.with(position, WireMetadata.PART, true)));
       }
     }
   }
 
-  private static ToolCall readCall(ObjectNode item, String type, String path) {
+  private static ToolCall readCall(ObjectNode item, String type, Object path) {
     String id = Json.optString(item, "call_id", path);
     String name = Json.reqString(item, "name", path, "a " + type + " item needs the tool's name");
     String field = type.equals("custom_tool_call") ? "input" : "arguments";
     String arguments = Json.reqString(item, field, path, "a " + type + " item needs its " + field
         + (field.equals("arguments") ? " as a JSON string (\"{}\" for none)" : ""));
-    return new ToolCall(id == null ? "" : id, name, arguments, false, Map.of(WireMetadata.NODE, Json.blank(item, field)));
+    return new ToolCall(id == null ? "" : id, name, arguments, false,
+        Map.of(WireMetadata.NODE, Json.blankInPlace(item, field)));
   }
 
-  private static ToolResult readResult(ObjectNode item, String type, String path) {
+  private static ToolResult readResult(ObjectNode item, String type, Object path) {
     String id = Json.optString(item, "call_id", path);
     JsonNode output = item.get("output");
     if (output == null || output.isNull()) {
@@ -273,13 +282,13 @@ final class OpenAiResponsesCodec extends DialectCodec {
     ObjectNode template;
     if (output.isTextual()) {
       text = output.asText();
-      template = Json.blank(item, "output");
+      template = Json.blankInPlace(item, "output");
     } else if (output.isArray()) {
       for (int k = 0; k < output.size(); k++) {
-        Json.object(output.get(k), path + ".output[" + k + "]", "a content part");
+        Json.object(output.get(k), Path.of(path, ".output", k), "a content part");
       }
       text = Json.joinTexts((ArrayNode) output, "input_text", "output_text", "text");
-      template = item.deepCopy();
+      template = item;
     } else {
       throw new WireFormatException(Json.describe(output)
           + " where the output is expected: a string or an array of content parts", path + ".output");
@@ -290,9 +299,9 @@ final class OpenAiResponsesCodec extends DialectCodec {
   // ---------------------------------------------------------------- writing
 
   @Override
-  Encoded encodeChecked(WireRequest request) {
+  Encoded encodeChecked(WireRequest request, boolean forText) {
     List<Message> history = request.history();
-    Encoded encoded = new Encoded("input", history);
+    Encoded encoded = new Encoded("input", history, !forText);
     ObjectNode body = request.envelope();
     JsonNode placeholder = body.get("input");
     if (history.isEmpty() && placeholder == null) {
@@ -305,7 +314,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
         && history.get(0).contents().get(0).metadata().isEmpty()) {
       body.put("input", ((Text) history.get(0).contents().get(0)).text());
       encoded.start(0, 0);
-      encoded.content(0, 0, 0, "");
+      encoded.content(0, 0, 0, "", -1);
       encoded.body(body);
       return encoded;
     }
@@ -325,31 +334,29 @@ final class OpenAiResponsesCodec extends DialectCodec {
       List<Content> contents = m.contents();
       for (int k = 0; k < contents.size(); k++) {
         Content c = contents.get(k);
-        String where = "history[" + i + "].contents[" + k + "]";
         if (Contents.informational(c) || (c instanceof ToolCall && Json.flag(c.metadata(), WireMetadata.VIRTUAL))) {
           continue;
         }
         if (c instanceof ToolCall) {
           open = finish(open, out);
-          encoded.content(i, k, out.size(), "");
-          out.add(writeCall((ToolCall) c));
+          encoded.content(i, k, out.size(), "", -1);
+          out.add(writeCall((ToolCall) c, forText));
         } else if (c instanceof ToolResult) {
           open = finish(open, out);
-          encoded.content(i, k, out.size(), "");
-          out.add(writeResult((ToolResult) c, customCalls));
+          encoded.content(i, k, out.size(), "", -1);
+          out.add(writeResult((ToolResult) c, customCalls, forText));
         } else if (c instanceof Opaque && !Json.flag(c.metadata(), WireMetadata.PART)) {
           open = finish(open, out);
-          encoded.content(i, k, out.size(), "");
-          out.add(OpenAiChatCodec.payload(c, where));
+          encoded.content(i, k, out.size(), "", -1);
+          out.add(OpenAiChatCodec.payload(c, i, k, forText));
         } else {
           ObjectNode itemTemplate = Json.template(c.metadata(), WireMetadata.ITEM);
           if (open == null || itemTemplate != null || !Json.flag(c.metadata(), WireMetadata.JOINED)) {
             open = finish(open, out);
-            open = new ItemWriter(itemTemplate, m.role());
+            open = new ItemWriter(itemTemplate, m.role(), forText);
           }
-          String suffix = ".content[" + open.parts.size() + "]";
-          encoded.content(i, k, out.size(), suffix);
-          open.add(c, where);
+          encoded.content(i, k, out.size(), ".content", open.parts.size());
+          open.add(c, i, k);
         }
       }
       finish(open, out);
@@ -368,39 +375,41 @@ final class OpenAiResponsesCodec extends DialectCodec {
 
   /** A message item being written. */
   private static final class ItemWriter {
-    final ObjectNode object;
+    final Patch object;
     final @Nullable JsonNode shape;
     final Role role;
     final List<JsonNode> parts = new ArrayList<>();
     final List<Content> sources = new ArrayList<>();
+    final boolean share;
 
-    ItemWriter(@Nullable ObjectNode template, Role role) {
+    ItemWriter(@Nullable ObjectNode template, Role role, boolean share) {
       this.role = role;
+      this.share = share;
       if (template == null) {
-        object = Json.object();
+        object = Patch.of(null, share);
         object.put("role", role == Role.SYSTEM ? "system" : role == Role.USER ? "user" : "assistant");
         shape = null;
       } else {
-        object = template.deepCopy();
+        object = Patch.of(template, share);
         shape = template.get("content");
       }
     }
 
-    void add(Content c, String where) {
+    void add(Content c, int i, int k) {
       if (c instanceof Text) {
         ObjectNode template = Json.template(c.metadata(), WireMetadata.NODE);
-        ObjectNode part = template == null
-            ? Json.object().put("type", role == Role.ASSISTANT ? "output_text" : "input_text")
-            : template.deepCopy();
+        Patch part = template == null
+            ? Patch.of(null, share).put("type", role == Role.ASSISTANT ? "output_text" : "input_text")
+            : Patch.of(template, share);
         part.put("text", ((Text) c).text());
-        parts.add(part);
+        parts.add(part.node());
       } else {
-        parts.add(OpenAiChatCodec.payload(c, where));
+        parts.add(OpenAiChatCodec.payload(c, i, k, share));
       }
       sources.add(c);
     }
 
-    ObjectNode finish() {
+    JsonNode finish() {
       boolean single = sources.size() == 1 && sources.get(0) instanceof Text
           && !sources.get(0).metadata().containsKey(WireMetadata.NODE);
       if (single && (shape == null || shape.isTextual())) {
@@ -410,7 +419,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
         parts.forEach(array::add);
         object.set("content", array);
       }
-      return object;
+      return object.node();
     }
   }
 
@@ -419,35 +428,36 @@ final class OpenAiResponsesCodec extends DialectCodec {
     return template == null ? null : template.path("type").asText(null);
   }
 
-  private static ObjectNode writeCall(ToolCall call) {
+  private static JsonNode writeCall(ToolCall call, boolean share) {
     ObjectNode template = Json.template(call.metadata(), WireMetadata.NODE);
-    ObjectNode w;
+    Patch w;
     if (template == null) {
-      w = Json.object().put("type", "function_call").put("call_id", call.callId()).put("name", call.name());
+      w = Patch.of(null, share).put("type", "function_call").put("call_id", call.callId()).put("name", call.name());
     } else {
-      w = template.deepCopy();
+      w = Patch.of(template, share);
       OpenAiChatCodec.setId(w, "call_id", call.callId());
       w.put("name", call.name());
     }
     w.put("custom_tool_call".equals(w.path("type").asText(null)) ? "input" : "arguments", call.argumentsJson());
-    return w;
+    return w.node();
   }
 
-  private static ObjectNode writeResult(ToolResult r, Set<String> customCalls) {
+  private static JsonNode writeResult(ToolResult r, Set<String> customCalls, boolean share) {
     ObjectNode template = Json.template(r.metadata(), WireMetadata.NODE);
     if (template == null) {
-      return Json.object()
+      return Patch.of(null, share)
           .put("type", customCalls.contains(r.callId()) ? "custom_tool_call_output" : "function_call_output")
           .put("call_id", r.callId())
-          .put("output", r.output());
+          .put("output", r.output())
+          .node();
     }
-    ObjectNode w = template.deepCopy();
+    Patch w = Patch.of(template, share);
     OpenAiChatCodec.setId(w, "call_id", r.callId());
     JsonNode output = w.get("output");
     if (output == null || !output.isArray()
         || !Json.joinTexts((ArrayNode) output, "input_text", "output_text", "text").equals(r.output())) {
       w.put("output", r.output());
     }
-    return w;
+    return w.node();
   }
 }

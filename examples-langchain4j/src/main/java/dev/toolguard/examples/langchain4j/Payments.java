@@ -1,0 +1,24 @@
+package dev.toolguard.examples.langchain4j;
+
+import dev.langchain4j.agent.tool.P;
+import dev.langchain4j.agent.tool.Tool;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The tool of the approval scenarios, as an application writes it: it counts the payments it made. */
+public final class Payments {
+
+  /** What the user asks. */
+  static final String REQUEST = "Pay Bob 40 EUR for the concert tickets, with the pay tool.";
+
+  /** The model's arguments. */
+  static final String ARGUMENTS = "{\"to\":\"Bob\",\"amount\":40}";
+
+  final AtomicInteger made = new AtomicInteger();
+
+  /** Pays {@code amount} euros to {@code to}. */
+  @Tool("Pays an amount in euros to someone")
+  public String pay(@P("who gets the money") String to, @P("the amount in euros") double amount) {
+    made.incrementAndGet();
+    return "{\"status\":\"paid\",\"to\":\"" + to.replace("\"", "") + "\",\"amount\":" + amount + "}";
+  }
+}

@@ -1,0 +1,68 @@
+package dev.toolguard.examples.langchain4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.toolguard.examples.Row;
+import dev.toolguard.examples.Scenario;
+import dev.toolguard.examples.WayMain;
+import dev.toolguard.examples.WayRunner;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The LangChain4j way for real, against the referee it starts: every cell passes, bare and guarded. */
+class TourWayTest {
+
+  @Test
+  void everyScenarioFailsBareAndSucceedsGuarded() {
+    WayRunner.Result result = new TourWay().run(List.of(Scenario.values()), null);
+
+    assertThat(result.problem()).isNull();
+    assertThat(result.rows()).hasSize(2 * Scenario.values().length);
+    assertThat(result.rows()).allSatisfy(row -> {
+      assertThat(row.way()).isEqualTo("langchain4j");
+      assertThat(row.outcome()).as(row.line()).isEqualTo(Row.Outcome.PASS);
+    });
+    assertThat(result.rows()).extracting(Row::detail)
+        .contains("MOVE call_1; answer: You said: Hurry up, please.",
+            "OpenAiResponsesChatModel: DROP mcp_1; answer: You said: And tomorrow?",
+            "SYNTHESIZE call_1; answer: You said: Hello? Did it work?")
+        .anyMatch(d -> d.startsWith("InvalidRequestException: An assistant message with 'tool_calls' must be followed"))
+        .anyMatch(d -> d.equals("InvalidRequestException: No tool call found for function call output with call_id mcp_1."))
+        .anyMatch(d -> d.matches("ToolLoop AWAITING pay call_\\d+; memory through LangChain4j JSON; approved by call id; "
+            + "pay ran once; answer: Done: 40 EUR paid to Bob."))
+        .anyMatch(d -> d.matches("ToolLoop AWAITING pay call_\\d+; memory to a file \\(LangChain4j JSON\\); a new JVM "
+            + "approved by call id, pay ran once; answer: Done: 40 EUR paid to Bob."));
+  }
+
+  @Test
+  void theMainPrintsRowsAndNothingElse() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int code = WayMain.run(new String[] {"--scenario", "late-result"}, TourWay.WAY, new TourWay(),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(code).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8).split("\n"))
+        .containsExactly(
+            "ROW\tlate-result\tlangchain4j\tbare\tPASS\tInvalidRequestException: An assistant message with 'tool_calls' "
+                + "must be followed by tool … tool_call_ids did not have response messages: call_1",
+            "ROW\tlate-result\tlangchain4j\tguarded\tPASS\tMOVE call_1; answer: You said: Never mind.");
+  }
+
+  @Test
+  void badArgumentsExitTwo() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int code = WayMain.run(new String[] {"--scenario", "nope"}, TourWay.WAY, new TourWay(),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(code).isEqualTo(2);
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown scenario 'nope'");
+  }
+}

@@ -1,0 +1,71 @@
+package dev.toolguard.examples;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The failure classes of the design, as the tour names them: each breaks a bare client with the
+ * provider's 400, and each is survived by a guarded one.
+ */
+public enum Scenario {
+  /** A user message lands between an assistant tool call and its result. */
+  USER_BETWEEN("user-between", "a user message between a call and its result"),
+  /** A memory window evicted the assistant message with the call but kept its result. */
+  EVICTED_CALL("evicted-call", "a window evicted the call and kept its result"),
+  /** A stored server-side output ({@code mcp_…}) is sent back without any call. */
+  REPLAYED_MCP_OUTPUT("replayed-mcp-output", "a replayed server-side mcp_ output without its call"),
+  /** The process died after the assistant message with the call was stored, before its result. */
+  CRASH_AFTER_CALL("crash-after-call", "a crash after the assistant message, before the result"),
+  /** The store rewrote the result's call id, so it no longer matches its call. */
+  REWRITTEN_IDS("rewritten-ids", "the store rewrote the result's call id"),
+  /** An approval is answered after the history went through JSON (another object than the request). */
+  APPROVAL_AFTER_JSON("approval-after-json", "an approval answered after the history went through JSON"),
+  /** A pending approval is answered and resumed by another process. */
+  APPROVAL_NEW_PROCESS("approval-new-process", "an approval resumed in a new process"),
+  /** A call is answered twice (a retry stored its result again). */
+  DUPLICATE_RESULT("duplicate-result", "a result stored twice after a retry"),
+  /** A result arrives after the conversation went on. */
+  LATE_RESULT("late-result", "a result that arrived after the conversation went on"),
+  /** A result is stored before its call. */
+  EARLY_RESULT("early-result", "a result stored before its call"),
+  /** The results of parallel calls are split up by a user message. */
+  PARALLEL_SPLIT("parallel-split", "the results of parallel calls split by a user message");
+
+  private final String id;
+  private final String title;
+
+  Scenario(String id, String title) {
+    this.id = id;
+    this.title = title;
+  }
+
+  /** The scenario's name on the command line and in rows, e.g. {@code user-between}. */
+  public String id() {
+    return id;
+  }
+
+  /** What goes wrong, in a few words. */
+  public String title() {
+    return title;
+  }
+
+  /** The scenario named {@code id}, or null. */
+  public static @Nullable Scenario find(String id) {
+    for (Scenario s : values()) {
+      if (s.id.equals(id)) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /** The names of all scenarios, in order. */
+  public static List<String> ids() {
+    List<String> ids = new ArrayList<>();
+    for (Scenario s : values()) {
+      ids.add(s.id);
+    }
+    return ids;
+  }
+}

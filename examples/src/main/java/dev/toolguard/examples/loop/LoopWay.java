@@ -1,0 +1,263 @@
+package dev.toolguard.examples.loop;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolguard.core.ApprovalRequest;
+import dev.toolguard.core.ApprovalResponse;
+import dev.toolguard.core.Dialect;
+import dev.toolguard.core.Message;
+import dev.toolguard.core.RepairAction;
+import dev.toolguard.core.Role;
+import dev.toolguard.core.Text;
+import dev.toolguard.core.loop.ChatBackend;
+import dev.toolguard.core.loop.ChatRequest;
+import dev.toolguard.core.loop.ChatResponse;
+import dev.toolguard.core.loop.FunctionInvokingLoop;
+import dev.toolguard.core.loop.LoopConfig;
+import dev.toolguard.core.loop.LoopResult;
+import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.ToolSpec;
+import dev.toolguard.examples.Row;
+import dev.toolguard.examples.Scenario;
+import dev.toolguard.examples.TourOptions.Target;
+import dev.toolguard.examples.Way;
+import dev.toolguard.examples.WayRunner;
+import dev.toolguard.examples.Cells;
+import dev.toolguard.examples.internal.Histories;
+import dev.toolguard.examples.internal.Http;
+import dev.toolguard.json.HistoryJson;
+import dev.toolguard.json.WireCodec;
+import dev.toolguard.json.WireRequest;
+import dev.toolguard.json.http.HttpBackendConfig;
+import dev.toolguard.json.http.HttpChatBackend;
+import dev.toolguard.testkit.ProviderReferee;
+import dev.toolguard.testkit.Reply;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The way {@code loop}: a framework-free application on toolguard-core and toolguard-json's {@link
+ * HttpChatBackend} (the JDK's HTTP client). Bare, the application writes its history as the provider's
+ * JSON and POSTs it as it is; guarded, {@link FunctionInvokingLoop} runs over the HTTP backend: it
+ * repairs the history before each request, owns the call/result order, and keeps a call that needs
+ * approval waiting in the history itself.
+ */
+public final class LoopWay implements WayRunner {
+
+  static final String MODEL = "gpt-4o-mini";
+  static final String PAID = "{\"status\":\"paid\",\"to\":\"Bob\",\"amount\":40}";
+
+  private final String way = Way.LOOP.id();
+
+  @Override
+  public Result run(List<Scenario> scenarios, @Nullable Target target) {
+    try (ProviderReferee referee = ProviderReferee.start()) {
+      Run run = new Run(referee, target);
+      return Result.of(run.cells.each(scenarios, run::rows));
+    }
+  }
+
+  /** One run of the way: the referee, the backends, the cells. */
+  private final class Run {
+    private final ProviderReferee referee;
+    private final @Nullable Target target;
+    private final Cells cells;
+    private final String guardedUrl;
+    private final String guardedKey;
+    private final String guardedModel;
+
+    Run(ProviderReferee referee, @Nullable Target target) {
+      this.referee = referee;
+      this.target = target;
+      this.cells = new Cells(referee, way, target);
+      this.guardedUrl = target == null ? referee.openAiBaseUrl() : target.baseUrl();
+      this.guardedKey = target == null ? "test" : target.apiKey();
+      this.guardedModel = target == null ? MODEL : target.model();
+    }
+
+    ChatBackend bareChat() {
+      return HttpChatBackend.openAiChat(config(referee.openAiBaseUrl(), "test", MODEL));
+    }
+
+    /**
+     * The bare application: it writes its history as the provider's JSON (toolguard-json's codec, which
+     * changes nothing) and POSTs it with the JDK's HTTP client, as it is.
+     */
+    String post(Dialect dialect, List<Message> history, List<ToolSpec> tools) {
+      boolean chat = dialect == Dialect.OPENAI_CHAT;
+      ObjectNode envelope = Http.JSON.createObjectNode().put("model", MODEL);
+      envelope.putArray(chat ? "messages" : "input");
+      if (!tools.isEmpty()) {
+        ArrayNode array = envelope.putArray("tools");
+        for (ToolSpec spec : tools) {
+          ObjectNode fn = chat ? array.addObject().put("type", "function").putObject("function")
+              : array.addObject().put("type", "function");
+          fn.put("name", spec.name()).put("description", spec.description());
+          fn.set("parameters", Http.parse(spec.parametersSchema()));
+        }
+      }
+      if (!chat) {
+        envelope.put("store", false);
+      }
+      String body = WireCodec.of(dialect).write(new WireRequest(dialect, history, envelope));
+      Http.Answer answer = Http.post(referee.openAiBaseUrl() + (chat ? "/chat/completions" : "/responses"), body,
+          "test", Duration.ofSeconds(60));
+      if (!answer.ok()) {
+        throw new IllegalStateException("HTTP " + answer.status() + ": " + answer.errorMessage());
+      }
+      return "answered: HTTP " + answer.status();
+    }
+
+    ChatBackend guardedChat() {
+      return HttpChatBackend.openAiChat(config(guardedUrl, guardedKey, guardedModel));
+    }
+
+    List<Row> rows(Scenario s) {
+      if (s == Scenario.REPLAYED_MCP_OUTPUT) {
+        return replayed(s);
+      }
+      if (s == Scenario.APPROVAL_AFTER_JSON || s == Scenario.APPROVAL_NEW_PROCESS) {
+        return approval(s);
+      }
+      List<Message> history = Histories.chat(s);
+      if (history == null) {
+        return cells.notApplicable(s, "no history for this scenario");
+      }
+      Row bare = cells.bare(s, () -> post(Dialect.OPENAI_CHAT, history, List.of(Histories.WEATHER, Histories.TIME)));
+      Row guarded = cells.guarded(s, () -> describe(weatherLoop(guardedChat()).run(history), ""));
+      return List.of(bare, guarded);
+    }
+
+    /** The Responses API: a stored output replayed without its call. */
+    List<Row> replayed(Scenario s) {
+      String body = Histories.replayedMcpOutputBody(target == null ? referee : null, guardedModel).toString();
+      List<Message> history = WireCodec.openAiResponses().read(body).history();
+      Row bare = cells.bare(s, () -> post(Dialect.OPENAI_RESPONSES, history, List.of()));
+      Row guarded = cells.guarded(s, () -> describe(
+          weatherLoop(HttpChatBackend.openAiResponses(unstored(guardedUrl, guardedKey, guardedModel))).run(history), "Responses API: "));
+      return List.of(bare, guarded);
+    }
+
+    /** A call of {@code pay} waits for a human; the answer comes after JSON, or in a new process. */
+    List<Row> approval(Scenario s) {
+      boolean newProcess = s == Scenario.APPROVAL_NEW_PROCESS;
+      List<Message> start = List.of(Message.system("You are a payment assistant. Be brief."),
+          Message.user(Histories.PAY_REQUEST));
+      Row bare = cells.bare(s, () -> {
+        referee.script().enqueue(Reply.toolCall("pay", Histories.PAY_ARGUMENTS));
+        ChatBackend backend = bareChat();
+        ChatResponse first = backend.send(new ChatRequest(start, List.of(Histories.PAY), Map.of()));
+        if (!first.message().hasToolCalls()) {
+          throw new IllegalStateException("the model did not call pay: " + first.message().text());
+        }
+        List<Message> stored = new ArrayList<>(start);
+        stored.add(first.message());
+        // the application asks the human, stores the history (JSON, or a file another process reads),
+        // and sends the answer as a user message: the call is left without a result
+        String json = HistoryJson.write(stored);
+        if (newProcess) {
+          json = Files.readString(write(stored), StandardCharsets.UTF_8);
+        }
+        List<Message> restored = new ArrayList<>(HistoryJson.read(json));
+        restored.add(Message.user("Yes, approved."));
+        return post(Dialect.OPENAI_CHAT, restored, List.of(Histories.PAY));
+      });
+      Row guarded = cells.guarded(s, () -> {
+        if (target == null) {
+          referee.script().enqueue(Reply.toolCall("pay", Histories.PAY_ARGUMENTS), Reply.text("Done: 40 EUR paid to Bob."));
+        }
+        AtomicInteger payments = new AtomicInteger();
+        // against a real model, the first request asks for a tool call so that there is one to approve
+        Map<String, Object> firstOptions = target == null ? Map.of() : Map.of("tool_choice", "required");
+        LoopResult first = payLoop(guardedChat(), payments, firstOptions).run(start);
+        if (first.status() != LoopResult.Status.AWAITING || first.pending().size() != 1) {
+          throw new IllegalStateException("the model did not call pay (status " + first.status() + "): " + first.text());
+        }
+        String callId = first.pending().get(0).callId();
+        String json = HistoryJson.write(first.history());
+        if (newProcess) {
+          Path file = write(first.history());
+          String done = ResumeApproval.spawn(file, guardedUrl, guardedKey, guardedModel);
+          return "AWAITING pay " + callId + "; history to a file (HistoryJson); a new JVM approved by call id, " + done;
+        }
+        List<Message> restored = new ArrayList<>(HistoryJson.read(json));
+        ApprovalRequest request = ResumeApproval.pendingIn(restored);
+        restored.add(Message.of(Role.USER, ApprovalResponse.approve(request), Text.of("Yes, approved.")));
+        LoopResult done = payLoop(guardedChat(), payments, Map.of()).run(restored);
+        if (done.status() != LoopResult.Status.COMPLETED || payments.get() != 1) {
+          throw new IllegalStateException("the resumed run ended " + done.status() + " with " + payments.get() + " payments");
+        }
+        return "AWAITING pay " + callId + "; history through JSON (HistoryJson); approved by call id; pay ran once; "
+            + "answer: " + done.text();
+      });
+      return List.of(bare, guarded);
+    }
+  }
+
+  /** toolguard-json's HTTP backend configuration for an OpenAI-compatible endpoint. */
+  static HttpBackendConfig config(String baseUrl, String apiKey, String model) {
+    return HttpBackendConfig.builder().baseUrl(baseUrl).apiKey(apiKey).model(model)
+        .requestTimeout(Duration.ofSeconds(60)).build();
+  }
+
+  /** The same, keeping nothing on the server (Responses API). */
+  static HttpBackendConfig unstored(String baseUrl, String apiKey, String model) {
+    return config(baseUrl, apiKey, model).toBuilder().bodyField("store", false).build();
+  }
+
+  static FunctionInvokingLoop weatherLoop(ChatBackend backend) {
+    return FunctionInvokingLoop.builder(backend)
+        .tools(Tool.of(Histories.WEATHER, args -> "sunny, 21 C"), Tool.of(Histories.TIME, args -> "12:00"))
+        .build();
+  }
+
+  static FunctionInvokingLoop payLoop(ChatBackend backend, AtomicInteger payments, Map<String, Object> options) {
+    return FunctionInvokingLoop.builder(backend)
+        .tools(Tool.of(Histories.PAY, args -> {
+          payments.incrementAndGet();
+          return PAID;
+        }))
+        .config(LoopConfig.custom().approvalRequired(Set.of("pay")).build())
+        .options(options)
+        .build();
+  }
+
+  /** What a guarded run repaired and answered, or an exception when it did not complete. */
+  static String describe(LoopResult r, String prefix) {
+    if (r.status() != LoopResult.Status.COMPLETED) {
+      throw new IllegalStateException("the loop ended " + r.status() + ": " + r.text());
+    }
+    StringBuilder sb = new StringBuilder(prefix);
+    sb.append(repairs(r.repairs()));
+    return sb.append("answer: ").append(r.text()).toString();
+  }
+
+  /** {@code MOVE call_1; SYNTHESIZE call_2; } or empty. */
+  static String repairs(List<RepairAction> actions) {
+    StringBuilder sb = new StringBuilder();
+    for (RepairAction a : actions) {
+      sb.append(a.kind()).append(' ').append(a.callId().isEmpty() ? "(no id)" : a.callId());
+      if (a.newCallId() != null) {
+        sb.append(" -> ").append(a.newCallId());
+      }
+      sb.append("; ");
+    }
+    return sb.toString();
+  }
+
+  static Path write(List<Message> history) throws IOException {
+    Path file = Files.createTempFile("toolguard-tour-", ".json");
+    file.toFile().deleteOnExit();
+    Files.writeString(file, HistoryJson.write(history), StandardCharsets.UTF_8);
+    return file;
+  }
+}

@@ -1,0 +1,77 @@
+package dev.toolguard.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.toolguard.testkit.ProviderReferee;
+import dev.toolguard.testkit.RecordedRequest;
+import dev.toolguard.testkit.Reply;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The in-process ways for real: the framework-free loop and the command line, against the referee
+ * they start themselves — every cell as the tour prints it.
+ */
+class EndToEndTest {
+
+  @Test
+  void theLoopAndTheCommandLinePassEveryScenario() {
+    TourTest.Run r = TourTest.run(new Tour(Path.of("no-ways-built")), "--only", "loop,cli");
+
+    assertThat(r.code()).as(r.out()).isEqualTo(Tour.OK);
+    assertThat(r.lastLine()).isEqualTo("tour: 40 passed, 0 failed");
+    assertThat(r.out())
+        .contains("user-between          400 → ok  400 → ok")
+        .contains("approval-after-json   400 → ok  n/a → n/a")
+        .contains("  loop  guarded  PASS  MOVE call_1; answer: You said: Hurry up, please.")
+        .contains("  cli   guarded  PASS  toolguard repair: MOVE call_1; HTTP 200, answer: You said: Hurry up, please.")
+        .contains("  loop  bare     PASS  HTTP 400: No tool call found for function call output with call_id mcp_1.")
+        .contains("  cli   guarded  PASS  Responses API: toolguard repair: DROP mcp_1; HTTP 200")
+        .contains("  loop  guarded  PASS  SYNTHESIZE call_1; answer: You said: Hello? Did it work?")
+        .contains("  loop  guarded  PASS  REBIND call_9f3a1c2e-4b7d-4e58-9a61-0c2f5d8e7b13 -> call_1;")
+        .contains("  loop  guarded  PASS  DEDUPLICATE call_1;")
+        .contains("  loop  guarded  PASS  MOVE call_2; answer: You said: Quick!")
+        .containsPattern("loop  guarded  PASS  AWAITING pay call_\\d+; history through JSON \\(HistoryJson\\); "
+            + "approved by call id; pay ran once; answer: Done: 40 EUR paid to Bob.")
+        .containsPattern("loop  guarded  PASS  AWAITING pay call_\\d+; history to a file \\(HistoryJson\\); a new JVM "
+            + "approved by call id, pay ran once; answer: Done: 40 EUR paid to Bob.")
+        .contains("  cli   bare     N/A   the command line repairs request bodies; it has no approvals");
+  }
+
+  @Test
+  void withARealProviderTheGuardedSideGoesThereAndBareIsNotApplicable() {
+    try (ProviderReferee provider = ProviderReferee.start()) {
+      provider.script().enqueue(Reply.toolCall("pay", "{\"to\":\"Bob\",\"amount\":40}"), Reply.text("Paid."));
+      String[] target = {"--base-url", provider.openAiBaseUrl(), "--api-key", "sk-tour", "--model", "tour-model"};
+
+      TourTest.Run approval = TourTest.run(new Tour(Path.of("no-ways-built")),
+          concat(target, "--only", "loop", "--scenario", "approval-after-json"));
+      TourTest.Run repair = TourTest.run(new Tour(Path.of("no-ways-built")),
+          concat(target, "--only", "loop,cli", "--scenario", "user-between"));
+
+      assertThat(approval.code()).as(approval.out()).isZero();
+      assertThat(approval.out()).contains("approval-after-json  n/a → ok")
+          .contains("bare     N/A   bare runs against the referee only");
+      assertThat(repair.code()).as(repair.out()).isZero();
+      assertThat(repair.out()).contains("user-between  n/a → ok  n/a → ok");
+      assertThat(repair.lastLine()).isEqualTo("tour: 2 passed, 0 failed");
+      List<RecordedRequest> sent = provider.requests();
+      assertThat(sent).hasSize(4).allSatisfy(q -> {
+        assertThat(q.status()).isEqualTo(200);
+        assertThat(q.model()).isEqualTo("tour-model");
+        assertThat(q.header("authorization")).isEqualTo("Bearer sk-tour");
+      });
+      assertThat(sent.get(0).json().path("tool_choice").asText()).as("a real model is asked for the call to approve")
+          .isEqualTo("required");
+      assertThat(sent.get(1).json().has("tool_choice")).isFalse();
+    }
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = new String[a.length + b.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}
