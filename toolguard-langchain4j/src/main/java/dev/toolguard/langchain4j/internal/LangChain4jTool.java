@@ -108,13 +108,19 @@ public record LangChain4jTool(ToolSpecification specification, ToolExecutor exec
     return out;
   }
 
-  /** The concrete methods of {@code type} and its superclasses, the most specific first. */
+  /**
+   * The concrete methods of {@code type} and its superclasses, the most specific class first and each
+   * class's methods by name and parameter types: the JVM returns declared methods in no fixed order,
+   * and the tools are advertised to the model (and named in errors) in this order.
+   */
   private static List<Method> methods(Class<?> type) {
     List<Method> out = new ArrayList<>();
     List<String> seen = new ArrayList<>();
     for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-      for (Method m : c.getDeclaredMethods()) {
-        String signature = m.getName() + java.util.Arrays.toString(m.getParameterTypes());
+      Method[] declared = c.getDeclaredMethods();
+      java.util.Arrays.sort(declared, java.util.Comparator.comparing(LangChain4jTool::signature));
+      for (Method m : declared) {
+        String signature = signature(m);
         if (!Modifier.isAbstract(m.getModifiers()) && !m.isBridge() && !m.isSynthetic() && !seen.contains(signature)) {
           seen.add(signature);
           out.add(m);
@@ -122,5 +128,9 @@ public record LangChain4jTool(ToolSpecification specification, ToolExecutor exec
       }
     }
     return out;
+  }
+
+  private static String signature(Method m) {
+    return m.getName() + java.util.Arrays.toString(m.getParameterTypes());
   }
 }
