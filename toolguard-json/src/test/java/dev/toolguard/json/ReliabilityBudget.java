@@ -24,7 +24,7 @@ import net.jqwik.api.lifecycle.TryLifecycleContext;
  *   <li>{@code toolguard.reliability.tries} (system property; default 10,000): the tries of every
  *       property this hook is added to. The {@code -Pexhaustive} profile of the root pom sets it to a
  *       million.
- *   <li>{@code toolguard.reliability.timeBoxSeconds} (default 20; the root pom passes its property): a property that is still running
+ *   <li>{@code toolguard.reliability.timeBoxSeconds} (default 60; the root pom passes its property): a property that is still running
  *       after this long stops early, as passed, with the tries done so far. It is a safety net for a
  *       slow machine, not the plan: the figures written say how many tries ran.
  * </ul>
@@ -56,7 +56,7 @@ public final class ReliabilityBudget implements AroundPropertyHook, AroundTryHoo
   @Override
   public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
     context.attributes().setTries(tries());
-    long box = Long.getLong(TIME_BOX, 20L);
+    long box = Long.getLong(TIME_BOX, 60L);
     long start = System.nanoTime();
     DEADLINE.set(start + box * 1_000_000_000L);
     CUT.set(false);
