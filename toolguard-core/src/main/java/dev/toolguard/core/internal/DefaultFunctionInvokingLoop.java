@@ -321,8 +321,12 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
         jobs.clear();
       }
       ToolRunner.Outcome outcome = runner.run(jobs);
-      results.putAll(outcome.results());
-      failures.putAll(outcome.failures());
+      if (!outcome.results().isEmpty()) {
+        results.putAll(outcome.results());
+      }
+      if (!outcome.failures().isEmpty()) {
+        failures.putAll(outcome.failures());
+      }
 
       List<Content> stored = new ArrayList<>(answer.contents().size());
       List<ApprovalRequest> pending = new ArrayList<>();

@@ -49,7 +49,8 @@ public final class ApprovalRules {
 
   /** True when a rule approves {@code call}. */
   public boolean approves(ToolCall call) {
-    return tools.contains(call.name()) || exactCalls.contains(key(call.name(), call.argumentsJson()));
+    return tools.contains(call.name())
+        || (!exactCalls.isEmpty() && exactCalls.contains(key(call.name(), call.argumentsJson())));
   }
 
   private static String key(String tool, String args) {
