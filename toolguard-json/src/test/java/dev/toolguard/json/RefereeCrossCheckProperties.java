@@ -1,18 +1,16 @@
 package dev.toolguard.json;
 
+import static dev.toolguard.json.Survival.assertCompletePairsKept;
+import static dev.toolguard.json.Survival.count;
+import static dev.toolguard.json.Survival.said;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolguard.core.Content;
 import dev.toolguard.core.Dialect;
 import dev.toolguard.core.Message;
-import dev.toolguard.core.Metadata;
-import dev.toolguard.core.Opaque;
 import dev.toolguard.core.RepairAction;
 import dev.toolguard.core.Role;
-import dev.toolguard.core.Text;
-import dev.toolguard.core.ToolCall;
-import dev.toolguard.core.ToolResult;
 import dev.toolguard.json.internal.Json;
 import dev.toolguard.testkit.Endpoint;
 import dev.toolguard.testkit.ProviderReferee;
@@ -23,12 +21,8 @@ import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -248,80 +242,5 @@ class RefereeCrossCheckProperties {
       referee.clearRequests();
       referee.responses().clear();
     }
-  }
-
-  // ---------------------------------------------------------------- what must survive
-
-  /** Texts and opaque items other than reasoning, with their role, in order. */
-  static List<String> said(List<Message> history) {
-    List<String> said = new ArrayList<>();
-    for (Message m : history) {
-      for (Content c : m.contents()) {
-        if (c instanceof Text) {
-          said.add(m.role() + ": " + ((Text) c).text());
-        } else if (c instanceof Opaque && !((Opaque) c).kind().equals("reasoning")) {
-          said.add(m.role() + ": " + ((Opaque) c).kind() + " " + ((Opaque) c).payload());
-        }
-      }
-    }
-    return said;
-  }
-
-  private static long count(List<Message> history, String opaqueKind) {
-    return history.stream().flatMap(m -> m.contents().stream())
-        .filter(c -> c instanceof Opaque && ((Opaque) c).kind().equals(opaqueKind)).count();
-  }
-
-  /**
-   * Every call of the input whose id is unique among the calls and that has a result somewhere still
-   * stands in the output (under its id, or a new one that remembers it), answered right after its
-   * message by one of its own results, not a made-up one.
-   */
-  static void assertCompletePairsKept(List<Message> in, List<Message> out, String context) {
-    Map<String, Integer> callCount = new HashMap<>();
-    Map<String, Set<String>> outputs = new HashMap<>();
-    for (Message m : in) {
-      for (Content c : m.contents()) {
-        if (c instanceof ToolCall && !((ToolCall) c).informational() && !((ToolCall) c).callId().isEmpty()) {
-          callCount.merge(((ToolCall) c).callId(), 1, Integer::sum);
-        } else if (c instanceof ToolResult) {
-          outputs.computeIfAbsent(((ToolResult) c).callId(), k -> new HashSet<>()).add(((ToolResult) c).output());
-        }
-      }
-    }
-    for (Message m : in) {
-      for (ToolCall call : m.toolCalls()) {
-        String id = call.callId();
-        if (id.isEmpty() || callCount.get(id) != 1 || !outputs.containsKey(id)
-            || call.metadata().containsKey(WireMetadata.VIRTUAL)) {
-          continue;
-        }
-        ToolResult answer = answerOf(out, call);
-        assertThat(answer).as("the result of complete pair %s in %s", id, context).isNotNull();
-        assertThat(answer.synthetic()).as("pair %s answered by a made-up result in %s", id, context).isFalse();
-        assertThat(outputs.get(id)).as("pair %s in %s", id, context).contains(answer.output());
-      }
-    }
-  }
-
-  private static ToolResult answerOf(List<Message> out, ToolCall call) {
-    for (int i = 0; i < out.size(); i++) {
-      for (ToolCall c : out.get(i).toolCalls()) {
-        Object original = c.metadata().getOrDefault(Metadata.ORIGINAL_CALL_ID, c.callId());
-        if (!original.equals(call.callId()) || !c.name().equals(call.name())
-            || !c.argumentsJson().equals(call.argumentsJson())) {
-          continue;
-        }
-        for (int j = i + 1; j < out.size() && out.get(j).role() == Role.TOOL; j++) {
-          for (ToolResult r : out.get(j).toolResults()) {
-            if (r.callId().equals(c.callId())) {
-              return r;
-            }
-          }
-        }
-        return null;
-      }
-    }
-    return null;
   }
 }

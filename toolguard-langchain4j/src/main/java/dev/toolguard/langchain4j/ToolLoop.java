@@ -96,23 +96,17 @@ public final class ToolLoop {
   private final @Nullable ChatModel model;
   private final @Nullable StreamingChatModel streamingModel;
   private final List<LangChain4jTool> tools;
-  private final List<ToolSpecification> clientTools;
   private final Map<String, ToolSpecification> specifications;
   private final ChatRequestParameters parameters;
   private final LoopConfig config;
-  private final LoopListener listener;
-  private final @Nullable ExecutorService executor;
-  private final CallJournal journal;
-  private final ApprovalRules rules;
-  private final @Nullable Predicate<ToolExecutionRequest> approvalPredicate;
-  private final @Nullable ApprovalSigner signer;
-  private final HistoryGuard guard;
+  /** The loop's settings with the client-side tools; each run copies it and adds its backend and tools. Never changed. */
+  private final FunctionInvokingLoop.Builder settings;
 
   private ToolLoop(Builder b) {
     this.model = b.model;
     this.streamingModel = b.streamingModel;
     this.tools = List.copyOf(b.tools);
-    this.clientTools = List.copyOf(b.clientTools);
+    List<ToolSpecification> clientTools = List.copyOf(b.clientTools);
     Map<String, ToolSpecification> specs = new LinkedHashMap<>();
     for (LangChain4jTool t : tools) {
       if (specs.putIfAbsent(t.specification().name(), t.specification()) != null) {
@@ -129,13 +123,11 @@ public final class ToolLoop {
     this.specifications = specs;
     this.parameters = b.parameters;
     this.config = b.config;
-    this.listener = b.listener;
-    this.executor = b.executor;
-    this.journal = b.journal;
-    this.rules = b.rules;
-    this.approvalPredicate = b.approvalPredicate;
-    this.signer = b.signer;
-    this.guard = b.guard;
+    this.settings = b.settings.copy();
+    for (ToolSpecification s : clientTools) {
+      settings.clientTool(new ToolSpec(s.name(), s.description() == null ? "" : s.description(),
+          "{\"type\":\"object\"}"));
+    }
   }
 
   /** A builder for a loop over {@code model}. */
@@ -221,28 +213,10 @@ public final class ToolLoop {
     for (LangChain4jTool t : tools) {
       bound.add(t.in(context));
     }
-    FunctionInvokingLoop.Builder b = FunctionInvokingLoop.builder(
-            new LangChain4jBackend(model, streamingModel, parameters, specifications))
+    return settings.copy()
+        .backend(new LangChain4jBackend(model, streamingModel, parameters, specifications))
         .tools(ToolRegistry.of(bound, List.of()))
-        .config(config)
-        .listener(listener)
-        .journal(journal)
-        .approvalRules(rules)
-        .historyGuard(guard);
-    for (ToolSpecification s : clientTools) {
-      b.clientTool(new ToolSpec(s.name(), s.description() == null ? "" : s.description(), "{\"type\":\"object\"}"));
-    }
-    if (approvalPredicate != null) {
-      Predicate<ToolExecutionRequest> p = approvalPredicate;
-      b.approvalRequiredWhen(call -> p.test(Messages.toRequest(call)));
-    }
-    if (signer != null) {
-      b.signApprovals(signer);
-    }
-    if (executor != null) {
-      b.executor(executor);
-    }
-    return b.build();
+        .build();
   }
 
   /**
@@ -382,13 +356,8 @@ public final class ToolLoop {
     private final List<ToolSpecification> clientTools = new ArrayList<>();
     private ChatRequestParameters parameters = DefaultChatRequestParameters.EMPTY;
     private LoopConfig config = LoopConfig.ofDefaults();
-    private LoopListener listener = LoopListener.NOOP;
-    private @Nullable ExecutorService executor;
-    private CallJournal journal = CallJournal.inMemory(10_000);
-    private ApprovalRules rules = ApprovalRules.create();
-    private @Nullable Predicate<ToolExecutionRequest> approvalPredicate;
-    private @Nullable ApprovalSigner signer;
-    private HistoryGuard guard = HistoryGuard.ofDefaults();
+    /** The loop's settings, with their defaults and checks: core's builder, its backend and tools set per run. */
+    private final FunctionInvokingLoop.Builder settings = FunctionInvokingLoop.builder();
 
     private Builder(@Nullable ChatModel model, @Nullable StreamingChatModel streamingModel) {
       this.model = model;
@@ -441,49 +410,51 @@ public final class ToolLoop {
 
     /** The loop's settings: limits, timeouts, approvals by tool name, policies (default {@link LoopConfig#ofDefaults()}). */
     public Builder config(LoopConfig config) {
-      this.config = ToolGuard.require(config, "config");
+      settings.config(config);
+      this.config = config;
       return this;
     }
 
     /** Calls for which {@code predicate} is true need approval (besides {@link LoopConfig#approvalRequired()}). */
     public Builder approvalRequiredWhen(Predicate<ToolExecutionRequest> predicate) {
-      this.approvalPredicate = ToolGuard.require(predicate, "approvalRequiredWhen");
+      ToolGuard.require(predicate, "approvalRequiredWhen");
+      settings.approvalRequiredWhen(call -> predicate.test(Messages.toRequest(call)));
       return this;
     }
 
     /** "Always approve" rules granted at run time (default: none). */
     public Builder approvalRules(ApprovalRules rules) {
-      this.rules = ToolGuard.require(rules, "approvalRules");
+      settings.approvalRules(rules);
       return this;
     }
 
     /** Signs approval requests; only answers that carry the signature are honoured. */
     public Builder signApprovals(ApprovalSigner signer) {
-      this.signer = ToolGuard.require(signer, "signApprovals");
+      settings.signApprovals(signer);
       return this;
     }
 
     /** What remembers calls that ran, so that a retried resume runs none twice (default: in memory). */
     public Builder journal(CallJournal journal) {
-      this.journal = ToolGuard.require(journal, "journal");
+      settings.journal(journal);
       return this;
     }
 
     /** Who observes the loop. */
     public Builder listener(LoopListener listener) {
-      this.listener = ToolGuard.require(listener, "listener");
+      settings.listener(listener);
       return this;
     }
 
     /** Where tool calls run (default: toolguard's shared pool). */
     public Builder executor(ExecutorService executor) {
-      this.executor = ToolGuard.require(executor, "executor");
+      settings.executor(executor);
       return this;
     }
 
     /** The guard that checks and repairs histories (default {@link HistoryGuard#ofDefaults()}). */
     public Builder historyGuard(HistoryGuard guard) {
-      this.guard = ToolGuard.require(guard, "historyGuard");
+      settings.historyGuard(guard);
       return this;
     }
 

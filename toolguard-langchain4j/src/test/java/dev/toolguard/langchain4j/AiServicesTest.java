@@ -16,17 +16,12 @@ import dev.langchain4j.service.MemoryId;
 import dev.langchain4j.service.TokenStream;
 import dev.langchain4j.service.UserMessage;
 import dev.toolguard.core.HistoryGuard;
-import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.Reply;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -35,25 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * against the referee through LangChain4j's own clients: what breaks the bare app is survived, and the
  * next call succeeds. AiServices runs the tools; the guard never runs one.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AiServicesTest {
-
-  private ProviderReferee referee;
-
-  @BeforeAll
-  void start() {
-    referee = ProviderReferee.start();
-  }
-
-  @AfterAll
-  void stop() {
-    referee.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    referee.reset();
-  }
+class AiServicesTest extends RefereeTest {
 
   interface Assistant {
     String chat(@MemoryId String user, @UserMessage String message);

@@ -10,16 +10,11 @@ import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.RecordedRequest;
 import dev.toolguard.testkit.Reply;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,25 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and Anthropic clients (plain and streaming) to the testkit referee: the bare model gets the
  * provider's 400, the guarded model gets an answer.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FailureClassesTest {
-
-  private ProviderReferee referee;
-
-  @BeforeAll
-  void start() {
-    referee = ProviderReferee.start();
-  }
-
-  @AfterAll
-  void stop() {
-    referee.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    referee.reset();
-  }
+class FailureClassesTest extends RefereeTest {
 
   static ToolExecutionRequest call(String id, String name) {
     return ToolExecutionRequest.builder().id(id).name(name).arguments("{\"city\":\"Paris\"}").build();

@@ -11,8 +11,6 @@ import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.memory.ChatMemory;
-import dev.langchain4j.memory.chat.MessageWindowChatMemory;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
@@ -23,7 +21,6 @@ import dev.toolguard.core.loop.LoopException;
 import dev.toolguard.core.loop.LoopResult.Status;
 import dev.toolguard.testkit.Endpoint;
 import dev.toolguard.testkit.Fault;
-import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.RecordedRequest;
 import dev.toolguard.testkit.Reply;
 import java.time.Duration;
@@ -35,10 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -53,25 +46,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code AiServices} app with guarded model and memory). Every time the stored history is balanced, the
  * next request is accepted, no tool runs twice and no result is sent twice.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FaultInjectionTest {
-
-  private ProviderReferee referee;
-
-  @BeforeAll
-  void start() {
-    referee = ProviderReferee.start();
-  }
-
-  @AfterAll
-  void stop() {
-    referee.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    referee.reset();
-  }
+class FaultInjectionTest extends RefereeTest {
 
   /** The tools: a lookup that counts its runs and does what the test asks, and one that blocks. */
   static final class Tools {
@@ -103,20 +78,6 @@ class FaultInjectionTest {
 
   private static Endpoint endpoint(Provider p) {
     return p == Provider.OPENAI || p == Provider.OPENAI_STREAMING ? Endpoint.CHAT_COMPLETIONS : Endpoint.MESSAGES;
-  }
-
-  private ToolLoop.Builder loop(Provider provider) {
-    return provider.streaming()
-        ? ToolLoop.builder(Provider.streamingModel(provider, referee))
-        : ToolLoop.builder(Provider.chatModel(provider, referee));
-  }
-
-  private static ChatMemory memory(JsonStore store) {
-    return ToolGuard.wrap(MessageWindowChatMemory.builder().id("u1").maxMessages(50).chatMemoryStore(store).build());
-  }
-
-  private ToolLoop.Result run(Provider provider, ToolLoop loop, ChatMemory memory, ChatMessage... messages) {
-    return provider.streaming() ? loop.stream(memory, s -> { }, messages) : loop.run(memory, messages);
   }
 
   private static void assertBalanced(List<ChatMessage> stored) {

@@ -17,7 +17,6 @@ import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.listener.ChatModelRequestContext;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.toolguard.core.InvalidHistoryException;
 import dev.toolguard.core.ViolationCode;
 import dev.toolguard.core.loop.LoopConfig.HistoryPolicy;
@@ -168,7 +167,7 @@ class GuardedModelTest {
     StringBuilder text = new StringBuilder();
     CompletableFuture<ChatResponse> done = new CompletableFuture<>();
 
-    guarded.chat(userMessageBetweenCallAndResult(), handler(text, done));
+    guarded.chat(userMessageBetweenCallAndResult(), Provider.handler(text, done));
 
     assertThat(done.get(5, TimeUnit.SECONDS).aiMessage().text()).isEqualTo("Sunny and warm.");
     assertThat(text).hasToString("Sunny and warm.");
@@ -183,7 +182,7 @@ class GuardedModelTest {
     CompletableFuture<ChatResponse> done = new CompletableFuture<>();
 
     strict.chat(ChatRequest.builder().messages(userMessageBetweenCallAndResult()).build(),
-        ChatRequestOptions.EMPTY, handler(new StringBuilder(), done));
+        ChatRequestOptions.EMPTY, Provider.handler(new StringBuilder(), done));
 
     assertThat(done).failsWithin(5, TimeUnit.SECONDS).withThrowableThat()
         .havingCause().isInstanceOf(InvalidHistoryException.class);
@@ -219,24 +218,5 @@ class GuardedModelTest {
         .isInstanceOf(dev.toolguard.core.ToolguardException.class)
         .hasMessageContaining("nothing is left to send");
     assertThat(model.requests).isEmpty();
-  }
-
-  static StreamingChatResponseHandler handler(StringBuilder text, CompletableFuture<ChatResponse> done) {
-    return new StreamingChatResponseHandler() {
-      @Override
-      public void onPartialResponse(String partialResponse) {
-        text.append(partialResponse);
-      }
-
-      @Override
-      public void onCompleteResponse(ChatResponse completeResponse) {
-        done.complete(completeResponse);
-      }
-
-      @Override
-      public void onError(Throwable error) {
-        done.completeExceptionally(error);
-      }
-    };
   }
 }

@@ -10,8 +10,6 @@ import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.memory.ChatMemory;
-import dev.langchain4j.memory.chat.MessageWindowChatMemory;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -23,7 +21,6 @@ import dev.toolguard.core.loop.ApprovalException;
 import dev.toolguard.core.loop.ApprovalSigner;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult.Status;
-import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.RecordedRequest;
 import dev.toolguard.testkit.Reply;
 import java.nio.charset.StandardCharsets;
@@ -32,11 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -49,26 +42,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the model reads, or an {@link ApprovalException} naming the call and the rule — and nothing runs
  * that should not.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HostileInputTest {
+class HostileInputTest extends RefereeTest {
 
   private static final byte[] KEY = "an approval signing key of 32+ bytes".getBytes(StandardCharsets.UTF_8);
-  private ProviderReferee referee;
-
-  @BeforeAll
-  void start() {
-    referee = ProviderReferee.start();
-  }
-
-  @AfterAll
-  void stop() {
-    referee.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    referee.reset();
-  }
 
   static final class Payments {
     final AtomicInteger paid = new AtomicInteger();
@@ -83,20 +59,6 @@ class HostileInputTest {
     String report() {
       return "y".repeat(2_000_000);
     }
-  }
-
-  private ToolLoop.Builder loop(Provider provider) {
-    return provider.streaming()
-        ? ToolLoop.builder(Provider.streamingModel(provider, referee))
-        : ToolLoop.builder(Provider.chatModel(provider, referee));
-  }
-
-  private ToolLoop.Result run(Provider provider, ToolLoop loop, ChatMemory memory, ChatMessage... messages) {
-    return provider.streaming() ? loop.stream(memory, s -> { }, messages) : loop.run(memory, messages);
-  }
-
-  private static ChatMemory memory(JsonStore store) {
-    return ToolGuard.wrap(MessageWindowChatMemory.builder().id("u1").maxMessages(50).chatMemoryStore(store).build());
   }
 
   /** What the model read as the result of its first call. */

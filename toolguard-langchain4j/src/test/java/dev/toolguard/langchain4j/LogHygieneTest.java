@@ -16,10 +16,9 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.toolguard.core.loop.ApprovalSigner;
 import dev.toolguard.core.loop.LoopConfig;
+import dev.toolguard.testkit.ConsoleCapture;
 import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.Reply;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -57,7 +56,7 @@ class LogHygieneTest {
 
   @Test
   void logsCarryIdsAndToolNamesNeverArgumentsOutputsTextsOrKeys() {
-    String log = capture(() -> {
+    String log = ConsoleCapture.of(() -> {
       try (ProviderReferee referee = ProviderReferee.start()) {
         ChatModel model = OpenAiChatModel.builder().baseUrl(referee.openAiBaseUrl()).apiKey("sk-" + SECRET)
             .modelName("gpt-4o-mini").maxRetries(0).build();
@@ -89,21 +88,5 @@ class LogHygieneTest {
     });
     assertThat(log).contains("WARN").contains("call_lost").contains("call_gone");
     assertThat(log).doesNotContain(SECRET).doesNotContain("card");
-  }
-
-  private static String capture(Runnable r) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream both = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    System.setOut(both);
-    System.setErr(both);
-    try {
-      r.run();
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-    return bytes.toString(StandardCharsets.UTF_8);
   }
 }

@@ -73,9 +73,23 @@ enum Provider {
 
   static ChatResponse stream(StreamingChatModel model, ChatRequest request) {
     CompletableFuture<ChatResponse> done = new CompletableFuture<>();
-    model.chat(request, new StreamingChatResponseHandler() {
+    model.chat(request, handler(new StringBuilder(), done));
+    try {
+      return done.get(20, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+    } catch (InterruptedException | TimeoutException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A handler that appends the streamed text to {@code text} and completes {@code done} with the answer or the error. */
+  static StreamingChatResponseHandler handler(StringBuilder text, CompletableFuture<ChatResponse> done) {
+    return new StreamingChatResponseHandler() {
       @Override
-      public void onPartialResponse(String partialResponse) {}
+      public void onPartialResponse(String partialResponse) {
+        text.append(partialResponse);
+      }
 
       @Override
       public void onCompleteResponse(ChatResponse completeResponse) {
@@ -86,14 +100,7 @@ enum Provider {
       public void onError(Throwable error) {
         done.completeExceptionally(error);
       }
-    });
-    try {
-      return done.get(20, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-    } catch (InterruptedException | TimeoutException e) {
-      throw new IllegalStateException(e);
-    }
+    };
   }
 
   /** Every message of {@code t} and its causes, with JSON-escaped quotes unescaped. */

@@ -12,21 +12,14 @@ import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.memory.ChatMemory;
-import dev.langchain4j.memory.chat.MessageWindowChatMemory;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.toolguard.core.loop.ApprovalException;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult.Status;
-import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.Reply;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -35,25 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the referee: approvals that wait through LangChain4j's JSON store and another process, client-side
  * tools, and tools that throw.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ToolLoopRefereeTest {
-
-  private ProviderReferee referee;
-
-  @BeforeAll
-  void start() {
-    referee = ProviderReferee.start();
-  }
-
-  @AfterAll
-  void stop() {
-    referee.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    referee.reset();
-  }
+class ToolLoopRefereeTest extends RefereeTest {
 
   static final class Payments {
     final List<String> ran = new CopyOnWriteArrayList<>();
@@ -72,16 +47,6 @@ class ToolLoopRefereeTest {
       }
       return name + "@example.com";
     }
-  }
-
-  private ToolLoop.Builder loop(Provider provider) {
-    return provider.streaming()
-        ? ToolLoop.builder(Provider.streamingModel(provider, referee))
-        : ToolLoop.builder(Provider.chatModel(provider, referee));
-  }
-
-  private static ChatMemory memory(JsonStore store) {
-    return ToolGuard.wrap(MessageWindowChatMemory.builder().id("u1").maxMessages(50).chatMemoryStore(store).build());
   }
 
   @ParameterizedTest

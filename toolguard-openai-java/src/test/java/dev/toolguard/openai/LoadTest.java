@@ -1,5 +1,7 @@
 package dev.toolguard.openai;
 
+import static dev.toolguard.testkit.ConversationLoad.marker;
+import static dev.toolguard.testkit.ConversationLoad.markers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.openai.client.OpenAIClient;
@@ -15,25 +17,15 @@ import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.core.loop.LoopResult.Status;
 import dev.toolguard.core.loop.Tool;
 import dev.toolguard.core.loop.ToolSpec;
+import dev.toolguard.testkit.ConversationLoad;
 import dev.toolguard.testkit.Endpoint;
 import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.RecordedRequest;
-import dev.toolguard.testkit.Reply;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,56 +46,28 @@ class LoadTest {
 
   static final int CONVERSATIONS = 200;
   static final int ROUNDS = 10;
-  private static final Pattern MARKER = Pattern.compile("conv-(\\d{3})");
+  private static final ConversationLoad LOAD = ConversationLoad.of(CONVERSATIONS, ROUNDS);
   /** A tool output of about 2 KB: a leak of the histories would show in megabytes per batch. */
   private static final String PADDING = "x".repeat(2_000);
-
-  private static String marker(int conversation) {
-    return String.format(Locale.ROOT, "conv-%03d", conversation);
-  }
-
-  /** The model: a call per round, naming the conversation found in the request, then an answer. */
-  private static Reply reply(RecordedRequest request) {
-    String user = request.lastUserText();
-    Matcher m = MARKER.matcher(user == null ? "" : user);
-    String conversation = m.find() ? m.group() : "conv-???";
-    int rounds = request.toolResultIds().size();
-    return rounds < ROUNDS
-        ? Reply.toolCall("step", "{\"conversation\":\"" + conversation + "\",\"round\":" + (rounds + 1) + "}")
-        : Reply.text(conversation + " done after " + rounds + " rounds");
-  }
 
   private record Batch(List<LoopResult> results, List<RecordedRequest> requests, long millis) {}
 
   /** 200 conversations at once: the even ones over Chat Completions, the odd ones over Responses. */
-  private static Batch batch(FunctionInvokingLoop chat, FunctionInvokingLoop responses, ProviderReferee referee,
-      ExecutorService pool) throws Exception {
+  private static Batch batch(FunctionInvokingLoop chat, FunctionInvokingLoop responses, ProviderReferee referee)
+      throws Exception {
     referee.clearRequests();
-    CountDownLatch go = new CountDownLatch(1);
-    List<Future<LoopResult>> futures = new ArrayList<>();
-    for (int c = 0; c < CONVERSATIONS; c++) {
-      String marker = marker(c);
+    ConversationLoad.Run<LoopResult> run = LOAD.runAtOnce(c -> {
       FunctionInvokingLoop loop = c % 2 == 0 ? chat : responses;
-      futures.add(pool.submit(() -> {
-        go.await();
-        return loop.run(List.of(Message.system("Be brief."), Message.user("Hello from " + marker)));
-      }));
-    }
-    long start = System.nanoTime();
-    go.countDown();
-    List<LoopResult> results = new ArrayList<>();
-    for (Future<LoopResult> f : futures) {
-      results.add(f.get(120, TimeUnit.SECONDS));
-    }
-    long millis = (System.nanoTime() - start) / 1_000_000;
+      return () -> loop.run(List.of(Message.system("Be brief."), Message.user("Hello from " + marker(c))));
+    }, Duration.ofSeconds(120));
     List<RecordedRequest> requests = referee.requests();
     referee.clearRequests();
     referee.responses().clear();
-    return new Batch(results, requests, millis);
+    return new Batch(run.results(), requests, run.millis());
   }
 
   private static void assertNothingCrossed(Batch batch) {
-    assertThat(batch.requests()).hasSize(CONVERSATIONS * (ROUNDS + 1));
+    assertThat(batch.requests()).hasSize(LOAD.requests());
     assertThat(batch.requests()).allSatisfy(r -> {
       assertThat(r.status()).as("%s", r).isEqualTo(200);
       assertThat(markers(r.body())).as("conversations in one request").hasSize(1);
@@ -113,22 +77,13 @@ class LoadTest {
     for (int c = 0; c < CONVERSATIONS; c++) {
       LoopResult r = batch.results().get(c);
       assertThat(r.status()).isEqualTo(Status.COMPLETED);
-      assertThat(r.text()).isEqualTo(marker(c) + " done after " + ROUNDS + " rounds");
+      assertThat(r.text()).isEqualTo(LOAD.answer(c));
       assertThat(r.iterations()).isEqualTo(ROUNDS + 1);
       assertThat(HistoryGuard.ofDefaults().check(r.history())).isEmpty();
       String all = r.history().toString();
       assertThat(markers(all)).containsExactly(marker(c));
       assertThat(r.history().stream().mapToLong(m -> m.toolResults().size()).sum()).isEqualTo(ROUNDS);
     }
-  }
-
-  private static Set<String> markers(String text) {
-    Set<String> out = new TreeSet<>();
-    Matcher m = MARKER.matcher(text);
-    while (m.find()) {
-      out.add(m.group());
-    }
-    return out;
   }
 
   private static long heapAfterGc() throws InterruptedException {
@@ -144,16 +99,15 @@ class LoadTest {
   @Test
   void twoHundredConversationsOfTenToolRoundsAtOnceOverOneClient() throws Exception {
     AtomicInteger runs = new AtomicInteger();
-    Tool step = Tool.of(ToolSpec.of("step", "Does one step of the conversation's work"), args -> {
+    Tool step = Tool.of(ToolSpec.of(ConversationLoad.TOOL, "Does one step of the conversation's work"), args -> {
       runs.incrementAndGet();
-      Matcher m = MARKER.matcher(args);
-      return "{\"ok\":\"" + (m.find() ? m.group() : "?") + "\",\"log\":\"" + PADDING + "\"}";
+      String conversation = markers(args).stream().findFirst().orElse("?");
+      return "{\"ok\":\"" + conversation + "\",\"log\":\"" + PADDING + "\"}";
     });
-    ExecutorService pool = Executors.newFixedThreadPool(CONVERSATIONS);
     try (ProviderReferee referee = ProviderReferee.builder().threads(16).start()) {
       OpenAIClient client = OpenAIOkHttpClient.builder().apiKey("test").baseUrl(referee.openAiBaseUrl())
           .maxRetries(0).timeout(Duration.ofSeconds(60)).build();
-      referee.script().respondWith(LoadTest::reply);
+      referee.script().respondWith(LOAD::reply);
       LoopConfig config = LoopConfig.custom().maxIterations(ROUNDS + 1).build();
       CallJournal journal = CallJournal.inMemory(500);
       FunctionInvokingLoop chat = FunctionInvokingLoop.builder(
@@ -163,11 +117,11 @@ class LoadTest {
               ToolGuard.responses(ToolGuard.wrap(client), (ResponseCreateParams.Builder b) -> b.model("gpt-test").store(false)))
           .tools(step).config(config).journal(journal).build();
 
-      Batch first = batch(chat, responses, referee, pool);
+      Batch first = batch(chat, responses, referee);
       assertNothingCrossed(first);
       first = null;
       long before = heapAfterGc();
-      Batch second = batch(chat, responses, referee, pool);
+      Batch second = batch(chat, responses, referee);
       assertNothingCrossed(second);
       long millis = second.millis();
       second = null;
@@ -181,8 +135,6 @@ class LoadTest {
       // one batch's histories alone hold 200 x 10 x 2 KB = 4 MB of outputs
       assertThat(after - before).as("heap growth over a batch of 200 conversations, in bytes").isLessThan(2L << 20);
       client.close();
-    } finally {
-      pool.shutdownNow();
     }
   }
 }

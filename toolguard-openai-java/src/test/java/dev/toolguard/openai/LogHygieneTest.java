@@ -18,10 +18,9 @@ import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.core.loop.Tool;
 import dev.toolguard.core.loop.ToolSpec;
+import dev.toolguard.testkit.ConsoleCapture;
 import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.Reply;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +42,7 @@ class LogHygieneTest {
 
   @Test
   void logsCarryIdsAndToolNamesNeverArgumentsOutputsTextsOrKeys() {
-    String log = capture(() -> {
+    String log = ConsoleCapture.of(() -> {
       try (ProviderReferee referee = ProviderReferee.start()) {
         OpenAIClient bare = OpenAIOkHttpClient.builder().apiKey(API_KEY).baseUrl(referee.openAiBaseUrl()).maxRetries(0)
             .build();
@@ -94,21 +93,5 @@ class LogHygieneTest {
     });
     assertThat(log).contains("WARN").contains("call_1").contains("call_gone").contains("call_lost");
     assertThat(log).doesNotContain(SECRET).doesNotContain("card").doesNotContain("sk-");
-  }
-
-  private static String capture(Runnable r) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream both = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    System.setOut(both);
-    System.setErr(both);
-    try {
-      r.run();
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-    return bytes.toString(StandardCharsets.UTF_8);
   }
 }

@@ -123,13 +123,8 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
   private final List<ToolCallback> tools;
   private final List<ToolSpec> clientTools;
   private final LoopConfig config;
-  private final LoopListener listener;
-  private final @Nullable ExecutorService executor;
-  private final CallJournal journal;
-  private final ApprovalRules rules;
-  private final Predicate<ToolCall> approvalPredicate;
-  private final @Nullable ApprovalSigner signer;
-  private final HistoryGuard guard;
+  /** The loop's settings; each run copies it and adds its backend and tools. Never changed. */
+  private final FunctionInvokingLoop.Builder settings;
   private final @Nullable ChatMemory memory;
   private final @Nullable String defaultConversationId;
   private final int order;
@@ -139,13 +134,7 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
     this.tools = List.copyOf(b.tools);
     this.clientTools = List.copyOf(b.clientTools);
     this.config = b.config;
-    this.listener = b.listener;
-    this.executor = b.executor;
-    this.journal = b.journal;
-    this.rules = b.rules;
-    this.approvalPredicate = b.approvalPredicate;
-    this.signer = b.signer;
-    this.guard = b.guard;
+    this.settings = b.settings.copy();
     this.memory = b.memory;
     this.defaultConversationId = b.defaultConversationId;
     this.order = b.order;
@@ -356,24 +345,7 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
     }
 
     private FunctionInvokingLoop loop(ChainBackend backend) {
-      FunctionInvokingLoop.Builder b = FunctionInvokingLoop.builder(backend)
-          .tools(registry)
-          .config(config)
-          .listener(listener)
-          .journal(journal)
-          .approvalRules(rules)
-          .approvalRequiredWhen(approvalPredicate)
-          .historyGuard(guard);
-      if (executor != null) {
-        b.executor(executor);
-      }
-      if (signer != null) {
-        b.signApprovals(signer);
-      }
-      for (ToolSpec spec : clientTools) {
-        b.clientTool(spec);
-      }
-      return b.build();
+      return settings.copy().backend(backend).tools(registry).build();
     }
 
     /** Stores the run in the memory: appended when the stored part is unchanged, else replaced. */
@@ -486,13 +458,8 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
     private final List<ToolCallback> tools = new ArrayList<>();
     private final List<ToolSpec> clientTools = new ArrayList<>();
     private LoopConfig config = LoopConfig.ofDefaults();
-    private LoopListener listener = LoopListener.NOOP;
-    private @Nullable ExecutorService executor;
-    private CallJournal journal = CallJournal.inMemory(10_000);
-    private ApprovalRules rules = ApprovalRules.create();
-    private Predicate<ToolCall> approvalPredicate = call -> false;
-    private @Nullable ApprovalSigner signer;
-    private HistoryGuard guard = HistoryGuard.ofDefaults();
+    /** The loop's settings, with their defaults and checks: core's builder, its backend and tools set per run. */
+    private final FunctionInvokingLoop.Builder settings = FunctionInvokingLoop.builder();
     private @Nullable ChatMemory memory;
     private @Nullable String defaultConversationId;
     private int order = DEFAULT_ORDER;
@@ -526,55 +493,58 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
      * {@link ApprovalResponse#respondWith}).
      */
     public Builder clientTool(String name, String description, String parametersSchema) {
-      clientTools.add(new ToolSpec(name, description, parametersSchema));
+      ToolSpec spec = new ToolSpec(name, description, parametersSchema);
+      settings.clientTool(spec);
+      clientTools.add(spec);
       return this;
     }
 
     /** The loop settings (default {@link LoopConfig#ofDefaults()}). */
     public Builder config(LoopConfig config) {
-      this.config = require("config", config);
+      settings.config(config);
+      this.config = config;
       return this;
     }
 
     /** Who observes the loop (default none). */
     public Builder listener(LoopListener listener) {
-      this.listener = require("listener", listener);
+      settings.listener(listener);
       return this;
     }
 
     /** Where tools run (default: toolguard's shared pool of daemon threads). */
     public Builder executor(ExecutorService executor) {
-      this.executor = require("executor", executor);
+      settings.executor(executor);
       return this;
     }
 
     /** What remembers calls that ran, so a retried resume runs none twice (default in memory). */
     public Builder journal(CallJournal journal) {
-      this.journal = require("journal", journal);
+      settings.journal(journal);
       return this;
     }
 
     /** "Always approve" rules users granted (default none). */
     public Builder approvalRules(ApprovalRules rules) {
-      this.rules = require("approvalRules", rules);
+      settings.approvalRules(rules);
       return this;
     }
 
     /** Calls for which {@code predicate} is true need approval, besides the tools named in the config. */
     public Builder approvalRequiredWhen(Predicate<ToolCall> predicate) {
-      this.approvalPredicate = require("approvalRequiredWhen", predicate);
+      settings.approvalRequiredWhen(predicate);
       return this;
     }
 
     /** Signs approval requests, so only responses built from them are honoured. */
     public Builder signApprovals(ApprovalSigner signer) {
-      this.signer = require("signApprovals", signer);
+      settings.signApprovals(signer);
       return this;
     }
 
     /** The guard that checks and repairs histories (default {@link HistoryGuard#ofDefaults()}). */
     public Builder historyGuard(HistoryGuard guard) {
-      this.guard = require("historyGuard", guard);
+      settings.historyGuard(guard);
       return this;
     }
 

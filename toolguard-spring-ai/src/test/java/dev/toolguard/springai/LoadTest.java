@@ -1,25 +1,18 @@
 package dev.toolguard.springai;
 
+import static dev.toolguard.testkit.ConversationLoad.marker;
+import static dev.toolguard.testkit.ConversationLoad.markers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toolguard.core.HistoryGuard;
 import dev.toolguard.core.loop.LoopConfig;
+import dev.toolguard.testkit.ConversationLoad;
 import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.RecordedRequest;
-import dev.toolguard.testkit.Reply;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.memory.ChatMemory;
@@ -41,34 +34,12 @@ class LoadTest {
 
   static final int CONVERSATIONS = 200;
   static final int ROUNDS = 10;
-  private static final Pattern MARKER = Pattern.compile("conv-(\\d{3})");
-
-  private static String marker(int conversation) {
-    return String.format(Locale.ROOT, "conv-%03d", conversation);
-  }
-
-  private static Set<String> markers(String text) {
-    Set<String> out = new TreeSet<>();
-    Matcher m = MARKER.matcher(text);
-    while (m.find()) {
-      out.add(m.group());
-    }
-    return out;
-  }
-
-  private static Reply reply(RecordedRequest request) {
-    Matcher m = MARKER.matcher(request.body());
-    String conversation = m.find() ? m.group() : "conv-???";
-    int rounds = request.toolResultIds().size();
-    return rounds < ROUNDS
-        ? Reply.toolCall("step", "{\"conversation\":\"" + conversation + "\",\"round\":" + (rounds + 1) + "}")
-        : Reply.text(conversation + " done after " + rounds + " rounds");
-  }
+  private static final ConversationLoad LOAD = ConversationLoad.of(CONVERSATIONS, ROUNDS);
 
   static final class Steps {
     final AtomicInteger runs = new AtomicInteger();
 
-    @Tool(description = "Does one step of the conversation's work")
+    @Tool(name = ConversationLoad.TOOL, description = "Does one step of the conversation's work")
     String step(String conversation, int round) {
       runs.incrementAndGet();
       return "{\"ok\":\"" + conversation + "\",\"round\":" + round + "}";
@@ -77,9 +48,8 @@ class LoadTest {
 
   @Test
   void twoHundredConversationsOfTenToolRoundsAtOnce() throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(CONVERSATIONS);
     try (ProviderReferee referee = ProviderReferee.builder().threads(16).start()) {
-      referee.script().respondWith(LoadTest::reply);
+      referee.script().respondWith(LOAD::reply);
       OpenAiChatModel chatModel = OpenAiChatModel.builder().options(OpenAiChatOptions.builder()
           .baseUrl(referee.openAiBaseUrl()).apiKey("test").model("gpt-test").maxRetries(0).build()).build();
       ChatMemory memory = MessageWindowChatMemory.builder().maxMessages(100).build();
@@ -87,43 +57,26 @@ class LoadTest {
       ChatClient client = ChatClient.builder(chatModel).defaultAdvisors(ToolGuardAdvisor.builder().chatMemory(memory)
           .toolObjects(steps).config(LoopConfig.custom().maxIterations(ROUNDS + 1).build()).build()).build();
 
-      CountDownLatch go = new CountDownLatch(1);
-      List<Future<String>> futures = new ArrayList<>();
-      for (int c = 0; c < CONVERSATIONS; c++) {
-        String marker = marker(c);
-        futures.add(pool.submit(() -> {
-          go.await();
-          return client.prompt().user("Hello from " + marker)
-              .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, marker)).call().content();
-        }));
-      }
-      long start = System.nanoTime();
-      go.countDown();
-      List<String> answers = new ArrayList<>();
-      for (Future<String> f : futures) {
-        answers.add(f.get(120, TimeUnit.SECONDS));
-      }
-      long millis = (System.nanoTime() - start) / 1_000_000;
+      ConversationLoad.Run<String> run = LOAD.runAtOnce(c -> () -> client.prompt().user("Hello from " + marker(c))
+          .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, marker(c))).call().content(), Duration.ofSeconds(120));
 
       List<RecordedRequest> requests = referee.requests();
       assertThat(referee.rejections()).isEmpty();
-      assertThat(requests).hasSize(CONVERSATIONS * (ROUNDS + 1));
+      assertThat(requests).hasSize(LOAD.requests());
       assertThat(requests).allSatisfy(r -> {
         assertThat(r.status()).as("%s", r).isEqualTo(200);
         assertThat(markers(r.body())).as("conversations in one request").hasSize(1);
       });
       assertThat(steps.runs).hasValue(CONVERSATIONS * ROUNDS);
       for (int c = 0; c < CONVERSATIONS; c++) {
-        assertThat(answers.get(c)).isEqualTo(marker(c) + " done after " + ROUNDS + " rounds");
+        assertThat(run.results().get(c)).isEqualTo(LOAD.answer(c));
         List<Message> stored = memory.get(marker(c));
         assertThat(HistoryGuard.ofDefaults().check(ToolGuardSpringAi.toCore(stored))).isEmpty();
         assertThat(markers(stored.toString())).containsExactly(marker(c));
         assertThat(stored.stream().filter(m -> m instanceof ToolResponseMessage).count()).isEqualTo(ROUNDS);
       }
       System.out.printf(Locale.ROOT, "RELIABILITY load spring-ai: %d conversations x %d rounds at once (%d requests)"
-          + " in %d ms, zero 400s%n", CONVERSATIONS, ROUNDS, requests.size(), millis);
-    } finally {
-      pool.shutdownNow();
+          + " in %d ms, zero 400s%n", CONVERSATIONS, ROUNDS, requests.size(), run.millis());
     }
   }
 }

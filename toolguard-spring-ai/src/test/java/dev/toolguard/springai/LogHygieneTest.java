@@ -7,10 +7,9 @@ import dev.toolguard.core.ApprovalRequest;
 import dev.toolguard.core.ApprovalResponse;
 import dev.toolguard.core.loop.ApprovalSigner;
 import dev.toolguard.core.loop.LoopConfig;
+import dev.toolguard.testkit.ConsoleCapture;
 import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.Reply;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -59,7 +58,7 @@ class LogHygieneTest {
 
   @Test
   void logsCarryIdsAndToolNamesNeverArgumentsOutputsTextsOrKeys() {
-    String log = capture(() -> {
+    String log = ConsoleCapture.of(() -> {
       try (ProviderReferee referee = ProviderReferee.start()) {
         OpenAiChatModel model = OpenAiChatModel.builder().options(OpenAiChatOptions.builder()
             .baseUrl(referee.openAiBaseUrl()).apiKey("sk-" + SECRET).model("gpt-test").maxRetries(0).build()).build();
@@ -91,21 +90,5 @@ class LogHygieneTest {
     });
     assertThat(log).contains("WARN").contains("call_lost").contains("call_gone").contains("(slow) timed out");
     assertThat(log).doesNotContain(SECRET).doesNotContain("card");
-  }
-
-  private static String capture(Runnable r) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream both = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    System.setOut(both);
-    System.setErr(both);
-    try {
-      r.run();
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-    return bytes.toString(StandardCharsets.UTF_8);
   }
 }

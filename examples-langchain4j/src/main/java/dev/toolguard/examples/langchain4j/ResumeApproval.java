@@ -4,16 +4,12 @@ import dev.langchain4j.memory.ChatMemory;
 import dev.toolguard.core.ApprovalRequest;
 import dev.toolguard.core.ApprovalResponse;
 import dev.toolguard.core.loop.LoopResult;
-import dev.toolguard.examples.Cells;
+import dev.toolguard.examples.SecondJvm;
 import dev.toolguard.langchain4j.ToolLoop;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The second process of {@code approval-new-process}: it reads the memory (LangChain4j's JSON) that a
@@ -24,48 +20,31 @@ import java.util.concurrent.TimeUnit;
  * java -cp … dev.toolguard.examples.langchain4j.ResumeApproval FILE BASE_URL MODEL
  * </pre>
  *
- * <p>The API key comes in the environment variable {@value #KEY_VARIABLE}. It prints one line and
- * exits 0 when the resumed run completed, 1 when it failed, 2 on bad arguments.
+ * <p>The API key comes in the environment variable {@value SecondJvm#KEY_VARIABLE}. It prints one line
+ * and exits 0 when the resumed run completed, 1 when it failed, 2 on bad arguments ({@link SecondJvm}).
  */
 public final class ResumeApproval {
-
-  /** The environment variable with the API key. */
-  public static final String KEY_VARIABLE = "TOOLGUARD_TOUR_API_KEY";
 
   private ResumeApproval() {}
 
   /** Runs the second process. */
   public static void main(String[] args) {
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
-    System.setProperty("org.slf4j.simpleLogger.log.dev.toolguard", "off");
-    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-    if (args.length != 3) {
-      System.err.println("usage: ResumeApproval FILE BASE_URL MODEL");
-      System.exit(2);
+    SecondJvm.main(ResumeApproval.class, args, ResumeApproval::resume);
+  }
+
+  private static String resume(Path file, String baseUrl, String apiKey, String model) throws IOException {
+    JsonMemory store = new JsonMemory();
+    store.putJson("alice", Files.readString(file, StandardCharsets.UTF_8));
+    ChatMemory memory = store.memory("alice");
+    ApprovalRequest request = TourWay.pendingIn(memory.messages());
+    Payments payments = new Payments();
+    ToolLoop.Result r = TourWay.payLoop(TourWay.openAi(baseUrl, apiKey, model), payments, false)
+        .run(memory, ToolLoop.answers("Yes, approved.", ApprovalResponse.approve(request)));
+    if (r.status() != LoopResult.Status.COMPLETED || payments.made.get() != 1) {
+      throw new IllegalStateException("the resumed run ended " + r.status() + " with " + payments.made.get()
+          + " payments");
     }
-    String key = System.getenv(KEY_VARIABLE);
-    int code;
-    try {
-      JsonMemory store = new JsonMemory();
-      store.putJson("alice", Files.readString(Path.of(args[0]), StandardCharsets.UTF_8));
-      ChatMemory memory = store.memory("alice");
-      ApprovalRequest request = TourWay.pendingIn(memory.messages());
-      Payments payments = new Payments();
-      ToolLoop.Result r = TourWay.payLoop(TourWay.openAi(args[1], key == null ? "test" : key, args[2]), payments, false)
-          .run(memory, ToolLoop.answers("Yes, approved.", ApprovalResponse.approve(request)));
-      if (r.status() == LoopResult.Status.COMPLETED && payments.made.get() == 1) {
-        out.println("pay ran once; answer: " + r.text());
-        code = 0;
-      } else {
-        out.println("the resumed run ended " + r.status() + " with " + payments.made.get() + " payments");
-        code = 1;
-      }
-    } catch (IOException | RuntimeException e) {
-      out.println(Cells.describe(e));
-      code = 1;
-    }
-    out.flush();
-    System.exit(code);
+    return "pay ran once; answer: " + r.text();
   }
 
   /**
@@ -74,36 +53,6 @@ public final class ResumeApproval {
    * @throws IllegalStateException with that line when the second process failed
    */
   static String spawn(Path file, String baseUrl, String apiKey, String model) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-        ResumeApproval.class.getName(), file.toString(), baseUrl, model);
-    pb.environment().put(KEY_VARIABLE, apiKey);
-    Path errFile = Files.createTempFile("toolguard-tour-", ".err");
-    errFile.toFile().deleteOnExit();
-    pb.redirectError(errFile.toFile());
-    Process p = pb.start();
-    p.getOutputStream().close();
-    String line;
-    try {
-      line = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("the second process did not finish within 60 s");
-      }
-    } finally {
-      if (p.isAlive()) {
-        p.destroyForcibly();
-      }
-    }
-    String errText = Files.readString(errFile, StandardCharsets.UTF_8).strip();
-    Files.deleteIfExists(errFile);
-    if (p.exitValue() == 0) {
-      return line;
-    }
-    if (p.exitValue() == 1) {
-      throw new IllegalStateException(line);
-    }
-    throw new IllegalStateException("the second process exited with " + p.exitValue() + ": "
-        + (errText.isEmpty() ? line : errText.lines().reduce((a, b) -> b).orElse("")));
+    return SecondJvm.spawn(ResumeApproval.class, file, baseUrl, apiKey, model);
   }
 }

@@ -74,12 +74,24 @@ public interface FunctionInvokingLoop {
 
   /** A builder for a loop over {@code backend}. */
   static Builder builder(ChatBackend backend) {
-    return new Builder(backend);
+    return new Builder().backend(backend);
   }
 
-  /** Builds a {@link FunctionInvokingLoop}. */
+  /**
+   * A builder whose backend is set later with {@link Builder#backend(ChatBackend)}: for an adapter
+   * that keeps the settings once and makes a loop per request over that request's backend and tools
+   * (see {@link Builder#copy()}).
+   */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Builds a {@link FunctionInvokingLoop}. Every setter checks its value at once. Not thread-safe;
+   * {@link #copy()} gives an independent builder with the same settings.
+   */
   final class Builder {
-    private final ChatBackend backend;
+    private @Nullable ChatBackend backend;
     private ToolRegistry tools = ToolRegistry.of();
     private final List<ToolSpec> clientTools = new ArrayList<>();
     private LoopConfig config = LoopConfig.ofDefaults();
@@ -92,11 +104,37 @@ public interface FunctionInvokingLoop {
     private HistoryGuard guard = HistoryGuard.ofDefaults();
     private Map<String, Object> options = Map.of();
 
-    private Builder(ChatBackend backend) {
+    private Builder() {}
+
+    /** The model the loop talks to (required). */
+    public Builder backend(ChatBackend backend) {
       if (backend == null) {
         throw new IllegalArgumentException("backend must not be null: the loop needs a model to talk to");
       }
       this.backend = backend;
+      return this;
+    }
+
+    /**
+     * A new builder with everything set here: the backend, tools, client-side tools, config and the
+     * same listener, executor, journal, approval rules, predicate, signer, guard and options
+     * (shared, not copied). Changes to either builder leave the other as it is.
+     */
+    public Builder copy() {
+      Builder c = new Builder();
+      c.backend = backend;
+      c.tools = tools;
+      c.clientTools.addAll(clientTools);
+      c.config = config;
+      c.listener = listener;
+      c.executor = executor;
+      c.journal = journal;
+      c.rules = rules;
+      c.approvalPredicate = approvalPredicate;
+      c.signer = signer;
+      c.guard = guard;
+      c.options = options;
+      return c;
     }
 
     /** The tools the loop runs (default: none). */
@@ -182,9 +220,13 @@ public interface FunctionInvokingLoop {
     /**
      * The loop.
      *
+     * @throws IllegalStateException if no backend was set
      * @throws InvalidMessageException if a client-side tool has the name of a tool the loop runs
      */
     public FunctionInvokingLoop build() {
+      if (backend == null) {
+        throw new IllegalStateException("no backend: set the model the loop talks to with backend(…) before build()");
+      }
       Map<String, ToolSpec> client = new LinkedHashMap<>();
       for (ToolSpec spec : clientTools) {
         if (tools.find(spec.name()) != null || client.putIfAbsent(spec.name(), spec) != null) {

@@ -3,6 +3,7 @@ package dev.toolguard.core.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.toolguard.core.ApprovalResponse;
 import dev.toolguard.core.HistoryGuard;
 import dev.toolguard.core.InvalidHistoryException;
 import dev.toolguard.core.Message;
@@ -499,5 +500,42 @@ class FunctionInvokingLoopTest {
     assertThatThrownBy(() -> FunctionInvokingLoop.builder(model).tools(echo("t")).clientTool(ToolSpec.of("t", ""))
         .build()).hasMessage("client-side tool 't' has the name of another tool; tool names must be unique");
     assertThat(Role.values()).hasSize(4);
+    assertThatThrownBy(() -> FunctionInvokingLoop.builder().tools(echo("t")).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("no backend: set the model the loop talks to with backend(…) before build()");
+    assertThatThrownBy(() -> FunctionInvokingLoop.builder().backend(null))
+        .hasMessage("backend must not be null: the loop needs a model to talk to");
+  }
+
+  @Test
+  void aCopiedBuilderKeepsTheSettingsSharesTheJournalAndChangesAlone() {
+    AtomicInteger paid = new AtomicInteger();
+    Tool pay = Tool.of(ToolSpec.of("pay", "pays"), args -> "paid " + paid.incrementAndGet());
+    FunctionInvokingLoop.Builder settings = FunctionInvokingLoop.builder()
+        .tools(pay)
+        .config(LoopConfig.custom().approvalRequired(Set.of("pay")).build());
+
+    // the first loop asks for approval; a loop from a copy over another backend resumes it
+    model.thenCalls(call("p1", "pay"));
+    LoopResult asked = settings.copy().backend(model).build().run(List.of(Message.user("pay")));
+    assertThat(asked.status()).isEqualTo(Status.AWAITING);
+    ScriptedBackend other = new ScriptedBackend().thenText("done");
+    List<Message> resumed = new ArrayList<>(asked.history());
+    resumed.add(Message.of(Role.USER, ApprovalResponse.approve(asked.pending().get(0))));
+    LoopResult done = settings.copy().backend(other).build().run(resumed);
+    assertThat(done.status()).isEqualTo(Status.COMPLETED);
+    assertThat(paid).hasValue(1);
+    assertThat(other.requests).hasSize(1);
+
+    // the shared journal: the same resume through a third copy runs nothing again
+    ScriptedBackend third = new ScriptedBackend().thenText("done again");
+    settings.copy().backend(third).build().run(resumed);
+    assertThat(paid).hasValue(1);
+
+    // a change to a copy leaves the original as it is
+    settings.copy().tools(echo("other"));
+    ScriptedBackend fourth = new ScriptedBackend().thenText("hi");
+    settings.copy().backend(fourth).build().run(List.of(Message.user("hi")));
+    assertThat(fourth.requests.get(0).tools()).extracting(ToolSpec::name).containsExactly("pay");
   }
 }

@@ -37,16 +37,8 @@ final class AnthropicCodec extends DialectCodec {
 
   static final AnthropicCodec INSTANCE = new AnthropicCodec();
 
-  private AnthropicCodec() {}
-
-  @Override
-  public Dialect dialect() {
-    return Dialect.ANTHROPIC;
-  }
-
-  @Override
-  public String historyField() {
-    return "messages";
+  private AnthropicCodec() {
+    super(Dialect.ANTHROPIC, "messages");
   }
 
   // ---------------------------------------------------------------- reading
@@ -172,26 +164,9 @@ final class AnthropicCodec extends DialectCodec {
   private static ToolResult readResult(ObjectNode b, Object path) {
     String id = Json.optString(b, "tool_use_id", path);
     boolean error = Json.optBoolean(b, "is_error", path);
-    JsonNode content = b.get("content");
-    String output;
-    ObjectNode template;
-    if (content == null || content.isNull()) {
-      output = "";
-      template = b;
-    } else if (content.isTextual()) {
-      output = content.asText();
-      template = Json.blankInPlace(b, "content");
-    } else if (content.isArray()) {
-      for (int k = 0; k < content.size(); k++) {
-        Json.object(content.get(k), Path.of(path, ".content", k), "a content block");
-      }
-      output = Json.joinTexts((ArrayNode) content, "text");
-      template = b;
-    } else {
-      throw new WireFormatException(Json.describe(content)
-          + " where the tool output is expected: a string or an array of content blocks", path + ".content");
-    }
-    return new ToolResult(id == null ? "" : id, null, output, error, Map.of(WireMetadata.NODE, template));
+    String output = readOutput(b, "content", path, "a content block",
+        "the tool output is expected: a string or an array of content blocks", "text");
+    return new ToolResult(id == null ? "" : id, null, output, error, Map.of(WireMetadata.NODE, b));
   }
 
   // ---------------------------------------------------------------- writing
@@ -342,18 +317,7 @@ final class AnthropicCodec extends DialectCodec {
       }
       Patch w = Patch.of(template, share);
       OpenAiChatCodec.setId(w, "tool_use_id", r.callId());
-      JsonNode content = w.get("content");
-      if (content != null && content.isArray()) {
-        if (!Json.joinTexts((ArrayNode) content, "text").equals(r.output())) {
-          w.put("content", r.output());
-        }
-      } else if (content == null || content.isNull()) {
-        if (!r.output().isEmpty()) {
-          w.put("content", r.output());
-        }
-      } else {
-        w.put("content", r.output());
-      }
+      writeOutput(w, r.output());
       if (r.error()) {
         w.put("is_error", true);
       } else if (w.has("is_error") && w.get("is_error").isBoolean()) {

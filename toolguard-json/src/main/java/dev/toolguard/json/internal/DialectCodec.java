@@ -1,6 +1,7 @@
 package dev.toolguard.json.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolguard.core.Dialect;
 import dev.toolguard.json.WireCodec;
@@ -10,7 +11,23 @@ import dev.toolguard.json.WireRequest;
 /** The common part of the three codecs: parsing, the dialect check, and writing with positions. */
 public abstract class DialectCodec implements WireCodec {
 
-  DialectCodec() {}
+  private final Dialect dialect;
+  private final String historyField;
+
+  DialectCodec(Dialect dialect, String historyField) {
+    this.dialect = dialect;
+    this.historyField = historyField;
+  }
+
+  @Override
+  public final Dialect dialect() {
+    return dialect;
+  }
+
+  /** The name of the body field that holds the history: {@code messages} or {@code input}. */
+  public final String historyField() {
+    return historyField;
+  }
 
   @Override
   public final WireRequest read(String body) {
@@ -100,14 +117,58 @@ public abstract class DialectCodec implements WireCodec {
   }
 
   /**
+   * The text of the tool output in {@code field} of {@code node}, which stays the result's template:
+   * empty for a missing or null field; a string, blanked in place; or the texts of an array of parts
+   * of {@code textTypes}, joined, the array kept (each part must be an object, named {@code part} in
+   * the error).
+   *
+   * @param expected what the error says is expected, such as {@code the tool output is expected: a
+   *     string or an array of text parts}
+   */
+  static String readOutput(ObjectNode node, String field, Object path, String part, String expected,
+      String... textTypes) {
+    JsonNode output = node.get(field);
+    if (output == null || output.isNull()) {
+      return "";
+    } else if (output.isTextual()) {
+      Json.blankInPlace(node, field);
+      return output.asText();
+    } else if (output.isArray()) {
+      String parts = "." + field;
+      for (int k = 0; k < output.size(); k++) {
+        Json.object(output.get(k), Path.of(path, parts, k), part);
+      }
+      return Json.joinTexts((ArrayNode) output, textTypes);
+    }
+    throw new WireFormatException(Json.describe(output) + " where " + expected, path + "." + field);
+  }
+
+  /**
+   * Writes {@code output} into the {@code content} of a result written from its template, except
+   * where the template already says it: an array of {@code text} parts with that text, or a missing or
+   * null content for an empty output.
+   */
+  static void writeOutput(Patch w, String output) {
+    JsonNode content = w.get("content");
+    if (content != null && content.isArray()) {
+      if (!Json.joinTexts((ArrayNode) content, "text").equals(output)) {
+        w.put("content", output);
+      }
+    } else if (content == null || content.isNull()) {
+      if (!output.isEmpty()) {
+        w.put("content", output);
+      }
+    } else {
+      w.put("content", output);
+    }
+  }
+
+  /**
    * Writes {@code request}. With {@code forText}, the body is only serialized: it may share nodes
    * with the history's templates and payloads, and the positions are not recorded; otherwise it is
    * the caller's own tree and every position is recorded.
    */
   abstract Encoded encodeChecked(WireRequest request, boolean forText);
-
-  /** The name of the body field that holds the history: {@code messages} or {@code input}. */
-  public abstract String historyField();
 
   @Override
   public String toString() {

@@ -33,16 +33,8 @@ final class OpenAiChatCodec extends DialectCodec {
 
   static final OpenAiChatCodec INSTANCE = new OpenAiChatCodec();
 
-  private OpenAiChatCodec() {}
-
-  @Override
-  public Dialect dialect() {
-    return Dialect.OPENAI_CHAT;
-  }
-
-  @Override
-  public String historyField() {
-    return "messages";
+  private OpenAiChatCodec() {
+    super(Dialect.OPENAI_CHAT, "messages");
   }
 
   // ---------------------------------------------------------------- reading
@@ -170,26 +162,9 @@ final class OpenAiChatCodec extends DialectCodec {
   private static ToolResult readResult(ObjectNode m, Object path) {
     String id = Json.optString(m, "tool_call_id", path);
     String name = Json.optString(m, "name", path);
-    JsonNode content = m.get("content");
-    String output;
-    ObjectNode template;
-    if (content == null || content.isNull()) {
-      output = "";
-      template = m;
-    } else if (content.isTextual()) {
-      output = content.asText();
-      template = Json.blankInPlace(m, "content");
-    } else if (content.isArray()) {
-      for (int k = 0; k < content.size(); k++) {
-        Json.object(content.get(k), Path.of(path, ".content", k), "a content part");
-      }
-      output = Json.joinTexts((ArrayNode) content, "text");
-      template = m;
-    } else {
-      throw new WireFormatException(Json.describe(content)
-          + " where the tool output is expected: a string or an array of text parts", path + ".content");
-    }
-    return new ToolResult(id == null ? "" : id, name, output, false, Map.of(WireMetadata.NODE, template));
+    String output = readOutput(m, "content", path, "a content part",
+        "the tool output is expected: a string or an array of text parts", "text");
+    return new ToolResult(id == null ? "" : id, name, output, false, Map.of(WireMetadata.NODE, m));
   }
 
   // ---------------------------------------------------------------- writing
@@ -314,7 +289,12 @@ final class OpenAiChatCodec extends DialectCodec {
   }
 
   private static Patch freshMessage(Role role, boolean share) {
-    return Patch.of(null, share).put("role", role == Role.SYSTEM ? "system" : role == Role.USER ? "user" : "assistant");
+    return Patch.of(null, share).put("role", roleName(role));
+  }
+
+  /** The wire role of a SYSTEM, USER or ASSISTANT message of the OpenAI dialects. */
+  static String roleName(Role role) {
+    return role == Role.SYSTEM ? "system" : role == Role.USER ? "user" : "assistant";
   }
 
   private static JsonNode writeCall(ToolCall call, boolean share) {
@@ -350,18 +330,7 @@ final class OpenAiChatCodec extends DialectCodec {
       return w.node();
     }
     setId(w, "tool_call_id", r.callId());
-    JsonNode content = w.get("content");
-    if (content != null && content.isArray()) {
-      if (!Json.joinTexts((ArrayNode) content, "text").equals(r.output())) {
-        w.put("content", r.output());
-      }
-    } else if (content == null || content.isNull()) {
-      if (!r.output().isEmpty()) {
-        w.put("content", r.output());
-      }
-    } else {
-      w.put("content", r.output());
-    }
+    writeOutput(w, r.output());
     if (w.has("name") && r.name() != null) {
       w.put("name", r.name());
     }

@@ -44,16 +44,8 @@ final class OpenAiResponsesCodec extends DialectCodec {
   /** The tool name of a virtual call. */
   static final String VIRTUAL_NAME = "(stored call)";
 
-  private OpenAiResponsesCodec() {}
-
-  @Override
-  public Dialect dialect() {
-    return Dialect.OPENAI_RESPONSES;
-  }
-
-  @Override
-  public String historyField() {
-    return "input";
+  private OpenAiResponsesCodec() {
+    super(Dialect.OPENAI_RESPONSES, "input");
   }
 
   static boolean isCallType(String type) {
@@ -278,22 +270,9 @@ final class OpenAiResponsesCodec extends DialectCodec {
       throw new WireFormatException("output is " + (output == null ? "missing" : "null") + "; a " + type
           + " item needs its output: a string or an array of content parts", path + ".output");
     }
-    String text;
-    ObjectNode template;
-    if (output.isTextual()) {
-      text = output.asText();
-      template = Json.blankInPlace(item, "output");
-    } else if (output.isArray()) {
-      for (int k = 0; k < output.size(); k++) {
-        Json.object(output.get(k), Path.of(path, ".output", k), "a content part");
-      }
-      text = Json.joinTexts((ArrayNode) output, "input_text", "output_text", "text");
-      template = item;
-    } else {
-      throw new WireFormatException(Json.describe(output)
-          + " where the output is expected: a string or an array of content parts", path + ".output");
-    }
-    return new ToolResult(id == null ? "" : id, null, text, false, Map.of(WireMetadata.NODE, template));
+    String text = readOutput(item, "output", path, "a content part",
+        "the output is expected: a string or an array of content parts", "input_text", "output_text", "text");
+    return new ToolResult(id == null ? "" : id, null, text, false, Map.of(WireMetadata.NODE, item));
   }
 
   // ---------------------------------------------------------------- writing
@@ -385,7 +364,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
       this.share = share;
       if (template == null) {
         object = Patch.of(null, share);
-        object.put("role", role == Role.SYSTEM ? "system" : role == Role.USER ? "user" : "assistant");
+        object.put("role", OpenAiChatCodec.roleName(role));
         shape = null;
       } else {
         object = Patch.of(template, share);

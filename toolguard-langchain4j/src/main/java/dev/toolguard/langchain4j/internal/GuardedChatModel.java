@@ -1,6 +1,5 @@
 package dev.toolguard.langchain4j.internal;
 
-import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatModel;
@@ -9,7 +8,6 @@ import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.toolguard.core.ToolguardException;
 import java.util.List;
 import java.util.Set;
 
@@ -37,17 +35,17 @@ public final class GuardedChatModel implements ChatModel {
 
   @Override
   public ChatResponse chat(ChatRequest chatRequest) {
-    return delegate.chat(guarded(chatRequest));
+    return delegate.chat(gate.forProvider(chatRequest));
   }
 
   @Override
   public ChatResponse chat(ChatRequest chatRequest, ChatRequestOptions options) {
-    return delegate.chat(guarded(chatRequest), options);
+    return delegate.chat(gate.forProvider(chatRequest), options);
   }
 
   @Override
   public ChatResponse doChat(ChatRequest chatRequest) {
-    return delegate.doChat(guarded(chatRequest));
+    return delegate.doChat(gate.forProvider(chatRequest));
   }
 
   @Override
@@ -68,22 +66,6 @@ public final class GuardedChatModel implements ChatModel {
   @Override
   public Set<Capability> supportedCapabilities() {
     return delegate.supportedCapabilities();
-  }
-
-  private ChatRequest guarded(ChatRequest request) {
-    return withMessages(request, gate.forProvider(request.messages()));
-  }
-
-  static ChatRequest withMessages(ChatRequest request, List<ChatMessage> messages) {
-    if (messages == request.messages()) {
-      return request;
-    }
-    if (messages.isEmpty()) {
-      throw new ToolguardException("after repair nothing is left to send: the " + request.messages().size()
-          + " message(s) of the request were all tool results of calls that are not in the history; add the"
-          + " user's message");
-    }
-    return request.toBuilder().messages(messages).build();
   }
 
   /** The gate this model repairs with. */

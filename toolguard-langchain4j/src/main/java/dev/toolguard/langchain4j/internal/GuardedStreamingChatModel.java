@@ -10,6 +10,7 @@ import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link StreamingChatModel} that repairs the messages of every request by a {@link HistoryGate} and
@@ -39,38 +40,26 @@ public final class GuardedStreamingChatModel implements StreamingChatModel {
 
   @Override
   public void chat(ChatRequest request, StreamingChatResponseHandler handler) {
-    ChatRequest guarded;
-    try {
-      guarded = guarded(request);
-    } catch (RuntimeException e) {
-      handler.onError(e);
-      return;
+    ChatRequest guarded = guarded(request, handler);
+    if (guarded != null) {
+      delegate.chat(guarded, handler);
     }
-    delegate.chat(guarded, handler);
   }
 
   @Override
   public void chat(ChatRequest request, ChatRequestOptions options, StreamingChatResponseHandler handler) {
-    ChatRequest guarded;
-    try {
-      guarded = guarded(request);
-    } catch (RuntimeException e) {
-      handler.onError(e);
-      return;
+    ChatRequest guarded = guarded(request, handler);
+    if (guarded != null) {
+      delegate.chat(guarded, options, handler);
     }
-    delegate.chat(guarded, options, handler);
   }
 
   @Override
   public void doChat(ChatRequest chatRequest, StreamingChatResponseHandler handler) {
-    ChatRequest guarded;
-    try {
-      guarded = guarded(chatRequest);
-    } catch (RuntimeException e) {
-      handler.onError(e);
-      return;
+    ChatRequest guarded = guarded(chatRequest, handler);
+    if (guarded != null) {
+      delegate.doChat(guarded, handler);
     }
-    delegate.doChat(guarded, handler);
   }
 
   @Override
@@ -93,8 +82,14 @@ public final class GuardedStreamingChatModel implements StreamingChatModel {
     return delegate.supportedCapabilities();
   }
 
-  private ChatRequest guarded(ChatRequest request) {
-    return GuardedChatModel.withMessages(request, gate.forProvider(request.messages()));
+  /** {@code request} repaired by the gate, or null when that failed and the handler's onError was told. */
+  private @Nullable ChatRequest guarded(ChatRequest request, StreamingChatResponseHandler handler) {
+    try {
+      return gate.forProvider(request);
+    } catch (RuntimeException e) {
+      handler.onError(e);
+      return null;
+    }
   }
 
   @Override

@@ -1,11 +1,13 @@
 package dev.toolguard.langchain4j.internal;
 
 import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.toolguard.core.HistoryGuard;
 import dev.toolguard.core.InvalidHistoryException;
 import dev.toolguard.core.Message;
 import dev.toolguard.core.ProviderView;
 import dev.toolguard.core.RepairResult;
+import dev.toolguard.core.ToolguardException;
 import dev.toolguard.core.Violation;
 import dev.toolguard.core.loop.LoopConfig.HistoryPolicy;
 import java.util.List;
@@ -36,6 +38,26 @@ public record HistoryGate(HistoryGuard guard, HistoryPolicy policy, Consumer<Rep
     List<Message> checked = checked(core);
     List<Message> view = ProviderView.of(checked);
     return view == core ? messages : Messages.toLangChain4j(view);
+  }
+
+  /**
+   * {@code request} with the messages {@link #forProvider(List)} gives: the same request when there is
+   * nothing to change.
+   *
+   * @throws InvalidHistoryException if the history is broken and the policy is to reject
+   * @throws ToolguardException if the repair leaves nothing to send
+   */
+  public ChatRequest forProvider(ChatRequest request) {
+    List<ChatMessage> messages = forProvider(request.messages());
+    if (messages == request.messages()) {
+      return request;
+    }
+    if (messages.isEmpty()) {
+      throw new ToolguardException("after repair nothing is left to send: the " + request.messages().size()
+          + " message(s) of the request were all tool results of calls that are not in the history; add the"
+          + " user's message");
+    }
+    return request.toBuilder().messages(messages).build();
   }
 
   /**

@@ -18,9 +18,7 @@ import dev.toolguard.core.loop.ChatRequest;
 import dev.toolguard.core.loop.ChatResponse;
 import dev.toolguard.core.loop.StreamHandler;
 import dev.toolguard.core.loop.ToolSpec;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -62,25 +60,19 @@ public final class ChatCompletionsBackend implements ChatBackend {
     ChatCompletionCreateParams.Builder b = ChatCompletionCreateParams.builder()
         .messages(ChatMapper.toWire(request.history()));
     if (!request.tools().isEmpty()) {
-      List<ChatCompletionTool> tools = new ArrayList<>(request.tools().size());
-      for (ToolSpec spec : request.tools()) {
-        tools.add(ChatCompletionTool.ofFunction(ChatCompletionFunctionTool.builder()
-            .function(FunctionDefinition.builder()
-                .name(spec.name())
-                .description(spec.description())
-                .parameters(FunctionParameters.builder().additionalProperties(Schemas.parameters(spec)).build())
-                .build())
-            .build()));
-      }
-      b.tools(tools);
+      b.tools(Params.tools(request, ChatCompletionsBackend::tool));
     }
-    params.accept(b);
-    try {
-      return b.build();
-    } catch (IllegalStateException e) {
-      throw new ToolguardException("the Chat Completions params are incomplete (" + e.getMessage() + "); set what"
-          + " is missing in the params customizer, e.g. b -> b.model(ChatModel.GPT_4O_MINI)", e);
-    }
+    return Params.build(b, params, ChatCompletionCreateParams.Builder::build, "Chat Completions");
+  }
+
+  private static ChatCompletionTool tool(ToolSpec spec) {
+    return ChatCompletionTool.ofFunction(ChatCompletionFunctionTool.builder()
+        .function(FunctionDefinition.builder()
+            .name(spec.name())
+            .description(spec.description())
+            .parameters(FunctionParameters.builder().additionalProperties(Schemas.parameters(spec)).build())
+            .build())
+        .build());
   }
 
   static ChatResponse response(ChatCompletion completion) {

@@ -13,7 +13,6 @@ import dev.toolguard.core.Message;
 import dev.toolguard.core.Role;
 import dev.toolguard.core.Text;
 import dev.toolguard.core.ToolResult;
-import dev.toolguard.core.ToolguardException;
 import dev.toolguard.core.loop.ChatBackend;
 import dev.toolguard.core.loop.ChatRequest;
 import dev.toolguard.core.loop.ChatResponse;
@@ -72,24 +71,18 @@ public final class ResponsesBackend implements ChatBackend {
     ResponseCreateParams.Builder b = ResponseCreateParams.builder()
         .inputOfResponse(ResponsesMapper.toWire(request.history()));
     if (!request.tools().isEmpty()) {
-      List<Tool> tools = new ArrayList<>(request.tools().size());
-      for (ToolSpec spec : request.tools()) {
-        tools.add(Tool.ofFunction(FunctionTool.builder()
-            .name(spec.name())
-            .description(spec.description())
-            .parameters(FunctionTool.Parameters.builder().additionalProperties(Schemas.parameters(spec)).build())
-            .strict(false)
-            .build()));
-      }
-      b.tools(tools);
+      b.tools(Params.tools(request, ResponsesBackend::tool));
     }
-    params.accept(b);
-    try {
-      return b.build();
-    } catch (IllegalStateException e) {
-      throw new ToolguardException("the Responses params are incomplete (" + e.getMessage() + "); set what is"
-          + " missing in the params customizer, e.g. b -> b.model(ChatModel.GPT_4O_MINI)", e);
-    }
+    return Params.build(b, params, ResponseCreateParams.Builder::build, "Responses");
+  }
+
+  private static Tool tool(ToolSpec spec) {
+    return Tool.ofFunction(FunctionTool.builder()
+        .name(spec.name())
+        .description(spec.description())
+        .parameters(FunctionTool.Parameters.builder().additionalProperties(Schemas.parameters(spec)).build())
+        .strict(false)
+        .build());
   }
 
   static ChatResponse response(Response response) {

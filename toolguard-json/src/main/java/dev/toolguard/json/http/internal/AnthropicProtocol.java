@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolguard.core.Dialect;
-import dev.toolguard.core.InvalidMessageException;
 import dev.toolguard.core.ToolCall;
 import dev.toolguard.core.loop.ChatResponse;
 import dev.toolguard.core.loop.StreamHandler;
@@ -15,7 +14,6 @@ import dev.toolguard.json.internal.Json;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -38,21 +36,8 @@ final class AnthropicProtocol extends Protocol {
   /** The {@code max_tokens} sent unless a body field or an option sets it. */
   static final int DEFAULT_MAX_TOKENS = 4096;
 
-  private AnthropicProtocol() {}
-
-  @Override
-  public Dialect dialect() {
-    return Dialect.ANTHROPIC;
-  }
-
-  @Override
-  public String path() {
-    return "/messages";
-  }
-
-  @Override
-  public URI defaultBaseUrl() {
-    return URI.create("https://api.anthropic.com/v1");
+  private AnthropicProtocol() {
+    super(Dialect.ANTHROPIC, "/messages", URI.create("https://api.anthropic.com/v1"));
   }
 
   @Override
@@ -61,11 +46,6 @@ final class AnthropicProtocol extends Protocol {
       request.setHeader("x-api-key", apiKey);
     }
     request.setHeader("anthropic-version", VERSION);
-  }
-
-  @Override
-  String historyField() {
-    return "messages";
   }
 
   @Override
@@ -108,13 +88,11 @@ final class AnthropicProtocol extends Protocol {
 
   @Override
   public StreamState stream(StreamHandler handler, @Nullable String requestId) {
-    return new Stream(handler, requestId);
+    return new MessagesStream(handler, requestId);
   }
 
   /** A streamed Messages answer. */
-  private final class Stream implements StreamState {
-    private final StreamHandler handler;
-    private final @Nullable String requestId;
+  private final class MessagesStream extends Stream {
     private final TreeMap<Integer, ObjectNode> blocks = new TreeMap<>();
     private final Map<Integer, StringBuilder> texts = new HashMap<>();
     private final Map<Integer, StringBuilder> otherInputs = new HashMap<>();
@@ -124,20 +102,15 @@ final class AnthropicProtocol extends Protocol {
     private @Nullable String model;
     private @Nullable String stopReason;
     private @Nullable ObjectNode usage;
-    private boolean done;
 
-    Stream(StreamHandler handler, @Nullable String requestId) {
-      this.handler = handler;
-      this.requestId = requestId;
+    MessagesStream(StreamHandler handler, @Nullable String requestId) {
+      super(handler, requestId);
     }
 
     @Override
     public void event(SseParser.Event event) {
       JsonNode e = parse(event.data(), 200, requestId);
-      String type = text(e, "type");
-      if (type == null) {
-        type = event.type() == null ? "" : event.type();
-      }
+      String type = eventType(e, event);
       int index = e.path("index").asInt(-1);
       switch (type) {
         case "message_start": {
@@ -220,23 +193,8 @@ final class AnthropicProtocol extends Protocol {
     }
 
     @Override
-    public boolean done() {
-      return done;
-    }
-
-    @Override
     public ChatResponse finish() {
-      List<ToolCall> list;
-      try {
-        list = calls.calls();
-      } catch (InvalidMessageException ex) {
-        throw malformed(ex.getMessage(), requestId, ex);
-      }
-      Map<Integer, ToolCall> assembled = new HashMap<>();
-      int k = 0;
-      for (int index : callIndexes) {
-        assembled.put(index, list.get(k++));
-      }
+      Map<Integer, ToolCall> assembled = callsByIndex(calls, callIndexes);
       ArrayNode content = Json.array();
       for (Map.Entry<Integer, ObjectNode> e : blocks.entrySet()) {
         int index = e.getKey();

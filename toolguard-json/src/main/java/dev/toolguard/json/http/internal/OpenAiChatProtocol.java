@@ -11,7 +11,6 @@ import dev.toolguard.core.loop.ToolCallAssembler;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.json.internal.Json;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,33 +22,8 @@ final class OpenAiChatProtocol extends Protocol {
 
   static final OpenAiChatProtocol INSTANCE = new OpenAiChatProtocol();
 
-  private OpenAiChatProtocol() {}
-
-  @Override
-  public Dialect dialect() {
-    return Dialect.OPENAI_CHAT;
-  }
-
-  @Override
-  public String path() {
-    return "/chat/completions";
-  }
-
-  @Override
-  public URI defaultBaseUrl() {
-    return URI.create("https://api.openai.com/v1");
-  }
-
-  @Override
-  public void authorize(HttpRequest.Builder request, @Nullable String apiKey) {
-    if (apiKey != null) {
-      request.setHeader("Authorization", "Bearer " + apiKey);
-    }
-  }
-
-  @Override
-  String historyField() {
-    return "messages";
+  private OpenAiChatProtocol() {
+    super(Dialect.OPENAI_CHAT, "/chat/completions", URI.create("https://api.openai.com/v1"));
   }
 
   @Override
@@ -101,13 +75,11 @@ final class OpenAiChatProtocol extends Protocol {
 
   @Override
   public StreamState stream(StreamHandler handler, @Nullable String requestId) {
-    return new Stream(handler, requestId);
+    return new ChatStream(handler, requestId);
   }
 
   /** A streamed Chat Completions answer. */
-  private final class Stream implements StreamState {
-    private final StreamHandler handler;
-    private final @Nullable String requestId;
+  private final class ChatStream extends Stream {
     private final StringBuilder text = new StringBuilder();
     private final StringBuilder refusal = new StringBuilder();
     private final ToolCallAssembler calls = new ToolCallAssembler();
@@ -115,11 +87,9 @@ final class OpenAiChatProtocol extends Protocol {
     private @Nullable String model;
     private @Nullable String finishReason;
     private @Nullable JsonNode usage;
-    private boolean done;
 
-    Stream(StreamHandler handler, @Nullable String requestId) {
-      this.handler = handler;
-      this.requestId = requestId;
+    ChatStream(StreamHandler handler, @Nullable String requestId) {
+      super(handler, requestId);
     }
 
     @Override
@@ -167,11 +137,6 @@ final class OpenAiChatProtocol extends Protocol {
     }
 
     @Override
-    public boolean done() {
-      return done;
-    }
-
-    @Override
     public boolean completeWithoutEnd() {
       return finishReason != null;
     }
@@ -179,7 +144,7 @@ final class OpenAiChatProtocol extends Protocol {
     @Override
     public ChatResponse finish() {
       ArrayNode toolCalls = Json.array();
-      for (ToolCall call : callsOrFail()) {
+      for (ToolCall call : calls(calls)) {
         ObjectNode c = toolCalls.addObject();
         c.put("id", call.callId());
         c.put("type", "function");
@@ -189,14 +154,6 @@ final class OpenAiChatProtocol extends Protocol {
           refusal.length() == 0 ? null : refusal.toString(), toolCalls);
       return new ChatResponse(assistant(wrap(wire), requestId),
           metadata(id, model, finishReason, usage, requestId));
-    }
-
-    private java.util.List<ToolCall> callsOrFail() {
-      try {
-        return calls.calls();
-      } catch (dev.toolguard.core.InvalidMessageException e) {
-        throw malformed(e.getMessage(), requestId, e);
-      }
     }
   }
 }

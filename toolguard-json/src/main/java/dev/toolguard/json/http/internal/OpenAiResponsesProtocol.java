@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolguard.core.Dialect;
-import dev.toolguard.core.InvalidMessageException;
 import dev.toolguard.core.ToolCall;
 import dev.toolguard.core.loop.ChatResponse;
 import dev.toolguard.core.loop.StreamHandler;
@@ -12,10 +11,8 @@ import dev.toolguard.core.loop.ToolCallAssembler;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.json.internal.Json;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -35,31 +32,8 @@ final class OpenAiResponsesProtocol extends Protocol {
 
   static final OpenAiResponsesProtocol INSTANCE = new OpenAiResponsesProtocol();
 
-  private OpenAiResponsesProtocol() {}
-
-  @Override
-  public Dialect dialect() {
-    return Dialect.OPENAI_RESPONSES;
-  }
-
-  @Override
-  public String path() {
-    return "/responses";
-  }
-
-  @Override
-  public URI defaultBaseUrl() {
-    return URI.create("https://api.openai.com/v1");
-  }
-
-  @Override
-  public void authorize(HttpRequest.Builder request, @Nullable String apiKey) {
-    OpenAiChatProtocol.INSTANCE.authorize(request, apiKey);
-  }
-
-  @Override
-  String historyField() {
-    return "input";
+  private OpenAiResponsesProtocol() {
+    super(Dialect.OPENAI_RESPONSES, "/responses", URI.create("https://api.openai.com/v1"));
   }
 
   @Override
@@ -121,13 +95,11 @@ final class OpenAiResponsesProtocol extends Protocol {
 
   @Override
   public StreamState stream(StreamHandler handler, @Nullable String requestId) {
-    return new Stream(handler, requestId);
+    return new ResponsesStream(handler, requestId);
   }
 
   /** A streamed Responses answer. */
-  private final class Stream implements StreamState {
-    private final StreamHandler handler;
-    private final @Nullable String requestId;
+  private final class ResponsesStream extends Stream {
     private final TreeMap<Integer, ObjectNode> added = new TreeMap<>();
     private final Map<Integer, ObjectNode> completed = new HashMap<>();
     private final Map<Integer, StringBuilder> texts = new HashMap<>();
@@ -135,20 +107,15 @@ final class OpenAiResponsesProtocol extends Protocol {
     private final TreeSet<Integer> callIndexes = new TreeSet<>();
     private final Set<Integer> argumentDeltas = new HashSet<>();
     private @Nullable JsonNode response;
-    private boolean done;
 
-    Stream(StreamHandler handler, @Nullable String requestId) {
-      this.handler = handler;
-      this.requestId = requestId;
+    ResponsesStream(StreamHandler handler, @Nullable String requestId) {
+      super(handler, requestId);
     }
 
     @Override
     public void event(SseParser.Event event) {
       JsonNode e = parse(event.data(), 200, requestId);
-      String type = text(e, "type");
-      if (type == null) {
-        type = event.type() == null ? "" : event.type();
-      }
+      String type = eventType(e, event);
       int index = e.path("output_index").asInt(-1);
       switch (type) {
         case "response.created":
@@ -203,23 +170,8 @@ final class OpenAiResponsesProtocol extends Protocol {
     }
 
     @Override
-    public boolean done() {
-      return done;
-    }
-
-    @Override
     public ChatResponse finish() {
-      Map<Integer, ToolCall> assembled = new HashMap<>();
-      List<ToolCall> list;
-      try {
-        list = calls.calls();
-      } catch (InvalidMessageException ex) {
-        throw malformed(ex.getMessage(), requestId, ex);
-      }
-      int k = 0;
-      for (int index : callIndexes) {
-        assembled.put(index, list.get(k++));
-      }
+      Map<Integer, ToolCall> assembled = callsByIndex(calls, callIndexes);
       ArrayNode items = Json.array();
       for (Map.Entry<Integer, ObjectNode> e : added.entrySet()) {
         int index = e.getKey();

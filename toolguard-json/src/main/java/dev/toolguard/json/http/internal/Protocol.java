@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolguard.core.Dialect;
 import dev.toolguard.core.Message;
+import dev.toolguard.core.InvalidMessageException;
 import dev.toolguard.core.Role;
+import dev.toolguard.core.ToolCall;
 import dev.toolguard.core.loop.ChatRequest;
 import dev.toolguard.core.loop.ChatResponse;
 import dev.toolguard.core.loop.StreamHandler;
+import dev.toolguard.core.loop.ToolCallAssembler;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.json.WireAction;
 import dev.toolguard.json.WireCodec;
@@ -20,10 +23,12 @@ import dev.toolguard.json.WireRequest;
 import dev.toolguard.json.http.HttpBackendConfig;
 import dev.toolguard.json.http.HttpChatBackend;
 import dev.toolguard.json.http.ProviderException;
+import dev.toolguard.json.internal.Codecs;
 import dev.toolguard.json.internal.Json;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +51,17 @@ public abstract class Protocol {
   /** The longest provider error text quoted when the error body is not the provider's JSON. */
   private static final int MAX_QUOTE = 500;
 
-  Protocol() {}
+  private final Dialect dialect;
+  private final String path;
+  private final URI defaultBaseUrl;
+  private final String historyField;
+
+  Protocol(Dialect dialect, String path, URI defaultBaseUrl) {
+    this.dialect = dialect;
+    this.path = path;
+    this.defaultBaseUrl = defaultBaseUrl;
+    this.historyField = Codecs.of(dialect).historyField();
+  }
 
   /** The protocol of {@code dialect}. */
   public static Protocol of(Dialect dialect) {
@@ -63,19 +78,31 @@ public abstract class Protocol {
   }
 
   /** The dialect. */
-  public abstract Dialect dialect();
+  public final Dialect dialect() {
+    return dialect;
+  }
 
   /** The endpoint's path after the base URL: {@code /chat/completions}, {@code /responses}, {@code /messages}. */
-  public abstract String path();
+  public final String path() {
+    return path;
+  }
 
   /** The base URL when none is configured. */
-  public abstract URI defaultBaseUrl();
+  public final URI defaultBaseUrl() {
+    return defaultBaseUrl;
+  }
 
-  /** Sets the key and version headers of the dialect. */
-  public abstract void authorize(HttpRequest.Builder request, @Nullable String apiKey);
+  /** Sets the key and version headers of the dialect: by default the key as a bearer token (OpenAI). */
+  public void authorize(HttpRequest.Builder request, @Nullable String apiKey) {
+    if (apiKey != null) {
+      request.setHeader("Authorization", "Bearer " + apiKey);
+    }
+  }
 
-  /** The body field that holds the history: {@code messages} or {@code input}. */
-  abstract String historyField();
+  /** The body field that holds the history, as the dialect's codec names it: {@code messages} or {@code input}. */
+  final String historyField() {
+    return historyField;
+  }
 
   /** The dialect's definition of a function tool. */
   abstract ObjectNode tool(ToolSpec spec, ObjectNode schema);
@@ -93,6 +120,55 @@ public abstract class Protocol {
 
   /** A reader of one streamed answer, which passes text to {@code handler} as it arrives. */
   public abstract StreamState stream(StreamHandler handler, @Nullable String requestId);
+
+  /**
+   * The common part of a streamed answer: the handler that takes text as it arrives, the request id
+   * that errors name, and whether the final event came.
+   */
+  abstract class Stream implements StreamState {
+    final StreamHandler handler;
+    final @Nullable String requestId;
+    boolean done;
+
+    Stream(StreamHandler handler, @Nullable String requestId) {
+      this.handler = handler;
+      this.requestId = requestId;
+    }
+
+    @Override
+    public final boolean done() {
+      return done;
+    }
+
+    /** The calls the stream assembled, in the order of their indexes. */
+    final List<ToolCall> calls(ToolCallAssembler calls) {
+      try {
+        return calls.calls();
+      } catch (InvalidMessageException e) {
+        throw malformed(e.getMessage(), requestId, e);
+      }
+    }
+
+    /** The calls the stream assembled by the index of the block or item they came in ({@code indexes}, ascending). */
+    final Map<Integer, ToolCall> callsByIndex(ToolCallAssembler calls, Iterable<Integer> indexes) {
+      List<ToolCall> list = calls(calls);
+      Map<Integer, ToolCall> assembled = new HashMap<>();
+      int k = 0;
+      for (int index : indexes) {
+        assembled.put(index, list.get(k++));
+      }
+      return assembled;
+    }
+  }
+
+  /** The type of a stream event: the data's {@code type}, else the event's name, else empty. */
+  static String eventType(JsonNode data, SseParser.Event event) {
+    String type = text(data, "type");
+    if (type == null) {
+      type = event.type() == null ? "" : event.type();
+    }
+    return type;
+  }
 
   // ---------------------------------------------------------------- the request body
 
