@@ -140,6 +140,8 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
     private int iterations;
     private int calls;
     private int errorStreak;
+    /** The turn just completed returns its results to the caller (every call ran a returnDirect tool). */
+    private boolean returnedDirect;
 
     Run(List<Message> input, @Nullable StreamHandler handler) {
       this.input = input;
@@ -157,6 +159,10 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
         return result(Status.AWAITING, stillPending);
       }
       applyHistoryPolicy();
+      if (returnedDirect) {
+        LOG.debug("the resumed turn ran only tools that return directly: the run ends without a model request");
+        return result(Status.RETURNED_DIRECT, List.of());
+      }
       for (Message m : working) {
         for (Content c : m.contents()) {
           if (c instanceof ToolCall call) {
@@ -211,6 +217,10 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
         List<ApprovalRequest> pending = executeTurn(answer, asked);
         if (!pending.isEmpty()) {
           return result(Status.AWAITING, pending);
+        }
+        if (returnedDirect) {
+          LOG.debug("every call of iteration {} ran a tool that returns directly: the run ends", iterations);
+          return result(Status.RETURNED_DIRECT, List.of());
         }
         if (errorStreak >= config.maxConsecutiveErrors()) {
           LOG.warn("every tool call failed in {} iterations in a row: the run ends", errorStreak);
@@ -320,6 +330,10 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
         }
         jobs.clear();
       }
+      boolean direct = !jobs.isEmpty() && jobs.size() == asked.size();
+      for (int k = 0; direct && k < jobs.size(); k++) {
+        direct = jobs.get(k).tool().returnDirect();
+      }
       ToolRunner.Outcome outcome = runner.run(jobs);
       if (!outcome.results().isEmpty()) {
         results.putAll(outcome.results());
@@ -361,6 +375,7 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
             + " result and the history it carries is balanced", new InterruptedException("interrupted"),
             working, added());
       }
+      returnedDirect = direct;
       return pending;
     }
 
@@ -477,6 +492,8 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
       List<ToolCall> jobCalls = new ArrayList<>();
       List<Integer> jobMessages = new ArrayList<>();
       List<String> unanswered = new ArrayList<>();
+      // the last turn returns directly when every call of it runs (or ran) a tool that returns directly
+      boolean direct = byMessage.containsKey(lastAssistant) && allCallsReturnDirect(working.get(lastAssistant));
       for (var entry : byMessage.entrySet()) {
         int message = entry.getKey();
         List<Waiting> ws = entry.getValue();
@@ -516,6 +533,7 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
             }
             result = ToolRunner.synthetic(call, config.notAnsweredText());
           } else {
+            direct &= message != lastAssistant;
             continue; // still waits
           }
           if (runAs != null) {
@@ -525,12 +543,14 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
             if (invalid != null) {
               result = invalid;
             } else {
+              direct &= message != lastAssistant || tool.returnDirect();
               jobs.add(new ToolRunner.Job(jobs.size(), runAs, tool));
               jobCalls.add(runAs);
               jobMessages.add(message);
               continue;
             }
           }
+          direct &= message != lastAssistant;
           decided.computeIfAbsent(message, k -> new LinkedHashMap<>()).put(call.callId(), result);
         }
       }
@@ -557,7 +577,29 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
       }
       apply(decided, edits, byId);
       addedFrom = Math.min(addedFrom, lastAssistant + 1);
-      return FunctionInvokingLoop.waiting(working);
+      List<ApprovalRequest> still = FunctionInvokingLoop.waiting(working);
+      returnedDirect = direct && still.isEmpty();
+      return still;
+    }
+
+    /**
+     * True when every call of {@code assistant}, waiting or not, names a tool that returns directly
+     * (the calls answered in this resume must also run; see {@link #resume()}).
+     */
+    private boolean allCallsReturnDirect(Message assistant) {
+      boolean any = false;
+      for (Content c : assistant.contents()) {
+        ToolCall call = c instanceof ApprovalRequest r ? r.call() : c instanceof ToolCall t ? t : null;
+        if (call == null || (c instanceof ToolCall t && t.informational())) {
+          continue;
+        }
+        Tool tool = tools.find(call.name());
+        if (tool == null || !tool.returnDirect()) {
+          return false;
+        }
+        any = true;
+      }
+      return any;
     }
 
     private int lastIndexOf(Role role) {

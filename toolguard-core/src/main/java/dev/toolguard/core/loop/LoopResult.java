@@ -4,6 +4,10 @@ import dev.toolguard.core.ApprovalRequest;
 import dev.toolguard.core.Message;
 import dev.toolguard.core.RepairAction;
 import dev.toolguard.core.Role;
+import dev.toolguard.core.ToolCall;
+import dev.toolguard.core.ToolResult;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -50,7 +54,13 @@ public record LoopResult(
     /** The model asked for more calls than one run may make. */
     CALL_LIMIT,
     /** Every call failed in too many iterations in a row. */
-    ERROR_LIMIT
+    ERROR_LIMIT,
+    /**
+     * Every call of the last turn ran a tool that returns its result directly ({@link
+     * Tool#returnDirect()}): the results are for the caller ({@link #directResults()}), and the
+     * model was not asked again. The history ends with the turn's calls and results, valid as ever.
+     */
+    RETURNED_DIRECT
   }
 
   /** The last assistant message of the history, or null when there is none. */
@@ -61,6 +71,37 @@ public record LoopResult(
       }
     }
     return null;
+  }
+
+  /**
+   * The results a {@link Status#RETURNED_DIRECT} run hands to the caller: those of the last turn
+   * with calls in the history, in call order. Empty for any other status.
+   */
+  public List<ToolResult> directResults() {
+    if (status != Status.RETURNED_DIRECT) {
+      return List.of();
+    }
+    for (int i = history.size() - 1; i >= 0; i--) {
+      Message m = history.get(i);
+      if (m.role() != Role.ASSISTANT || !m.hasToolCalls()) {
+        continue;
+      }
+      Map<String, ToolResult> byId = new HashMap<>();
+      for (int j = i + 1; j < history.size() && history.get(j).role() == Role.TOOL; j++) {
+        for (ToolResult r : history.get(j).toolResults()) {
+          byId.putIfAbsent(r.callId(), r);
+        }
+      }
+      List<ToolResult> out = new ArrayList<>();
+      for (ToolCall call : m.toolCalls()) {
+        ToolResult r = byId.get(call.callId());
+        if (r != null) {
+          out.add(r);
+        }
+      }
+      return List.copyOf(out);
+    }
+    return List.of();
   }
 
   /**

@@ -22,6 +22,51 @@ public interface Tool {
    */
   String invoke(ToolCall call) throws Exception;
 
+  /**
+   * Whether this tool's result goes straight back to the caller instead of to the model (Spring
+   * AI's {@code returnDirect}, LangChain4j's immediate return). Default false.
+   *
+   * <p>When every call of a model turn ran a tool that returns directly, the loop stores the turn
+   * (the calls and their results, so the history stays valid) and ends with {@link
+   * LoopResult.Status#RETURNED_DIRECT} without asking the model again; {@link
+   * LoopResult#directResults()} holds the results. A turn with any other call — a tool that does not
+   * return directly, a call that waits, a call refused before it ran (unknown tool, bad arguments,
+   * a limit) — goes back to the model as usual, with every result. A tool that fails still ran: its
+   * error result is returned directly.
+   */
+  default boolean returnDirect() {
+    return false;
+  }
+
+  /** This tool, returning its results directly to the caller (see {@link #returnDirect()}). */
+  default Tool returningDirect() {
+    if (returnDirect()) {
+      return this;
+    }
+    Tool self = this;
+    return new Tool() {
+      @Override
+      public ToolSpec spec() {
+        return self.spec();
+      }
+
+      @Override
+      public String invoke(ToolCall call) throws Exception {
+        return self.invoke(call);
+      }
+
+      @Override
+      public boolean returnDirect() {
+        return true;
+      }
+
+      @Override
+      public String toString() {
+        return self + "(returnDirect)";
+      }
+    };
+  }
+
   /** A tool from a spec and a function of the arguments JSON. */
   static Tool of(ToolSpec spec, Function function) {
     if (spec == null) {
