@@ -51,11 +51,13 @@ import org.springframework.ai.chat.memory.ChatMemory;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.SystemMessage;
+import org.springframework.ai.chat.messages.ToolResponseMessage;
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.Generation;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
+import org.springframework.ai.model.tool.ToolExecutionResult;
 import org.springframework.ai.support.ToolCallbacks;
 import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.ToolCallbackProvider;
@@ -83,6 +85,11 @@ import reactor.core.scheduler.Schedulers;
  *   <li>{@link #STATUS}, {@link #PENDING}, {@link #HISTORY}, {@link #LOOP_RESULT} (out), in the
  *       {@link ChatClientResponse#context()}.
  * </ul>
+ *
+ * <p>{@code returnDirect} tools follow Spring AI's rule: when every call of a turn is one, the
+ * results go to the caller as Spring AI's own loop returns them (one generation per result, finish
+ * reason {@code returnDirect}) without another model request; the history keeps the calls with their
+ * results. A turn with any other call goes back to the model.
  *
  * <p>With {@link Builder#chatMemory(ChatMemory)} the advisor keeps the conversation itself (by the
  * {@link ChatMemory#CONVERSATION_ID} parameter): it reads the history before the run and stores the
@@ -228,10 +235,6 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
       }
       List<Tool> coreTools = new ArrayList<>(byName.size());
       for (ToolCallback cb : byName.values()) {
-        if (cb.getToolMetadata().returnDirect() && warned.add("returnDirect:" + cb.getToolDefinition().name())) {
-          LOG.warn("tool '{}' asks for returnDirect, which toolguard does not honour: its result goes back to the"
-              + " model like any other", cb.getToolDefinition().name());
-        }
         coreTools.add(SpringTools.tool(cb, toolContext));
       }
       this.registry = ToolRegistry.of(coreTools, List.of());
@@ -377,6 +380,47 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
 
     private ChatClientResponse response(LoopResult result, List<Message> after, MessageMapper mapper,
         @Nullable ChatClientResponse last, boolean streaming) {
+      ChatResponse chat = result.status() == LoopResult.Status.RETURNED_DIRECT
+          ? direct(result, last)
+          : answer(result, mapper, last, streaming);
+      Map<String, Object> out = new HashMap<>();
+      copyNonNull(request.context(), out);
+      if (last != null) {
+        copyNonNull(last.context(), out);
+      }
+      out.remove(APPROVALS);
+      out.remove(TOOL_RESULTS);
+      out.put(STATUS, result.status());
+      out.put(PENDING, result.pending());
+      out.put(HISTORY, Collections.unmodifiableList(after));
+      out.put(LOOP_RESULT, result);
+      return ChatClientResponse.builder().chatResponse(chat).context(out).build();
+    }
+
+    /**
+     * The tool results of a turn that returned directly, shaped as Spring AI's own tool loop shapes
+     * them ({@link ToolExecutionResult#buildGenerations}): one generation per result, in call order,
+     * its text the output, with the tool id and name in its metadata and finish reason {@code
+     * returnDirect}; the response metadata is that of the last model response.
+     */
+    private ChatResponse direct(LoopResult result, @Nullable ChatClientResponse last) {
+      List<ToolResponseMessage.ToolResponse> responses = new ArrayList<>();
+      for (ToolResult r : result.directResults()) {
+        responses.add(new ToolResponseMessage.ToolResponse(r.callId(), r.name(), r.output()));
+      }
+      List<Generation> generations = ToolExecutionResult.buildGenerations(ToolExecutionResult.builder()
+          .conversationHistory(List.of(ToolResponseMessage.builder().responses(responses).build()))
+          .returnDirect(true)
+          .build());
+      if (last != null && last.chatResponse() != null) {
+        return ChatResponse.builder().from(last.chatResponse()).generations(generations).build();
+      }
+      return new ChatResponse(generations);
+    }
+
+    /** The model's last answer; never with a call whose result is not beside it. */
+    private ChatResponse answer(LoopResult result, MessageMapper mapper, @Nullable ChatClientResponse last,
+        boolean streaming) {
       dev.toolguard.core.Message lastAssistant = result.lastAssistantMessage();
       AssistantMessage output;
       if (lastAssistant == null) {
@@ -396,26 +440,12 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
             .media(output.getMedia())
             .build();
       }
-      ChatResponse chat;
       if (last != null && last.chatResponse() != null && last.chatResponse().getResult() != null) {
         Generation g = last.chatResponse().getResult();
-        chat = ChatResponse.builder().from(last.chatResponse())
+        return ChatResponse.builder().from(last.chatResponse())
             .generations(List.of(new Generation(output, g.getMetadata()))).build();
-      } else {
-        chat = new ChatResponse(List.of(new Generation(output)));
       }
-      Map<String, Object> out = new HashMap<>();
-      copyNonNull(request.context(), out);
-      if (last != null) {
-        copyNonNull(last.context(), out);
-      }
-      out.remove(APPROVALS);
-      out.remove(TOOL_RESULTS);
-      out.put(STATUS, result.status());
-      out.put(PENDING, result.pending());
-      out.put(HISTORY, Collections.unmodifiableList(after));
-      out.put(LOOP_RESULT, result);
-      return ChatClientResponse.builder().chatResponse(chat).context(out).build();
+      return new ChatResponse(List.of(new Generation(output)));
     }
   }
 

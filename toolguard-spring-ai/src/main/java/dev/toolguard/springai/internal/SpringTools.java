@@ -35,7 +35,8 @@ public final class SpringTools {
 
   /**
    * A core tool that runs {@code callback}, handing it {@code toolContext} (the request's tool
-   * context) when there is one.
+   * context) when there is one; it returns directly when the callback's metadata says {@code
+   * returnDirect}.
    */
   public static Tool tool(ToolCallback callback, @Nullable Map<String, Object> toolContext) {
     ToolSpec spec = spec(callback.getToolDefinition());
@@ -51,6 +52,11 @@ public final class SpringTools {
             ? callback.call(call.argumentsJson())
             : callback.call(call.argumentsJson(), new ToolContext(toolContext));
         return out == null ? "" : out;
+      }
+
+      @Override
+      public boolean returnDirect() {
+        return callback.getToolMetadata().returnDirect();
       }
 
       @Override
