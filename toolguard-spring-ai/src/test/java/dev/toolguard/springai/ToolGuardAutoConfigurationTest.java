@@ -5,10 +5,15 @@ import static dev.toolguard.springai.ScriptedChatModel.calls;
 import static dev.toolguard.springai.ScriptedChatModel.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.toolguard.core.Metadata;
+import dev.toolguard.core.loop.ApprovalSigner;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopListener;
 import dev.toolguard.springai.autoconfigure.ToolGuardAutoConfiguration;
+import dev.toolguard.testkit.ConsoleCapture;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClient;
@@ -109,5 +114,113 @@ class ToolGuardAutoConfigurationTest {
       assertThat(client.prompt().user("hi").call().content()).isEqualTo("hi");
       assertThat(requests).hasValue(1);
     });
+  }
+
+  static final String KEY = "an approval signing key of 32+ bytes";
+
+  @Test
+  void keepsConversationsInTheChatMemoryBeanWhenToldTo() {
+    ApplicationContextRunner withMemory = runner.withBean(ChatMemory.class,
+        () -> MessageWindowChatMemory.builder().build());
+    withMemory.run(context -> assertThat(context.getBean(ToolGuardAdvisor.class).chatMemory()).isNull());
+    withMemory.withPropertyValues("toolguard.use-chat-memory=true", "toolguard.default-conversation-id=boot")
+        .run(context -> {
+          ChatMemory memory = context.getBean(ChatMemory.class);
+          ToolGuardAdvisor advisor = context.getBean(ToolGuardAdvisor.class);
+          assertThat(advisor.chatMemory()).isSameAs(memory).isInstanceOf(ToolGuardChatMemory.class);
+
+          ScriptedChatModel model = new ScriptedChatModel().reply(text("hello"), text("again"));
+          ChatClient client = ChatClient.builder(model).defaultAdvisors(advisor).build();
+          client.prompt().user("hi").call().content();
+          client.prompt().user("hi again").advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "other")).call()
+              .content();
+          assertThat(memory.get("boot")).extracting(m -> m.getText()).containsExactly("hi", "hello");
+          assertThat(memory.get("other")).extracting(m -> m.getText()).containsExactly("hi again", "again");
+        });
+  }
+
+  @Test
+  void usesThePrimaryChatMemoryAndFailsWithoutASingleOneNamingTheProperty() {
+    ApplicationContextRunner useMemory = runner.withPropertyValues("toolguard.use-chat-memory=true");
+    useMemory.run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause()
+          .hasMessageContaining("toolguard.use-chat-memory is true, but there is no ChatMemory bean");
+    });
+    ApplicationContextRunner two = useMemory
+        .withBean("first", ChatMemory.class, () -> MessageWindowChatMemory.builder().build())
+        .withBean("second", ChatMemory.class, () -> MessageWindowChatMemory.builder().build());
+    two.run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause()
+          .hasMessageContaining("there is 2 ChatMemory beans and none is @Primary");
+    });
+    two.withBean("primary", ChatMemory.class, () -> MessageWindowChatMemory.builder().build(),
+        bd -> bd.setPrimary(true)).run(context ->
+            assertThat(context.getBean(ToolGuardAdvisor.class).chatMemory()).isSameAs(context.getBean("primary")));
+    runner.withPropertyValues("toolguard.default-conversation-id=x").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().hasMessageContaining(
+          "toolguard.default-conversation-id is set, but toolguard.use-chat-memory is not true");
+    });
+  }
+
+  /** The signature a pending call got from the advisor the context built. */
+  private static String signatureOfAWaitingCall(ToolGuardAdvisor advisor) {
+    ScriptedChatModel model = new ScriptedChatModel().reply(calls(call("call_1", "weather", "{\"city\":\"Oslo\"}")));
+    var response = ChatClient.builder(model).defaultAdvisors(advisor).build().prompt().user("Oslo?")
+        .tools(new ToolGuardAdvisorTest.Weather()).call().chatClientResponse();
+    Object signature = ToolGuardSpringAi.pending(response).get(0).metadata().get(Metadata.SIGNATURE);
+    return signature == null ? "(unsigned)" : signature.toString();
+  }
+
+  @Test
+  void signsApprovalsWithTheConfiguredKeyAsTextOrBase64() {
+    dev.toolguard.core.ToolCall call = dev.toolguard.core.ToolCall.of("call_1", "weather", "{\"city\":\"Oslo\"}");
+    String expected = ApprovalSigner.hmacSha256(KEY.getBytes(StandardCharsets.UTF_8)).sign(call);
+    ApplicationContextRunner approvals = runner.withPropertyValues("toolguard.approval-required=weather");
+
+    approvals.run(context -> assertThat(signatureOfAWaitingCall(context.getBean(ToolGuardAdvisor.class)))
+        .isEqualTo("(unsigned)"));
+    approvals.withPropertyValues("toolguard.approval-signing-key=" + KEY).run(context ->
+        assertThat(signatureOfAWaitingCall(context.getBean(ToolGuardAdvisor.class))).isEqualTo(expected));
+    String base64 = Base64.getEncoder().encodeToString(KEY.getBytes(StandardCharsets.UTF_8));
+    approvals.withPropertyValues("toolguard.approval-signing-key=base64:" + base64).run(context ->
+        assertThat(signatureOfAWaitingCall(context.getBean(ToolGuardAdvisor.class))).isEqualTo(expected));
+    approvals.withPropertyValues("toolguard.approval-signing-key=base64:" + base64.replace("=", "")).run(context ->
+        assertThat(signatureOfAWaitingCall(context.getBean(ToolGuardAdvisor.class))).isEqualTo(expected));
+    approvals.withPropertyValues("toolguard.approval-signing-key=" + base64).run(context ->
+        assertThat(signatureOfAWaitingCall(context.getBean(ToolGuardAdvisor.class)))
+            .as("without the prefix the base64 text itself is the key").isNotEqualTo(expected)
+            .isEqualTo(ApprovalSigner.hmacSha256(base64.getBytes(StandardCharsets.UTF_8)).sign(call)));
+  }
+
+  @Test
+  void aBadSigningKeyFailsTheContextNamingThePropertyNeverTheKey() {
+    String shortSecret = "short-secret-key";
+    String shortBase64 = Base64.getEncoder().encodeToString("short-secret-key-16".getBytes(StandardCharsets.UTF_8));
+    String notBase64 = "base64:secret-key-with-dashes-and-*-stars-that-is-long-enough";
+    assertStartupFails("toolguard.approval-signing-key=" + shortSecret,
+        "toolguard.approval-signing-key must be at least 32 bytes long, it is 16 (as UTF-8 text)", shortSecret);
+    assertStartupFails("toolguard.approval-signing-key=base64:" + shortBase64,
+        "toolguard.approval-signing-key must be at least 32 bytes long, it is 19 (decoded from base64)", shortBase64);
+    assertStartupFails("toolguard.approval-signing-key=" + notBase64,
+        "toolguard.approval-signing-key starts with 'base64:' but the rest is not base64", "secret");
+    assertStartupFails("toolguard.approval-signing-key= ", "toolguard.approval-signing-key is set but empty", null);
+  }
+
+  private void assertStartupFails(String property, String message, String secret) {
+    String console = ConsoleCapture.of(() -> runner.withPropertyValues(property).run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().hasMessageContaining(message);
+      if (secret != null) {
+        for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
+          assertThat(String.valueOf(t.getMessage())).as("no part of the key in any message").doesNotContain(secret);
+        }
+      }
+    }));
+    if (secret != null) {
+      assertThat(console).as("nothing logged shows the key").doesNotContain(secret);
+    }
   }
 }

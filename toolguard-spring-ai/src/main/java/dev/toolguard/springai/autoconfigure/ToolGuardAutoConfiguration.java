@@ -1,6 +1,7 @@
 package dev.toolguard.springai.autoconfigure;
 
 import dev.toolguard.core.loop.ApprovalRules;
+import dev.toolguard.core.loop.ApprovalSigner;
 import dev.toolguard.core.loop.CallJournal;
 import dev.toolguard.core.loop.LoopListener;
 import dev.toolguard.springai.ToolGuardAdvisor;
@@ -21,8 +22,10 @@ import org.springframework.context.annotation.Bean;
  * Spring Boot auto-configuration of toolguard for Spring AI: a {@link ToolGuardAdvisor} bean built
  * from the {@code toolguard.*} properties, added to every {@code ChatClient.Builder} that Spring
  * Boot makes (in place of Spring AI's tool-calling advisor), and every {@link ChatMemory} bean
- * wrapped in a {@link ToolGuardChatMemory}. On when Spring AI's {@code ChatClient} is on the class
- * path and {@code toolguard.enabled} is not false.
+ * wrapped in a {@link ToolGuardChatMemory}. The advisor keeps conversations in the {@code ChatMemory}
+ * bean with {@code toolguard.use-chat-memory=true} and signs approvals with {@code
+ * toolguard.approval-signing-key}. On when Spring AI's {@code ChatClient} is on the class path and
+ * {@code toolguard.enabled} is not false.
  */
 @AutoConfiguration
 @ConditionalOnClass({ChatClient.class, ToolGuardAdvisor.class})
@@ -35,16 +38,47 @@ public class ToolGuardAutoConfiguration {
 
   /**
    * The advisor, from the properties; a {@link LoopListener}, {@link ApprovalRules} or {@link
-   * CallJournal} bean is used when there is one.
+   * CallJournal} bean is used when there is one. With {@code toolguard.use-chat-memory} it keeps
+   * conversations in the {@link ChatMemory} bean; with {@code toolguard.approval-signing-key} it signs
+   * approvals.
+   *
+   * @throws IllegalArgumentException naming the property when a setting is wrong
    */
   @Bean
   @ConditionalOnMissingBean
   public ToolGuardAdvisor toolGuardAdvisor(ToolGuardProperties properties, ObjectProvider<LoopListener> listener,
-      ObjectProvider<ApprovalRules> rules, ObjectProvider<CallJournal> journal) {
+      ObjectProvider<ApprovalRules> rules, ObjectProvider<CallJournal> journal,
+      ObjectProvider<ChatMemory> chatMemory) {
     ToolGuardAdvisor.Builder builder = ToolGuardAdvisor.builder().config(properties.toLoopConfig());
     listener.ifUnique(builder::listener);
     rules.ifUnique(builder::approvalRules);
     journal.ifUnique(builder::journal);
+    ApprovalSigner signer = properties.approvalSigner();
+    if (signer != null) {
+      builder.signApprovals(signer);
+    }
+    String conversationId = properties.getDefaultConversationId();
+    if (properties.isUseChatMemory()) {
+      ChatMemory memory = chatMemory.getIfUnique();
+      if (memory == null) {
+        long found = chatMemory.stream().count();
+        throw new IllegalArgumentException("toolguard.use-chat-memory is true, but there is "
+            + (found == 0 ? "no ChatMemory bean" : found + " ChatMemory beans and none is @Primary")
+            + "; define one (Spring AI's chat memory starter does), mark one @Primary, or build your own"
+            + " ToolGuardAdvisor bean");
+      }
+      builder.chatMemory(memory);
+      if (conversationId != null) {
+        if (conversationId.isBlank()) {
+          throw new IllegalArgumentException("toolguard.default-conversation-id is set but empty; give a"
+              + " conversation id or remove the property");
+        }
+        builder.defaultConversationId(conversationId);
+      }
+    } else if (conversationId != null) {
+      throw new IllegalArgumentException("toolguard.default-conversation-id is set, but toolguard.use-chat-memory"
+          + " is not true: it only names the conversation the advisor keeps in the chat memory");
+    }
     return builder.build();
   }
 

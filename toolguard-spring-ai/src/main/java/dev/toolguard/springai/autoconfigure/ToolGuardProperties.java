@@ -1,9 +1,13 @@
 package dev.toolguard.springai.autoconfigure;
 
+import dev.toolguard.core.loop.ApprovalSigner;
 import dev.toolguard.core.loop.LoopConfig;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -12,6 +16,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties(prefix = "toolguard")
 public class ToolGuardProperties {
+
+  /** The property that holds the approval signing key. */
+  public static final String APPROVAL_SIGNING_KEY = "toolguard.approval-signing-key";
+
+  /** The prefix that marks an approval signing key given in base64. */
+  public static final String BASE64_PREFIX = "base64:";
 
   /** Whether the auto-configuration is on. */
   private boolean enabled = true;
@@ -42,6 +52,25 @@ public class ToolGuardProperties {
 
   /** Whether ChatMemory beans are wrapped so that they never hand out a broken history. */
   private boolean guardChatMemory = true;
+
+  /**
+   * Whether the auto-configured advisor keeps each conversation in the application's ChatMemory bean
+   * (the only one, or the primary one), in place of a MessageChatMemoryAdvisor.
+   */
+  private boolean useChatMemory = false;
+
+  /**
+   * The conversation a request belongs to when it names none (only with use-chat-memory); by default
+   * such a request fails.
+   */
+  private @Nullable String defaultConversationId;
+
+  /**
+   * The secret that approval requests are signed with (HMAC-SHA256), so that only answers to requests
+   * this application made are honoured: at least 32 bytes, as UTF-8 text or, after "base64:", in
+   * base64. Never logged.
+   */
+  private @Nullable String approvalSigningKey;
 
   /** Whether the auto-configuration is on. */
   public boolean isEnabled() {
@@ -141,6 +170,74 @@ public class ToolGuardProperties {
   /** Sets whether ChatMemory beans are guarded. */
   public void setGuardChatMemory(boolean guardChatMemory) {
     this.guardChatMemory = guardChatMemory;
+  }
+
+  /** Whether the auto-configured advisor keeps conversations in the ChatMemory bean. */
+  public boolean isUseChatMemory() {
+    return useChatMemory;
+  }
+
+  /** Sets whether the auto-configured advisor keeps conversations in the ChatMemory bean. */
+  public void setUseChatMemory(boolean useChatMemory) {
+    this.useChatMemory = useChatMemory;
+  }
+
+  /** The conversation of a request that names none, or null. */
+  public @Nullable String getDefaultConversationId() {
+    return defaultConversationId;
+  }
+
+  /** Sets the conversation of a request that names none. */
+  public void setDefaultConversationId(@Nullable String defaultConversationId) {
+    this.defaultConversationId = defaultConversationId;
+  }
+
+  /** The approval signing key as configured, or null. */
+  public @Nullable String getApprovalSigningKey() {
+    return approvalSigningKey;
+  }
+
+  /** Sets the approval signing key: UTF-8 text, or base64 after {@value #BASE64_PREFIX}. */
+  public void setApprovalSigningKey(@Nullable String approvalSigningKey) {
+    this.approvalSigningKey = approvalSigningKey;
+  }
+
+  /**
+   * The signer of {@code toolguard.approval-signing-key}, or null when it is not set. The messages of
+   * its errors name the property and never show the key.
+   *
+   * @throws IllegalArgumentException when the key is blank, not valid base64 after the prefix, or
+   *     shorter than 32 bytes
+   */
+  public @Nullable ApprovalSigner approvalSigner() {
+    String key = approvalSigningKey;
+    if (key == null) {
+      return null;
+    }
+    if (key.isBlank()) {
+      throw new IllegalArgumentException(APPROVAL_SIGNING_KEY + " is set but empty; give a secret of at least 32"
+          + " bytes (e.g. base64:<the output of openssl rand -base64 48>) or remove the property");
+    }
+    byte[] bytes;
+    String form;
+    if (key.startsWith(BASE64_PREFIX)) {
+      form = "decoded from base64";
+      try {
+        bytes = Base64.getDecoder().decode(key.substring(BASE64_PREFIX.length()).strip());
+      } catch (IllegalArgumentException e) {
+        // the decoder's message quotes a character of the key: it is not passed on
+        throw new IllegalArgumentException(APPROVAL_SIGNING_KEY + " starts with '" + BASE64_PREFIX + "' but the"
+            + " rest is not base64 (standard alphabet A-Z a-z 0-9 + /, padding optional)");
+      }
+    } else {
+      form = "as UTF-8 text";
+      bytes = key.getBytes(StandardCharsets.UTF_8);
+    }
+    if (bytes.length < 32) {
+      throw new IllegalArgumentException(APPROVAL_SIGNING_KEY + " must be at least 32 bytes long, it is "
+          + bytes.length + " (" + form + "); e.g. base64:<the output of openssl rand -base64 48>");
+    }
+    return ApprovalSigner.hmacSha256(bytes);
   }
 
   /**

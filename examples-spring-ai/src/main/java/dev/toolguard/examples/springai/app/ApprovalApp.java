@@ -1,14 +1,8 @@
 package dev.toolguard.examples.springai.app;
 
-import dev.toolguard.core.loop.ApprovalSigner;
-import dev.toolguard.springai.ToolGuardAdvisor;
-import dev.toolguard.springai.ToolGuardSpringAi;
-import dev.toolguard.springai.autoconfigure.ToolGuardProperties;
-import java.nio.charset.StandardCharsets;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.memory.ChatMemory;
 import org.springframework.ai.chat.memory.MessageWindowChatMemory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
@@ -19,7 +13,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * A Spring Boot app with toolguard: a {@code ChatClient} whose tool loop is toolguard's advisor,
  * a chat memory on a JDBC table, and an approval endpoint ({@link ApprovalController}). A {@code
  * pay} call waits for a human; the waiting call lives in the stored history (signed), so any
- * instance can resume it, after a restart too.
+ * instance can resume it, after a restart too. toolguard's advisor is the auto-configured one: the
+ * {@code toolguard.*} properties give it the approval rule, this chat memory and the signing key.
  */
 @SpringBootApplication
 public class ApprovalApp {
@@ -42,20 +37,6 @@ public class ApprovalApp {
   @Bean
   public ChatMemory chatMemory(JdbcChatMemoryStore store) {
     return MessageWindowChatMemory.builder().chatMemoryRepository(store).maxMessages(100).build();
-  }
-
-  /**
-   * toolguard's advisor, in place of the auto-configured one: the {@code toolguard.*} properties, the
-   * chat memory, and signed approvals (only answers to requests this app made are honoured).
-   */
-  @Bean
-  public ToolGuardAdvisor toolGuardAdvisor(ToolGuardProperties properties, ChatMemory chatMemory,
-      @Value("${app.approval-key}") String approvalKey) {
-    return ToolGuardSpringAi.advisor()
-        .config(properties.toLoopConfig())
-        .chatMemory(chatMemory)
-        .signApprovals(ApprovalSigner.hmacSha256(approvalKey.getBytes(StandardCharsets.UTF_8)))
-        .build();
   }
 
   /** The chat client; toolguard's auto-configuration has added the advisor to Boot's builder. */
