@@ -62,8 +62,8 @@ public interface WireCodec {
    * Writes {@code request} as compact JSON.
    *
    * @throws WireFormatException if the request is of another dialect or holds something this
-   *     dialect cannot carry (a system message in an Anthropic history, arguments that are not JSON
-   *     for an Anthropic {@code tool_use}, …)
+   *     dialect cannot carry (a system message in an Anthropic history, arguments that are not a JSON
+   *     object for an Anthropic {@code tool_use}, …)
    */
   String write(WireRequest request);
 

@@ -33,7 +33,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -62,6 +65,7 @@ import org.springframework.ai.support.ToolCallbacks;
 import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.ToolCallbackProvider;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -203,7 +207,27 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
         running.set(false);
         Thread.interrupted(); // never leave an interrupt behind on a pooled thread
       }
-    }).subscribeOn(Schedulers.boundedElastic());
+    }).subscribeOn(StreamThreads.SCHEDULER);
+  }
+
+  /**
+   * The threads streamed turns run on: one per turn in progress (a turn blocks while the model streams
+   * and its tools run), daemon, created as needed and kept a minute when idle. Not Reactor's bounded
+   * elastic pool: the model's own stream needs that pool, and turns that held all of its threads
+   * (10 per core) while waiting for their streams deadlocked once that many streamed at once.
+   */
+  private static final class StreamThreads {
+    static final Scheduler SCHEDULER = Schedulers.fromExecutorService(
+        Executors.newCachedThreadPool(new ThreadFactory() {
+          private final AtomicInteger n = new AtomicInteger();
+
+          @Override
+          public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "toolguard-stream-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          }
+        }), "toolguard-stream");
   }
 
   /** One run of the advisor: the history, the tools and the loop for one request. */

@@ -3,6 +3,7 @@ package dev.toolguard.core.loop;
 import dev.toolguard.core.ToolCall;
 import dev.toolguard.core.ToolResult;
 import dev.toolguard.core.internal.Json;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -34,20 +35,36 @@ public interface CallJournal {
     public void record(ToolCall call, ToolResult result) {}
   };
 
-  /** A journal in this process's memory that keeps the last {@code capacity} calls. */
+  /**
+   * The characters of keys and outputs that {@link #inMemory(int)} keeps at most: 8 Mi (8,388,608), so
+   * about 16 MB of heap at worst, however large the outputs are.
+   */
+  long DEFAULT_MAX_CHARS = 8L << 20;
+
+  /**
+   * A journal in this process's memory that keeps the last {@code capacity} calls, and no more of them
+   * than fit in {@link #DEFAULT_MAX_CHARS} characters of keys and outputs.
+   */
   static CallJournal inMemory(int capacity) {
+    return inMemory(capacity, DEFAULT_MAX_CHARS);
+  }
+
+  /**
+   * A journal in this process's memory that keeps the last {@code capacity} calls, and no more of them
+   * than fit in {@code maxChars} characters of keys (call id, tool name, arguments) and outputs; the
+   * eldest go first. The newest call is always kept, even when it alone is larger. A call that is no
+   * longer remembered runs again if it is asked for again.
+   */
+  static CallJournal inMemory(int capacity, long maxChars) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
     }
-    Map<String, ToolResult> entries = new LinkedHashMap<>(16, 0.75f, false) {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, ToolResult> eldest) {
-        return size() > capacity;
-      }
-    };
+    if (maxChars < 1) {
+      throw new IllegalArgumentException("maxChars must be at least 1, was " + maxChars);
+    }
     return new CallJournal() {
+      private final LinkedHashMap<String, ToolResult> entries = new LinkedHashMap<>();
+      private long chars;
       /** The last call keyed, and its key: a call is looked up, then recorded, and keyed once. */
       private @Nullable ToolCall lastCall;
       private @Nullable String lastKey;
@@ -59,7 +76,23 @@ public interface CallJournal {
 
       @Override
       public synchronized void record(ToolCall call, ToolResult result) {
-        entries.put(keyOf(call), result);
+        String key = keyOf(call);
+        ToolResult previous = entries.remove(key);
+        if (previous != null) {
+          chars -= size(key, previous);
+        }
+        entries.put(key, result);
+        chars += size(key, result);
+        Iterator<Map.Entry<String, ToolResult>> eldest = entries.entrySet().iterator();
+        while (entries.size() > 1 && (entries.size() > capacity || chars > maxChars)) {
+          Map.Entry<String, ToolResult> e = eldest.next();
+          chars -= size(e.getKey(), e.getValue());
+          eldest.remove();
+        }
+      }
+
+      private long size(String key, ToolResult result) {
+        return (long) key.length() + result.output().length();
       }
 
       private String keyOf(ToolCall call) {
@@ -71,8 +104,9 @@ public interface CallJournal {
       }
 
       @Override
-      public String toString() {
-        return "CallJournal.inMemory(" + capacity + ")";
+      public synchronized String toString() {
+        return "CallJournal.inMemory(" + capacity + ", " + maxChars + ")[" + entries.size() + " calls, " + chars
+            + " chars]";
       }
     };
   }

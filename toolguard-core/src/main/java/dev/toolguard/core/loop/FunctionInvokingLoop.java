@@ -177,7 +177,10 @@ public interface FunctionInvokingLoop {
       return this;
     }
 
-    /** What remembers calls that ran (default: in memory, the last 10,000 calls). */
+    /**
+     * What remembers calls that ran (default: in memory, the last 10,000 calls within 8 Mi characters of
+     * keys and outputs, {@link CallJournal#inMemory(int)}).
+     */
     public Builder journal(CallJournal journal) {
       this.journal = require("journal", journal);
       return this;

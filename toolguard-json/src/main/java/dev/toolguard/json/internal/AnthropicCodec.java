@@ -156,6 +156,11 @@ final class AnthropicCodec extends DialectCodec {
       throw new WireFormatException("input is missing; a tool_use block needs its input object ({} for none)",
           path + ".input");
     }
+    if (!input.isObject()) {
+      // Anthropic refuses such a block when it is sent back ("Input should be a valid dictionary")
+      throw new WireFormatException("input is " + Json.describe(input) + "; a tool_use input must be a JSON object"
+          + " ({} for none)", path + ".input");
+    }
     String arguments = Json.compact(input);
     return new ToolCall(id == null ? "" : id, name, arguments, false,
         Map.of(WireMetadata.NODE, Json.blankInPlace(b, "input")));
@@ -295,13 +300,23 @@ final class AnthropicCodec extends DialectCodec {
       }
       w.put("name", call.name());
       JsonNode input;
+      boolean object;
       try {
         // a body only serialized takes compact plain arguments as they are: the same text
-        input = share && Json.isPlainCompact(call.argumentsJson()) ? Json.raw(call.argumentsJson())
-            : Json.parseValue(call.argumentsJson());
+        if (share && Json.isPlainCompact(call.argumentsJson())) {
+          input = Json.raw(call.argumentsJson());
+          object = call.argumentsJson().startsWith("{");
+        } else {
+          input = Json.parseValue(call.argumentsJson());
+          object = input.isObject();
+        }
       } catch (WireFormatException e) {
         throw new WireFormatException("the arguments of call " + call.callId() + " are not JSON; an Anthropic"
             + " tool_use input must be a JSON object", "history[" + i + "].contents[" + k + "]", e);
+      }
+      if (!object) {
+        throw new WireFormatException("the arguments of call " + call.callId() + " are JSON but not an object; an"
+            + " Anthropic tool_use input must be a JSON object", "history[" + i + "].contents[" + k + "]");
       }
       w.set("input", input);
       return w.node();
