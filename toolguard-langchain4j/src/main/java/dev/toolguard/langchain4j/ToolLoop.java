@@ -1,17 +1,19 @@
 package dev.toolguard.langchain4j;
 
+import dev.langchain4j.agent.tool.ReturnBehavior;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.memory.ChatMemory;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.DefaultChatRequestParameters;
+import dev.langchain4j.service.tool.AiServiceTool;
+import dev.langchain4j.service.tool.ToolExecution;
 import dev.langchain4j.service.tool.ToolExecutor;
 import dev.toolguard.core.ApprovalRequest;
 import dev.toolguard.core.ApprovalResponse;
@@ -35,11 +37,15 @@ import dev.toolguard.langchain4j.internal.GuardedChatMemory;
 import dev.toolguard.langchain4j.internal.LangChain4jBackend;
 import dev.toolguard.langchain4j.internal.LangChain4jTool;
 import dev.toolguard.langchain4j.internal.Messages;
+import dev.toolguard.langchain4j.internal.ToolRun;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -75,6 +81,14 @@ import org.jspecify.annotations.Nullable;
  *   <li>a client-side tool: run it and add {@code ToolExecutionResultMessage.from(pending.request(),
  *       output)}.
  * </ul>
+ *
+ * <p><b>Tools that return immediately.</b> A tool whose {@code @Tool(returnBehavior = …)} is {@code
+ * IMMEDIATE} or {@code IMMEDIATE_IF_LAST} (or an {@link AiServiceTool} with that behaviour, or a name in
+ * {@link Builder#tools(Map, Set)}'s {@code immediateReturnToolNames}) hands its result to the caller:
+ * when every call of a turn ran such a tool, the run ends with {@link LoopResult.Status#RETURNED_DIRECT}
+ * and {@link Result#directResults()} without another model request, as AiServices returns a {@code
+ * Result} with the tool executions and no answer. The history keeps the calls with their results, so
+ * the next request is valid. A turn with any other call goes back to the model.
  *
  * <p>Answers are matched by call id against the waiting call in the history, never by object identity;
  * a wrong, replayed or forged answer is refused with an {@link dev.toolguard.core.loop.ApprovalException}
@@ -198,20 +212,16 @@ public final class ToolLoop {
 
   private Result execute(List<ChatMessage> history, @Nullable Consumer<String> onText, @Nullable Object memoryId) {
     List<Message> core = Messages.toCore(history);
-    FunctionInvokingLoop loop = loop(memoryId);
+    ToolRun run = new ToolRun(memoryId);
+    FunctionInvokingLoop loop = loop(run);
     LoopResult r = onText == null ? loop.run(core) : loop.stream(core, onText::accept);
-    return Result.of(r);
+    return Result.of(r, run.directExecutions(r));
   }
 
-  private FunctionInvokingLoop loop(@Nullable Object memoryId) {
-    InvocationContext context = InvocationContext.builder()
-        .chatMemoryId(memoryId)
-        .managedParameters(Map.of())
-        .timestampNow()
-        .build();
+  private FunctionInvokingLoop loop(ToolRun run) {
     List<Tool> bound = new ArrayList<>(tools.size());
     for (LangChain4jTool t : tools) {
-      bound.add(t.in(context));
+      bound.add(t.in(run));
     }
     return settings.copy()
         .backend(new LangChain4jBackend(model, streamingModel, parameters, specifications))
@@ -312,23 +322,31 @@ public final class ToolLoop {
    * @param added the messages the run added at the end
    * @param pending the calls that wait for the caller, in order
    * @param loopResult the core result (repairs, tool failures, iterations)
+   * @param directResults when the run {@link LoopResult.Status#RETURNED_DIRECT returned directly}, the
+   *     executions of the turn that did, in call order, as AiServices' {@code Result.toolExecutions()}
+   *     has them: the request, the result text and error flag as stored in the history, and the object
+   *     the tool returned ({@link ToolExecution#resultObject()}) when it ran in this run and did not
+   *     fail (null for a result read from the history, e.g. a call that ran before an approval that
+   *     completed the turn); empty for any other status
    */
   public record Result(LoopResult.Status status, List<ChatMessage> messages, List<ChatMessage> added,
-      List<PendingCall> pending, LoopResult loopResult) {
+      List<PendingCall> pending, LoopResult loopResult, List<ToolExecution> directResults) {
 
     /** Copies the lists. */
     public Result {
       messages = List.copyOf(messages);
       added = List.copyOf(added);
       pending = List.copyOf(pending);
+      directResults = List.copyOf(directResults);
     }
 
-    static Result of(LoopResult r) {
+    static Result of(LoopResult r, List<ToolExecution> directResults) {
       List<PendingCall> pending = new ArrayList<>(r.pending().size());
       for (ApprovalRequest a : r.pending()) {
         pending.add(PendingCall.of(a));
       }
-      return new Result(r.status(), Messages.toLangChain4j(r.history()), Messages.toLangChain4j(r.added()), pending, r);
+      return new Result(r.status(), Messages.toLangChain4j(r.history()), Messages.toLangChain4j(r.added()), pending, r,
+          directResults);
     }
 
     /** The last {@code AiMessage} of the history, or null. */
@@ -341,7 +359,11 @@ public final class ToolLoop {
       return null;
     }
 
-    /** The text of the last {@code AiMessage}, or an empty string. */
+    /**
+     * The text of the last {@code AiMessage}, or an empty string. After {@link
+     * LoopResult.Status#RETURNED_DIRECT} it is what the model wrote with the calls (often nothing): the
+     * answer is in {@link #directResults()}.
+     */
     public String text() {
       AiMessage a = aiMessage();
       return a == null || a.text() == null ? "" : a.text();
@@ -366,9 +388,9 @@ public final class ToolLoop {
 
     /**
      * The methods annotated with LangChain4j's {@code @Tool} of each object, run as {@code AiServices}
-     * runs them.
+     * runs them, each returning as its {@code returnBehavior} says.
      *
-     * @throws InvalidMessageException if an object is a class or has no {@code @Tool} method
+     * @throws InvalidMessageException if an object is a class, a collection, or has no {@code @Tool} method
      */
     public Builder tools(Object... objectsWithTools) {
       for (Object o : ToolGuard.require(objectsWithTools, "objectsWithTools")) {
@@ -377,16 +399,53 @@ public final class ToolLoop {
       return this;
     }
 
-    /** A tool given by its specification and the executor that runs it. */
+    /** A tool given by its specification and the executor that runs it; its results go to the model. */
     public Builder tool(ToolSpecification specification, ToolExecutor executor) {
-      tools.add(new LangChain4jTool(ToolGuard.require(specification, "specification"),
-          ToolGuard.require(executor, "executor"), null));
+      tools.add(LangChain4jTool.of(ToolGuard.require(specification, "specification"),
+          ToolGuard.require(executor, "executor")));
       return this;
     }
 
     /** Tools given by specification and executor, as {@code AiServices.tools(Map)} takes them. */
     public Builder tools(Map<ToolSpecification, ToolExecutor> tools) {
       ToolGuard.require(tools, "tools").forEach(this::tool);
+      return this;
+    }
+
+    /**
+     * Tools given by specification and executor, those named in {@code immediateReturnToolNames}
+     * returning immediately ({@code IMMEDIATE}), as {@code AiServices.tools(Map, Set)} takes them.
+     *
+     * @throws InvalidMessageException if a name is not the name of a tool of {@code tools}
+     */
+    public Builder tools(Map<ToolSpecification, ToolExecutor> tools, Set<String> immediateReturnToolNames) {
+      ToolGuard.require(tools, "tools");
+      ToolGuard.require(immediateReturnToolNames, "immediateReturnToolNames");
+      Set<String> names = new HashSet<>();
+      tools.keySet().forEach(s -> names.add(ToolGuard.require(s, "a tool specification").name()));
+      for (String name : immediateReturnToolNames) {
+        if (!names.contains(name)) {
+          throw new InvalidMessageException("immediateReturnToolNames names '" + name
+              + "', which is not the name of a tool of the map; the tools are " + new TreeSet<>(names));
+        }
+      }
+      tools.forEach((spec, executor) -> {
+        ReturnBehavior behavior = immediateReturnToolNames.contains(spec.name())
+            ? ReturnBehavior.IMMEDIATE : ReturnBehavior.TO_LLM;
+        this.tools.add(new LangChain4jTool(spec, ToolGuard.require(executor, "executor"), behavior, null));
+      });
+      return this;
+    }
+
+    /**
+     * Tools as {@code AiServices.tools(List<AiServiceTool>)} takes them (e.g. from {@code
+     * ToolService.findTools(object)}), each returning as its {@code returnBehavior()} says.
+     */
+    public Builder tools(List<AiServiceTool> tools) {
+      for (AiServiceTool t : ToolGuard.require(tools, "tools")) {
+        ToolGuard.require(t, "an AiServiceTool");
+        this.tools.add(new LangChain4jTool(t.toolSpecification(), t.toolExecutor(), t.returnBehavior(), null));
+      }
       return this;
     }
 

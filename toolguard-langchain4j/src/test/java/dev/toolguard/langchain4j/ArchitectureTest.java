@@ -17,7 +17,9 @@ class ArchitectureTest {
       .that().resideInAPackage("dev.toolguard.langchain4j..")
       .and().doNotHaveFullyQualifiedName(ToolLoop.class.getName())
       .and().doNotHaveFullyQualifiedName(ToolLoop.Builder.class.getName())
+      .and().doNotHaveFullyQualifiedName(ToolLoop.Result.class.getName())
       .and().doNotHaveFullyQualifiedName("dev.toolguard.langchain4j.internal.LangChain4jTool")
+      .and().doNotHaveFullyQualifiedName("dev.toolguard.langchain4j.internal.ToolRun")
       .should().dependOnClassesThat().resideInAnyPackage("dev.langchain4j.service..", "dev.langchain4j.memory.chat..",
           "dev.langchain4j.chain..", "dev.langchain4j.classification..");
 

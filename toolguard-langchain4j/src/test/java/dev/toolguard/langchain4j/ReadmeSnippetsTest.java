@@ -2,6 +2,10 @@ package dev.toolguard.langchain4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.langchain4j.agent.tool.P;
+import dev.langchain4j.agent.tool.ReturnBehavior;
+import dev.langchain4j.agent.tool.Tool;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
@@ -15,6 +19,7 @@ import dev.toolguard.core.HistoryGuard;
 import dev.toolguard.core.RepairPolicy;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopConfig.HistoryPolicy;
+import dev.toolguard.core.loop.LoopResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -70,5 +75,31 @@ class ReadmeSnippetsTest {
 
     assertThat(r.text()).isEqualTo("Nothing to do.");
     assertThat(memory.messages()).hasSize(2);
+  }
+
+  record Chart(String title) {}
+
+  static class Reports {
+    @Tool(value = "Draws a chart", returnBehavior = ReturnBehavior.IMMEDIATE)
+    Chart chart(@P("the title") String title) {
+      return new Chart(title);
+    }
+  }
+
+  @Test
+  void toolsThatReturnImmediately() {
+    ChatModel model = InProcessModel.answering(AiMessage.from(ToolExecutionRequest.builder().id("c1").name("chart")
+        .arguments("{\"title\":\"sales\"}").build()));
+    ChatMemory memory = ToolGuard.wrap(MessageWindowChatMemory.withMaxMessages(20));
+    ToolLoop loop = ToolLoop.builder(model).tools(new Reports()).build();
+
+    ToolLoop.Result r = loop.run(memory, UserMessage.from("Chart the sales"));
+    Chart chart = null;
+    if (r.status() == LoopResult.Status.RETURNED_DIRECT) {
+      chart = (Chart) r.directResults().get(0).resultObject();
+    }
+
+    assertThat(chart).isEqualTo(new Chart("sales"));
+    assertThat(memory.messages()).hasSize(3);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.langchain4j.agent.tool.P;
+import dev.langchain4j.agent.tool.ReturnBehavior;
 import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolMemoryId;
@@ -17,13 +18,19 @@ import dev.langchain4j.memory.chat.MessageWindowChatMemory;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.service.tool.AiServiceTool;
+import dev.langchain4j.service.tool.ToolExecutor;
+import dev.langchain4j.service.tool.ToolService;
+import dev.toolguard.core.InvalidMessageException;
 import dev.toolguard.core.loop.ApprovalException;
 import dev.toolguard.core.loop.ApprovalSigner;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult.Status;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -92,6 +99,61 @@ class ToolLoopTest {
 
     assertThat(r.text()).isEqualTo("noon");
     assertThat(((ToolExecutionResultMessage) r.messages().get(2)).text()).isEqualTo("12:00");
+  }
+
+  @Test
+  void specificationAndExecutorPairsReturnImmediatelyWhenNamedSoAsAiServicesTakesThem() {
+    ToolSpecification clock = ToolSpecification.builder().name("clock").description("the time")
+        .parameters(JsonObjectSchema.builder().build()).build();
+    ToolSpecification zone = ToolSpecification.builder().name("zone").description("the time zone")
+        .parameters(JsonObjectSchema.builder().build()).build();
+    InProcessModel model = InProcessModel.answering(AiMessage.from(call("c1", "clock", "{}")),
+        AiMessage.from(call("c2", "zone", "{}")), AiMessage.from("It is CET."));
+    Map<ToolSpecification, ToolExecutor> tools = new LinkedHashMap<>();
+    tools.put(clock, (request, memoryId) -> "12:00");
+    tools.put(zone, (request, memoryId) -> "CET");
+    ToolLoop loop = ToolLoop.builder((ChatModel) model).tools(tools, Set.of("clock")).build();
+
+    ToolLoop.Result r = loop.run(List.of(UserMessage.from("time?")));
+
+    assertThat(r.status()).isEqualTo(Status.RETURNED_DIRECT);
+    assertThat(model.requests).hasSize(1);
+    assertThat(r.directResults()).singleElement().satisfies(e -> {
+      assertThat(e.request().id()).isEqualTo("c1");
+      assertThat(e.result()).isEqualTo("12:00");
+      assertThat(e.hasFailed()).isFalse();
+    });
+
+    List<ChatMessage> next = new ArrayList<>(r.messages());
+    next.add(UserMessage.from("zone?"));
+    ToolLoop.Result zoned = loop.run(next);
+    assertThat(zoned.status()).isEqualTo(Status.COMPLETED);
+    assertThat(zoned.text()).isEqualTo("It is CET.");
+    assertThat(zoned.directResults()).isEmpty();
+    assertThat(model.requests).hasSize(3);
+  }
+
+  @Test
+  void aiServiceToolsKeepTheirReturnBehaviour() {
+    Travel travel = new Travel();
+    ToolSpecification clock = ToolSpecification.builder().name("clock").description("the time")
+        .parameters(JsonObjectSchema.builder().build()).build();
+    AiServiceTool immediateClock = AiServiceTool.builder().toolSpecification(clock)
+        .toolExecutor((request, memoryId) -> "12:00").returnBehavior(ReturnBehavior.IMMEDIATE_IF_LAST).build();
+    InProcessModel model = InProcessModel.answering(AiMessage.from(call("c1", "findTrain", "{\"city\":\"Lyon\"}")),
+        AiMessage.from(call("c2", "clock", "{}")), AiMessage.from("unused"));
+    ToolLoop loop = ToolLoop.builder((ChatModel) model)
+        .tools(ToolService.findTools(travel))
+        .tools(List.of(immediateClock))
+        .build();
+
+    ToolLoop.Result r = loop.run(List.of(UserMessage.from("train to Lyon, and the time")));
+
+    assertThat(r.status()).isEqualTo(Status.RETURNED_DIRECT);
+    assertThat(travel.ran).containsExactly("findTrain Lyon");
+    assertThat(model.requests).hasSize(2);
+    assertThat(r.directResults()).extracting(e -> e.request().name()).containsExactly("clock");
+    assertThat(r.messages()).hasSize(5);
   }
 
   @Test
@@ -246,5 +308,13 @@ class ToolLoopTest {
     assertThatThrownBy(() -> ToolLoop.builder((ChatModel) model).tools(new Travel(), new Travel()).build())
         .hasMessageContaining("two tools are named");
     assertThatThrownBy(() -> ToolLoop.answers()).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ToolLoop.builder((ChatModel) model).tools((Object) List.of(new Travel())))
+        .hasMessageContaining("is a collection");
+    ToolSpecification clock = ToolSpecification.builder().name("clock").build();
+    assertThatThrownBy(() -> ToolLoop.builder((ChatModel) model)
+        .tools(Map.of(clock, (ToolExecutor) (request, memoryId) -> "12:00"), Set.of("clock", "calendar")))
+        .isInstanceOf(InvalidMessageException.class)
+        .hasMessage("immediateReturnToolNames names 'calendar', which is not the name of a tool of the map;"
+            + " the tools are [clock]");
   }
 }

@@ -1,5 +1,6 @@
 package dev.toolguard.langchain4j.internal;
 
+import dev.langchain4j.agent.tool.ReturnBehavior;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.TextContent;
@@ -19,17 +20,32 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A LangChain4j tool as a core {@link Tool}: a {@link ToolSpecification} and the {@link ToolExecutor}
- * that runs it. The executor gets the call as a {@code ToolExecutionRequest} and an {@link
- * InvocationContext} with the chat memory id of the run; an error result of the executor, or what it
- * throws, becomes an error result for the model.
+ * A LangChain4j tool as a core {@link Tool}: a {@link ToolSpecification}, the {@link ToolExecutor}
+ * that runs it and its {@link ReturnBehavior}. The executor gets the call as a {@code
+ * ToolExecutionRequest} and the {@link InvocationContext} of the run (with its chat memory id); an
+ * error result of the executor, or what it throws, becomes an error result for the model. What the
+ * executor returned is kept in the run ({@link ToolRun}), for the results that return directly.
  *
  * @param specification what the model is told
  * @param executor what runs it
- * @param context the invocation context of the run, or null
+ * @param returnBehavior {@code TO_LLM}, or a behaviour that returns the result to the caller ({@link
+ *     #returnDirect()})
+ * @param run the run it is bound to, or null before it is bound
  */
-public record LangChain4jTool(ToolSpecification specification, ToolExecutor executor, @Nullable InvocationContext context)
-    implements Tool {
+public record LangChain4jTool(ToolSpecification specification, ToolExecutor executor, ReturnBehavior returnBehavior,
+    @Nullable ToolRun run) implements Tool {
+
+  /** Checks the components. */
+  public LangChain4jTool {
+    if (specification == null || executor == null || returnBehavior == null) {
+      throw new InvalidMessageException("a LangChain4j tool needs a specification, an executor and a return behaviour");
+    }
+  }
+
+  /** A tool whose results go back to the model ({@code TO_LLM}), not bound to a run. */
+  public static LangChain4jTool of(ToolSpecification specification, ToolExecutor executor) {
+    return new LangChain4jTool(specification, executor, ReturnBehavior.TO_LLM, null);
+  }
 
   /**
    * The core spec: name and description. The schema is a stand-in; the model gets the {@link
@@ -41,15 +57,25 @@ public record LangChain4jTool(ToolSpecification specification, ToolExecutor exec
     return new ToolSpec(specification.name(), description == null ? "" : description, "{\"type\":\"object\"}");
   }
 
-  /** This tool run in {@code context}. */
-  public LangChain4jTool in(@Nullable InvocationContext context) {
-    return new LangChain4jTool(specification, executor, context);
+  /**
+   * True for {@code IMMEDIATE} and {@code IMMEDIATE_IF_LAST}: the loop returns the results of a turn
+   * to the caller when every call of it ran such a tool (see the module README for where this differs
+   * from AiServices).
+   */
+  @Override
+  public boolean returnDirect() {
+    return returnBehavior != ReturnBehavior.TO_LLM;
+  }
+
+  /** This tool bound to {@code run}: its invocation context, and where what it returns is kept. */
+  public LangChain4jTool in(ToolRun run) {
+    return new LangChain4jTool(specification, executor, returnBehavior, run);
   }
 
   @Override
   public String invoke(ToolCall call) throws Exception {
     ToolExecutionRequest request = Messages.toRequest(call);
-    ToolExecutionResult result = executor.executeWithContext(request, context);
+    ToolExecutionResult result = executor.executeWithContext(request, run == null ? null : run.context());
     if (result == null) {
       throw new ToolguardException("the executor of tool '" + call.name() + "' returned no result for call "
           + call.callId());
@@ -57,6 +83,9 @@ public record LangChain4jTool(ToolSpecification specification, ToolExecutor exec
     String text = text(result, call);
     if (result.isError()) {
       throw new ToolguardException(text);
+    }
+    if (run != null) {
+      run.ran(call.callId(), result);
     }
     return text;
   }
@@ -75,9 +104,11 @@ public record LangChain4jTool(ToolSpecification specification, ToolExecutor exec
 
   /**
    * The tools of the methods annotated with LangChain4j's {@code @Tool} on {@code object}'s class, run
-   * as {@code AiServices} runs them (arguments converted by LangChain4j, exceptions propagated).
+   * as {@code AiServices} runs them (arguments converted by LangChain4j, exceptions propagated), each
+   * with the {@code returnBehavior} of its annotation.
    *
-   * @throws InvalidMessageException if {@code object} is null, a class, or has no {@code @Tool} method
+   * @throws InvalidMessageException if {@code object} is null, a class, a collection, or has no {@code
+   *     @Tool} method
    */
   public static List<LangChain4jTool> of(Object object) {
     if (object == null) {
@@ -86,9 +117,14 @@ public record LangChain4jTool(ToolSpecification specification, ToolExecutor exec
     if (object instanceof Class<?>) {
       throw new InvalidMessageException("tool object " + object + " is a class; give an instance");
     }
+    if (object instanceof Iterable<?>) {
+      throw new InvalidMessageException("tool object of " + object.getClass().getName()
+          + " is a collection; pass the objects with @Tool methods themselves");
+    }
     List<LangChain4jTool> out = new ArrayList<>();
     for (Method method : methods(object.getClass())) {
-      if (!method.isAnnotationPresent(dev.langchain4j.agent.tool.Tool.class)) {
+      dev.langchain4j.agent.tool.Tool annotation = method.getAnnotation(dev.langchain4j.agent.tool.Tool.class);
+      if (annotation == null) {
         continue;
       }
       ToolSpecification spec = dev.langchain4j.agent.tool.ToolSpecifications.toolSpecificationFrom(method);
@@ -99,7 +135,7 @@ public record LangChain4jTool(ToolSpecification specification, ToolExecutor exec
           .wrapToolArgumentsExceptions(true)
           .propagateToolExecutionExceptions(true)
           .build();
-      out.add(new LangChain4jTool(spec, executor, null));
+      out.add(new LangChain4jTool(spec, executor, annotation.returnBehavior(), null));
     }
     if (out.isEmpty()) {
       throw new InvalidMessageException("object of " + object.getClass().getName()
