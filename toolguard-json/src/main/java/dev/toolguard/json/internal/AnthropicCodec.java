@@ -201,9 +201,13 @@ final class AnthropicCodec extends DialectCodec {
     final Patch object;
     final String role;
     final @Nullable JsonNode shape;
-    final ArrayNode blocks = Json.array();
+    /** The blocks written so far; made when a message has a block (a lone text may go as a string). */
+    private @Nullable ArrayNode blocks;
     /** The first content written into this message, and how many were. */
     @Nullable Content first;
+    /** Where {@link #first} is in the history, while it is a text not yet written as a block. */
+    private int firstMessage = -1;
+    private int firstContent;
     int sources;
     final int index;
 
@@ -231,6 +235,37 @@ final class AnthropicCodec extends DialectCodec {
       }
     }
 
+    /**
+     * Adds content {@code k} of message {@code i}. A text that comes first is written as a block
+     * only when the message turns out to need blocks (a text cannot fail to be written).
+     */
+    void add(Content c, int i, int k) {
+      if (sources == 0 && c instanceof Text) {
+        firstMessage = i;
+        firstContent = k;
+      } else {
+        writePending();
+        blocks().add(writeBlock(c, i, k, share));
+      }
+      if (sources++ == 0) {
+        first = c;
+      }
+    }
+
+    private void writePending() {
+      if (firstMessage >= 0) {
+        blocks().add(writeBlock(first, firstMessage, firstContent, share));
+        firstMessage = -1;
+      }
+    }
+
+    private ArrayNode blocks() {
+      if (blocks == null) {
+        blocks = Json.array();
+      }
+      return blocks;
+    }
+
     JsonNode finish() {
       if (shape != null && shape.isTextual() && sources == 1 && first instanceof Text
           && !first.metadata().containsKey(WireMetadata.NODE)) {
@@ -238,7 +273,8 @@ final class AnthropicCodec extends DialectCodec {
       } else if (shape == null && sources == 1 && first instanceof Text && first.metadata().isEmpty()) {
         object.put("content", ((Text) first).text());
       } else {
-        object.set("content", blocks);
+        writePending();
+        object.set("content", blocks());
       }
       return object.node();
     }
@@ -286,11 +322,8 @@ final class AnthropicCodec extends DialectCodec {
           wire = new Wire(startsMessage, role, wires.size(), forText);
           wires.add(wire);
         }
-        encoded.content(i, k, wire.index, ".content", wire.blocks.size());
-        wire.blocks.add(writeBlock(c, i, k, forText));
-        if (wire.sources++ == 0) {
-          wire.first = c;
-        }
+        encoded.content(i, k, wire.index, ".content", wire.sources);
+        wire.add(c, i, k);
       }
     }
     ArrayNode out = Json.array();

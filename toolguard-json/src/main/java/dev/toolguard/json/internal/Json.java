@@ -443,6 +443,12 @@ public final class Json {
     return v != null && v.isTextual() ? v.textValue() : null;
   }
 
+  /** True when {@code node} has the string field {@code field} with the value {@code value}. */
+  static boolean hasText(JsonNode node, String field, String value) {
+    JsonNode v = node.get(field);
+    return v != null && v.isTextual() && v.textValue().equals(value);
+  }
+
   /** The string field {@code field} of {@code o}; {@code why} says why it is needed. */
   public static String reqString(ObjectNode o, String field, Object path, String why) {
     JsonNode v = o.get(field);

@@ -328,14 +328,14 @@ final class OpenAiChatCodec extends DialectCodec {
       setId(w, "id", call.callId());
     }
     boolean custom = "custom".equals(w.path("type").asText(null)) || (w.has("custom") && !w.has("function"));
-    if (custom) {
-      Patch c = w.object("custom");
-      c.put("name", call.name());
-      c.put("input", call.argumentsJson());
-    } else {
-      Patch f = w.object("function");
+    String field = custom ? "custom" : "function";
+    String value = custom ? "input" : "arguments";
+    JsonNode inner = w.get(field);
+    if (!(inner instanceof ObjectNode) || !Json.hasText(inner, "name", call.name())
+        || !Json.hasText(inner, value, call.argumentsJson())) {
+      Patch f = w.object(field);
       f.put("name", call.name());
-      f.put("arguments", call.argumentsJson());
+      f.put(value, call.argumentsJson());
     }
     return w.node();
   }

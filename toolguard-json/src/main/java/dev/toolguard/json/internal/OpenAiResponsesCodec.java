@@ -351,7 +351,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
             open = finish(open, out);
             open = new ItemWriter(itemTemplate, m.role(), forText);
           }
-          encoded.content(i, k, out.size(), ".content", open.parts.size());
+          encoded.content(i, k, out.size(), ".content", open.sources);
           open.add(c, i, k);
         }
       }
@@ -374,9 +374,13 @@ final class OpenAiResponsesCodec extends DialectCodec {
     final Patch object;
     final @Nullable JsonNode shape;
     final Role role;
-    final ArrayNode parts = Json.array();
+    /** The parts written so far; made when the item has a part (a lone text may go as a string). */
+    private @Nullable ArrayNode parts;
     /** The first content written into this item, and how many were. */
     @Nullable Content first;
+    /** Where {@link #first} is in the history, while it is a text not yet written as a part. */
+    private int firstMessage = -1;
+    private int firstContent;
     int sources;
     final boolean share;
 
@@ -393,20 +397,47 @@ final class OpenAiResponsesCodec extends DialectCodec {
       }
     }
 
+    /**
+     * Adds content {@code k} of message {@code i}. A text that comes first is written as a part
+     * only when the item turns out to need parts (a text cannot fail to be written).
+     */
     void add(Content c, int i, int k) {
+      if (sources == 0 && c instanceof Text) {
+        firstMessage = i;
+        firstContent = k;
+      } else {
+        writePending();
+        parts().add(write(c, i, k));
+      }
+      if (sources++ == 0) {
+        first = c;
+      }
+    }
+
+    private JsonNode write(Content c, int i, int k) {
       if (c instanceof Text) {
         ObjectNode template = Json.template(c.metadata(), WireMetadata.NODE);
         Patch part = template == null
             ? Patch.of(null, share).put("type", role == Role.ASSISTANT ? "output_text" : "input_text")
             : Patch.of(template, share);
         part.put("text", ((Text) c).text());
-        parts.add(part.node());
-      } else {
-        parts.add(OpenAiChatCodec.payload(c, i, k, share));
+        return part.node();
       }
-      if (sources++ == 0) {
-        first = c;
+      return OpenAiChatCodec.payload(c, i, k, share);
+    }
+
+    private void writePending() {
+      if (firstMessage >= 0) {
+        parts().add(write(first, firstMessage, firstContent));
+        firstMessage = -1;
       }
+    }
+
+    private ArrayNode parts() {
+      if (parts == null) {
+        parts = Json.array();
+      }
+      return parts;
     }
 
     JsonNode finish() {
@@ -414,7 +445,8 @@ final class OpenAiResponsesCodec extends DialectCodec {
       if (single && (shape == null || shape.isTextual())) {
         object.put("content", ((Text) first).text());
       } else {
-        object.set("content", parts);
+        writePending();
+        object.set("content", parts());
       }
       return object.node();
     }
