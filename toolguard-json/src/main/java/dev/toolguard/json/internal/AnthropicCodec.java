@@ -63,7 +63,7 @@ final class AnthropicCodec extends DialectCodec {
       String role = Json.reqString(m, "role", path, "every message needs a role (user or assistant)");
       if (role.equals("assistant")) {
         List<Content> contents = readBlocks(m, path, true);
-        ObjectNode template = Json.blankInPlace(m, "content");
+        ObjectNode template = m;
         if (lastWasAssistant && !contents.isEmpty()) {
           Message previous = history.remove(history.size() - 1);
           List<Content> merged = new ArrayList<>(previous.contents());
@@ -91,7 +91,7 @@ final class AnthropicCodec extends DialectCodec {
 
   private static void readUser(ObjectNode m, Object path, List<Message> history) {
     List<Content> blocks = readBlocks(m, path, false);
-    ObjectNode template = Json.blankInPlace(m, "content");
+    ObjectNode template = m;
     if (blocks.isEmpty()) {
       history.add(new Message(Role.USER, List.of(), Map.of(WireMetadata.NODE, template)));
       return;
@@ -133,7 +133,7 @@ final class AnthropicCodec extends DialectCodec {
       switch (type) {
         case "text":
           out.add(new Text(Json.reqString(b, "text", blockPath, "a text block needs its text"),
-              Map.of(WireMetadata.NODE, Json.blankInPlace(b, "text"))));
+              Map.of(WireMetadata.NODE, b)));
           break;
         case "tool_use":
           if (!assistant) {
@@ -165,33 +165,37 @@ final class AnthropicCodec extends DialectCodec {
           path + ".input");
     }
     String arguments = Json.compact(input);
-    return new ToolCall(id == null ? "" : id, name, arguments, false,
-        Map.of(WireMetadata.NODE, Json.blankInPlace(b, "input")));
+    if (arguments.length() > KEPT_INPUT) {
+      Json.blankInPlace(b, "input"); // a large input is not held twice, as a tree and as the arguments
+    }
+    return new ToolCall(id == null ? "" : id, name, arguments, false, Map.of(WireMetadata.NODE, b));
   }
+
+  /**
+   * The longest {@code tool_use} input (as compact JSON) that its template keeps: the arguments are
+   * a new text, not the input's tree, so a longer input is blanked to save holding it twice.
+   */
+  static final int KEPT_INPUT = 1024;
 
   private static ToolResult readResult(ObjectNode b, Object path) {
     String id = Json.optString(b, "tool_use_id", path);
     boolean error = Json.optBoolean(b, "is_error", path);
     JsonNode content = b.get("content");
     String output;
-    ObjectNode template;
     if (content == null || content.isNull()) {
       output = "";
-      template = b;
     } else if (content.isTextual()) {
       output = content.asText();
-      template = Json.blankInPlace(b, "content");
     } else if (content.isArray()) {
       for (int k = 0; k < content.size(); k++) {
         Json.object(content.get(k), Path.of(path, ".content", k), "a content block");
       }
       output = Json.joinTexts((ArrayNode) content, "text");
-      template = b;
     } else {
       throw new WireFormatException(Json.describe(content)
           + " where the tool output is expected: a string or an array of content blocks", path + ".content");
     }
-    return new ToolResult(id == null ? "" : id, null, output, error, Map.of(WireMetadata.NODE, template));
+    return new ToolResult(id == null ? "" : id, null, output, error, Map.of(WireMetadata.NODE, b));
   }
 
   // ---------------------------------------------------------------- writing
@@ -352,6 +356,10 @@ final class AnthropicCodec extends DialectCodec {
         OpenAiChatCodec.setId(w, "id", call.callId());
       }
       w.put("name", call.name());
+      JsonNode old = w.get("input");
+      if (old != null && Json.isCompactOf(old, call.argumentsJson())) {
+        return w.node(); // the input as read
+      }
       JsonNode input;
       try {
         // a body only serialized takes compact plain arguments as they are: the same text

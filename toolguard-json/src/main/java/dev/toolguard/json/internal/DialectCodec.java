@@ -67,8 +67,8 @@ public abstract class DialectCodec implements WireCodec {
   }
 
   /**
-   * Reads a body whose tree the codec owns: the reader may turn its nodes into templates in place
-   * (blanking the modelled values) instead of copying them.
+   * Reads a body whose tree the codec owns: the reader makes its nodes the templates instead of
+   * copying them.
    */
   abstract WireRequest decode(ObjectNode body);
 

@@ -64,9 +64,9 @@ final class OpenAiChatCodec extends DialectCodec {
     switch (role) {
       case "system":
       case "developer":
-        return new Message(Role.SYSTEM, readParts(m, path), Map.of(WireMetadata.NODE, Json.blankInPlace(m, "content")));
+        return new Message(Role.SYSTEM, readParts(m, path), Map.of(WireMetadata.NODE, m));
       case "user":
-        return new Message(Role.USER, readParts(m, path), Map.of(WireMetadata.NODE, Json.blankInPlace(m, "content")));
+        return new Message(Role.USER, readParts(m, path), Map.of(WireMetadata.NODE, m));
       case "assistant":
         return readAssistant(m, path);
       case "tool":
@@ -99,7 +99,7 @@ final class OpenAiChatCodec extends DialectCodec {
       String type = Json.reqString(part, "type", partPath, "every content part needs a type (text, image_url, …)");
       if (type.equals("text")) {
         String text = Json.reqString(part, "text", partPath, "a text part needs its text");
-        parts.add(new Text(text, Map.of(WireMetadata.NODE, Json.blankInPlace(part, "text"))));
+        parts.add(new Text(text, Map.of(WireMetadata.NODE, part)));
       } else if (type.equals("tool_use") || type.equals("tool_result")) {
         throw new WireFormatException("a " + type + " block is Anthropic's, not an OpenAI Chat content part:"
             + " is it an Anthropic body (--dialect anthropic)?", partPath + ".type");
@@ -112,14 +112,13 @@ final class OpenAiChatCodec extends DialectCodec {
 
   private static Message readAssistant(ObjectNode m, Object path) {
     List<Content> contents = readParts(m, path);
-    ObjectNode template = Json.blankInPlace(m, "content");
     JsonNode calls = m.get("tool_calls");
     if (calls != null && !calls.isNull()) {
       if (!calls.isArray()) {
         throw new WireFormatException(Json.describe(calls) + " where the array of tool calls is expected",
             path + ".tool_calls");
       }
-      // each call's template is its node, blanked in place, so the message's tool_calls hold them too
+      // each call's template is its node, which the message's tool_calls hold too
       for (int k = 0; k < calls.size(); k++) {
         JsonNode c = calls.get(k);
         if (!(c instanceof ObjectNode)) {
@@ -128,7 +127,7 @@ final class OpenAiChatCodec extends DialectCodec {
         contents.add(readCall((ObjectNode) c, path, k));
       }
     }
-    return new Message(Role.ASSISTANT, contents, Map.of(WireMetadata.NODE, template));
+    return new Message(Role.ASSISTANT, contents, Map.of(WireMetadata.NODE, m));
   }
 
   /** Reads call {@code k} of the message at {@code messagePath}; its node becomes its template. */
@@ -142,7 +141,6 @@ final class OpenAiChatCodec extends DialectCodec {
       // anything but the common shape: the checked path, with the path named in errors
       return readCallChecked(c, Path.of(messagePath, ".tool_calls", k));
     }
-    Json.blankInPlace((ObjectNode) function, "arguments");
     return new ToolCall(id, name, arguments, false, Map.of(WireMetadata.NODE, c));
   }
 
@@ -155,14 +153,12 @@ final class OpenAiChatCodec extends DialectCodec {
       ObjectNode custom = Json.reqObject(c, "custom", path, "a custom tool call needs a custom object with name and input");
       name = Json.reqString(custom, "name", path + ".custom", "a tool call needs the tool's name");
       arguments = Json.reqString(custom, "input", path + ".custom", "a custom tool call needs its input");
-      Json.blankInPlace(custom, "input");
     } else {
       ObjectNode function = Json.reqObject(c, "function", path,
           "a function tool call needs a function object with name and arguments");
       name = Json.reqString(function, "name", path + ".function", "a tool call needs the tool's name");
       arguments = Json.reqString(function, "arguments", path + ".function",
           "a tool call needs its arguments as a JSON string (\"{}\" for none)");
-      Json.blankInPlace(function, "arguments");
     }
     return new ToolCall(id == null ? "" : id, name, arguments, false, Map.of(WireMetadata.NODE, c));
   }
@@ -172,24 +168,20 @@ final class OpenAiChatCodec extends DialectCodec {
     String name = Json.optString(m, "name", path);
     JsonNode content = m.get("content");
     String output;
-    ObjectNode template;
     if (content == null || content.isNull()) {
       output = "";
-      template = m;
     } else if (content.isTextual()) {
       output = content.asText();
-      template = Json.blankInPlace(m, "content");
     } else if (content.isArray()) {
       for (int k = 0; k < content.size(); k++) {
         Json.object(content.get(k), Path.of(path, ".content", k), "a content part");
       }
       output = Json.joinTexts((ArrayNode) content, "text");
-      template = m;
     } else {
       throw new WireFormatException(Json.describe(content)
           + " where the tool output is expected: a string or an array of text parts", path + ".content");
     }
-    return new ToolResult(id == null ? "" : id, name, output, false, Map.of(WireMetadata.NODE, template));
+    return new ToolResult(id == null ? "" : id, name, output, false, Map.of(WireMetadata.NODE, m));
   }
 
   // ---------------------------------------------------------------- writing
@@ -269,6 +261,8 @@ final class OpenAiChatCodec extends DialectCodec {
         } else {
           w.put("content", "");
         }
+      } else if (shape != null && shape.isArray() && shape.size() > 0) {
+        w.set("content", Json.array()); // its parts are gone
       }
       // otherwise keep the template's null, [] or absent content
     } else {

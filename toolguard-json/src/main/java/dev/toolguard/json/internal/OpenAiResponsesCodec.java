@@ -234,7 +234,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
     }
     if (content.isTextual()) {
       String text = content.asText();
-      out.add(new Text(text, Map.of(WireMetadata.ITEM, Json.blankInPlace(item, "content"))));
+      out.add(new Text(text, Map.of(WireMetadata.ITEM, item)));
       return;
     }
     if (!content.isArray()) {
@@ -245,16 +245,15 @@ final class OpenAiResponsesCodec extends DialectCodec {
       out.add(Opaque.of("message", item)); // an empty message item travels whole
       return;
     }
-    // the item's node becomes its template; its parts stay reachable through content
-    ObjectNode template = Json.blankInPlace(item, "content");
+    // the item's node becomes its template, and each part's node the part's
     for (int k = 0; k < content.size(); k++) {
       Path partPath = Path.of(path, ".content", k);
       ObjectNode part = Json.object(content.get(k), partPath, "a content part");
       String type = Json.reqString(part, "type", partPath, "every content part needs a type (input_text, …)");
-      Map<String, Object> position = k == 0 ? Map.of(WireMetadata.ITEM, template) : Map.of(WireMetadata.JOINED, true);
+      Map<String, Object> position = k == 0 ? Map.of(WireMetadata.ITEM, item) : Map.of(WireMetadata.JOINED, true);
       if (type.equals("input_text") || type.equals("output_text") || type.equals("text")) {
         String text = Json.reqString(part, "text", partPath, "a text part needs its text");
-        out.add(new Text(text, Contents.with(position, WireMetadata.NODE, Json.blankInPlace(part, "text"))));
+        out.add(new Text(text, Contents.with(position, WireMetadata.NODE, part)));
       } else {
         out.add(new Opaque(type, part, Contents.with(position, WireMetadata.PART, true)));
       }
@@ -268,7 +267,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
     String arguments = Json.reqString(item, field, path, "a " + type + " item needs its " + field
         + (field.equals("arguments") ? " as a JSON string (\"{}\" for none)" : ""));
     return new ToolCall(id == null ? "" : id, name, arguments, false,
-        Map.of(WireMetadata.NODE, Json.blankInPlace(item, field)));
+        Map.of(WireMetadata.NODE, item));
   }
 
   private static ToolResult readResult(ObjectNode item, String type, Object path) {
@@ -279,21 +278,18 @@ final class OpenAiResponsesCodec extends DialectCodec {
           + " item needs its output: a string or an array of content parts", path + ".output");
     }
     String text;
-    ObjectNode template;
     if (output.isTextual()) {
       text = output.asText();
-      template = Json.blankInPlace(item, "output");
     } else if (output.isArray()) {
       for (int k = 0; k < output.size(); k++) {
         Json.object(output.get(k), Path.of(path, ".output", k), "a content part");
       }
       text = Json.joinTexts((ArrayNode) output, "input_text", "output_text", "text");
-      template = item;
     } else {
       throw new WireFormatException(Json.describe(output)
           + " where the output is expected: a string or an array of content parts", path + ".output");
     }
-    return new ToolResult(id == null ? "" : id, null, text, false, Map.of(WireMetadata.NODE, template));
+    return new ToolResult(id == null ? "" : id, null, text, false, Map.of(WireMetadata.NODE, item));
   }
 
   // ---------------------------------------------------------------- writing
