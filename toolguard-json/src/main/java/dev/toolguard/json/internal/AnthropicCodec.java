@@ -105,7 +105,8 @@ final class AnthropicCodec extends DialectCodec {
         end++;
       }
       Map<String, Object> meta = first ? Map.of(WireMetadata.NODE, template) : Map.of(WireMetadata.JOINED, true);
-      history.add(new Message(results ? Role.TOOL : Role.USER, blocks.subList(start, end), meta));
+      history.add(new Message(results ? Role.TOOL : Role.USER,
+          start == 0 && end == blocks.size() ? blocks : blocks.subList(start, end), meta));
       first = false;
       start = end;
     }
@@ -117,15 +118,14 @@ final class AnthropicCodec extends DialectCodec {
       throw new WireFormatException("content is " + (content == null ? "missing" : "null")
           + "; every message needs content: a string or an array of content blocks", path + ".content");
     }
-    List<Content> out = new ArrayList<>(Math.max(2, content.size()));
     if (content.isTextual()) {
-      out.add(Text.of(content.asText()));
-      return out;
+      return List.of(Text.of(content.asText())); // Message keeps an immutable list as it is
     }
     if (!content.isArray()) {
       throw new WireFormatException(Json.describe(content)
           + " where the content is expected: a string or an array of content blocks", path + ".content");
     }
+    List<Content> out = new ArrayList<>(Math.max(2, content.size()));
     for (int k = 0; k < content.size(); k++) {
       Path blockPath = Path.of(path, ".content", k);
       ObjectNode b = Json.object(content.get(k), blockPath, "a content block");
@@ -265,7 +265,7 @@ final class AnthropicCodec extends DialectCodec {
 
     private ArrayNode blocks() {
       if (blocks == null) {
-        blocks = Json.array();
+        blocks = Json.array(4);
       }
       return blocks;
     }
@@ -330,7 +330,7 @@ final class AnthropicCodec extends DialectCodec {
         wire.add(c, i, k);
       }
     }
-    ArrayNode out = Json.array();
+    ArrayNode out = Json.array(wires.size());
     for (Wire w : wires) {
       out.add(w.finish());
     }

@@ -677,6 +677,11 @@ public final class Json {
     return NODES.arrayNode();
   }
 
+  /** A new empty array node with room for {@code capacity} elements. */
+  static ArrayNode array(int capacity) {
+    return NODES.arrayNode(capacity);
+  }
+
   /** A new empty object node. */
   public static ObjectNode object() {
     return NODES.objectNode();

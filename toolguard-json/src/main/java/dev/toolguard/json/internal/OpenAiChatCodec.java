@@ -82,17 +82,16 @@ final class OpenAiChatCodec extends DialectCodec {
   private static List<Content> readParts(ObjectNode m, Object path) {
     JsonNode content = m.get("content");
     if (content == null || content.isNull()) {
-      return new ArrayList<>(2);
+      return List.of();
     }
-    List<Content> parts = new ArrayList<>(Math.max(2, content.size()));
     if (content.isTextual()) {
-      parts.add(Text.of(content.asText()));
-      return parts;
+      return List.of(Text.of(content.asText())); // Message keeps an immutable list as it is
     }
     if (!content.isArray()) {
       throw new WireFormatException(Json.describe(content)
           + " where the content is expected: a string, an array of content parts or null", path + ".content");
     }
+    List<Content> parts = new ArrayList<>(Math.max(2, content.size()));
     for (int k = 0; k < content.size(); k++) {
       Path partPath = Path.of(path, ".content", k);
       ObjectNode part = Json.object(content.get(k), partPath, "a content part");
@@ -118,6 +117,9 @@ final class OpenAiChatCodec extends DialectCodec {
         throw new WireFormatException(Json.describe(calls) + " where the array of tool calls is expected",
             path + ".tool_calls");
       }
+      List<Content> parts = contents;
+      contents = new ArrayList<>(parts.size() + calls.size());
+      contents.addAll(parts);
       // each call's template is its node, which the message's tool_calls hold too
       for (int k = 0; k < calls.size(); k++) {
         JsonNode c = calls.get(k);
@@ -190,7 +192,7 @@ final class OpenAiChatCodec extends DialectCodec {
   Encoded encodeChecked(WireRequest request, boolean forText) {
     List<Message> history = request.history();
     Encoded encoded = new Encoded("messages", history, !forText);
-    ArrayNode out = Json.array();
+    ArrayNode out = Json.array(history.size());
     for (int i = 0; i < history.size(); i++) {
       Message m = history.get(i);
       encoded.start(i, out.size());
@@ -266,7 +268,7 @@ final class OpenAiChatCodec extends DialectCodec {
       }
       // otherwise keep the template's null, [] or absent content
     } else {
-      ArrayNode array = Json.array();
+      ArrayNode array = Json.array(contents.size());
       for (int k = 0; k < contents.size(); k++) {
         Content c = contents.get(k);
         if (Contents.informational(c) || c instanceof ToolCall) {
@@ -292,7 +294,7 @@ final class OpenAiChatCodec extends DialectCodec {
         throw new WireFormatException("a " + m.role() + " message holds a tool call; only assistant messages can",
             "history[" + i + "]");
       }
-      ArrayNode array = Json.array();
+      ArrayNode array = Json.array(contents.size());
       for (int k = 0; k < contents.size(); k++) {
         if (!(contents.get(k) instanceof ToolCall) || Contents.informational(contents.get(k))) {
           continue;
@@ -365,8 +367,8 @@ final class OpenAiChatCodec extends DialectCodec {
   /** Sets an id field, except an empty id where the template had none (so a missing id stays missing). */
   static void setId(Patch w, String field, String id) {
     JsonNode old = w.get(field);
-    if (id.isEmpty() && (old == null || old.isNull())) {
-      return;
+    if ((id.isEmpty() && (old == null || old.isNull())) || (old != null && id.equals(old.textValue()))) {
+      return; // no id where none was, or the same id
     }
     w.put(field, id);
   }

@@ -74,7 +74,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
   /** A message under construction. */
   private static final class Draft {
     final Role role;
-    final List<Content> contents = new ArrayList<>();
+    final List<Content> contents = new ArrayList<>(2);
     final Map<String, Object> metadata;
 
     Draft(Role role, Map<String, Object> metadata) {
@@ -87,18 +87,16 @@ final class OpenAiResponsesCodec extends DialectCodec {
   WireRequest decode(ObjectNode body) {
     JsonNode input = body.get("input");
     ObjectNode envelope = Json.copy(body, true); // WireRequest copies it
-    List<Message> history = new ArrayList<>();
     if (input == null || input.isNull()) {
       if (body.has("messages")) {
         throw new WireFormatException("the body has no input but has messages: is it an OpenAI Chat or Anthropic"
             + " body (--dialect openai-chat or anthropic)?", "input");
       }
-      return new WireRequest(Dialect.OPENAI_RESPONSES, history, envelope);
+      return new WireRequest(Dialect.OPENAI_RESPONSES, List.of(), envelope);
     }
     if (input.isTextual()) {
       envelope.put("input", "");
-      history.add(Message.user(input.asText()));
-      return new WireRequest(Dialect.OPENAI_RESPONSES, history, envelope);
+      return new WireRequest(Dialect.OPENAI_RESPONSES, List.of(Message.user(input.asText())), envelope);
     }
     if (!input.isArray()) {
       throw new WireFormatException(Json.describe(input) + " where the input is expected: a string or an array of"
@@ -214,6 +212,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
         toolRunStart = -1;
       }
     }
+    List<Message> history = new ArrayList<>(drafts.size());
     for (Draft d : drafts) {
       history.add(new Message(d.role, d.contents, d.metadata));
     }
@@ -262,10 +261,16 @@ final class OpenAiResponsesCodec extends DialectCodec {
 
   private static ToolCall readCall(ObjectNode item, String type, Object path) {
     String id = Json.optString(item, "call_id", path);
-    String name = Json.reqString(item, "name", path, "a " + type + " item needs the tool's name");
+    String name = Json.text(item, "name");
+    if (name == null) {
+      name = Json.reqString(item, "name", path, "a " + type + " item needs the tool's name"); // fails
+    }
     String field = type.equals("custom_tool_call") ? "input" : "arguments";
-    String arguments = Json.reqString(item, field, path, "a " + type + " item needs its " + field
-        + (field.equals("arguments") ? " as a JSON string (\"{}\" for none)" : ""));
+    String arguments = Json.text(item, field);
+    if (arguments == null) {
+      arguments = Json.reqString(item, field, path, "a " + type + " item needs its " + field // fails
+          + (field.equals("arguments") ? " as a JSON string (\"{}\" for none)" : ""));
+    }
     return new ToolCall(id == null ? "" : id, name, arguments, false,
         Map.of(WireMetadata.NODE, item));
   }
@@ -315,7 +320,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
       return encoded;
     }
     Set<String> customCalls = null; // made when a result without a template needs it
-    ArrayNode out = Json.array();
+    ArrayNode out = Json.array(history.size());
     for (int i = 0; i < history.size(); i++) {
       Message m = history.get(i);
       encoded.start(i, out.size());
@@ -431,7 +436,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
 
     private ArrayNode parts() {
       if (parts == null) {
-        parts = Json.array();
+        parts = Json.array(4);
       }
       return parts;
     }
