@@ -71,15 +71,30 @@ final class OpenAiResponsesCodec extends DialectCodec {
 
   // ---------------------------------------------------------------- reading
 
-  /** A message under construction. */
+  /** A message under construction: most hold one content, kept without a list. */
   private static final class Draft {
     final Role role;
-    final List<Content> contents = new ArrayList<>(2);
-    final Map<String, Object> metadata;
+    private @Nullable Content only;
+    private @Nullable List<Content> contents;
 
-    Draft(Role role, Map<String, Object> metadata) {
+    Draft(Role role) {
       this.role = role;
-      this.metadata = metadata;
+    }
+
+    void add(Content c) {
+      if (contents != null) {
+        contents.add(c);
+      } else if (only == null) {
+        only = c;
+      } else {
+        contents = new ArrayList<>(4);
+        contents.add(only);
+        contents.add(c);
+      }
+    }
+
+    Message message() {
+      return new Message(role, contents != null ? contents : only != null ? List.of(only) : List.of(), Map.of());
     }
   }
 
@@ -150,17 +165,17 @@ final class OpenAiResponsesCodec extends DialectCodec {
         switch (role) {
           case "assistant":
             if (group == null) {
-              group = new Draft(Role.ASSISTANT, Map.of());
+              group = new Draft(Role.ASSISTANT);
               drafts.add(group);
             }
-            readMessageParts(item, path, group.contents);
+            readMessageParts(item, path, group);
             break;
           case "user":
           case "system":
           case "developer":
             group = null;
-            Draft d = new Draft(role.equals("user") ? Role.USER : Role.SYSTEM, Map.of());
-            readMessageParts(item, path, d.contents);
+            Draft d = new Draft(role.equals("user") ? Role.USER : Role.SYSTEM);
+            readMessageParts(item, path, d);
             drafts.add(d);
             break;
           default:
@@ -170,10 +185,10 @@ final class OpenAiResponsesCodec extends DialectCodec {
         toolRunStart = -1;
       } else if (isCallType(type)) {
         if (group == null) {
-          group = new Draft(Role.ASSISTANT, Map.of());
+          group = new Draft(Role.ASSISTANT);
           drafts.add(group);
         }
-        group.contents.add(readCall(item, type, path));
+        group.add(readCall(item, type, path));
         toolRunStart = -1;
       } else if (isOutputType(type)) {
         group = null;
@@ -186,35 +201,35 @@ final class OpenAiResponsesCodec extends DialectCodec {
           ToolCall call = new ToolCall(result.callId(), VIRTUAL_NAME, "{}", false, Map.of(WireMetadata.VIRTUAL, true));
           Draft before = toolRunStart > 0 ? drafts.get(toolRunStart - 1) : null;
           if (before != null && before.role == Role.ASSISTANT) {
-            before.contents.add(call);
+            before.add(call);
           } else {
-            Draft v = new Draft(Role.ASSISTANT, Map.of());
-            v.contents.add(call);
+            Draft v = new Draft(Role.ASSISTANT);
+            v.add(call);
             drafts.add(toolRunStart, v);
             toolRunStart++;
           }
         }
-        Draft t = new Draft(Role.TOOL, Map.of());
-        t.contents.add(result);
+        Draft t = new Draft(Role.TOOL);
+        t.add(result);
         drafts.add(t);
       } else if (isUserSideOpaque(type)) {
         group = null;
-        Draft d = new Draft(Role.USER, Map.of());
-        d.contents.add(Opaque.of(type, item));
+        Draft d = new Draft(Role.USER);
+        d.add(Opaque.of(type, item));
         drafts.add(d);
         toolRunStart = -1;
       } else {
         if (group == null) {
-          group = new Draft(Role.ASSISTANT, Map.of());
+          group = new Draft(Role.ASSISTANT);
           drafts.add(group);
         }
-        group.contents.add(Opaque.of(type, item));
+        group.add(Opaque.of(type, item));
         toolRunStart = -1;
       }
     }
     List<Message> history = new ArrayList<>(drafts.size());
     for (Draft d : drafts) {
-      history.add(new Message(d.role, d.contents, d.metadata));
+      history.add(d.message());
     }
     return new WireRequest(Dialect.OPENAI_RESPONSES, history, envelope);
   }
@@ -225,7 +240,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
   }
 
   /** Adds the parts of a message item; the first carries the item's template, the others {@link WireMetadata#JOINED}. */
-  private static void readMessageParts(ObjectNode item, Object path, List<Content> out) {
+  private static void readMessageParts(ObjectNode item, Object path, Draft out) {
     JsonNode content = item.get("content");
     if (content == null || content.isNull()) {
       throw new WireFormatException("content is " + (content == null ? "missing" : "null")
