@@ -321,6 +321,37 @@ class TemplateReuseTest {
     assertThat(template(r1).get("output").textValue()).isSameAs(r1.output());
   }
 
+  // ---------------------------------------------------------------- trees
+
+  @Test
+  void treesWrittenAreTheCallersOwn() {
+    String chat = CHAT.replace("{\"role\":\"system\",\"content\":\"be brief\"}",
+        "{\"role\":\"system\",\"content\":\"be brief\"},{\"role\":\"user\",\"content\":[]}");
+    assertThat(chat).contains("[]}");
+    for (String body : List.of(ANTHROPIC, chat, RESPONSES)) {
+      WireCodec codec = body == ANTHROPIC ? WireCodec.anthropic()
+          : body == RESPONSES ? WireCodec.openAiResponses() : WireCodec.openAiChat();
+      WireRequest read = codec.read(body);
+      String templates = HistoryJson.write(read.history());
+      scribble(codec.writeTree(read));
+      scribble(codec.writeTree(read.withHistory(read.history().subList(0, 2))));
+      assertThat(HistoryJson.write(read.history())).isEqualTo(templates);
+      assertThat(codec.write(read)).isEqualTo(Json.write(Json.parse(body)));
+    }
+  }
+
+  /** Adds a field to every object and an element to every array of {@code node}. */
+  private static void scribble(JsonNode node) {
+    for (JsonNode child : node) {
+      scribble(child);
+    }
+    if (node instanceof ObjectNode) {
+      ((ObjectNode) node).put("scribbled", true);
+    } else if (node instanceof com.fasterxml.jackson.databind.node.ArrayNode) {
+      ((com.fasterxml.jackson.databind.node.ArrayNode) node).add("scribbled");
+    }
+  }
+
   // ---------------------------------------------------------------- helpers
 
   /** Asserts that {@code request} is written as {@code expected}, as text and as a tree. */

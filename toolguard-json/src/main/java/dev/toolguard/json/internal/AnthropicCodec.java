@@ -219,7 +219,7 @@ final class AnthropicCodec extends DialectCodec {
 
     Wire(@Nullable ObjectNode template, String role, int index, boolean share) {
       this.share = share;
-      this.object = template == null ? Patch.of(null, share).put("role", role) : Patch.of(template, share);
+      this.object = template == null ? Patch.of(null, share).put("role", role) : Patch.of(template, share, "content");
       this.role = role;
       this.shape = template == null ? null : template.get("content");
       this.index = index;

@@ -248,7 +248,7 @@ final class OpenAiChatCodec extends DialectCodec {
       return null; // nothing but approvals and informational calls: never sent
     }
     ObjectNode template = Json.template(m.metadata(), WireMetadata.NODE);
-    Patch w = template == null ? freshMessage(m.role(), share) : Patch.of(template, share);
+    Patch w = template == null ? freshMessage(m.role(), share) : Patch.of(template, share, "content");
     JsonNode shape = template == null ? null : template.get("content");
     boolean assistant = m.role() == Role.ASSISTANT;
     if (partCount == 1 && contents.get(firstPart) instanceof Text

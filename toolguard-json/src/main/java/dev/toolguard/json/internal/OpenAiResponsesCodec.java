@@ -408,7 +408,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
         object.put("role", role == Role.SYSTEM ? "system" : role == Role.USER ? "user" : "assistant");
         shape = null;
       } else {
-        object = Patch.of(template, share);
+        object = Patch.of(template, share, "content");
         shape = template.get("content");
       }
     }

@@ -36,6 +36,11 @@ final class Patch implements JsonSerializable {
 
   /** The copy edited in place, when the result is a tree; null for an overlay. */
   private final @Nullable ObjectNode tree;
+  /**
+   * A field of {@link #tree} that still holds the template's value, not a copy, as it is likely to
+   * be replaced: it is copied when it is edited in place or the tree is handed out unreplaced.
+   */
+  private @Nullable String uncopied;
   /** The template under the edits, for an overlay. */
   private final @Nullable ObjectNode base;
   /** The edits in the order made; the appended ones are written after the template's fields. */
@@ -70,11 +75,39 @@ final class Patch implements JsonSerializable {
     return share ? new Patch(null, template) : new Patch(template.deepCopy(), null);
   }
 
+  /**
+   * An object to write from {@code template}, whose field {@code likelyReplaced} (a message's
+   * content, say) the writer is likely to set: a tree copies it only if it is not.
+   */
+  static Patch of(@Nullable ObjectNode template, boolean share, String likelyReplaced) {
+    if (template == null || share || !template.has(likelyReplaced)) {
+      return of(template, share);
+    }
+    ObjectNode copy = Json.object();
+    for (Map.Entry<String, JsonNode> f : template.properties()) {
+      copy.set(f.getKey(), f.getKey().equals(likelyReplaced) ? f.getValue() : f.getValue().deepCopy());
+    }
+    Patch p = new Patch(copy, null);
+    p.uncopied = likelyReplaced;
+    return p;
+  }
+
+  /** {@code key} was replaced or removed: the tree no longer holds a value of the template there. */
+  private void replaced(String key) {
+    if (key.equals(uncopied)) {
+      uncopied = null;
+    }
+  }
+
   private static final ObjectNode EMPTY = Json.object();
 
   /** The object to put into the written body: the template itself when an overlay has no edits. */
   JsonNode node() {
     if (tree != null) {
+      if (uncopied != null) {
+        tree.set(uncopied, tree.get(uncopied).deepCopy());
+        uncopied = null;
+      }
       return tree;
     }
     return head == null ? base : new POJONode(this);
@@ -92,6 +125,7 @@ final class Patch implements JsonSerializable {
   /** Sets {@code key} to {@code value} (a string, or JSON null when null). */
   Patch put(String key, @Nullable String value) {
     if (tree != null) {
+      replaced(key);
       if (value == null) {
         tree.putNull(key);
       } else {
@@ -116,6 +150,7 @@ final class Patch implements JsonSerializable {
   /** Sets {@code key} to {@code value}. */
   Patch set(String key, JsonNode value) {
     if (tree != null) {
+      replaced(key);
       tree.set(key, value);
       return this;
     }
@@ -178,6 +213,7 @@ final class Patch implements JsonSerializable {
   /** Removes {@code key}. */
   void remove(String key) {
     if (tree != null) {
+      replaced(key);
       tree.remove(key);
       return;
     }
@@ -250,6 +286,10 @@ final class Patch implements JsonSerializable {
    */
   Patch object(String key) {
     if (tree != null) {
+      if (key.equals(uncopied)) {
+        tree.set(key, tree.get(key).deepCopy()); // edited in place: the tree's own copy
+        uncopied = null;
+      }
       JsonNode v = tree.get(key);
       return new Patch(v instanceof ObjectNode ? (ObjectNode) v : tree.putObject(key), null);
     }
