@@ -202,7 +202,9 @@ final class AnthropicCodec extends DialectCodec {
 
   /** A wire message being written. */
   private static final class Wire {
-    final Patch object;
+    private final @Nullable ObjectNode template;
+    /** The message being written from the template; made at the first edit. */
+    private @Nullable Patch object;
     final String role;
     final @Nullable JsonNode shape;
     /** The blocks written so far; made when a message has a block (a lone text may go as a string). */
@@ -219,10 +221,17 @@ final class AnthropicCodec extends DialectCodec {
 
     Wire(@Nullable ObjectNode template, String role, int index, boolean share) {
       this.share = share;
-      this.object = template == null ? Patch.of(null, share).put("role", role) : Patch.of(template, share, "content");
+      this.template = template;
       this.role = role;
       this.shape = template == null ? null : template.get("content");
       this.index = index;
+    }
+
+    private Patch object() {
+      if (object == null) {
+        object = template == null ? Patch.of(null, share).put("role", role) : Patch.of(template, share, "content");
+      }
+      return object;
     }
 
     /** Adds the fields of {@code template} that this message lacks (when two wire messages become one). */
@@ -233,8 +242,8 @@ final class AnthropicCodec extends DialectCodec {
       Iterator<Map.Entry<String, JsonNode>> fields = template.fields();
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> f = fields.next();
-        if (!object.has(f.getKey())) {
-          object.set(f.getKey(), Json.copy(f.getValue(), share));
+        if (!object().has(f.getKey())) {
+          object().set(f.getKey(), Json.copy(f.getValue(), share));
         }
       }
     }
@@ -273,14 +282,26 @@ final class AnthropicCodec extends DialectCodec {
     JsonNode finish() {
       if (shape != null && shape.isTextual() && sources == 1 && first instanceof Text
           && !first.metadata().containsKey(WireMetadata.NODE)) {
-        object.put("content", ((Text) first).text());
+        String text = ((Text) first).text();
+        if (unchanged(text)) {
+          return template;
+        }
+        object().put("content", text);
       } else if (shape == null && sources == 1 && first instanceof Text && first.metadata().isEmpty()) {
-        object.put("content", ((Text) first).text());
+        object().put("content", ((Text) first).text());
       } else {
         writePending();
-        object.set("content", blocks());
+        if (unchanged(blocks())) {
+          return template;
+        }
+        object().set("content", blocks());
       }
-      return object.node();
+      return object().node();
+    }
+
+    /** True when a body only serialized can take the template as it is, with {@code content} for its content. */
+    private boolean unchanged(Object content) {
+      return share && object == null && shape != null && Patch.same(shape, content);
     }
   }
 
@@ -343,6 +364,9 @@ final class AnthropicCodec extends DialectCodec {
   private static JsonNode writeBlock(Content c, int i, int k, boolean share) {
     ObjectNode template = Json.template(c.metadata(), WireMetadata.NODE);
     if (c instanceof Text) {
+      if (share && template != null && Json.hasText(template, "text", ((Text) c).text())) {
+        return template; // as read
+      }
       Patch w = template == null ? Patch.of(null, share).put("type", "text") : Patch.of(template, share);
       w.put("text", ((Text) c).text());
       return w.node();

@@ -277,6 +277,10 @@ final class OpenAiChatCodec extends DialectCodec {
         encoded.content(i, k, wireIndex, ".content", array.size());
         if (c instanceof Text) {
           ObjectNode partTemplate = Json.template(c.metadata(), WireMetadata.NODE);
+          if (share && partTemplate != null && Json.hasText(partTemplate, "text", ((Text) c).text())) {
+            array.add(partTemplate); // as read
+            continue;
+          }
           Patch part = Patch.of(partTemplate, share);
           if (partTemplate == null) {
             part.put("type", "text");

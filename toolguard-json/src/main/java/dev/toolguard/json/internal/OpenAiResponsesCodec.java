@@ -387,7 +387,9 @@ final class OpenAiResponsesCodec extends DialectCodec {
 
   /** A message item being written. */
   private static final class ItemWriter {
-    final Patch object;
+    private final @Nullable ObjectNode template;
+    /** The item being written from the template; made at the first edit. */
+    private @Nullable Patch object;
     final @Nullable JsonNode shape;
     final Role role;
     /** The parts written so far; made when the item has a part (a lone text may go as a string). */
@@ -401,16 +403,19 @@ final class OpenAiResponsesCodec extends DialectCodec {
     final boolean share;
 
     ItemWriter(@Nullable ObjectNode template, Role role, boolean share) {
+      this.template = template;
       this.role = role;
       this.share = share;
-      if (template == null) {
-        object = Patch.of(null, share);
-        object.put("role", role == Role.SYSTEM ? "system" : role == Role.USER ? "user" : "assistant");
-        shape = null;
-      } else {
-        object = Patch.of(template, share, "content");
-        shape = template.get("content");
+      this.shape = template == null ? null : template.get("content");
+    }
+
+    private Patch object() {
+      if (object == null) {
+        object = template == null
+            ? Patch.of(null, share).put("role", role == Role.SYSTEM ? "system" : role == Role.USER ? "user" : "assistant")
+            : Patch.of(template, share, "content");
       }
+      return object;
     }
 
     /**
@@ -433,6 +438,9 @@ final class OpenAiResponsesCodec extends DialectCodec {
     private JsonNode write(Content c, int i, int k) {
       if (c instanceof Text) {
         ObjectNode template = Json.template(c.metadata(), WireMetadata.NODE);
+        if (share && template != null && Json.hasText(template, "text", ((Text) c).text())) {
+          return template; // as read
+        }
         Patch part = template == null
             ? Patch.of(null, share).put("type", role == Role.ASSISTANT ? "output_text" : "input_text")
             : Patch.of(template, share);
@@ -459,12 +467,24 @@ final class OpenAiResponsesCodec extends DialectCodec {
     JsonNode finish() {
       boolean single = sources == 1 && first instanceof Text && !first.metadata().containsKey(WireMetadata.NODE);
       if (single && (shape == null || shape.isTextual())) {
-        object.put("content", ((Text) first).text());
+        String text = ((Text) first).text();
+        if (unchanged(text)) {
+          return template;
+        }
+        object().put("content", text);
       } else {
         writePending();
-        object.set("content", parts());
+        if (unchanged(parts())) {
+          return template;
+        }
+        object().set("content", parts());
       }
-      return object.node();
+      return object().node();
+    }
+
+    /** True when a body only serialized can take the template as it is, with {@code content} for its content. */
+    private boolean unchanged(Object content) {
+      return share && object == null && shape != null && Patch.same(shape, content);
     }
   }
 

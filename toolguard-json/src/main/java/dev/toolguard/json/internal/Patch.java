@@ -178,7 +178,7 @@ final class Patch implements JsonSerializable {
   }
 
   /** True when writing {@code value} in place of {@code old} writes the same text. */
-  private static boolean same(JsonNode old, Object value) {
+  static boolean same(JsonNode old, Object value) {
     if (old == value) {
       return true;
     }
