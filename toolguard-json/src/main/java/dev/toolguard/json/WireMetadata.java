@@ -5,11 +5,14 @@ package dev.toolguard.json;
  * a history back reproduces the body it was read from. All keys start with {@code toolguard.json.};
  * a codec writes nothing to the wire from metadata under other keys.
  *
- * <p>Templates are Jackson {@code ObjectNode}s: the wire object as read, with the values that the
- * core model holds (texts, arguments, outputs) blanked to an empty value of the same JSON type, so
- * that a history does not carry large texts twice. Writing copies the template, keeps every other
- * field in place and in order, and sets the modelled fields from the record. Treat templates as
- * immutable.
+ * <p>Templates are Jackson {@code ObjectNode}s: the wire object as read. The values that the core
+ * model holds too (texts, arguments, outputs) stay in it as the very strings that the records hold,
+ * so a history does not hold them twice; only an Anthropic {@code tool_use} {@code input} longer than
+ * 1024 characters as compact JSON is blanked to {@code {}}, as the arguments are a text of their own.
+ * Writing puts a template into the body as it is while the record's values are still the
+ * template's; otherwise it writes the template with the modelled fields set from the record, every
+ * other field in place and in order. Treat templates as immutable. {@link HistoryJson} stores
+ * templates whole, so the modelled values appear in a stored history twice.
  */
 public final class WireMetadata {
 

@@ -55,7 +55,7 @@ final class AnthropicCodec extends DialectCodec {
       String role = Json.reqString(m, "role", path, "every message needs a role (user or assistant)");
       if (role.equals("assistant")) {
         List<Content> contents = readBlocks(m, path, true);
-        ObjectNode template = Json.blankInPlace(m, "content");
+        ObjectNode template = m;
         if (lastWasAssistant && !contents.isEmpty()) {
           Message previous = history.remove(history.size() - 1);
           List<Content> merged = new ArrayList<>(previous.contents());
@@ -83,7 +83,7 @@ final class AnthropicCodec extends DialectCodec {
 
   private static void readUser(ObjectNode m, Object path, List<Message> history) {
     List<Content> blocks = readBlocks(m, path, false);
-    ObjectNode template = Json.blankInPlace(m, "content");
+    ObjectNode template = m;
     if (blocks.isEmpty()) {
       history.add(new Message(Role.USER, List.of(), Map.of(WireMetadata.NODE, template)));
       return;
@@ -97,7 +97,8 @@ final class AnthropicCodec extends DialectCodec {
         end++;
       }
       Map<String, Object> meta = first ? Map.of(WireMetadata.NODE, template) : Map.of(WireMetadata.JOINED, true);
-      history.add(new Message(results ? Role.TOOL : Role.USER, blocks.subList(start, end), meta));
+      history.add(new Message(results ? Role.TOOL : Role.USER,
+          start == 0 && end == blocks.size() ? blocks : blocks.subList(start, end), meta));
       first = false;
       start = end;
     }
@@ -109,15 +110,14 @@ final class AnthropicCodec extends DialectCodec {
       throw new WireFormatException("content is " + (content == null ? "missing" : "null")
           + "; every message needs content: a string or an array of content blocks", path + ".content");
     }
-    List<Content> out = new ArrayList<>(Math.max(2, content.size()));
     if (content.isTextual()) {
-      out.add(Text.of(content.asText()));
-      return out;
+      return List.of(Text.of(content.asText())); // Message keeps an immutable list as it is
     }
     if (!content.isArray()) {
       throw new WireFormatException(Json.describe(content)
           + " where the content is expected: a string or an array of content blocks", path + ".content");
     }
+    List<Content> out = new ArrayList<>(Math.max(2, content.size()));
     for (int k = 0; k < content.size(); k++) {
       Path blockPath = Path.of(path, ".content", k);
       ObjectNode b = Json.object(content.get(k), blockPath, "a content block");
@@ -125,7 +125,7 @@ final class AnthropicCodec extends DialectCodec {
       switch (type) {
         case "text":
           out.add(new Text(Json.reqString(b, "text", blockPath, "a text block needs its text"),
-              Map.of(WireMetadata.NODE, Json.blankInPlace(b, "text"))));
+              Map.of(WireMetadata.NODE, b)));
           break;
         case "tool_use":
           if (!assistant) {
@@ -162,9 +162,17 @@ final class AnthropicCodec extends DialectCodec {
           + " ({} for none)", path + ".input");
     }
     String arguments = Json.compact(input);
-    return new ToolCall(id == null ? "" : id, name, arguments, false,
-        Map.of(WireMetadata.NODE, Json.blankInPlace(b, "input")));
+    if (arguments.length() > KEPT_INPUT) {
+      Json.blankInPlace(b, "input"); // a large input is not held twice, as a tree and as the arguments
+    }
+    return new ToolCall(id == null ? "" : id, name, arguments, false, Map.of(WireMetadata.NODE, b));
   }
+
+  /**
+   * The longest {@code tool_use} input (as compact JSON) that its template keeps: the arguments are
+   * a new text, not the input's tree, so a longer input is blanked to save holding it twice.
+   */
+  static final int KEPT_INPUT = 1024;
 
   private static ToolResult readResult(ObjectNode b, Object path) {
     String id = Json.optString(b, "tool_use_id", path);
@@ -178,12 +186,18 @@ final class AnthropicCodec extends DialectCodec {
 
   /** A wire message being written. */
   private static final class Wire {
-    final Patch object;
+    private final @Nullable ObjectNode template;
+    /** The message being written from the template; made at the first edit. */
+    private @Nullable Patch object;
     final String role;
     final @Nullable JsonNode shape;
-    final ArrayNode blocks = Json.array();
+    /** The blocks written so far; made when a message has a block (a lone text may go as a string). */
+    private @Nullable ArrayNode blocks;
     /** The first content written into this message, and how many were. */
     @Nullable Content first;
+    /** Where {@link #first} is in the history, while it is a text not yet written as a block. */
+    private int firstMessage = -1;
+    private int firstContent;
     int sources;
     final int index;
 
@@ -191,10 +205,17 @@ final class AnthropicCodec extends DialectCodec {
 
     Wire(@Nullable ObjectNode template, String role, int index, boolean share) {
       this.share = share;
-      this.object = template == null ? Patch.of(null, share).put("role", role) : Patch.of(template, share);
+      this.template = template;
       this.role = role;
       this.shape = template == null ? null : template.get("content");
       this.index = index;
+    }
+
+    private Patch object() {
+      if (object == null) {
+        object = template == null ? Patch.of(null, share).put("role", role) : Patch.of(template, share, "content");
+      }
+      return object;
     }
 
     /** Adds the fields of {@code template} that this message lacks (when two wire messages become one). */
@@ -205,22 +226,66 @@ final class AnthropicCodec extends DialectCodec {
       Iterator<Map.Entry<String, JsonNode>> fields = template.fields();
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> f = fields.next();
-        if (!object.has(f.getKey())) {
-          object.set(f.getKey(), Json.copy(f.getValue(), share));
+        if (!object().has(f.getKey())) {
+          object().set(f.getKey(), Json.copy(f.getValue(), share));
         }
       }
+    }
+
+    /**
+     * Adds content {@code k} of message {@code i}. A text that comes first is written as a block
+     * only when the message turns out to need blocks (a text cannot fail to be written).
+     */
+    void add(Content c, int i, int k) {
+      if (sources == 0 && c instanceof Text) {
+        firstMessage = i;
+        firstContent = k;
+      } else {
+        writePending();
+        blocks().add(writeBlock(c, i, k, share));
+      }
+      if (sources++ == 0) {
+        first = c;
+      }
+    }
+
+    private void writePending() {
+      if (firstMessage >= 0) {
+        blocks().add(writeBlock(first, firstMessage, firstContent, share));
+        firstMessage = -1;
+      }
+    }
+
+    private ArrayNode blocks() {
+      if (blocks == null) {
+        blocks = Json.array(4);
+      }
+      return blocks;
     }
 
     JsonNode finish() {
       if (shape != null && shape.isTextual() && sources == 1 && first instanceof Text
           && !first.metadata().containsKey(WireMetadata.NODE)) {
-        object.put("content", ((Text) first).text());
+        String text = ((Text) first).text();
+        if (unchanged(text)) {
+          return template;
+        }
+        object().put("content", text);
       } else if (shape == null && sources == 1 && first instanceof Text && first.metadata().isEmpty()) {
-        object.put("content", ((Text) first).text());
+        object().put("content", ((Text) first).text());
       } else {
-        object.set("content", blocks);
+        writePending();
+        if (unchanged(blocks())) {
+          return template;
+        }
+        object().set("content", blocks());
       }
-      return object.node();
+      return object().node();
+    }
+
+    /** True when a body only serialized can take the template as it is, with {@code content} for its content. */
+    private boolean unchanged(Object content) {
+      return share && object == null && shape != null && Patch.same(shape, content);
     }
   }
 
@@ -266,14 +331,11 @@ final class AnthropicCodec extends DialectCodec {
           wire = new Wire(startsMessage, role, wires.size(), forText);
           wires.add(wire);
         }
-        encoded.content(i, k, wire.index, ".content", wire.blocks.size());
-        wire.blocks.add(writeBlock(c, i, k, forText));
-        if (wire.sources++ == 0) {
-          wire.first = c;
-        }
+        encoded.content(i, k, wire.index, ".content", wire.sources);
+        wire.add(c, i, k);
       }
     }
-    ArrayNode out = Json.array();
+    ArrayNode out = Json.array(wires.size());
     for (Wire w : wires) {
       out.add(w.finish());
     }
@@ -286,6 +348,9 @@ final class AnthropicCodec extends DialectCodec {
   private static JsonNode writeBlock(Content c, int i, int k, boolean share) {
     ObjectNode template = Json.template(c.metadata(), WireMetadata.NODE);
     if (c instanceof Text) {
+      if (share && template != null && Json.hasText(template, "text", ((Text) c).text())) {
+        return template; // as read
+      }
       Patch w = template == null ? Patch.of(null, share).put("type", "text") : Patch.of(template, share);
       w.put("text", ((Text) c).text());
       return w.node();
@@ -299,6 +364,10 @@ final class AnthropicCodec extends DialectCodec {
         OpenAiChatCodec.setId(w, "id", call.callId());
       }
       w.put("name", call.name());
+      JsonNode old = w.get("input");
+      if (old != null && Json.isCompactOf(old, call.argumentsJson())) {
+        return w.node(); // the input as read
+      }
       JsonNode input;
       boolean object;
       try {

@@ -84,8 +84,8 @@ public abstract class DialectCodec implements WireCodec {
   }
 
   /**
-   * Reads a body whose tree the codec owns: the reader may turn its nodes into templates in place
-   * (blanking the modelled values) instead of copying them.
+   * Reads a body whose tree the codec owns: the reader makes its nodes the templates instead of
+   * copying them.
    */
   abstract WireRequest decode(ObjectNode body);
 
@@ -131,8 +131,7 @@ public abstract class DialectCodec implements WireCodec {
     if (output == null || output.isNull()) {
       return "";
     } else if (output.isTextual()) {
-      Json.blankInPlace(node, field);
-      return output.asText();
+      return output.asText(); // the template keeps it as read: the record's very string
     } else if (output.isArray()) {
       String parts = "." + field;
       for (int k = 0; k < output.size(); k++) {

@@ -163,6 +163,88 @@ public final class Json {
     return false; // decimals, big integers, binary, POJOs: Jackson writes them
   }
 
+  /**
+   * True when {@code text} is the compact JSON of {@code node}, as {@link #compact} writes small
+   * trees of plain values directly (false for other trees, even when they would be written so):
+   * the Anthropic writer tells so that a call's arguments are still its template's {@code input}.
+   */
+  static boolean isCompactOf(JsonNode node, String text) {
+    return matchPlain(node, text, 0, 0) == text.length();
+  }
+
+  /** Where the compact JSON of {@code n} ends in {@code s} when it stands at {@code pos}; -1 when it does not. */
+  private static int matchPlain(JsonNode n, String s, int pos, int depth) {
+    if (depth > 32 || pos < 0 || pos >= s.length()) {
+      return -1;
+    }
+    if (n instanceof ObjectNode) {
+      if (s.charAt(pos++) != '{') {
+        return -1;
+      }
+      boolean first = true;
+      for (Map.Entry<String, JsonNode> e : n.properties()) {
+        if (!first && (pos >= s.length() || s.charAt(pos++) != ',')) {
+          return -1;
+        }
+        first = false;
+        pos = matchPlain(e.getKey(), s, pos);
+        if (pos < 0 || pos >= s.length() || s.charAt(pos++) != ':') {
+          return -1;
+        }
+        pos = matchPlain(e.getValue(), s, pos, depth + 1);
+        if (pos < 0) {
+          return -1;
+        }
+      }
+      return pos < s.length() && s.charAt(pos) == '}' ? pos + 1 : -1;
+    }
+    if (n instanceof ArrayNode) {
+      if (s.charAt(pos++) != '[') {
+        return -1;
+      }
+      for (int i = 0; i < n.size(); i++) {
+        if (i > 0 && (pos >= s.length() || s.charAt(pos++) != ',')) {
+          return -1;
+        }
+        pos = matchPlain(n.get(i), s, pos, depth + 1);
+        if (pos < 0) {
+          return -1;
+        }
+      }
+      return pos < s.length() && s.charAt(pos) == ']' ? pos + 1 : -1;
+    }
+    if (n instanceof com.fasterxml.jackson.databind.node.TextNode) {
+      return matchPlain(n.textValue(), s, pos);
+    }
+    String literal;
+    if (n instanceof com.fasterxml.jackson.databind.node.IntNode
+        || n instanceof com.fasterxml.jackson.databind.node.LongNode) {
+      literal = Long.toString(n.longValue());
+    } else if (n.isBoolean()) {
+      literal = n.booleanValue() ? "true" : "false";
+    } else if (n.isNull()) {
+      literal = "null";
+    } else {
+      return -1; // decimals, big integers, binary, POJOs: not plain
+    }
+    return s.startsWith(literal, pos) ? pos + literal.length() : -1;
+  }
+
+  /** Where {@code v}, quoted and plain (no escapes), ends in {@code s} when it stands at {@code pos}; -1 when not. */
+  private static int matchPlain(String v, String s, int pos) {
+    int end = pos + v.length() + 2;
+    if (end > s.length() || s.charAt(pos) != '"' || s.charAt(end - 1) != '"' || !s.startsWith(v, pos + 1)) {
+      return -1;
+    }
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+        return -1;
+      }
+    }
+    return end;
+  }
+
   /** Appends {@code s} quoted when it needs no escape (printable ASCII but quote and backslash). */
   private static boolean appendPlain(String s, StringBuilder sb) {
     for (int i = 0; i < s.length(); i++) {
@@ -443,6 +525,12 @@ public final class Json {
     return v != null && v.isTextual() ? v.textValue() : null;
   }
 
+  /** True when {@code node} has the string field {@code field} with the value {@code value}. */
+  static boolean hasText(JsonNode node, String field, String value) {
+    JsonNode v = node.get(field);
+    return v != null && v.isTextual() && v.textValue().equals(value);
+  }
+
   /** The string field {@code field} of {@code o}; {@code why} says why it is needed. */
   public static String reqString(ObjectNode o, String field, Object path, String why) {
     JsonNode v = o.get(field);
@@ -587,6 +675,11 @@ public final class Json {
   /** A new empty array node. */
   public static ArrayNode array() {
     return NODES.arrayNode();
+  }
+
+  /** A new empty array node with room for {@code capacity} elements. */
+  static ArrayNode array(int capacity) {
+    return NODES.arrayNode(capacity);
   }
 
   /** A new empty object node. */

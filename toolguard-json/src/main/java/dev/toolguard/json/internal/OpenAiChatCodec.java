@@ -56,9 +56,9 @@ final class OpenAiChatCodec extends DialectCodec {
     switch (role) {
       case "system":
       case "developer":
-        return new Message(Role.SYSTEM, readParts(m, path), Map.of(WireMetadata.NODE, Json.blankInPlace(m, "content")));
+        return new Message(Role.SYSTEM, readParts(m, path), Map.of(WireMetadata.NODE, m));
       case "user":
-        return new Message(Role.USER, readParts(m, path), Map.of(WireMetadata.NODE, Json.blankInPlace(m, "content")));
+        return new Message(Role.USER, readParts(m, path), Map.of(WireMetadata.NODE, m));
       case "assistant":
         return readAssistant(m, path);
       case "tool":
@@ -74,24 +74,23 @@ final class OpenAiChatCodec extends DialectCodec {
   private static List<Content> readParts(ObjectNode m, Object path) {
     JsonNode content = m.get("content");
     if (content == null || content.isNull()) {
-      return new ArrayList<>(2);
+      return List.of();
     }
-    List<Content> parts = new ArrayList<>(Math.max(2, content.size()));
     if (content.isTextual()) {
-      parts.add(Text.of(content.asText()));
-      return parts;
+      return List.of(Text.of(content.asText())); // Message keeps an immutable list as it is
     }
     if (!content.isArray()) {
       throw new WireFormatException(Json.describe(content)
           + " where the content is expected: a string, an array of content parts or null", path + ".content");
     }
+    List<Content> parts = new ArrayList<>(Math.max(2, content.size()));
     for (int k = 0; k < content.size(); k++) {
       Path partPath = Path.of(path, ".content", k);
       ObjectNode part = Json.object(content.get(k), partPath, "a content part");
       String type = Json.reqString(part, "type", partPath, "every content part needs a type (text, image_url, …)");
       if (type.equals("text")) {
         String text = Json.reqString(part, "text", partPath, "a text part needs its text");
-        parts.add(new Text(text, Map.of(WireMetadata.NODE, Json.blankInPlace(part, "text"))));
+        parts.add(new Text(text, Map.of(WireMetadata.NODE, part)));
       } else if (type.equals("tool_use") || type.equals("tool_result")) {
         throw new WireFormatException("a " + type + " block is Anthropic's, not an OpenAI Chat content part:"
             + " is it an Anthropic body (--dialect anthropic)?", partPath + ".type");
@@ -104,14 +103,16 @@ final class OpenAiChatCodec extends DialectCodec {
 
   private static Message readAssistant(ObjectNode m, Object path) {
     List<Content> contents = readParts(m, path);
-    ObjectNode template = Json.blankInPlace(m, "content");
     JsonNode calls = m.get("tool_calls");
     if (calls != null && !calls.isNull()) {
       if (!calls.isArray()) {
         throw new WireFormatException(Json.describe(calls) + " where the array of tool calls is expected",
             path + ".tool_calls");
       }
-      // each call's template is its node, blanked in place, so the message's tool_calls hold them too
+      List<Content> parts = contents;
+      contents = new ArrayList<>(parts.size() + calls.size());
+      contents.addAll(parts);
+      // each call's template is its node, which the message's tool_calls hold too
       for (int k = 0; k < calls.size(); k++) {
         JsonNode c = calls.get(k);
         if (!(c instanceof ObjectNode)) {
@@ -120,7 +121,7 @@ final class OpenAiChatCodec extends DialectCodec {
         contents.add(readCall((ObjectNode) c, path, k));
       }
     }
-    return new Message(Role.ASSISTANT, contents, Map.of(WireMetadata.NODE, template));
+    return new Message(Role.ASSISTANT, contents, Map.of(WireMetadata.NODE, m));
   }
 
   /** Reads call {@code k} of the message at {@code messagePath}; its node becomes its template. */
@@ -134,7 +135,6 @@ final class OpenAiChatCodec extends DialectCodec {
       // anything but the common shape: the checked path, with the path named in errors
       return readCallChecked(c, Path.of(messagePath, ".tool_calls", k));
     }
-    Json.blankInPlace((ObjectNode) function, "arguments");
     return new ToolCall(id, name, arguments, false, Map.of(WireMetadata.NODE, c));
   }
 
@@ -147,14 +147,12 @@ final class OpenAiChatCodec extends DialectCodec {
       ObjectNode custom = Json.reqObject(c, "custom", path, "a custom tool call needs a custom object with name and input");
       name = Json.reqString(custom, "name", path + ".custom", "a tool call needs the tool's name");
       arguments = Json.reqString(custom, "input", path + ".custom", "a custom tool call needs its input");
-      Json.blankInPlace(custom, "input");
     } else {
       ObjectNode function = Json.reqObject(c, "function", path,
           "a function tool call needs a function object with name and arguments");
       name = Json.reqString(function, "name", path + ".function", "a tool call needs the tool's name");
       arguments = Json.reqString(function, "arguments", path + ".function",
           "a tool call needs its arguments as a JSON string (\"{}\" for none)");
-      Json.blankInPlace(function, "arguments");
     }
     return new ToolCall(id == null ? "" : id, name, arguments, false, Map.of(WireMetadata.NODE, c));
   }
@@ -173,7 +171,7 @@ final class OpenAiChatCodec extends DialectCodec {
   Encoded encodeChecked(WireRequest request, boolean forText) {
     List<Message> history = request.history();
     Encoded encoded = new Encoded("messages", history, !forText);
-    ArrayNode out = Json.array();
+    ArrayNode out = Json.array(history.size());
     for (int i = 0; i < history.size(); i++) {
       Message m = history.get(i);
       encoded.start(i, out.size());
@@ -229,7 +227,7 @@ final class OpenAiChatCodec extends DialectCodec {
       return null; // nothing but approvals and informational calls: never sent
     }
     ObjectNode template = Json.template(m.metadata(), WireMetadata.NODE);
-    Patch w = template == null ? freshMessage(m.role(), share) : Patch.of(template, share);
+    Patch w = template == null ? freshMessage(m.role(), share) : Patch.of(template, share, "content");
     JsonNode shape = template == null ? null : template.get("content");
     boolean assistant = m.role() == Role.ASSISTANT;
     if (partCount == 1 && contents.get(firstPart) instanceof Text
@@ -244,10 +242,12 @@ final class OpenAiChatCodec extends DialectCodec {
         } else {
           w.put("content", "");
         }
+      } else if (shape != null && shape.isArray() && shape.size() > 0) {
+        w.set("content", Json.array()); // its parts are gone
       }
       // otherwise keep the template's null, [] or absent content
     } else {
-      ArrayNode array = Json.array();
+      ArrayNode array = Json.array(contents.size());
       for (int k = 0; k < contents.size(); k++) {
         Content c = contents.get(k);
         if (Contents.informational(c) || c instanceof ToolCall) {
@@ -256,6 +256,10 @@ final class OpenAiChatCodec extends DialectCodec {
         encoded.content(i, k, wireIndex, ".content", array.size());
         if (c instanceof Text) {
           ObjectNode partTemplate = Json.template(c.metadata(), WireMetadata.NODE);
+          if (share && partTemplate != null && Json.hasText(partTemplate, "text", ((Text) c).text())) {
+            array.add(partTemplate); // as read
+            continue;
+          }
           Patch part = Patch.of(partTemplate, share);
           if (partTemplate == null) {
             part.put("type", "text");
@@ -273,7 +277,7 @@ final class OpenAiChatCodec extends DialectCodec {
         throw new WireFormatException("a " + m.role() + " message holds a tool call; only assistant messages can",
             "history[" + i + "]");
       }
-      ArrayNode array = Json.array();
+      ArrayNode array = Json.array(contents.size());
       for (int k = 0; k < contents.size(); k++) {
         if (!(contents.get(k) instanceof ToolCall) || Contents.informational(contents.get(k))) {
           continue;
@@ -308,14 +312,14 @@ final class OpenAiChatCodec extends DialectCodec {
       setId(w, "id", call.callId());
     }
     boolean custom = "custom".equals(w.path("type").asText(null)) || (w.has("custom") && !w.has("function"));
-    if (custom) {
-      Patch c = w.object("custom");
-      c.put("name", call.name());
-      c.put("input", call.argumentsJson());
-    } else {
-      Patch f = w.object("function");
+    String field = custom ? "custom" : "function";
+    String value = custom ? "input" : "arguments";
+    JsonNode inner = w.get(field);
+    if (!(inner instanceof ObjectNode) || !Json.hasText(inner, "name", call.name())
+        || !Json.hasText(inner, value, call.argumentsJson())) {
+      Patch f = w.object(field);
       f.put("name", call.name());
-      f.put("arguments", call.argumentsJson());
+      f.put(value, call.argumentsJson());
     }
     return w.node();
   }
@@ -340,8 +344,8 @@ final class OpenAiChatCodec extends DialectCodec {
   /** Sets an id field, except an empty id where the template had none (so a missing id stays missing). */
   static void setId(Patch w, String field, String id) {
     JsonNode old = w.get(field);
-    if (id.isEmpty() && (old == null || old.isNull())) {
-      return;
+    if ((id.isEmpty() && (old == null || old.isNull())) || (old != null && id.equals(old.textValue()))) {
+      return; // no id where none was, or the same id
     }
     w.put(field, id);
   }

@@ -63,15 +63,30 @@ final class OpenAiResponsesCodec extends DialectCodec {
 
   // ---------------------------------------------------------------- reading
 
-  /** A message under construction. */
+  /** A message under construction: most hold one content, kept without a list. */
   private static final class Draft {
     final Role role;
-    final List<Content> contents = new ArrayList<>();
-    final Map<String, Object> metadata;
+    private @Nullable Content only;
+    private @Nullable List<Content> contents;
 
-    Draft(Role role, Map<String, Object> metadata) {
+    Draft(Role role) {
       this.role = role;
-      this.metadata = metadata;
+    }
+
+    void add(Content c) {
+      if (contents != null) {
+        contents.add(c);
+      } else if (only == null) {
+        only = c;
+      } else {
+        contents = new ArrayList<>(4);
+        contents.add(only);
+        contents.add(c);
+      }
+    }
+
+    Message message() {
+      return new Message(role, contents != null ? contents : only != null ? List.of(only) : List.of(), Map.of());
     }
   }
 
@@ -79,18 +94,16 @@ final class OpenAiResponsesCodec extends DialectCodec {
   WireRequest decode(ObjectNode body) {
     JsonNode input = body.get("input");
     ObjectNode envelope = Json.copy(body, true); // WireRequest copies it
-    List<Message> history = new ArrayList<>();
     if (input == null || input.isNull()) {
       if (body.has("messages")) {
         throw new WireFormatException("the body has no input but has messages: is it an OpenAI Chat or Anthropic"
             + " body (--dialect openai-chat or anthropic)?", "input");
       }
-      return new WireRequest(Dialect.OPENAI_RESPONSES, history, envelope);
+      return new WireRequest(Dialect.OPENAI_RESPONSES, List.of(), envelope);
     }
     if (input.isTextual()) {
       envelope.put("input", "");
-      history.add(Message.user(input.asText()));
-      return new WireRequest(Dialect.OPENAI_RESPONSES, history, envelope);
+      return new WireRequest(Dialect.OPENAI_RESPONSES, List.of(Message.user(input.asText())), envelope);
     }
     if (!input.isArray()) {
       throw new WireFormatException(Json.describe(input) + " where the input is expected: a string or an array of"
@@ -144,17 +157,17 @@ final class OpenAiResponsesCodec extends DialectCodec {
         switch (role) {
           case "assistant":
             if (group == null) {
-              group = new Draft(Role.ASSISTANT, Map.of());
+              group = new Draft(Role.ASSISTANT);
               drafts.add(group);
             }
-            readMessageParts(item, path, group.contents);
+            readMessageParts(item, path, group);
             break;
           case "user":
           case "system":
           case "developer":
             group = null;
-            Draft d = new Draft(role.equals("user") ? Role.USER : Role.SYSTEM, Map.of());
-            readMessageParts(item, path, d.contents);
+            Draft d = new Draft(role.equals("user") ? Role.USER : Role.SYSTEM);
+            readMessageParts(item, path, d);
             drafts.add(d);
             break;
           default:
@@ -164,10 +177,10 @@ final class OpenAiResponsesCodec extends DialectCodec {
         toolRunStart = -1;
       } else if (isCallType(type)) {
         if (group == null) {
-          group = new Draft(Role.ASSISTANT, Map.of());
+          group = new Draft(Role.ASSISTANT);
           drafts.add(group);
         }
-        group.contents.add(readCall(item, type, path));
+        group.add(readCall(item, type, path));
         toolRunStart = -1;
       } else if (isOutputType(type)) {
         group = null;
@@ -180,34 +193,35 @@ final class OpenAiResponsesCodec extends DialectCodec {
           ToolCall call = new ToolCall(result.callId(), VIRTUAL_NAME, "{}", false, Map.of(WireMetadata.VIRTUAL, true));
           Draft before = toolRunStart > 0 ? drafts.get(toolRunStart - 1) : null;
           if (before != null && before.role == Role.ASSISTANT) {
-            before.contents.add(call);
+            before.add(call);
           } else {
-            Draft v = new Draft(Role.ASSISTANT, Map.of());
-            v.contents.add(call);
+            Draft v = new Draft(Role.ASSISTANT);
+            v.add(call);
             drafts.add(toolRunStart, v);
             toolRunStart++;
           }
         }
-        Draft t = new Draft(Role.TOOL, Map.of());
-        t.contents.add(result);
+        Draft t = new Draft(Role.TOOL);
+        t.add(result);
         drafts.add(t);
       } else if (isUserSideOpaque(type)) {
         group = null;
-        Draft d = new Draft(Role.USER, Map.of());
-        d.contents.add(Opaque.of(type, item));
+        Draft d = new Draft(Role.USER);
+        d.add(Opaque.of(type, item));
         drafts.add(d);
         toolRunStart = -1;
       } else {
         if (group == null) {
-          group = new Draft(Role.ASSISTANT, Map.of());
+          group = new Draft(Role.ASSISTANT);
           drafts.add(group);
         }
-        group.contents.add(Opaque.of(type, item));
+        group.add(Opaque.of(type, item));
         toolRunStart = -1;
       }
     }
+    List<Message> history = new ArrayList<>(drafts.size());
     for (Draft d : drafts) {
-      history.add(new Message(d.role, d.contents, d.metadata));
+      history.add(d.message());
     }
     return new WireRequest(Dialect.OPENAI_RESPONSES, history, envelope);
   }
@@ -218,7 +232,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
   }
 
   /** Adds the parts of a message item; the first carries the item's template, the others {@link WireMetadata#JOINED}. */
-  private static void readMessageParts(ObjectNode item, Object path, List<Content> out) {
+  private static void readMessageParts(ObjectNode item, Object path, Draft out) {
     JsonNode content = item.get("content");
     if (content == null || content.isNull()) {
       throw new WireFormatException("content is " + (content == null ? "missing" : "null")
@@ -226,7 +240,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
     }
     if (content.isTextual()) {
       String text = content.asText();
-      out.add(new Text(text, Map.of(WireMetadata.ITEM, Json.blankInPlace(item, "content"))));
+      out.add(new Text(text, Map.of(WireMetadata.ITEM, item)));
       return;
     }
     if (!content.isArray()) {
@@ -237,16 +251,15 @@ final class OpenAiResponsesCodec extends DialectCodec {
       out.add(Opaque.of("message", item)); // an empty message item travels whole
       return;
     }
-    // the item's node becomes its template; its parts stay reachable through content
-    ObjectNode template = Json.blankInPlace(item, "content");
+    // the item's node becomes its template, and each part's node the part's
     for (int k = 0; k < content.size(); k++) {
       Path partPath = Path.of(path, ".content", k);
       ObjectNode part = Json.object(content.get(k), partPath, "a content part");
       String type = Json.reqString(part, "type", partPath, "every content part needs a type (input_text, …)");
-      Map<String, Object> position = k == 0 ? Map.of(WireMetadata.ITEM, template) : Map.of(WireMetadata.JOINED, true);
+      Map<String, Object> position = k == 0 ? Map.of(WireMetadata.ITEM, item) : Map.of(WireMetadata.JOINED, true);
       if (type.equals("input_text") || type.equals("output_text") || type.equals("text")) {
         String text = Json.reqString(part, "text", partPath, "a text part needs its text");
-        out.add(new Text(text, Contents.with(position, WireMetadata.NODE, Json.blankInPlace(part, "text"))));
+        out.add(new Text(text, Contents.with(position, WireMetadata.NODE, part)));
       } else {
         out.add(new Opaque(type, part, Contents.with(position, WireMetadata.PART, true)));
       }
@@ -255,12 +268,18 @@ final class OpenAiResponsesCodec extends DialectCodec {
 
   private static ToolCall readCall(ObjectNode item, String type, Object path) {
     String id = Json.optString(item, "call_id", path);
-    String name = Json.reqString(item, "name", path, "a " + type + " item needs the tool's name");
+    String name = Json.text(item, "name");
+    if (name == null) {
+      name = Json.reqString(item, "name", path, "a " + type + " item needs the tool's name"); // fails
+    }
     String field = type.equals("custom_tool_call") ? "input" : "arguments";
-    String arguments = Json.reqString(item, field, path, "a " + type + " item needs its " + field
-        + (field.equals("arguments") ? " as a JSON string (\"{}\" for none)" : ""));
+    String arguments = Json.text(item, field);
+    if (arguments == null) {
+      arguments = Json.reqString(item, field, path, "a " + type + " item needs its " + field // fails
+          + (field.equals("arguments") ? " as a JSON string (\"{}\" for none)" : ""));
+    }
     return new ToolCall(id == null ? "" : id, name, arguments, false,
-        Map.of(WireMetadata.NODE, Json.blankInPlace(item, field)));
+        Map.of(WireMetadata.NODE, item));
   }
 
   private static ToolResult readResult(ObjectNode item, String type, Object path) {
@@ -298,7 +317,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
       return encoded;
     }
     Set<String> customCalls = null; // made when a result without a template needs it
-    ArrayNode out = Json.array();
+    ArrayNode out = Json.array(history.size());
     for (int i = 0; i < history.size(); i++) {
       Message m = history.get(i);
       encoded.start(i, out.size());
@@ -330,7 +349,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
             open = finish(open, out);
             open = new ItemWriter(itemTemplate, m.role(), forText);
           }
-          encoded.content(i, k, out.size(), ".content", open.parts.size());
+          encoded.content(i, k, out.size(), ".content", open.sources);
           open.add(c, i, k);
         }
       }
@@ -350,52 +369,104 @@ final class OpenAiResponsesCodec extends DialectCodec {
 
   /** A message item being written. */
   private static final class ItemWriter {
-    final Patch object;
+    private final @Nullable ObjectNode template;
+    /** The item being written from the template; made at the first edit. */
+    private @Nullable Patch object;
     final @Nullable JsonNode shape;
     final Role role;
-    final ArrayNode parts = Json.array();
+    /** The parts written so far; made when the item has a part (a lone text may go as a string). */
+    private @Nullable ArrayNode parts;
     /** The first content written into this item, and how many were. */
     @Nullable Content first;
+    /** Where {@link #first} is in the history, while it is a text not yet written as a part. */
+    private int firstMessage = -1;
+    private int firstContent;
     int sources;
     final boolean share;
 
     ItemWriter(@Nullable ObjectNode template, Role role, boolean share) {
+      this.template = template;
       this.role = role;
       this.share = share;
-      if (template == null) {
-        object = Patch.of(null, share);
-        object.put("role", OpenAiChatCodec.roleName(role));
-        shape = null;
-      } else {
-        object = Patch.of(template, share);
-        shape = template.get("content");
-      }
+      this.shape = template == null ? null : template.get("content");
     }
 
+    private Patch object() {
+      if (object == null) {
+        object = template == null
+            ? Patch.of(null, share).put("role", OpenAiChatCodec.roleName(role))
+            : Patch.of(template, share, "content");
+      }
+      return object;
+    }
+
+    /**
+     * Adds content {@code k} of message {@code i}. A text that comes first is written as a part
+     * only when the item turns out to need parts (a text cannot fail to be written).
+     */
     void add(Content c, int i, int k) {
-      if (c instanceof Text) {
-        ObjectNode template = Json.template(c.metadata(), WireMetadata.NODE);
-        Patch part = template == null
-            ? Patch.of(null, share).put("type", role == Role.ASSISTANT ? "output_text" : "input_text")
-            : Patch.of(template, share);
-        part.put("text", ((Text) c).text());
-        parts.add(part.node());
+      if (sources == 0 && c instanceof Text) {
+        firstMessage = i;
+        firstContent = k;
       } else {
-        parts.add(OpenAiChatCodec.payload(c, i, k, share));
+        writePending();
+        parts().add(write(c, i, k));
       }
       if (sources++ == 0) {
         first = c;
       }
     }
 
+    private JsonNode write(Content c, int i, int k) {
+      if (c instanceof Text) {
+        ObjectNode template = Json.template(c.metadata(), WireMetadata.NODE);
+        if (share && template != null && Json.hasText(template, "text", ((Text) c).text())) {
+          return template; // as read
+        }
+        Patch part = template == null
+            ? Patch.of(null, share).put("type", role == Role.ASSISTANT ? "output_text" : "input_text")
+            : Patch.of(template, share);
+        part.put("text", ((Text) c).text());
+        return part.node();
+      }
+      return OpenAiChatCodec.payload(c, i, k, share);
+    }
+
+    private void writePending() {
+      if (firstMessage >= 0) {
+        parts().add(write(first, firstMessage, firstContent));
+        firstMessage = -1;
+      }
+    }
+
+    private ArrayNode parts() {
+      if (parts == null) {
+        parts = Json.array(4);
+      }
+      return parts;
+    }
+
     JsonNode finish() {
       boolean single = sources == 1 && first instanceof Text && !first.metadata().containsKey(WireMetadata.NODE);
       if (single && (shape == null || shape.isTextual())) {
-        object.put("content", ((Text) first).text());
+        String text = ((Text) first).text();
+        if (unchanged(text)) {
+          return template;
+        }
+        object().put("content", text);
       } else {
-        object.set("content", parts);
+        writePending();
+        if (unchanged(parts())) {
+          return template;
+        }
+        object().set("content", parts());
       }
-      return object.node();
+      return object().node();
+    }
+
+    /** True when a body only serialized can take the template as it is, with {@code content} for its content. */
+    private boolean unchanged(Object content) {
+      return share && object == null && shape != null && Patch.same(shape, content);
     }
   }
 

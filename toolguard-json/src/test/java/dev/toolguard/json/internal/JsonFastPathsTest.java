@@ -60,6 +60,17 @@ class JsonFastPathsTest {
       assertThat(Json.write(Json.raw(text))).as(text).isEqualTo(Json.write(jackson));
     }
     assertThat(Json.compact(fast)).as(text).isEqualTo(Json.write(jackson));
+    // the Anthropic writer's test that arguments are still a template's input: true for plain
+    // trees and their compact text, and only for the text that writing the tree gives
+    String written = Json.write(jackson);
+    if (Json.isPlainCompact(written)) {
+      assertThat(Json.isCompactOf(jackson, written)).as(text).isTrue();
+    }
+    if (Json.isCompactOf(jackson, text)) {
+      assertThat(text).isEqualTo(written);
+    }
+    assertThat(Json.isCompactOf(jackson, written.substring(0, written.length() - 1))).as(text).isFalse();
+    assertThat(Json.isCompactOf(jackson, written + " ")).as(text).isFalse();
     assertSameNodeTypes(fast, jackson, text);
   }
 
