@@ -358,15 +358,25 @@ final class AnthropicCodec extends DialectCodec {
       ToolCall call = (ToolCall) c;
       Patch w;
       if (template == null) {
-        w = Patch.of(null, share).put("type", "tool_use").put("id", call.callId());
+        w = Patch.of(null, share).put("type", "tool_use").put("id", call.callId()).put("name", call.name());
       } else {
+        boolean id = OpenAiChatCodec.idChanged(template, "id", call.callId());
+        boolean name = !Json.hasText(template, "name", call.name());
+        JsonNode old = template.get("input");
+        boolean asRead = old != null && Json.isCompactOf(old, call.argumentsJson());
+        if (share && !id && !name && asRead) {
+          return template; // as read
+        }
         w = Patch.of(template, share);
-        OpenAiChatCodec.setId(w, "id", call.callId());
-      }
-      w.put("name", call.name());
-      JsonNode old = w.get("input");
-      if (old != null && Json.isCompactOf(old, call.argumentsJson())) {
-        return w.node(); // the input as read
+        if (id) {
+          w.put("id", call.callId());
+        }
+        if (name) {
+          w.put("name", call.name());
+        }
+        if (asRead) {
+          return w.node(); // the input as read
+        }
       }
       JsonNode input;
       boolean object;
@@ -399,13 +409,24 @@ final class AnthropicCodec extends DialectCodec {
         }
         return w.node();
       }
+      boolean id = OpenAiChatCodec.idChanged(template, "tool_use_id", r.callId());
+      boolean output = OpenAiChatCodec.outputChanged(template.get("content"), r.output(), "text");
+      // is_error is written when true, and set to false where the template has a boolean
+      JsonNode isError = template.get("is_error");
+      boolean wasError = isError != null && isError.isBoolean() && isError.booleanValue();
+      boolean error = r.error() ? !wasError : wasError;
+      if (share && !id && !output && !error) {
+        return template; // as read
+      }
       Patch w = Patch.of(template, share);
-      OpenAiChatCodec.setId(w, "tool_use_id", r.callId());
-      writeOutput(w, r.output());
-      if (r.error()) {
-        w.put("is_error", true);
-      } else if (w.has("is_error") && w.get("is_error").isBoolean()) {
-        w.put("is_error", false);
+      if (id) {
+        w.put("tool_use_id", r.callId());
+      }
+      if (output) {
+        w.put("content", r.output());
+      }
+      if (error) {
+        w.put("is_error", r.error());
       }
       return w.node();
     }

@@ -143,26 +143,6 @@ public abstract class DialectCodec implements WireCodec {
   }
 
   /**
-   * Writes {@code output} into the {@code content} of a result written from its template, except
-   * where the template already says it: an array of {@code text} parts with that text, or a missing or
-   * null content for an empty output.
-   */
-  static void writeOutput(Patch w, String output) {
-    JsonNode content = w.get("content");
-    if (content != null && content.isArray()) {
-      if (!Json.joinTexts((ArrayNode) content, "text").equals(output)) {
-        w.put("content", output);
-      }
-    } else if (content == null || content.isNull()) {
-      if (!output.isEmpty()) {
-        w.put("content", output);
-      }
-    } else {
-      w.put("content", output);
-    }
-  }
-
-  /**
    * Writes {@code request}. With {@code forText}, the body is only serialized: it may share nodes
    * with the history's templates and payloads, and the positions are not recorded; otherwise it is
    * the caller's own tree and every position is recorded.

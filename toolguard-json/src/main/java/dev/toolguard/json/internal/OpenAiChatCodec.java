@@ -227,23 +227,20 @@ final class OpenAiChatCodec extends DialectCodec {
       return null; // nothing but approvals and informational calls: never sent
     }
     ObjectNode template = Json.template(m.metadata(), WireMetadata.NODE);
-    Patch w = template == null ? freshMessage(m.role(), share) : Patch.of(template, share, "content");
     JsonNode shape = template == null ? null : template.get("content");
     boolean assistant = m.role() == Role.ASSISTANT;
+    // what goes into content and tool_calls (KEEP: the template's), then written over the template
+    Object content = KEEP;
     if (partCount == 1 && contents.get(firstPart) instanceof Text
         && !contents.get(firstPart).metadata().containsKey(WireMetadata.NODE)
         && (template == null || (shape != null && shape.isTextual()))) {
-      w.put("content", ((Text) contents.get(firstPart)).text());
+      content = ((Text) contents.get(firstPart)).text();
       encoded.content(i, firstPart, wireIndex, ".content", -1);
     } else if (partCount == 0) {
       if (template == null || (shape != null && shape.isTextual())) {
-        if (assistant) {
-          w.putNull("content");
-        } else {
-          w.put("content", "");
-        }
+        content = assistant ? Json.NODES.nullNode() : "";
       } else if (shape != null && shape.isArray() && shape.size() > 0) {
-        w.set("content", Json.array()); // its parts are gone
+        content = Json.array(); // its parts are gone
       }
       // otherwise keep the template's null, [] or absent content
     } else {
@@ -270,8 +267,9 @@ final class OpenAiChatCodec extends DialectCodec {
           array.add(payload(c, i, k, share));
         }
       }
-      w.set("content", array);
+      content = array;
     }
+    Object calls = KEEP;
     if (callCount > 0) {
       if (!assistant) {
         throw new WireFormatException("a " + m.role() + " message holds a tool call; only assistant messages can",
@@ -285,12 +283,31 @@ final class OpenAiChatCodec extends DialectCodec {
         encoded.content(i, k, wireIndex, ".tool_calls", array.size());
         array.add(writeCall((ToolCall) contents.get(k), share));
       }
-      w.set("tool_calls", array);
+      calls = array;
     } else if (template != null && template.path("tool_calls").isArray() && template.get("tool_calls").size() > 0) {
-      w.remove("tool_calls"); // its calls are gone (an empty array would be rejected)
+      calls = REMOVE; // its calls are gone (an empty array would be rejected)
+    }
+    if (share && template != null && (content == KEEP || (shape != null && Patch.same(shape, content)))
+        && (calls == KEEP || (calls != REMOVE && Patch.same(template.get("tool_calls"), calls)))) {
+      return template; // as read
+    }
+    Patch w = template == null ? freshMessage(m.role(), share) : Patch.of(template, share, "content");
+    if (content instanceof String) {
+      w.put("content", (String) content);
+    } else if (content != KEEP) {
+      w.set("content", (JsonNode) content);
+    }
+    if (calls == REMOVE) {
+      w.remove("tool_calls");
+    } else if (calls != KEEP) {
+      w.set("tool_calls", (JsonNode) calls);
     }
     return w.node();
   }
+
+  /** A field the message writer leaves as the template has it, or removes. */
+  private static final Object KEEP = new Object();
+  private static final Object REMOVE = new Object();
 
   private static Patch freshMessage(Role role, boolean share) {
     return Patch.of(null, share).put("role", roleName(role));
@@ -303,51 +320,82 @@ final class OpenAiChatCodec extends DialectCodec {
 
   private static JsonNode writeCall(ToolCall call, boolean share) {
     ObjectNode template = Json.template(call.metadata(), WireMetadata.NODE);
-    Patch w = Patch.of(template, share);
     if (template == null) {
-      w.put("id", call.callId());
-      w.put("type", "function");
-      w.object("function");
-    } else {
-      setId(w, "id", call.callId());
+      Patch w = Patch.of(null, share).put("id", call.callId()).put("type", "function");
+      w.object("function").put("name", call.name()).put("arguments", call.argumentsJson());
+      return w.node();
     }
-    boolean custom = "custom".equals(w.path("type").asText(null)) || (w.has("custom") && !w.has("function"));
+    boolean id = idChanged(template, "id", call.callId());
+    boolean custom = "custom".equals(template.path("type").asText(null))
+        || (template.has("custom") && !template.has("function"));
     String field = custom ? "custom" : "function";
     String value = custom ? "input" : "arguments";
-    JsonNode inner = w.get(field);
-    if (!(inner instanceof ObjectNode) || !Json.hasText(inner, "name", call.name())
-        || !Json.hasText(inner, value, call.argumentsJson())) {
-      Patch f = w.object(field);
-      f.put("name", call.name());
-      f.put(value, call.argumentsJson());
+    JsonNode inner = template.get(field);
+    boolean changed = !(inner instanceof ObjectNode) || !Json.hasText(inner, "name", call.name())
+        || !Json.hasText(inner, value, call.argumentsJson());
+    if (share && !id && !changed) {
+      return template; // as read
+    }
+    Patch w = Patch.of(template, share);
+    if (id) {
+      w.put("id", call.callId());
+    }
+    if (changed) {
+      w.object(field).put("name", call.name()).put(value, call.argumentsJson());
     }
     return w.node();
   }
 
   private static JsonNode writeResult(ToolResult r, boolean share) {
     ObjectNode template = Json.template(r.metadata(), WireMetadata.NODE);
-    Patch w = Patch.of(template, share);
     if (template == null) {
-      w.put("role", "tool");
-      w.put("tool_call_id", r.callId());
-      w.put("content", r.output());
-      return w.node();
+      return Patch.of(null, share).put("role", "tool").put("tool_call_id", r.callId()).put("content", r.output())
+          .node();
     }
-    setId(w, "tool_call_id", r.callId());
-    writeOutput(w, r.output());
-    if (w.has("name") && r.name() != null) {
+    boolean id = idChanged(template, "tool_call_id", r.callId());
+    boolean output = outputChanged(template.get("content"), r.output(), "text");
+    boolean name = r.name() != null && template.has("name") && !Json.hasText(template, "name", r.name());
+    if (share && !id && !output && !name) {
+      return template; // as read
+    }
+    Patch w = Patch.of(template, share);
+    if (id) {
+      w.put("tool_call_id", r.callId());
+    }
+    if (output) {
+      w.put("content", r.output());
+    }
+    if (name) {
       w.put("name", r.name());
     }
     return w.node();
   }
 
-  /** Sets an id field, except an empty id where the template had none (so a missing id stays missing). */
-  static void setId(Patch w, String field, String id) {
-    JsonNode old = w.get(field);
-    if ((id.isEmpty() && (old == null || old.isNull())) || (old != null && id.equals(old.textValue()))) {
-      return; // no id where none was, or the same id
+  /**
+   * True when an id field is to be written: not for an empty id where the template has none (so a
+   * missing id stays missing), nor for the id it has.
+   */
+  static boolean idChanged(ObjectNode template, String field, String id) {
+    JsonNode old = template.get(field);
+    if (old == null || old.isNull()) {
+      return !id.isEmpty();
     }
-    w.put(field, id);
+    return !id.equals(old.textValue());
+  }
+
+  /**
+   * True when the output field holding {@code old} is to be written as {@code output}: parts (of
+   * {@code types}) are kept while their texts still give the output, a missing or null output
+   * while the output is empty.
+   */
+  static boolean outputChanged(@Nullable JsonNode old, String output, String... types) {
+    if (old != null && old.isArray()) {
+      return !Json.joinTexts((ArrayNode) old, types).equals(output);
+    }
+    if (old == null || old.isNull()) {
+      return !output.isEmpty();
+    }
+    return !(old.isTextual() && old.textValue().equals(output));
   }
 
   /** The JSON object an {@link Opaque} carries, content {@code k} of message {@code i}; shared or a copy. */

@@ -477,15 +477,27 @@ final class OpenAiResponsesCodec extends DialectCodec {
 
   private static JsonNode writeCall(ToolCall call, boolean share) {
     ObjectNode template = Json.template(call.metadata(), WireMetadata.NODE);
-    Patch w;
     if (template == null) {
-      w = Patch.of(null, share).put("type", "function_call").put("call_id", call.callId()).put("name", call.name());
-    } else {
-      w = Patch.of(template, share);
-      OpenAiChatCodec.setId(w, "call_id", call.callId());
+      return Patch.of(null, share).put("type", "function_call").put("call_id", call.callId()).put("name", call.name())
+          .put("arguments", call.argumentsJson()).node();
+    }
+    boolean id = OpenAiChatCodec.idChanged(template, "call_id", call.callId());
+    boolean name = !Json.hasText(template, "name", call.name());
+    String field = "custom_tool_call".equals(template.path("type").asText(null)) ? "input" : "arguments";
+    boolean arguments = !Json.hasText(template, field, call.argumentsJson());
+    if (share && !id && !name && !arguments) {
+      return template; // as read
+    }
+    Patch w = Patch.of(template, share);
+    if (id) {
+      w.put("call_id", call.callId());
+    }
+    if (name) {
       w.put("name", call.name());
     }
-    w.put("custom_tool_call".equals(w.path("type").asText(null)) ? "input" : "arguments", call.argumentsJson());
+    if (arguments) {
+      w.put(field, call.argumentsJson());
+    }
     return w.node();
   }
 
@@ -512,11 +524,20 @@ final class OpenAiResponsesCodec extends DialectCodec {
           .put("output", r.output())
           .node();
     }
+    boolean id = OpenAiChatCodec.idChanged(template, "call_id", r.callId());
+    JsonNode old = template.get("output");
+    // parts are kept while their texts still give the output; anything else is the output as text
+    boolean output = old != null && old.isArray()
+        ? !Json.joinTexts((ArrayNode) old, "input_text", "output_text", "text").equals(r.output())
+        : !(old != null && old.isTextual() && old.textValue().equals(r.output()));
+    if (share && !id && !output) {
+      return template; // as read
+    }
     Patch w = Patch.of(template, share);
-    OpenAiChatCodec.setId(w, "call_id", r.callId());
-    JsonNode output = w.get("output");
-    if (output == null || !output.isArray()
-        || !Json.joinTexts((ArrayNode) output, "input_text", "output_text", "text").equals(r.output())) {
+    if (id) {
+      w.put("call_id", r.callId());
+    }
+    if (output) {
       w.put("output", r.output());
     }
     return w.node();

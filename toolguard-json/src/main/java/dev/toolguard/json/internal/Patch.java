@@ -178,9 +178,12 @@ final class Patch implements JsonSerializable {
   }
 
   /** True when writing {@code value} in place of {@code old} writes the same text. */
-  static boolean same(JsonNode old, Object value) {
+  static boolean same(@Nullable JsonNode old, Object value) {
     if (old == value) {
       return true;
+    }
+    if (old == null) {
+      return false;
     }
     if (value instanceof String) {
       return old.isTextual() && old.textValue().equals(value);
