@@ -20,17 +20,16 @@ import dev.toolguard.core.HistoryGuard;
 import dev.toolguard.core.loop.CallJournal;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult.Status;
+import dev.toolguard.testkit.ConversationLoad;
 import dev.toolguard.testkit.Endpoint;
 import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.RecordedRequest;
 import dev.toolguard.testkit.Reply;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -69,19 +68,6 @@ class BoundedLoadTest {
   private static final Pattern MARKER = Pattern.compile("conv-(\\d{3})");
   private static final String PADDING = "x".repeat(6_000);
 
-  private static String marker(int conversation) {
-    return String.format(Locale.ROOT, "conv-%03d", conversation);
-  }
-
-  private static Set<String> markers(String text) {
-    Set<String> out = new TreeSet<>();
-    Matcher m = MARKER.matcher(text);
-    while (m.find()) {
-      out.add(m.group());
-    }
-    return out;
-  }
-
   /** The model: a call per round, naming the conversation of the request, then an answer. */
   private static Reply reply(RecordedRequest request) {
     Matcher m = MARKER.matcher(request.body());
@@ -100,7 +86,7 @@ class BoundedLoadTest {
     CountDownLatch go = new CountDownLatch(1);
     List<Future<ToolLoop.Result>> futures = new ArrayList<>();
     for (int c = 0; c < CONVERSATIONS; c++) {
-      String marker = marker(c);
+      String marker = ConversationLoad.marker(c);
       ToolLoop loop = loops.get(c % loops.size());
       boolean stream = c % loops.size() >= 2;
       futures.add(pool.submit(() -> {
@@ -127,19 +113,19 @@ class BoundedLoadTest {
     assertThat(batch.requests()).hasSize(CONVERSATIONS * (ROUNDS + 1));
     assertThat(batch.requests()).allSatisfy(r -> {
       assertThat(r.status()).as("%s", r).isEqualTo(200);
-      assertThat(markers(r.body())).as("conversations in one request").hasSize(1);
+      assertThat(ConversationLoad.markers(r.body())).as("conversations in one request").hasSize(1);
     });
     assertThat(batch.requests()).filteredOn(r -> r.endpoint() == Endpoint.MESSAGES)
         .hasSize(CONVERSATIONS / 2 * (ROUNDS + 1));
     assertThat(batch.requests()).filteredOn(RecordedRequest::stream).hasSize(CONVERSATIONS / 2 * (ROUNDS + 1));
     for (int c = 0; c < CONVERSATIONS; c++) {
-      String marker = marker(c);
+      String marker = ConversationLoad.marker(c);
       ToolLoop.Result r = batch.results().get(c);
       assertThat(r.status()).isEqualTo(Status.COMPLETED);
       assertThat(r.text()).isEqualTo(marker + " done after " + ROUNDS + " rounds");
       List<ChatMessage> stored = store.getMessages(marker);
       assertThat(HistoryGuard.ofDefaults().check(ToolGuard.toCore(stored))).isEmpty();
-      assertThat(markers(stored.toString())).containsExactly(marker);
+      assertThat(ConversationLoad.markers(stored.toString())).containsExactly(marker);
       List<String> calls = new ArrayList<>();
       List<String> results = new ArrayList<>();
       for (ChatMessage m : stored) {
@@ -153,16 +139,6 @@ class BoundedLoadTest {
       }
       assertThat(results).hasSize(ROUNDS).containsExactlyElementsOf(calls);
     }
-  }
-
-  private static long heapAfterGc() throws InterruptedException {
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-      Thread.sleep(50);
-      used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-    }
-    return used;
   }
 
   @Test
@@ -203,13 +179,13 @@ class BoundedLoadTest {
       long firstMillis = first.millis();
       first = null;
       emptied(store);
-      long before = heapAfterGc();
+      long before = ConversationLoad.heapAfterGc();
       Batch second = batch(loops, store, referee, pool);
       assertNothingCrossed(second, store);
       long secondMillis = second.millis();
       second = null;
       emptied(store);
-      long after = heapAfterGc();
+      long after = ConversationLoad.heapAfterGc();
       assertThat(runs).hasValue(2 * CONVERSATIONS * ROUNDS);
 
       System.out.printf(Locale.ROOT, "RELIABILITY load langchain4j: 2 batches of %d conversations x %d rounds over"
@@ -227,7 +203,7 @@ class BoundedLoadTest {
   /** The application forgets the conversations it served. */
   private static void emptied(InMemoryChatMemoryStore store) {
     for (int c = 0; c < CONVERSATIONS; c++) {
-      store.deleteMessages(marker(c));
+      store.deleteMessages(ConversationLoad.marker(c));
     }
   }
 }

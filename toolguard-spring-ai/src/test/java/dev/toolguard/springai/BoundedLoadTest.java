@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.toolguard.core.HistoryGuard;
 import dev.toolguard.core.loop.CallJournal;
 import dev.toolguard.core.loop.LoopConfig;
+import dev.toolguard.testkit.ConversationLoad;
 import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.RecordedRequest;
 import dev.toolguard.testkit.Reply;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -59,19 +58,6 @@ class BoundedLoadTest {
   private static final Pattern MARKER = Pattern.compile("conv-(\\d{3})");
   private static final String PADDING = "x".repeat(6_000);
 
-  private static String marker(int conversation) {
-    return String.format(Locale.ROOT, "conv-%03d", conversation);
-  }
-
-  private static Set<String> markers(String text) {
-    Set<String> out = new TreeSet<>();
-    Matcher m = MARKER.matcher(text);
-    while (m.find()) {
-      out.add(m.group());
-    }
-    return out;
-  }
-
   private static Reply reply(RecordedRequest request) {
     Matcher m = MARKER.matcher(request.body());
     String conversation = m.find() ? m.group() : "conv-???";
@@ -98,7 +84,7 @@ class BoundedLoadTest {
     CountDownLatch go = new CountDownLatch(1);
     List<Future<String>> futures = new ArrayList<>();
     for (int c = 0; c < CONVERSATIONS; c++) {
-      String marker = marker(c);
+      String marker = ConversationLoad.marker(c);
       boolean stream = c % 2 == 1;
       futures.add(pool.submit(() -> {
         go.await();
@@ -123,15 +109,15 @@ class BoundedLoadTest {
     assertThat(batch.requests()).hasSize(CONVERSATIONS * (ROUNDS + 1));
     assertThat(batch.requests()).allSatisfy(r -> {
       assertThat(r.status()).as("%s", r).isEqualTo(200);
-      assertThat(markers(r.body())).as("conversations in one request").hasSize(1);
+      assertThat(ConversationLoad.markers(r.body())).as("conversations in one request").hasSize(1);
     });
     assertThat(batch.requests()).filteredOn(RecordedRequest::stream).hasSize(CONVERSATIONS / 2 * (ROUNDS + 1));
     for (int c = 0; c < CONVERSATIONS; c++) {
-      String marker = marker(c);
+      String marker = ConversationLoad.marker(c);
       assertThat(batch.answers().get(c)).isEqualTo(marker + " done after " + ROUNDS + " rounds");
       List<Message> stored = memory.get(marker);
       assertThat(HistoryGuard.ofDefaults().check(ToolGuardSpringAi.toCore(stored))).isEmpty();
-      assertThat(markers(stored.toString())).containsExactly(marker);
+      assertThat(ConversationLoad.markers(stored.toString())).containsExactly(marker);
       List<String> calls = new ArrayList<>();
       List<String> results = new ArrayList<>();
       for (Message m : stored) {
@@ -148,20 +134,10 @@ class BoundedLoadTest {
     }
   }
 
-  private static long heapAfterGc() throws InterruptedException {
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-      Thread.sleep(50);
-      used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-    }
-    return used;
-  }
-
   /** The application forgets the conversations it served. */
   private static void cleared(ChatMemory memory) {
     for (int c = 0; c < CONVERSATIONS; c++) {
-      memory.clear(marker(c));
+      memory.clear(ConversationLoad.marker(c));
     }
   }
 
@@ -183,13 +159,13 @@ class BoundedLoadTest {
       long firstMillis = first.millis();
       first = null;
       cleared(memory);
-      long before = heapAfterGc();
+      long before = ConversationLoad.heapAfterGc();
       Batch second = batch(client, referee, pool);
       assertNothingCrossed(second, memory);
       long secondMillis = second.millis();
       second = null;
       cleared(memory);
-      long after = heapAfterGc();
+      long after = ConversationLoad.heapAfterGc();
       assertThat(steps.runs).hasValue(2 * CONVERSATIONS * ROUNDS);
 
       System.out.printf(Locale.ROOT, "RELIABILITY load spring-ai: 2 batches of %d conversations x %d rounds, half"

@@ -89,6 +89,23 @@ public final class ConversationLoad {
     return out;
   }
 
+  /**
+   * The used heap after a full GC, in bytes: the least of three readings, each after {@code
+   * System.gc()} and a 50 ms pause. For load tests that bound memory by comparing the heap after one
+   * batch of conversations with the heap after the next.
+   *
+   * @throws InterruptedException when interrupted in a pause
+   */
+  public static long heapAfterGc() throws InterruptedException {
+    long used = Long.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(50);
+      used = Math.min(used, java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+    }
+    return used;
+  }
+
   /** The model's final answer in conversation {@code conversation}. */
   public String answer(int conversation) {
     return marker(conversation) + " done after " + rounds + " rounds";

@@ -12,11 +12,11 @@ import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.core.loop.LoopResult.Status;
 import dev.toolguard.core.loop.Tool;
 import dev.toolguard.core.loop.ToolSpec;
+import dev.toolguard.testkit.ConversationLoad;
 import dev.toolguard.testkit.Endpoint;
 import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.RecordedRequest;
 import dev.toolguard.testkit.Reply;
-import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -151,16 +151,6 @@ class BoundedLoadOverHttpTest {
     }
   }
 
-  private static long heapAfterGc() throws InterruptedException {
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-      Thread.sleep(50);
-      used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-    }
-    return used;
-  }
-
   @Test
   void twoHundredConversationsOfTenToolRoundsAtOnceTwiceWithBoundedMemory() throws Exception {
     AtomicInteger runs = new AtomicInteger();
@@ -187,12 +177,12 @@ class BoundedLoadOverHttpTest {
       assertNothingCrossed(first);
       long firstMillis = first.millis();
       first = null;
-      long before = heapAfterGc();
+      long before = ConversationLoad.heapAfterGc();
       Batch second = batch(loops, referee, pool);
       assertNothingCrossed(second);
       long secondMillis = second.millis();
       second = null;
-      long after = heapAfterGc();
+      long after = ConversationLoad.heapAfterGc();
       assertThat(runs).hasValue(2 * CONVERSATIONS * ROUNDS);
 
       System.out.printf(Locale.ROOT, "RELIABILITY load json-http: 2 batches of %d conversations x %d rounds over the"
