@@ -50,6 +50,25 @@ public final class Metadata {
   /** The HMAC signature of an approval request, copied into its response (when signing is on). */
   public static final String SIGNATURE = "toolguard.signature";
 
+  /**
+   * Set on an {@link ApprovalRequest} the loop suspended on: a random nonce that makes the waiting
+   * call one of its kind, even when the model reuses its id; the call journal keys the call by it.
+   */
+  public static final String NONCE = "toolguard.nonce";
+
+  /** Set on an {@link ApprovalRequest}: when the loop issued it (ISO-8601 instant). */
+  public static final String ISSUED_AT = "toolguard.issuedAt";
+
+  /** Set on an {@link ApprovalRequest}: after when it may no longer be approved (ISO-8601 instant). */
+  public static final String EXPIRES_AT = "toolguard.expiresAt";
+
+  /**
+   * Set on an {@link ApprovalRequest} made in a run with a conversation key: a digest of the key
+   * ({@link dev.toolguard.core.loop.CallKey#conversationDigest}), so that the request answers nothing
+   * in another conversation.
+   */
+  public static final String CONVERSATION = "toolguard.conversation";
+
   private Metadata() {}
 
   /**

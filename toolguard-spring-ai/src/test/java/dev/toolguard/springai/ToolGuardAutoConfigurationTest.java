@@ -165,34 +165,48 @@ class ToolGuardAutoConfigurationTest {
     });
   }
 
-  /** The signature a pending call got from the advisor the context built. */
-  private static String signatureOfAWaitingCall(ToolGuardAdvisor advisor) {
+  /**
+   * What signed the pending call the advisor the context built: "(unsigned)", or "key" when {@code
+   * key} signed it (its signature covers the conversation, the call, its nonce and times), else "other".
+   */
+  private static String signatureOfAWaitingCall(ToolGuardAdvisor advisor, byte[] key) {
     ScriptedChatModel model = new ScriptedChatModel().reply(calls(call("call_1", "weather", "{\"city\":\"Oslo\"}")));
     var response = ChatClient.builder(model).defaultAdvisors(advisor).build().prompt().user("Oslo?")
         .tools(new ToolGuardAdvisorTest.Weather()).call().chatClientResponse();
-    Object signature = ToolGuardSpringAi.pending(response).get(0).metadata().get(Metadata.SIGNATURE);
-    return signature == null ? "(unsigned)" : signature.toString();
+    dev.toolguard.core.ApprovalRequest request = ToolGuardSpringAi.pending(response).get(0);
+    Object signature = request.metadata().get(Metadata.SIGNATURE);
+    if (signature == null) {
+      return "(unsigned)";
+    }
+    Object conversation = request.metadata().get(Metadata.CONVERSATION);
+    ApprovalSigner.Subject subject = new ApprovalSigner.Subject(
+        conversation == null ? dev.toolguard.core.loop.CallKey.NO_CONVERSATION : conversation.toString(),
+        request.call().asInvocable(), request.metadata().get(Metadata.NONCE).toString(),
+        java.time.Instant.parse(request.metadata().get(Metadata.ISSUED_AT).toString()),
+        java.time.Instant.parse(request.metadata().get(Metadata.EXPIRES_AT).toString()));
+    return ApprovalSigner.hmacSha256(key).verify(subject, signature.toString()) ? "key" : "other";
   }
 
   @Test
   void signsApprovalsWithTheConfiguredKeyAsTextOrBase64() {
-    dev.toolguard.core.ToolCall call = dev.toolguard.core.ToolCall.of("call_1", "weather", "{\"city\":\"Oslo\"}");
-    String expected = ApprovalSigner.hmacSha256(KEY.getBytes(StandardCharsets.UTF_8)).sign(call);
+    byte[] key = KEY.getBytes(StandardCharsets.UTF_8);
     ApplicationContextRunner approvals = runner.withPropertyValues("toolguard.approval-required=weather");
 
-    approvals.run(context -> assertThat(signatureOfAWaitingCall(context.getBean(ToolGuardAdvisor.class)))
+    approvals.run(context -> assertThat(signatureOfAWaitingCall(context.getBean(ToolGuardAdvisor.class), key))
         .isEqualTo("(unsigned)"));
     approvals.withPropertyValues("toolguard.approval-signing-key=" + KEY).run(context ->
-        assertThat(signatureOfAWaitingCall(context.getBean(ToolGuardAdvisor.class))).isEqualTo(expected));
-    String base64 = Base64.getEncoder().encodeToString(KEY.getBytes(StandardCharsets.UTF_8));
+        assertThat(signatureOfAWaitingCall(context.getBean(ToolGuardAdvisor.class), key)).isEqualTo("key"));
+    String base64 = Base64.getEncoder().encodeToString(key);
     approvals.withPropertyValues("toolguard.approval-signing-key=base64:" + base64).run(context ->
-        assertThat(signatureOfAWaitingCall(context.getBean(ToolGuardAdvisor.class))).isEqualTo(expected));
+        assertThat(signatureOfAWaitingCall(context.getBean(ToolGuardAdvisor.class), key)).isEqualTo("key"));
     approvals.withPropertyValues("toolguard.approval-signing-key=base64:" + base64.replace("=", "")).run(context ->
-        assertThat(signatureOfAWaitingCall(context.getBean(ToolGuardAdvisor.class))).isEqualTo(expected));
-    approvals.withPropertyValues("toolguard.approval-signing-key=" + base64).run(context ->
-        assertThat(signatureOfAWaitingCall(context.getBean(ToolGuardAdvisor.class)))
-            .as("without the prefix the base64 text itself is the key").isNotEqualTo(expected)
-            .isEqualTo(ApprovalSigner.hmacSha256(base64.getBytes(StandardCharsets.UTF_8)).sign(call)));
+        assertThat(signatureOfAWaitingCall(context.getBean(ToolGuardAdvisor.class), key)).isEqualTo("key"));
+    approvals.withPropertyValues("toolguard.approval-signing-key=" + base64).run(context -> {
+      ToolGuardAdvisor advisor = context.getBean(ToolGuardAdvisor.class);
+      assertThat(signatureOfAWaitingCall(advisor, key)).as("without the prefix the base64 text itself is the key")
+          .isEqualTo("other");
+      assertThat(signatureOfAWaitingCall(advisor, base64.getBytes(StandardCharsets.UTF_8))).isEqualTo("key");
+    });
   }
 
   @Test

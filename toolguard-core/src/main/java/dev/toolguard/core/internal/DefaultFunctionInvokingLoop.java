@@ -19,7 +19,11 @@ import dev.toolguard.core.loop.ApprovalException;
 import dev.toolguard.core.loop.ApprovalException.Reason;
 import dev.toolguard.core.loop.ApprovalRules;
 import dev.toolguard.core.loop.ApprovalSigner;
+import dev.toolguard.core.loop.CallInProgressException;
 import dev.toolguard.core.loop.CallJournal;
+import dev.toolguard.core.loop.CallJournalException;
+import dev.toolguard.core.loop.CallKey;
+import dev.toolguard.core.loop.Claim;
 import dev.toolguard.core.loop.ChatBackend;
 import dev.toolguard.core.loop.ChatRequest;
 import dev.toolguard.core.loop.ChatResponse;
@@ -79,6 +83,8 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
   private final HistoryGuard guard;
   private final Map<String, Object> options;
   private final List<ToolSpec> advertised;
+  private final CallJournal journal;
+  private final java.time.Clock clock;
 
   /** Use {@link FunctionInvokingLoop#builder}. */
   public DefaultFunctionInvokingLoop(
@@ -93,13 +99,16 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
       Predicate<ToolCall> approvalPredicate,
       @Nullable ApprovalSigner signer,
       HistoryGuard guard,
-      Map<String, Object> options) {
+      Map<String, Object> options,
+      java.time.Clock clock) {
     this.backend = backend;
     this.tools = tools;
     this.clientTools = clientTools;
     this.config = config;
     this.listener = listener;
-    this.runner = new ToolRunner(executor == null ? SharedPool.INSTANCE : executor, config, listener, journal);
+    this.runner = new ToolRunner(executor == null ? SharedPool.INSTANCE : executor, config, listener);
+    this.journal = journal;
+    this.clock = clock;
     this.rules = rules;
     this.approvalPredicate = approvalPredicate;
     this.signer = signer;
@@ -112,15 +121,38 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
 
   @Override
   public LoopResult run(List<Message> history) {
-    return new Run(HistoryChecker.requireHistory(history), null).execute();
+    return new Run(null, HistoryChecker.requireHistory(history), null).execute();
   }
 
   @Override
   public LoopResult stream(List<Message> history, StreamHandler handler) {
+    return new Run(null, HistoryChecker.requireHistory(history), requireHandler(handler)).execute();
+  }
+
+  @Override
+  public LoopResult run(String conversationKey, List<Message> history) {
+    return new Run(requireKey(conversationKey), HistoryChecker.requireHistory(history), null).execute();
+  }
+
+  @Override
+  public LoopResult stream(String conversationKey, List<Message> history, StreamHandler handler) {
+    return new Run(requireKey(conversationKey), HistoryChecker.requireHistory(history), requireHandler(handler))
+        .execute();
+  }
+
+  private static StreamHandler requireHandler(StreamHandler handler) {
     if (handler == null) {
       throw new IllegalArgumentException("handler must not be null; use StreamHandler.ignoring()");
     }
-    return new Run(HistoryChecker.requireHistory(history), handler).execute();
+    return handler;
+  }
+
+  private static String requireKey(String conversationKey) {
+    if (conversationKey == null || conversationKey.isBlank()) {
+      throw new IllegalArgumentException("conversationKey must not be " + (conversationKey == null ? "null" : "blank")
+          + ": pass the id that names this conversation (a chat memory id, a session id), or run without one");
+    }
+    return conversationKey;
   }
 
   @Override
@@ -130,6 +162,12 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
 
   /** The state of one run. */
   private final class Run {
+    /** The conversation key, or null. */
+    private final @Nullable String conversationKey;
+    /** The digest that stands for the key in requests and journal entries, or {@link CallKey#NO_CONVERSATION}. */
+    private final String conversation;
+    /** Who holds this run's claims. */
+    private final String holder = java.util.UUID.randomUUID().toString();
     private final List<Message> input;
     private final @Nullable StreamHandler handler;
     private final List<Message> working;
@@ -143,7 +181,9 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
     /** The turn just completed returns its results to the caller (every call ran a returnDirect tool). */
     private boolean returnedDirect;
 
-    Run(List<Message> input, @Nullable StreamHandler handler) {
+    Run(@Nullable String conversationKey, List<Message> input, @Nullable StreamHandler handler) {
+      this.conversationKey = conversationKey;
+      this.conversation = conversationKey == null ? CallKey.NO_CONVERSATION : CallKey.conversationDigest(conversationKey);
       this.input = input;
       this.handler = handler;
       this.working = new ArrayList<>(input.size() + 8);
@@ -273,11 +313,12 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
       return contents == null ? answer : answer.withContents(contents);
     }
 
+    /** A random id: model ids repeat across conversations, so a fresh one must not (see {@link Ids#callId}). */
     private String fresh(String base) {
-      String stem = base.isEmpty() ? "toolguard_call" : base;
-      for (int k = 2; ; k++) {
-        if (usedIds.add(stem + "_" + k)) {
-          return stem + "_" + k;
+      while (true) {
+        String id = Ids.callId();
+        if (usedIds.add(id)) {
+          return id;
         }
       }
     }
@@ -434,8 +475,18 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
     private ApprovalRequest request(ToolCall call, String kind) {
       Map<String, Object> meta = new LinkedHashMap<>();
       meta.put(Metadata.PENDING, kind);
+      String nonce = Ids.nonce();
+      java.time.Instant issued = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+      java.time.Instant expires = issued.plus(config.approvalTtl());
+      meta.put(Metadata.NONCE, nonce);
+      meta.put(Metadata.ISSUED_AT, issued.toString());
+      meta.put(Metadata.EXPIRES_AT, expires.toString());
+      if (conversationKey != null) {
+        meta.put(Metadata.CONVERSATION, conversation);
+      }
       if (signer != null) {
-        meta.put(Metadata.SIGNATURE, signer.sign(call));
+        meta.put(Metadata.SIGNATURE, signer.sign(new ApprovalSigner.Subject(conversation, call.asInvocable(), nonce,
+            issued, expires)));
       }
       return new ApprovalRequest(call.callId(), call, meta);
     }
@@ -560,12 +611,49 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
             + " for an answer and a new user message came (rule: pending calls must be answered first, by"
             + " PendingPolicy.FAIL); answer them with ApprovalResponses before going on");
       }
-      if (!jobs.isEmpty()) {
-        ToolRunner.Outcome outcome = runner.run(jobs);
-        failures.putAll(outcome.failures());
+      // every call this resume settles is claimed first, before anything runs: a call settled before
+      // (by a double click, a retry, another instance, a stale copy) keeps the result it got then
+      Claims claims = new Claims();
+      List<ToolRunner.Job> toRun = new ArrayList<>(jobs.size());
+      List<ToolCall> runCalls = new ArrayList<>(jobs.size());
+      List<Integer> runMessages = new ArrayList<>(jobs.size());
+      try {
+        for (Map<String, ToolResult> perMessage : decided.values()) {
+          for (Map.Entry<String, ToolResult> e : perMessage.entrySet()) {
+            ToolResult recorded = claims.take(waiting.get(e.getKey()).request(), null);
+            if (recorded != null) {
+              e.setValue(recorded.withCallId(e.getKey()));
+            }
+          }
+        }
         for (int k = 0; k < jobs.size(); k++) {
-          decided.computeIfAbsent(jobMessages.get(k), x -> new LinkedHashMap<>())
-              .put(jobCalls.get(k).callId(), outcome.results().get(k));
+          ToolCall call = jobCalls.get(k);
+          ToolResult recorded = claims.take(waiting.get(call.callId()).request(), jobs.get(k).tool());
+          if (recorded != null) {
+            decided.computeIfAbsent(jobMessages.get(k), x -> new LinkedHashMap<>())
+                .put(call.callId(), recorded.withCallId(call.callId()));
+          } else {
+            toRun.add(new ToolRunner.Job(toRun.size(), call, jobs.get(k).tool()));
+            runCalls.add(call);
+            runMessages.add(jobMessages.get(k));
+          }
+        }
+      } catch (RuntimeException e) {
+        claims.releaseAll();
+        throw e;
+      }
+      for (Map<String, ToolResult> perMessage : decided.values()) {
+        for (Map.Entry<String, ToolResult> e : perMessage.entrySet()) {
+          claims.complete(e.getKey(), e.getValue());
+        }
+      }
+      if (!toRun.isEmpty()) {
+        ToolRunner.Outcome outcome = runner.run(toRun);
+        failures.putAll(outcome.failures());
+        for (int k = 0; k < toRun.size(); k++) {
+          ToolResult r = outcome.results().get(k);
+          claims.complete(runCalls.get(k).callId(), r);
+          decided.computeIfAbsent(runMessages.get(k), x -> new LinkedHashMap<>()).put(runCalls.get(k).callId(), r);
         }
         if (outcome.interrupted()) {
           apply(decided, edits, byId);
@@ -682,9 +770,17 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
               + " resume (rule: one answer per call). Keep one answer.");
         }
         ApprovalRequest request = w.request();
+        Object requestConversation = request.metadata().get(Metadata.CONVERSATION);
+        if (requestConversation != null && !conversation.equals(requestConversation.toString())) {
+          throw new ApprovalException(Reason.FOREIGN_CONVERSATION, id, "call " + id + " waits in another"
+              + " conversation than this run's " + (conversationKey == null ? "(a run without a conversation key)"
+              : "'" + conversationKey + "'") + " (rule: a waiting call and its answers belong to one conversation);"
+              + " resume it with the key of the conversation that stored it");
+        }
+        ApprovalSigner.Subject subject = signer == null ? null : subject(request);
         if (signer != null) {
           Object requestSignature = request.metadata().get(Metadata.SIGNATURE);
-          if (!(requestSignature instanceof String s) || !signer.verify(request.call(), s)) {
+          if (subject == null || !(requestSignature instanceof String s) || !signer.verify(subject, s)) {
             throw new ApprovalException(Reason.FORGED, id, "the approval request for call " + id + " in the"
                 + " history is not signed by this application (rule: signed approvals); it was changed or"
                 + " made up outside the loop");
@@ -706,7 +802,7 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
                   + " signature (rule: signed approvals). Build it from the request in the history, whose"
                   + " signature it must copy.");
             }
-            if (!signer.verify(request.call(), s)) {
+            if (!signer.verify(subject, s)) {
               throw new ApprovalException(Reason.FORGED, id, "the signature of the response for call " + id
                   + " does not match the call (rule: signed approvals); the response was forged or changed");
             }
@@ -714,6 +810,13 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
           String kind = w.kind();
           boolean approves = r.decision() instanceof Decision.Approve
               || r.decision() instanceof Decision.ApproveEdited;
+          java.time.Instant expires = instant(request, Metadata.EXPIRES_AT);
+          if (approves && expires != null && clock.instant().isAfter(expires)) {
+            throw new ApprovalException(Reason.EXPIRED, id, "the approval request for call " + id + " of tool '"
+                + request.call().name() + "' expired at " + expires + " (rule: an approval request may be approved"
+                + " within LoopConfig.approvalTtl, here " + config.approvalTtl() + "); reject it or let the user go"
+                + " on, and the model may ask again");
+          }
           if (approves && (Metadata.PENDING_CLIENT.equals(kind) || Metadata.PENDING_UNKNOWN_TOOL.equals(kind))) {
             throw new ApprovalException(Reason.WRONG_KIND, id, "call " + id + " of tool '" + request.call().name()
                 + "' waits for the application to run it (" + kind + "), not for approval; answer it with its"
@@ -723,6 +826,165 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
           throw new ApprovalException(Reason.UNSIGNED, id, "call " + id + " waits for approval and was answered"
               + " with a bare tool result (rule: signed approvals); answer it with an ApprovalResponse");
         }
+      }
+    }
+
+    /** The claims this run holds in the journal, by call id. */
+    private final class Claims {
+      private final Map<String, CallKey> acquired = new LinkedHashMap<>();
+
+      /**
+       * Claims the waiting call of {@code request}: null when this run holds it now (it runs it, or
+       * records its decided result), or the result to use instead: the one recorded before, or
+       * "outcome unknown" for a call whose holder died, unless {@code runs} is an idempotent tool.
+       */
+      @Nullable ToolResult take(ApprovalRequest request, @Nullable Tool runs) {
+        ToolCall call = request.call().asInvocable();
+        Object n = request.metadata().get(Metadata.NONCE);
+        String nonce = n == null ? "" : n.toString();
+        if (conversationKey == null && nonce.isEmpty()) {
+          // a request from before nonces, in a run without a key: nothing tells its conversation
+          return null;
+        }
+        CallKey key;
+        try {
+          key = new CallKey(conversation, call.callId(), nonce, call.name(), CallKey.fingerprint(call));
+        } catch (dev.toolguard.core.InvalidMessageException e) {
+          LOG.warn("call {} cannot be claimed in the journal ({}); it is settled without a claim",
+              shortId(call.callId()), e.getMessage());
+          return null;
+        }
+        long deadline = System.nanoTime() + config.claimWait().toNanos();
+        long backoffMillis = 2;
+        while (true) {
+          java.time.Instant now = clock.instant();
+          Claim claim = journalStep(call, "claiming", () -> journal.claim(key, holder, now, config.claimLease()));
+          if (claim instanceof Claim.Acquired) {
+            acquired.put(call.callId(), key);
+            return null;
+          }
+          if (claim instanceof Claim.Done done) {
+            LOG.debug("call {} ({}) was settled before; its recorded result is reused", call.callId(), call.name());
+            return done.result();
+          }
+          if (claim instanceof Claim.Conflict) {
+            throw new ApprovalException(Reason.MISMATCH, call.callId(), "the journal holds call " + call.callId()
+                + " of this conversation with another tool or other arguments than the waiting call of tool '"
+                + call.name() + "' (rule: a waiting call is not changed after the loop stored it); nothing ran."
+                + " Resume with the history as the loop stored it.");
+          }
+          if (claim instanceof Claim.Expired expired) {
+            boolean won = journalStep(call, "taking over",
+                () -> journal.takeOver(key, expired.holder(), holder, now, config.claimLease()));
+            if (!won) {
+              continue; // another run took it over or completed it first: look again
+            }
+            acquired.put(call.callId(), key);
+            if (runs != null && runs.idempotent()) {
+              LOG.warn("call {} ({}) was claimed by a run that stopped before it finished (lease ended {}); the"
+                  + " tool is idempotent, so it runs again", call.callId(), call.name(), expired.leaseUntil());
+              return null;
+            }
+            LOG.warn("call {} ({}) was claimed by a run that stopped before it finished (lease ended {}); its"
+                + " outcome is unknown and it is answered so", call.callId(), call.name(), expired.leaseUntil());
+            ToolResult unknown = ToolRunner.synthetic(call, config.outcomeUnknownText().replace("{tool}", call.name()));
+            complete(call.callId(), unknown);
+            return unknown;
+          }
+          Claim.Held held = (Claim.Held) claim;
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            throw new CallInProgressException(conversationKey == null ? CallKey.NO_CONVERSATION : conversationKey,
+                call.callId(), held.leaseUntil(), "call " + call.callId() + " of tool '" + call.name() + "' in "
+                + (conversationKey == null ? "this history" : "conversation '" + conversationKey + "'")
+                + " is being settled by another run (its claim lasts until " + held.leaseUntil() + "); this run"
+                + " waited " + config.claimWait() + " (LoopConfig.claimWait) and ran nothing (rule: a call runs"
+                + " once). Reload the conversation: the other run stores its result.");
+          }
+          try {
+            Thread.sleep(Math.max(1, Math.min(backoffMillis, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left))));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LoopException("the run was interrupted while it waited for call " + call.callId()
+                + ", which another run holds; nothing ran and the history it carries is the one handed in", e,
+                working, added());
+          }
+          backoffMillis = Math.min(backoffMillis * 2, 100);
+        }
+      }
+
+      /** Records {@code result} for the call this run claimed (if it did); a failure is logged, not thrown. */
+      void complete(String callId, ToolResult result) {
+        CallKey key = acquired.remove(callId);
+        if (key == null) {
+          return;
+        }
+        try {
+          if (!journal.complete(key, holder, result, clock.instant())) {
+            LOG.warn("the claim of call {} ended and another run took it over before its result was recorded;"
+                + " the result stands in this history only", callId);
+          }
+        } catch (RuntimeException e) {
+          LOG.warn("the call journal failed to record the result of call {} ({}); the result stands in the"
+              + " history, and a stale copy resumed after the lease ends gets 'outcome unknown'", callId,
+              e.getClass().getSimpleName());
+        }
+      }
+
+      /** Gives back every claim not completed (nothing ran for them). */
+      void releaseAll() {
+        for (Map.Entry<String, CallKey> e : acquired.entrySet()) {
+          try {
+            journal.release(e.getValue(), holder);
+          } catch (RuntimeException ex) {
+            LOG.warn("the call journal failed to release the claim of call {} ({}); it is free again when its"
+                + " lease ends", e.getKey(), ex.getClass().getSimpleName());
+          }
+        }
+        acquired.clear();
+      }
+
+      private <T> T journalStep(ToolCall call, String what, java.util.function.Supplier<T> step) {
+        try {
+          return step.get();
+        } catch (CallJournalException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          throw new CallJournalException(call.callId(), "the call journal failed while " + what + " call "
+              + call.callId() + " of tool '" + call.name() + "' in "
+              + (conversationKey == null ? "a run without a conversation key" : "conversation '" + conversationKey + "'")
+              + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+              + ". Nothing ran and the history is unchanged: store nothing, fix the journal and resume again.", e);
+        }
+      }
+    }
+
+    private static String shortId(String id) {
+      return id.length() <= 64 ? id : id.substring(0, 64) + "…";
+    }
+
+    /** What the request's signature covers, or null when it lacks a part (it was not made by this loop). */
+    private ApprovalSigner.@Nullable Subject subject(ApprovalRequest request) {
+      Object nonce = request.metadata().get(Metadata.NONCE);
+      java.time.Instant issued = instant(request, Metadata.ISSUED_AT);
+      java.time.Instant expires = instant(request, Metadata.EXPIRES_AT);
+      if (!(nonce instanceof String n) || issued == null || expires == null) {
+        return null;
+      }
+      Object c = request.metadata().get(Metadata.CONVERSATION);
+      return new ApprovalSigner.Subject(c == null ? CallKey.NO_CONVERSATION : c.toString(),
+          request.call().asInvocable(), n, issued, expires);
+    }
+
+    private java.time.@Nullable Instant instant(ApprovalRequest request, String key) {
+      Object v = request.metadata().get(key);
+      if (v == null) {
+        return null;
+      }
+      try {
+        return java.time.Instant.parse(v.toString());
+      } catch (java.time.format.DateTimeParseException e) {
+        return null;
       }
     }
 

@@ -3,7 +3,6 @@ package dev.toolguard.core.internal;
 import dev.toolguard.core.Metadata;
 import dev.toolguard.core.ToolCall;
 import dev.toolguard.core.ToolResult;
-import dev.toolguard.core.loop.CallJournal;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopListener;
 import dev.toolguard.core.loop.Tool;
@@ -41,13 +40,10 @@ final class ToolRunner {
   private final ExecutorService executor;
   private final LoopConfig config;
   private final LoopListener listener;
-  private final CallJournal journal;
-
-  ToolRunner(ExecutorService executor, LoopConfig config, LoopListener listener, CallJournal journal) {
+  ToolRunner(ExecutorService executor, LoopConfig config, LoopListener listener) {
     this.executor = executor;
     this.config = config;
     this.listener = listener;
-    this.journal = journal;
   }
 
   private record Done(Job job, ToolResult result, @Nullable Throwable failure) {}
@@ -68,16 +64,7 @@ final class ToolRunner {
     Map<Integer, ToolResult> results = new HashMap<>();
     Map<String, Throwable> failures = new HashMap<>();
     Deque<Job> queue = new ArrayDeque<>();
-    for (Job job : jobs) {
-      ToolResult recorded = journal.find(job.call());
-      if (recorded != null) {
-        LOG.debug("tool call {} ({}) already ran; its recorded result is reused", job.call().callId(),
-            job.call().name());
-        results.put(job.index(), recorded);
-      } else {
-        queue.add(job);
-      }
-    }
+    queue.addAll(jobs);
     if (queue.size() == 1 && config.inlineSingleCalls()) {
       return runInline(queue.poll(), results, failures);
     }
@@ -223,7 +210,6 @@ final class ToolRunner {
             + output.length() + " characters, the limit is " + config.maxOutputLength() + "]";
       }
       result = ToolResult.of(call.callId(), call.name(), output);
-      journal.record(call, result);
     } catch (Throwable t) {
       if (interruptedBy(t)) {
         Thread.currentThread().interrupt(); // a tool that wrapped the InterruptedException lost the flag

@@ -25,7 +25,11 @@ public class ApprovalException extends ToolguardException {
     /** The answer does not fit the waiting call (for example approving a client-side call). */
     WRONG_KIND,
     /** A new user message came while calls wait, and the pending policy is to fail. */
-    UNANSWERED
+    UNANSWERED,
+    /** The approval request's time to live ended before it was approved. */
+    EXPIRED,
+    /** The waiting call belongs to another conversation than the run's. */
+    FOREIGN_CONVERSATION
   }
 
   private final Reason reason;

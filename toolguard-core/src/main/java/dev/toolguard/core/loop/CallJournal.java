@@ -1,38 +1,94 @@
 package dev.toolguard.core.loop;
 
-import dev.toolguard.core.ToolCall;
 import dev.toolguard.core.ToolResult;
-import dev.toolguard.core.internal.Json;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.jspecify.annotations.Nullable;
+import dev.toolguard.core.internal.InMemoryCallJournal;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
- * Remembers the results of calls that ran, so that a run retried after a failure (a resume whose
- * backend request failed, say) never runs a call twice. Keyed by call id, tool name and arguments.
+ * Where the loop claims a waiting call before it runs it, and records its result, so that a call is
+ * run at most once however often and wherever it is resumed: a double-clicked approval, two
+ * instances behind a load balancer, a client's retry, a stale copy of the history.
  *
- * <p>The default, {@link #inMemory(int)}, serves one process; give every instance the same shared
- * journal (a database table, a cache) to make resumes idempotent across instances. Implementations
- * must be thread-safe.
+ * <p>An entry belongs to one conversation ({@link CallKey}): a result recorded for one conversation
+ * never answers a call of another, whatever the ids. The loop claims every waiting call that an
+ * answer settles (approved, rejected, answered, deferred) before anything runs:
+ *
+ * <ul>
+ *   <li>{@link Claim.Acquired}: run it, then {@link #complete} with the result (or {@link #release} it
+ *       when it never started);
+ *   <li>{@link Claim.Done}: the call was settled before: its recorded result is reused;
+ *   <li>{@link Claim.Held}: another run holds it: the loop waits up to {@link
+ *       LoopConfig#claimWait()}, then fails with {@link CallInProgressException}; it never runs it;
+ *   <li>{@link Claim.Expired}: its holder died mid-call: the loop {@link #takeOver takes it over} and
+ *       answers it "may or may not have run", or runs it again when the tool is {@link
+ *       Tool#idempotent() idempotent}.
+ * </ul>
+ *
+ * <p>Each method is one atomic step (for a database: one statement on the unique key, never read
+ * then write). {@link #inMemory(int)} serves one process; {@code toolguard-jdbc} shares one table
+ * between instances. Implementations are thread-safe and throw {@link CallJournalException} when
+ * the store fails.
  */
 public interface CallJournal {
 
-  /** The result recorded for {@code call}, or null when it has not run. */
-  @Nullable ToolResult find(ToolCall call);
+  /**
+   * Claims {@code key} for {@code holder} until {@code now + lease} if it has no entry, atomically,
+   * and otherwise tells what the entry holds.
+   */
+  Claim claim(CallKey key, String holder, Instant now, Duration lease);
 
-  /** Records that {@code call} ran and gave {@code result}. */
-  void record(ToolCall call, ToolResult result);
+  /**
+   * Moves a claim whose lease ended ({@link Claim.Expired} of {@code expiredHolder}) to {@code
+   * holder}, atomically. False when another caller took it over, or completed it, first.
+   */
+  boolean takeOver(CallKey key, String expiredHolder, String holder, Instant now, Duration lease);
 
-  /** A journal that remembers nothing: every call runs when asked. */
+  /**
+   * Records the result of a call that {@code holder} claimed. False when the claim is no longer
+   * {@code holder}'s (its lease ended and another run took it over): the result is not recorded.
+   */
+  boolean complete(CallKey key, String holder, ToolResult result, Instant now);
+
+  /** Removes {@code holder}'s claim of a call that never started, so another run may claim it. */
+  void release(CallKey key, String holder);
+
+  /**
+   * Removes the entries completed before {@code before} and the claims whose lease ended before it;
+   * returns how many. A pruned call that is resumed again is claimed anew, so keep entries for as long
+   * as an old copy of a history may come back (at least the approval time-to-live).
+   */
+  int prune(Instant before);
+
+  /** A journal that keeps nothing: every claim is acquired, so a call resumed twice runs twice. */
   CallJournal NONE = new CallJournal() {
     @Override
-    public @Nullable ToolResult find(ToolCall call) {
-      return null;
+    public Claim claim(CallKey key, String holder, Instant now, Duration lease) {
+      return new Claim.Acquired(key, holder, now.plus(lease));
     }
 
     @Override
-    public void record(ToolCall call, ToolResult result) {}
+    public boolean takeOver(CallKey key, String expiredHolder, String holder, Instant now, Duration lease) {
+      return true;
+    }
+
+    @Override
+    public boolean complete(CallKey key, String holder, ToolResult result, Instant now) {
+      return true;
+    }
+
+    @Override
+    public void release(CallKey key, String holder) {}
+
+    @Override
+    public int prune(Instant before) {
+      return 0;
+    }
+
+    @Override
+    public String toString() {
+      return "CallJournal.NONE";
+    }
   };
 
   /**
@@ -42,18 +98,20 @@ public interface CallJournal {
   long DEFAULT_MAX_CHARS = 8L << 20;
 
   /**
-   * A journal in this process's memory that keeps the last {@code capacity} calls, and no more of them
-   * than fit in {@link #DEFAULT_MAX_CHARS} characters of keys and outputs.
+   * A journal in this process's memory that keeps the last {@code capacity} completed calls, and no
+   * more of them than fit in {@link #DEFAULT_MAX_CHARS} characters of keys and outputs.
    */
   static CallJournal inMemory(int capacity) {
     return inMemory(capacity, DEFAULT_MAX_CHARS);
   }
 
   /**
-   * A journal in this process's memory that keeps the last {@code capacity} calls, and no more of them
-   * than fit in {@code maxChars} characters of keys (call id, tool name, arguments) and outputs; the
-   * eldest go first. The newest call is always kept, even when it alone is larger. A call that is no
-   * longer remembered runs again if it is asked for again.
+   * A journal in this process's memory that keeps the last {@code capacity} completed calls, and no
+   * more of them than fit in {@code maxChars} characters of keys and outputs; the eldest completed
+   * go first (claims in progress are never dropped). The newest call is always kept, even when it
+   * alone is larger. A call that is no longer remembered is claimed anew if it is resumed again.
+   *
+   * @throws IllegalArgumentException naming the bound if it is below 1
    */
   static CallJournal inMemory(int capacity, long maxChars) {
     if (capacity < 1) {
@@ -62,58 +120,6 @@ public interface CallJournal {
     if (maxChars < 1) {
       throw new IllegalArgumentException("maxChars must be at least 1, was " + maxChars);
     }
-    return new CallJournal() {
-      private final LinkedHashMap<String, ToolResult> entries = new LinkedHashMap<>();
-      private long chars;
-      /** The last call keyed, and its key: a call is looked up, then recorded, and keyed once. */
-      private @Nullable ToolCall lastCall;
-      private @Nullable String lastKey;
-
-      @Override
-      public synchronized @Nullable ToolResult find(ToolCall call) {
-        return entries.get(keyOf(call));
-      }
-
-      @Override
-      public synchronized void record(ToolCall call, ToolResult result) {
-        String key = keyOf(call);
-        ToolResult previous = entries.remove(key);
-        if (previous != null) {
-          chars -= size(key, previous);
-        }
-        entries.put(key, result);
-        chars += size(key, result);
-        Iterator<Map.Entry<String, ToolResult>> eldest = entries.entrySet().iterator();
-        while (entries.size() > 1 && (entries.size() > capacity || chars > maxChars)) {
-          Map.Entry<String, ToolResult> e = eldest.next();
-          chars -= size(e.getKey(), e.getValue());
-          eldest.remove();
-        }
-      }
-
-      private long size(String key, ToolResult result) {
-        return (long) key.length() + result.output().length();
-      }
-
-      private String keyOf(ToolCall call) {
-        if (call != lastCall) {
-          lastKey = key(call);
-          lastCall = call;
-        }
-        return lastKey;
-      }
-
-      @Override
-      public synchronized String toString() {
-        return "CallJournal.inMemory(" + capacity + ", " + maxChars + ")[" + entries.size() + " calls, " + chars
-            + " chars]";
-      }
-    };
-  }
-
-  /** The key of a call: its id, tool name and arguments as a canonical JSON value. */
-  static String key(ToolCall call) {
-    String args = Json.canonical(call.argumentsJson());
-    return call.callId() + '\u0000' + call.name() + '\u0000' + (args == null ? call.argumentsJson() : args);
+    return new InMemoryCallJournal(capacity, maxChars);
   }
 }

@@ -50,6 +50,27 @@ public interface FunctionInvokingLoop {
   LoopResult stream(List<Message> history, StreamHandler handler);
 
   /**
+   * Runs the loop on {@code history} of the conversation {@code conversationKey} (a chat memory id,
+   * a Spring AI conversation id, a session id: whatever names one conversation in the application).
+   *
+   * <p>The key scopes everything the loop keeps or checks for this conversation: a waiting call is
+   * stamped with a digest of it, so an answer made for one conversation is refused in another; and a
+   * waiting call is claimed in the {@link CallJournal} under it, so that however often and wherever
+   * the same answer is resumed (a double click, a retry, another instance, a stale copy of the
+   * history) the call runs once and its result is reused, and a result recorded in one conversation
+   * never answers a call of another, whatever the call ids. Without a key ({@link #run(List)}) a
+   * result answers only the very waiting call it was recorded for.
+   *
+   * @throws IllegalArgumentException if {@code conversationKey} is null or blank
+   * @throws CallInProgressException if another run holds a call this one was to settle (nothing ran)
+   * @throws CallJournalException if the journal failed before anything ran
+   */
+  LoopResult run(String conversationKey, List<Message> history);
+
+  /** Like {@link #run(String, List)}, streaming assistant text to {@code handler}. */
+  LoopResult stream(String conversationKey, List<Message> history, StreamHandler handler);
+
+  /**
    * The calls waiting in a stored {@code history} for an answer from the caller (approval, a
    * client-side result, an unknown tool handed back), in history order — what {@link
    * LoopResult#pending()} said when the history was stored.
@@ -103,6 +124,7 @@ public interface FunctionInvokingLoop {
     private @Nullable ApprovalSigner signer;
     private HistoryGuard guard = HistoryGuard.ofDefaults();
     private Map<String, Object> options = Map.of();
+    private java.time.Clock clock = java.time.Clock.systemUTC();
 
     private Builder() {}
 
@@ -134,6 +156,7 @@ public interface FunctionInvokingLoop {
       c.signer = signer;
       c.guard = guard;
       c.options = options;
+      c.clock = clock;
       return c;
     }
 
@@ -178,8 +201,11 @@ public interface FunctionInvokingLoop {
     }
 
     /**
-     * What remembers calls that ran (default: in memory, the last 10,000 calls within 8 Mi characters of
-     * keys and outputs, {@link CallJournal#inMemory(int)}).
+     * Where waiting calls are claimed before they run and their results recorded (default: in this
+     * process's memory, the last 10,000 calls within 8 Mi characters of keys and outputs, {@link
+     * CallJournal#inMemory(int)}; shared by the copies of this builder). Give every instance of the
+     * application the same journal ({@code toolguard-jdbc}'s table) so that a call runs once across
+     * instances.
      */
     public Builder journal(CallJournal journal) {
       this.journal = require("journal", journal);
@@ -214,6 +240,15 @@ public interface FunctionInvokingLoop {
       return this;
     }
 
+    /**
+     * The clock of approval times (issue, expiry) and claim leases (default the system clock in UTC).
+     * Tests set a fixed or moving clock here.
+     */
+    public Builder clock(java.time.Clock clock) {
+      this.clock = require("clock", clock);
+      return this;
+    }
+
     /** Options passed to the backend with every request (model, temperature, …). */
     public Builder options(Map<String, Object> options) {
       this.options = Map.copyOf(require("options", options));
@@ -239,7 +274,7 @@ public interface FunctionInvokingLoop {
       }
       return new DefaultFunctionInvokingLoop(backend, tools, java.util.Collections.unmodifiableMap(client), config,
           listener, executor,
-          journal, rules, approvalPredicate, signer, guard, options);
+          journal, rules, approvalPredicate, signer, guard, options, clock);
     }
 
     private static <T> T require(String name, T value) {

@@ -40,6 +40,17 @@ public final class LoopConfig {
   public static final String DEFAULT_NOT_ANSWERED_TEXT =
       "The user went on without approving this call; it was not run.";
 
+  /** What the lease of a claim adds to {@link #callTimeout()} unless {@link Builder#claimLease} is set: 30 s. */
+  public static final Duration DEFAULT_LEASE_MARGIN = Duration.ofSeconds(30);
+
+  /**
+   * The default text of the result of a call whose run was cut off (its instance died mid-call) and
+   * whose tool is not idempotent; {@code {tool}} is the tool name.
+   */
+  public static final String DEFAULT_OUTCOME_UNKNOWN_TEXT = "Tool '{tool}' may or may not have run: the run"
+      + " that started this call stopped before it finished, so its outcome is unknown. Check its effect before"
+      + " calling it again.";
+
   private static final LoopConfig DEFAULTS = custom().build();
 
   private final int maxIterations;
@@ -59,6 +70,11 @@ public final class LoopConfig {
   private final int maxArgumentsLength;
   private final int maxOutputLength;
   private final boolean inlineSingleCalls;
+  private final Duration claimLease;
+  private final @org.jspecify.annotations.Nullable Duration explicitClaimLease;
+  private final Duration claimWait;
+  private final Duration approvalTtl;
+  private final String outcomeUnknownText;
 
   private LoopConfig(Builder b) {
     this.maxIterations = b.maxIterations;
@@ -78,7 +94,17 @@ public final class LoopConfig {
     this.maxArgumentsLength = b.maxArgumentsLength;
     this.maxOutputLength = b.maxOutputLength;
     this.inlineSingleCalls = b.inlineSingleCalls;
+    this.explicitClaimLease = b.claimLease;
+    this.claimLease = b.claimLease != null ? b.claimLease : b.callTimeout.plus(DEFAULT_LEASE_MARGIN);
+    if (claimLease.compareTo(callTimeout) <= 0) {
+      throw new IllegalArgumentException("claimLease (" + claimLease + ") must be longer than callTimeout ("
+          + callTimeout + "): a claim whose lease ends while its call still runs lets another run take it over");
+    }
+    this.claimWait = b.claimWait;
+    this.approvalTtl = b.approvalTtl;
+    this.outcomeUnknownText = b.outcomeUnknownText;
   }
+
 
   /** The defaults: 10 iterations, 64 calls, 4 at once, 60 s per call, generic errors, 3 errors in a row. */
   public static LoopConfig ofDefaults() {
@@ -188,6 +214,34 @@ public final class LoopConfig {
     return inlineSingleCalls;
   }
 
+  /**
+   * How long a run holds the claim of a call it runs (default {@link #callTimeout()} plus 30 s). When a
+   * lease ends without a result, the holder is taken for dead and the call's outcome for unknown.
+   * Longer than the call timeout.
+   */
+  public Duration claimLease() {
+    return claimLease;
+  }
+
+  /**
+   * How long a run waits for a call that another run holds (a double-clicked approval, a retry on
+   * another instance) before it fails with {@link CallInProgressException} (default 10 s; zero: do
+   * not wait).
+   */
+  public Duration claimWait() {
+    return claimWait;
+  }
+
+  /** How long an approval request may be approved after the loop issued it (default 7 days). */
+  public Duration approvalTtl() {
+    return approvalTtl;
+  }
+
+  /** The text of the result of a call whose outcome is unknown; {@code {tool}} is the tool name. */
+  public String outcomeUnknownText() {
+    return outcomeUnknownText;
+  }
+
   @Override
   public String toString() {
     return "LoopConfig[maxIterations=" + maxIterations + ", maxCallsPerRequest=" + maxCallsPerRequest
@@ -196,7 +250,7 @@ public final class LoopConfig {
         + unknownToolPolicy + ", historyPolicy=" + historyPolicy + ", pendingPolicy=" + pendingPolicy
         + ", runOthersWhileAwaitingApproval=" + runOthersWhileAwaitingApproval + ", approvalRequired="
         + approvalRequired + ", sequentialTools=" + sequentialTools + ", inlineSingleCalls=" + inlineSingleCalls
-        + "]";
+        + ", claimLease=" + claimLease + ", claimWait=" + claimWait + ", approvalTtl=" + approvalTtl + "]";
   }
 
   /** Builds a {@link LoopConfig}; every setter checks its value at once. */
@@ -218,6 +272,10 @@ public final class LoopConfig {
     private int maxArgumentsLength = 1 << 20;
     private int maxOutputLength = 1 << 20;
     private boolean inlineSingleCalls = true;
+    private @org.jspecify.annotations.Nullable Duration claimLease;
+    private Duration claimWait = Duration.ofSeconds(10);
+    private Duration approvalTtl = Duration.ofDays(7);
+    private String outcomeUnknownText = DEFAULT_OUTCOME_UNKNOWN_TEXT;
 
     private Builder() {}
 
@@ -239,6 +297,10 @@ public final class LoopConfig {
       maxArgumentsLength = c.maxArgumentsLength;
       maxOutputLength = c.maxOutputLength;
       inlineSingleCalls = c.inlineSingleCalls;
+      claimLease = c.explicitClaimLease;
+      claimWait = c.claimWait;
+      approvalTtl = c.approvalTtl;
+      outcomeUnknownText = c.outcomeUnknownText;
     }
 
     private static int atLeastOne(String name, int value) {
@@ -353,7 +415,45 @@ public final class LoopConfig {
       return this;
     }
 
-    /** The config. */
+    /** How long a run holds the claim of a call it runs (default call timeout + 30 s; longer than the call timeout). */
+    public Builder claimLease(Duration value) {
+      claimLease = positive("claimLease", value);
+      return this;
+    }
+
+    /** How long a run waits for a call another run holds (default 10 s; zero or more). */
+    public Builder claimWait(Duration value) {
+      if (value == null || value.isNegative()) {
+        throw new IllegalArgumentException("claimWait must be zero or a positive duration, was " + value);
+      }
+      claimWait = value;
+      return this;
+    }
+
+    /** How long an approval request may be approved (default 7 days; positive). */
+    public Builder approvalTtl(Duration value) {
+      approvalTtl = positive("approvalTtl", value);
+      return this;
+    }
+
+    /** The text of the result of a call whose outcome is unknown; may use {@code {tool}}. */
+    public Builder outcomeUnknownText(String value) {
+      outcomeUnknownText = text("outcomeUnknownText", value);
+      return this;
+    }
+
+    private static Duration positive(String name, Duration value) {
+      if (value == null || value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be a positive duration, was " + value);
+      }
+      return value;
+    }
+
+    /**
+     * The config.
+     *
+     * @throws IllegalArgumentException if {@code claimLease} is not longer than {@code callTimeout}
+     */
     public LoopConfig build() {
       return new LoopConfig(this);
     }

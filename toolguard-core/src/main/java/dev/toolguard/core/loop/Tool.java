@@ -38,6 +38,19 @@ public interface Tool {
     return false;
   }
 
+  /**
+   * Whether running this tool twice for one call does no harm (a read, a lookup, an upsert by key).
+   * Default false.
+   *
+   * <p>It matters when an instance died while it ran a resumed call: once the claim's lease has
+   * ended the call's outcome is unknown. An idempotent tool is then run again; any other gets a
+   * result saying that it may or may not have run, so that the model (and the user) can check
+   * before calling it again.
+   */
+  default boolean idempotent() {
+    return false;
+  }
+
   /** This tool, returning its results directly to the caller (see {@link #returnDirect()}). */
   default Tool returningDirect() {
     if (returnDirect()) {

@@ -482,9 +482,21 @@ class FunctionInvokingLoopTest {
     model.thenCalls(ToolCall.of("", "t", "{}")).thenCalls(ToolCall.of("c1", "t", "{}"), ToolCall.of("c1", "t", "{}"))
         .thenText("ok");
     LoopResult r = FunctionInvokingLoop.builder(model).tools(echo("t")).build().run(List.of(Message.user("go")));
-    assertThat(r.history().get(1).toolCalls().get(0).callId()).isEqualTo("toolguard_call_2");
-    assertThat(r.history().get(3).toolCalls()).extracting(ToolCall::callId).containsExactly("c1", "c1_2");
+    String first = r.history().get(1).toolCalls().get(0).callId();
+    // fresh ids are random, so that they repeat in no other conversation (not "toolguard_call_2" in each)
+    assertThat(first).matches("call_[A-Za-z0-9]{24}");
+    assertThat(r.history().get(1).toolCalls().get(0).metadata()).containsEntry(Metadata.ORIGINAL_CALL_ID, "");
+    List<ToolCall> second = r.history().get(3).toolCalls();
+    assertThat(second.get(0).callId()).isEqualTo("c1");
+    assertThat(second.get(1).callId()).matches("call_[A-Za-z0-9]{24}").isNotEqualTo(first);
+    assertThat(second.get(1).metadata()).containsEntry(Metadata.ORIGINAL_CALL_ID, "c1");
     assertBalanced(r.history());
+
+    // the same model in another conversation gets other fresh ids
+    model.thenCalls(ToolCall.of("", "t", "{}")).thenText("ok");
+    LoopResult other = FunctionInvokingLoop.builder(model).tools(echo("t")).build().run(List.of(Message.user("go")));
+    assertThat(other.history().get(1).toolCalls().get(0).callId()).matches("call_[A-Za-z0-9]{24}")
+        .isNotEqualTo(first);
   }
 
   @Test
