@@ -19,7 +19,7 @@ import java.util.function.Function;
  * An in-memory model for loop tests: answers from a script, and checks like a strict provider that
  * every request it gets is valid and holds no informational content.
  */
-final class ScriptedBackend implements ChatBackend {
+public final class ScriptedBackend implements ChatBackend {
 
   private final Deque<Function<ChatRequest, Message>> script = new ArrayDeque<>();
   final List<ChatRequest> requests = Collections.synchronizedList(new ArrayList<>());
@@ -29,15 +29,15 @@ final class ScriptedBackend implements ChatBackend {
     return this;
   }
 
-  ScriptedBackend thenCalls(ToolCall... calls) {
+  public ScriptedBackend thenCalls(ToolCall... calls) {
     return then(Message.assistant((Content[]) calls));
   }
 
-  ScriptedBackend thenText(String text) {
+  public ScriptedBackend thenText(String text) {
     return then(Message.assistant(text));
   }
 
-  ScriptedBackend thenFail(RuntimeException e) {
+  public ScriptedBackend thenFail(RuntimeException e) {
     script.add(r -> {
       throw e;
     });
