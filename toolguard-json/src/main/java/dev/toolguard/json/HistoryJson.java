@@ -35,6 +35,32 @@ public final class HistoryJson {
   private HistoryJson() {}
 
   /**
+   * This format as a {@link dev.toolguard.core.conversation.HistoryCodec}, for stores that keep
+   * conversations as text (toolguard-jdbc's {@code JdbcConversationStore}).
+   */
+  public static dev.toolguard.core.conversation.HistoryCodec codec() {
+    return CODEC;
+  }
+
+  private static final dev.toolguard.core.conversation.HistoryCodec CODEC =
+      new dev.toolguard.core.conversation.HistoryCodec() {
+        @Override
+        public String encode(List<Message> history) {
+          return write(history);
+        }
+
+        @Override
+        public List<Message> decode(String text) {
+          return read(text);
+        }
+
+        @Override
+        public String toString() {
+          return "HistoryJson.codec()";
+        }
+      };
+
+  /**
    * {@code history} as compact JSON text.
    *
    * @throws WireFormatException if a metadata value or payload is of a type this format cannot hold

@@ -66,6 +66,16 @@ class HistoryJsonTest {
   }
 
   @Test
+  void theCodecIsThisFormat() {
+    List<Message> history = pendingApprovals();
+    String text = HistoryJson.codec().encode(history);
+    assertThat(text).isEqualTo(HistoryJson.write(history));
+    assertThat(HistoryJson.codec().decode(text)).isEqualTo(history);
+    assertThatThrownBy(() -> HistoryJson.codec().decode("{\"format\":\"other\"}"))
+        .isInstanceOf(dev.toolguard.core.ToolguardException.class);
+  }
+
+  @Test
   void metadataValuesComeBackAsTheTypesTheyWere() {
     Map<String, Object> inner = new LinkedHashMap<>();
     inner.put("b", 2);
