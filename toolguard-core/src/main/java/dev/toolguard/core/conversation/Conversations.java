@@ -42,10 +42,12 @@ public final class Conversations {
 
   private final FunctionInvokingLoop loop;
   private final ConversationStore store;
+  private final List<Message> instructions;
 
-  private Conversations(FunctionInvokingLoop loop, ConversationStore store) {
+  private Conversations(FunctionInvokingLoop loop, ConversationStore store, List<Message> instructions) {
     this.loop = loop;
     this.store = store;
+    this.instructions = instructions;
   }
 
   /**
@@ -61,7 +63,26 @@ public final class Conversations {
       throw new IllegalArgumentException("store must not be null: use ConversationStore.inMemory() or a database"
           + " store");
     }
-    return new Conversations(loop, store);
+    return new Conversations(loop, store, List.of());
+  }
+
+  /**
+   * These conversations with {@code instructions} (system messages, usually) sent before the stored
+   * conversation in every run and never stored: the application's current prompt, not part of the
+   * conversation.
+   *
+   * @throws IllegalArgumentException if the list or a message in it is null
+   */
+  public Conversations withInstructions(List<Message> instructions) {
+    if (instructions == null) {
+      throw new IllegalArgumentException("instructions must not be null; pass List.of() for none");
+    }
+    for (Message m : instructions) {
+      if (m == null) {
+        throw new IllegalArgumentException("instructions hold a null message");
+      }
+    }
+    return new Conversations(loop, store, List.copyOf(instructions));
   }
 
   /** Runs conversation {@code key} with {@code newMessages} appended, and saves it. */
@@ -94,7 +115,8 @@ public final class Conversations {
           + " conversation as it is");
     }
     ConversationStore.Snapshot snapshot = store.load(key);
-    List<Message> history = new ArrayList<>(snapshot.messages().size() + newMessages.size());
+    List<Message> history = new ArrayList<>(instructions.size() + snapshot.messages().size() + newMessages.size());
+    history.addAll(instructions);
     history.addAll(snapshot.messages());
     for (Message m : newMessages) {
       if (m == null) {
@@ -106,13 +128,23 @@ public final class Conversations {
     try {
       result = handler == null ? loop.run(key, history) : loop.stream(key, history, handler);
     } catch (LoopException e) {
-      store.save(key, snapshot.version(), e.history());
+      store.save(key, snapshot.version(), withoutInstructions(e.history()));
       throw e;
     }
-    if (!result.history().equals(snapshot.messages())) {
-      store.save(key, snapshot.version(), result.history());
+    List<Message> conversation = withoutInstructions(result.history());
+    if (!conversation.equals(snapshot.messages())) {
+      store.save(key, snapshot.version(), conversation);
     }
     return result;
+  }
+
+  /** {@code history} without the instructions at its start (they are never stored). */
+  private List<Message> withoutInstructions(List<Message> history) {
+    if (instructions.isEmpty() || history.size() < instructions.size()
+        || !history.subList(0, instructions.size()).equals(instructions)) {
+      return history;
+    }
+    return history.subList(instructions.size(), history.size());
   }
 
   private static String requireKey(String key) {

@@ -151,6 +151,20 @@ class ConversationsTest {
   }
 
   @Test
+  void instructionsAreSentFirstInEveryRunAndNeverStored() {
+    ScriptedBackend model = asksToPay();
+    Message system = Message.system("You pay bills.");
+    instance(model).withInstructions(List.of(system)).run("user-42", Message.user("pay my bill"));
+    assertThat(model.last().history().get(0)).isEqualTo(system);
+    assertThat(store.load("user-42").messages()).doesNotContain(system).first().isEqualTo(Message.user("pay my bill"));
+    ScriptedBackend next = new ScriptedBackend().thenText("Paid.");
+    Message newer = Message.system("You pay bills, politely.");
+    instance(next).withInstructions(List.of(newer)).run("user-42", approval("user-42"));
+    assertThat(next.last().history().get(0)).isEqualTo(newer);
+    assertThat(store.load("user-42").messages()).doesNotContain(system, newer);
+  }
+
+  @Test
   void badArgumentsAreRefusedNamingWhatToPass() {
     Conversations c = instance(new ScriptedBackend());
     assertThatThrownBy(() -> Conversations.of(null, store)).isInstanceOf(IllegalArgumentException.class)

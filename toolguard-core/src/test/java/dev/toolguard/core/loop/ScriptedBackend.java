@@ -75,7 +75,7 @@ public final class ScriptedBackend implements ChatBackend {
     return response;
   }
 
-  ChatRequest last() {
+  public ChatRequest last() {
     return requests.get(requests.size() - 1);
   }
 }
