@@ -113,7 +113,7 @@ public final class JdbcJournal {
   /** See {@link dev.toolguard.core.loop.CallJournal#claim}. */
   public Claim claim(CallKey key, String holder, Instant now, Duration lease) {
     requireHolder(Op.CLAIM, key, holder);
-    long nowMs = now.toEpochMilli();
+    long nowMs = millis(now);
     long until = ceilMillis(now.plus(lease));
     return run(Op.CLAIM, key, (c, s) -> {
       for (int attempt = 1; ; attempt++) {
@@ -188,7 +188,7 @@ public final class JdbcJournal {
   /** See {@link dev.toolguard.core.loop.CallJournal#takeOver}. */
   public boolean takeOver(CallKey key, String expiredHolder, String holder, Instant now, Duration lease) {
     requireHolder(Op.TAKE_OVER, key, holder);
-    long nowMs = now.toEpochMilli();
+    long nowMs = millis(now);
     long until = ceilMillis(now.plus(lease));
     return run(Op.TAKE_OVER, key, (c, s) -> {
       try (PreparedStatement ps = c.prepareStatement(s.takeOver())) {
@@ -216,7 +216,7 @@ public final class JdbcJournal {
         ps.setString(2, result.output());
         ps.setBoolean(3, result.error());
         ps.setString(4, marker);
-        ps.setLong(5, now.toEpochMilli());
+        ps.setLong(5, millis(now));
         int i = key(ps, key, 6);
         ps.setString(i, holder);
         return ps.executeUpdate() == 1;
@@ -237,7 +237,7 @@ public final class JdbcJournal {
 
   /** See {@link dev.toolguard.core.loop.CallJournal#prune}. */
   public int prune(Instant before) {
-    long beforeMs = before.toEpochMilli();
+    long beforeMs = millis(before);
     return run(Op.PRUNE, null, (c, s) -> {
       try (PreparedStatement ps = c.prepareStatement(s.prune())) {
         ps.setLong(1, beforeMs);
@@ -260,8 +260,17 @@ public final class JdbcJournal {
 
   /** The epoch millisecond at or after {@code t}: a lease ends on its millisecond or later, never before. */
   static long ceilMillis(Instant t) {
-    long ms = t.toEpochMilli();
-    return t.getNano() % 1_000_000 == 0 ? ms : ms + 1;
+    long ms = millis(t);
+    return t.getNano() % 1_000_000 == 0 || ms == Long.MAX_VALUE ? ms : ms + 1;
+  }
+
+  /** The epoch millisecond of {@code t}, rounded down; {@link Long#MAX_VALUE} or {@code MIN_VALUE} beyond them. */
+  static long millis(Instant t) {
+    try {
+      return t.toEpochMilli();
+    } catch (ArithmeticException e) {
+      return t.isAfter(Instant.EPOCH) ? Long.MAX_VALUE : Long.MIN_VALUE;
+    }
   }
 
   private void requireHolder(Op op, CallKey key, String holder) {
