@@ -382,6 +382,10 @@ public final class JdbcJournal {
     if (nl > 0) {
       message = message.substring(0, nl).strip();
     }
+    int sql = message.indexOf("; SQL statement:");
+    if (sql > 0) {
+      message = message.substring(0, sql); // H2 appends the statement
+    }
     return e instanceof SQLException s && s.getSQLState() != null ? "SQLState " + s.getSQLState() + ": " + message
         : message;
   }
