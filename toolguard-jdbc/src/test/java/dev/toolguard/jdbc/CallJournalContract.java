@@ -227,6 +227,28 @@ abstract class CallJournalContract {
     T run(int i) throws Exception;
   }
 
+  /** Runs {@code a} and {@code b} on two threads let go together; their results in that order. */
+  static <T> List<T> race2(Callable<T> a, Callable<T> b) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      CyclicBarrier start = new CyclicBarrier(2);
+      List<Future<T>> futures = new ArrayList<>();
+      for (Callable<T> task : List.of(a, b)) {
+        futures.add(pool.submit(() -> {
+          start.await(30, TimeUnit.SECONDS);
+          return task.call();
+        }));
+      }
+      List<T> out = new ArrayList<>();
+      for (Future<T> f : futures) {
+        out.add(f.get(60, TimeUnit.SECONDS));
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   /** Runs {@code racer} on {@link #THREADS} threads let go together; the results in thread order. */
   static <T> List<T> race(Racer<T> racer) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);
