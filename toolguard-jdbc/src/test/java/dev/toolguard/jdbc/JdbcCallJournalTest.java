@@ -128,6 +128,17 @@ class JdbcCallJournalTest {
   }
 
   @Test
+  void aTableThatCannotBeCreatedIsNamedWithTheMigration() {
+    JdbcCallJournal journal = JdbcCallJournal.builder(H2CallJournalContractTest.h2("noschema"))
+        .tableName("nowhere.journal").createTable(true).build();
+    assertThatThrownBy(() -> journal.claim(K, "h1", T0, LEASE)).isInstanceOf(CallJournalException.class)
+        .hasMessage("toolguard-jdbc: claiming call call_7 of tool 'pay' in conversation Zx3digest (table"
+            + " nowhere.journal) failed: creating the table with db/migration/toolguard/h2/V1__toolguard_call_journal.sql"
+            + " (createTable is on) failed (SQLState 90079: Schema \"NOWHERE\" not found). Nothing was written for"
+            + " this call and it did not run: fix the database and resume again.");
+  }
+
+  @Test
   void aSchemaQualifiedTableIsCreatedInItsSchemaWithItsIndex() throws Exception {
     JdbcDataSource ds = H2CallJournalContractTest.h2("schema");
     try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {

@@ -109,6 +109,15 @@ class PostgresJournalTest {
   }
 
   @Test
+  void instancesThatStartTogetherCreateTheTableOnceAndOneOfThemAcquires() throws Exception {
+    sql("DROP TABLE IF EXISTS fresh_journal");
+    List<Claim> claims = CallJournalContract.race(i -> JdbcCallJournal.builder(ds).tableName("fresh_journal")
+        .createTable(true).build().claim(K, "holder-" + i, T0, LEASE));
+    assertThat(claims).filteredOn(c -> c instanceof Claim.Acquired).hasSize(1);
+    assertThat(claims).filteredOn(c -> c instanceof Claim.Held).hasSize(CallJournalContract.THREADS - 1);
+  }
+
+  @Test
   void aDatabaseThatStoppedIsNamedWithTheCallAndNothingIsWritten() throws Exception {
     EmbeddedPostgres other = EmbeddedPostgres.start();
     JdbcCallJournal journal;

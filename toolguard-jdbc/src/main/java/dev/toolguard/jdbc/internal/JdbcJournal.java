@@ -322,19 +322,39 @@ public final class JdbcJournal {
       if (s == null) {
         SqlDialect d = configured != null ? configured : detect(c);
         if (createTable) {
-          try (Statement st = c.createStatement()) {
-            for (String ddl : Ddl.statements(d, table)) {
-              st.execute(ddl);
-            }
-          } catch (SQLException e) {
-            throw new SQLException("creating table " + table + " (createTable is on) with " + d.migration()
-                + " failed: " + describe(e), e.getSQLState(), e.getErrorCode(), e);
-          }
+          createTable(c, d);
         }
         s = Sql.of(d, table);
         sql = s;
       }
       return s;
+    }
+  }
+
+  /**
+   * Runs the migration. Instances that start together may create the table at the same instant, and
+   * PostgreSQL's {@code IF NOT EXISTS} then lets one of them fail (SQLState 23505 or 42P07): once the
+   * other has created it, running the migration again finds everything there.
+   */
+  private void createTable(Connection c, SqlDialect d) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      try (Statement st = c.createStatement()) {
+        for (String ddl : Ddl.statements(d, table)) {
+          st.execute(ddl);
+        }
+        return;
+      } catch (SQLException e) {
+        boolean raced = "23505".equals(e.getSQLState()) || "42P07".equals(e.getSQLState());
+        if (raced && attempt < 3) {
+          if (!c.getAutoCommit()) {
+            c.rollback();
+          }
+          continue;
+        }
+        // no SQLState of its own, so that the message says this once and is not read as a missing table
+        throw new SQLException("creating the table with " + d.migration() + " (createTable is on) failed ("
+            + describe(e) + ")", null, e.getErrorCode(), e);
+      }
     }
   }
 
