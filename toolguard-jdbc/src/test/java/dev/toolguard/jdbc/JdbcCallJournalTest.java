@@ -128,6 +128,26 @@ class JdbcCallJournalTest {
   }
 
   @Test
+  void connectionsWithoutAutoCommitGetEachStepCommitted() throws Exception {
+    JdbcDataSource manual = new JdbcDataSource();
+    manual.setURL("jdbc:h2:mem:manual;DB_CLOSE_DELAY=-1;AUTOCOMMIT=OFF");
+    try (Connection c = manual.getConnection()) {
+      assertThat(c.getAutoCommit()).isFalse();
+    }
+    JdbcCallJournal journal = JdbcCallJournal.builder(manual).createTable(true).build();
+    JdbcCallJournal other = JdbcCallJournal.of(H2CallJournalContractTest.h2("manual"));
+    assertThat(journal.claim(K, "h1", T0, LEASE)).isInstanceOf(Claim.Acquired.class);
+    assertThat(other.claim(K, "h2", T0, LEASE)).as("seen by another session").isInstanceOf(Claim.Held.class);
+    ToolResult ok = ToolResult.of("call_7", "pay", "ok");
+    assertThat(journal.complete(K, "h1", ok, T0)).isTrue();
+    assertThat(other.claim(K, "h2", T0, LEASE)).isEqualTo(new Claim.Done(ok));
+    // a duplicate claim in a transaction of its own: the failed INSERT is rolled back, the answer read
+    assertThat(journal.claim(K, "h3", T0, LEASE)).isEqualTo(new Claim.Done(ok));
+    assertThat(other.prune(T0.plusSeconds(1))).isEqualTo(1);
+    assertThat(journal.claim(K, "h3", T0, LEASE)).isInstanceOf(Claim.Acquired.class);
+  }
+
+  @Test
   void aTableThatCannotBeCreatedIsNamedWithTheMigration() {
     JdbcCallJournal journal = JdbcCallJournal.builder(H2CallJournalContractTest.h2("noschema"))
         .tableName("nowhere.journal").createTable(true).build();
