@@ -99,6 +99,17 @@ class PostgresJournalTest {
   }
 
   @Test
+  void anOutputPostgresCannotStoreIsNotRecordedAndTheClaimStaysAsItWas() {
+    JdbcCallJournal journal = JdbcCallJournal.builder(ds).createTable(true).build();
+    journal.claim(K, "h1", T0, LEASE);
+    assertThatThrownBy(() -> journal.complete(K, "h1", ToolResult.of("call_7", "pay", "a\u0000b"), T0))
+        .isInstanceOf(CallJournalException.class)
+        .hasMessageStartingWith("toolguard-jdbc: recording the result of call call_7 of tool 'pay' in conversation"
+            + " Zx3digest (table toolguard_call_journal) failed: SQLState 22021");
+    assertThat(journal.claim(K, "h2", T0, LEASE)).isEqualTo(new Claim.Held("h1", T0.plus(LEASE)));
+  }
+
+  @Test
   void aSchemaQualifiedTableIsCreatedInItsSchema() throws Exception {
     sql("CREATE SCHEMA IF NOT EXISTS app");
     JdbcCallJournal journal = JdbcCallJournal.builder(ds).tableName("app.call_journal").createTable(true).build();

@@ -333,8 +333,10 @@ public final class JdbcJournal {
 
   /**
    * Runs the migration. Instances that start together may create the table at the same instant, and
-   * PostgreSQL's {@code IF NOT EXISTS} then lets one of them fail (SQLState 23505 or 42P07): once the
-   * other has created it, running the migration again finds everything there.
+   * PostgreSQL's {@code IF NOT EXISTS} then lets one of them fail (SQLState 23505, 42P07 or 42710):
+   * once the other has created it, running the migration again finds everything there. So a failure
+   * is tried again, up to five times in all (the migration only creates what is missing), unless the
+   * connection broke.
    */
   private void createTable(Connection c, SqlDialect d) throws SQLException {
     for (int attempt = 1; ; attempt++) {
@@ -344,8 +346,8 @@ public final class JdbcJournal {
         }
         return;
       } catch (SQLException e) {
-        boolean raced = "23505".equals(e.getSQLState()) || "42P07".equals(e.getSQLState());
-        if (raced && attempt < 3) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (!state.startsWith("08") && attempt < 5) {
           if (!c.getAutoCommit()) {
             c.rollback();
           }
