@@ -1,0 +1,5 @@
+/** A {@link dev.toolguard.core.loop.CallJournal} in one database table over JDBC, shared by every instance. */
+@NullMarked
+package dev.toolguard.jdbc;
+
+import org.jspecify.annotations.NullMarked;
