@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,8 +55,12 @@ class ConversationKeyTest extends RefereeTest {
 
   /** A payment that passes {@link #gate} before it pays. */
   static final class Payments {
-    final Gate gate = new Gate();
+    final Gate gate;
     final AtomicInteger paid = new AtomicInteger();
+
+    Payments(Gate gate) {
+      this.gate = gate;
+    }
 
     @Tool("Pays someone")
     String pay(@P("who") String to, @P("amount in euros") int amount) throws InterruptedException {
@@ -88,7 +91,7 @@ class ConversationKeyTest extends RefereeTest {
     ToolLoop loop = loop(Provider.OPENAI).tools(bank)
         .config(LoopConfig.custom().approvalRequired(Set.of(SameIds.APPROVED_TOOL)).build()).build();
 
-    for (String conversation : List.of("A", "B")) {
+    for (String conversation : SameIds.CONVERSATIONS) {
       SameIds.script(referee.script());
       ToolLoop.Result waiting = loop.run(memory(store, conversation), UserMessage.from("My balance and rate?"));
       assertThat(waiting.status()).isEqualTo(Status.AWAITING);
@@ -99,23 +102,19 @@ class ConversationKeyTest extends RefereeTest {
       assertThat(done.text()).isEqualTo(SameIds.ANSWER);
     }
 
-    assertThat(bank.ledger.runs()).containsExactly("A get_rate", "A get_balance", "B get_rate", "B get_balance");
-    assertThat(toolResults(store.getMessages("B"))).containsExactlyInAnyOrder(
-        SameIds.APPROVED_ID + " " + SameIds.output("B", SameIds.APPROVED_TOOL, 2),
-        SameIds.FREE_ID + " " + SameIds.output("B", SameIds.FREE_TOOL, 2));
-    assertThat(store.rows.get("B")).doesNotContain(" for A");
-    assertThat(referee.lastRequest().body()).doesNotContain(" for A")
-        .contains(SameIds.output("B", SameIds.APPROVED_TOOL, 2));
+    bank.ledger.checkEachRanOncePerConversation();
+    assertThat(toolResults(store.getMessages(SameIds.SECOND))).containsExactlyInAnyOrderElementsOf(SameIds.resultsOfSecond());
+    assertThat(store.rows.get(SameIds.SECOND)).doesNotContain(" for " + SameIds.FIRST);
+    SameIds.checkLastRequestOfSecond(referee.lastRequest());
     assertThat(referee.rejections()).isEmpty();
   }
 
   @ParameterizedTest(name = "claimWait={0}s")
   @ValueSource(ints = {0, 20})
   void anApprovalResumedTwiceAtOnceOnTwoInstancesPaysOnce(int claimWaitSeconds) {
-    Payments payments = new Payments();
-    CountDownLatch turnedAway = new CountDownLatch(1);
-    CallJournal journal = Race.watch(CallJournal.class, CallJournal.inMemory(100), "claim",
-        claim -> claim instanceof Claim.Held, turnedAway);
+    Race race = new Race();
+    Payments payments = new Payments(race.gate());
+    CallJournal journal = race.watch(CallJournal.class, CallJournal.inMemory(100), "claim", c -> c instanceof Claim.Held);
     Duration claimWait = Duration.ofSeconds(claimWaitSeconds);
     referee.script().enqueue(Reply.toolCall("pay", PAY_ARGUMENTS), Reply.text("Paid."), Reply.text("Paid."));
     JsonStore store = new JsonStore();
@@ -124,22 +123,15 @@ class ConversationKeyTest extends RefereeTest {
     UserMessage approval = ToolLoop.answers(waiting.pending().get(0).approve());
 
     // two instances, each reading the stored conversation, resume the same approval at once
-    List<Race.Outcome<ToolLoop.Result>> outcomes = Race.twice(
-        () -> payLoop(payments, journal, claimWait).run(memory(store.copy()), approval), payments.gate, turnedAway);
+    Race.Settled<ToolLoop.Result> settled = race.twice(() -> payLoop(payments, journal, claimWait)
+        .run(memory(store.copy()), approval), claimWaitSeconds > 0, CallInProgressException.class);
 
     assertThat(payments.paid).hasValue(1);
-    assertThat(payments.gate.entries()).isEqualTo(1);
-    List<Race.Outcome<ToolLoop.Result>> done = outcomes.stream().filter(Race.Outcome::ok).toList();
-    for (Race.Outcome<ToolLoop.Result> o : done) {
-      assertThat(o.value().status()).isEqualTo(Status.COMPLETED);
-      assertThat(toolResults(o.value().messages())).containsExactly(callId + " paid 40 to bob, payment 1");
+    for (ToolLoop.Result r : settled.values()) {
+      assertThat(r.status()).isEqualTo(Status.COMPLETED);
+      assertThat(toolResults(r.messages())).containsExactly(callId + " paid 40 to bob, payment 1");
     }
-    if (claimWaitSeconds > 0) {
-      assertThat(done).as("the second resume waited and reused the result").hasSize(2);
-    } else {
-      assertThat(done).hasSize(1);
-      CallInProgressException e = (CallInProgressException) outcomes.stream().filter(o -> !o.ok()).findFirst()
-          .orElseThrow().error();
+    if (settled.refusal() instanceof CallInProgressException e) {
       assertThat(e).hasMessage("call " + callId + " of tool 'pay' in conversation 'u1' is being settled by another"
           + " run (its claim lasts until " + e.leaseUntil() + "); this run waited PT0S (LoopConfig.claimWait) and"
           + " ran nothing (rule: a call runs once). Reload the conversation: the other run stores its result.");
@@ -151,8 +143,7 @@ class ConversationKeyTest extends RefereeTest {
 
   @Test
   void aStaleCopyReusesTheResultAndAnotherConversationIsRefused() {
-    Payments payments = new Payments();
-    payments.gate.open();
+    Payments payments = new Payments(Gate.alwaysOpen());
     CallJournal journal = CallJournal.inMemory(100);
     referee.script().enqueue(Reply.toolCall("pay", PAY_ARGUMENTS), Reply.text("Paid 40 to bob."),
         Reply.text("You're welcome."), Reply.text("Paid 40 to bob."));

@@ -22,7 +22,6 @@ import dev.toolguard.core.loop.Tool;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.openai.LoopRefereeTest.Api;
 import dev.toolguard.testkit.Gate;
-import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.Race;
 import dev.toolguard.testkit.Reply;
 import dev.toolguard.testkit.SameIds;
@@ -30,11 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -46,35 +41,16 @@ import org.junit.jupiter.params.provider.EnumSource;
  * ids; an approval resumed twice at once, or again from a stale copy, pays once; and the approval of
  * one conversation is refused in another. Histories are stored as {@link OpenAiHistory} JSON.
  */
-class ConversationKeyTest {
+class ConversationKeyTest extends RefereeClientTest {
 
   private static final String PAY_ARGUMENTS = "{\"to\":\"bob\",\"amount\":40}";
-
-  private static ProviderReferee referee;
-  private static OpenAIClient client;
 
   private final SameIds ledger = new SameIds();
   /** The conversation the test runs now: what the two {@link SameIds} tools answer for. */
   private volatile String current = "";
-  private final Gate gate = new Gate();
+  private final Race race = new Race();
+  private Gate gate = race.gate();
   private final AtomicInteger paid = new AtomicInteger();
-
-  @BeforeAll
-  static void start() {
-    referee = ProviderReferee.start();
-    client = Referee.client(referee);
-  }
-
-  @AfterAll
-  static void stop() {
-    client.close();
-    referee.close();
-  }
-
-  @AfterEach
-  void reset() {
-    referee.reset();
-  }
 
   private Tool sameIdsTool(String name) {
     return Tool.of(new ToolSpec(name, "A lookup of an account",
@@ -125,7 +101,7 @@ class ConversationKeyTest {
         .config(LoopConfig.custom().approvalRequired(Set.of(SameIds.APPROVED_TOOL)).build()).build();
 
     List<Message> historyOfB = List.of();
-    for (String conversation : List.of("A", "B")) {
+    for (String conversation : SameIds.CONVERSATIONS) {
       current = conversation;
       SameIds.script(referee.script());
       LoopResult waiting = loop.run(conversation, List.of(Message.user("My balance and rate?")));
@@ -139,21 +115,16 @@ class ConversationKeyTest {
       historyOfB = done.history();
     }
 
-    assertThat(ledger.runs()).containsExactly("A get_rate", "A get_balance", "B get_rate", "B get_balance");
-    assertThat(toolResults(historyOfB)).containsExactlyInAnyOrder(
-        SameIds.APPROVED_ID + " " + SameIds.output("B", SameIds.APPROVED_TOOL, 2),
-        SameIds.FREE_ID + " " + SameIds.output("B", SameIds.FREE_TOOL, 2));
-    assertThat(referee.lastRequest().body()).doesNotContain(" for A")
-        .contains(SameIds.output("B", SameIds.APPROVED_TOOL, 2));
+    ledger.checkEachRanOncePerConversation();
+    assertThat(toolResults(historyOfB)).containsExactlyInAnyOrderElementsOf(SameIds.resultsOfSecond());
+    SameIds.checkLastRequestOfSecond(referee.lastRequest());
     assertThat(referee.rejections()).isEmpty();
   }
 
   @ParameterizedTest(name = "{0}, claimWait={1}s")
   @CsvSource({"CHAT, 0", "CHAT, 20", "RESPONSES, 0", "RESPONSES, 20"})
   void anApprovalResumedTwiceAtOnceOnTwoInstancesPaysOnce(Api api, int claimWaitSeconds) {
-    CountDownLatch turnedAway = new CountDownLatch(1);
-    CallJournal journal = Race.watch(CallJournal.class, CallJournal.inMemory(100), "claim",
-        claim -> claim instanceof Claim.Held, turnedAway);
+    CallJournal journal = race.watch(CallJournal.class, CallJournal.inMemory(100), "claim", c -> c instanceof Claim.Held);
     Duration claimWait = Duration.ofSeconds(claimWaitSeconds);
     referee.script().enqueue(Reply.toolCall("pay", PAY_ARGUMENTS), Reply.text("Paid."), Reply.text("Paid."));
     LoopResult waiting = payLoop(api, journal, claimWait).run("u1", List.of(Message.user("pay bob 40")));
@@ -161,25 +132,17 @@ class ConversationKeyTest {
     String json = OpenAiHistory.toJson(plus(waiting.history(), approve(request)));
 
     // two instances, each reading the stored history with the approval, resume it at once
-    List<Race.Outcome<LoopResult>> outcomes = Race.twice(
-        () -> payLoop(api, journal, claimWait).run("u1", OpenAiHistory.fromJson(json)), gate, turnedAway);
+    Race.Settled<LoopResult> settled = race.twice(() -> payLoop(api, journal, claimWait).run("u1",
+        OpenAiHistory.fromJson(json)), claimWaitSeconds > 0, CallInProgressException.class);
 
     assertThat(paid).hasValue(1);
-    assertThat(gate.entries()).isEqualTo(1);
-    List<Race.Outcome<LoopResult>> done = outcomes.stream().filter(Race.Outcome::ok).toList();
-    for (Race.Outcome<LoopResult> o : done) {
-      assertThat(o.value().status()).isEqualTo(Status.COMPLETED);
-      assertThat(toolResults(o.value().history())).containsExactly(request.callId() + " paid 40 to bob, payment 1");
+    for (LoopResult r : settled.values()) {
+      assertThat(r.status()).isEqualTo(Status.COMPLETED);
+      assertThat(toolResults(r.history())).containsExactly(request.callId() + " paid 40 to bob, payment 1");
     }
-    if (claimWaitSeconds > 0) {
-      assertThat(done).as("the second resume waited and reused the result").hasSize(2);
-    } else {
-      assertThat(done).hasSize(1);
-      Throwable e = outcomes.stream().filter(o -> !o.ok()).findFirst().orElseThrow().error();
-      assertThat(e).isInstanceOf(CallInProgressException.class).hasMessage("call " + request.callId() + " of tool"
-          + " 'pay' in conversation 'u1' is being settled by another run (its claim lasts until "
-          + ((CallInProgressException) e).leaseUntil() + "); this run waited PT0S (LoopConfig.claimWait) and ran"
-          + " nothing (rule: a call runs once). Reload the conversation: the other run stores its result.");
+    if (settled.refusal() != null) {
+      assertThat(settled.refusal()).hasMessageStartingWith("call " + request.callId() + " of tool 'pay' in"
+          + " conversation 'u1' is being settled by another run");
     }
     assertThat(referee.rejections()).isEmpty();
   }
@@ -187,7 +150,7 @@ class ConversationKeyTest {
   @ParameterizedTest
   @EnumSource(Api.class)
   void aStaleCopyReusesTheResultAndAnotherConversationIsRefused(Api api) {
-    gate.open();
+    gate = Gate.alwaysOpen();
     CallJournal journal = CallJournal.inMemory(100);
     referee.script().enqueue(Reply.toolCall("pay", PAY_ARGUMENTS), Reply.text("Paid 40 to bob."),
         Reply.text("You're welcome."), Reply.text("Paid 40 to bob."));

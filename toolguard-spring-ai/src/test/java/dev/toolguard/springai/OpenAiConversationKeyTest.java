@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,8 +63,12 @@ class OpenAiConversationKeyTest extends RefereeSupport {
 
   /** A payment that passes {@link #gate} before it pays. */
   static final class Payments {
-    final Gate gate = new Gate();
+    final Gate gate;
     final AtomicInteger paid = new AtomicInteger();
+
+    Payments(Gate gate) {
+      this.gate = gate;
+    }
 
     @Tool(description = "Pays someone")
     String pay(String to, int amount) throws InterruptedException {
@@ -132,7 +135,7 @@ class OpenAiConversationKeyTest extends RefereeSupport {
     ChatClient client = ChatClient.builder(model).defaultAdvisors(advisor.build()).build();
 
     List<Message> historyOfB = List.of();
-    for (String conversation : List.of("A", "B")) {
+    for (String conversation : SameIds.CONVERSATIONS) {
       SameIds.script(referee.script());
       ChatClientResponse waiting = send(client, conversation, List.of(new UserMessage("My balance and rate?")));
       assertThat(waiting.context()).containsEntry(ToolGuardAdvisor.STATUS, LoopResult.Status.AWAITING);
@@ -146,58 +149,16 @@ class OpenAiConversationKeyTest extends RefereeSupport {
       historyOfB = history(done);
     }
 
-    assertThat(bank.ledger.runs()).containsExactly("A get_rate", "A get_balance", "B get_rate", "B get_balance");
-    assertThat(toolResults(historyOfB)).containsExactlyInAnyOrder(
-        SameIds.APPROVED_ID + " " + json(SameIds.output("B", SameIds.APPROVED_TOOL, 2)),
-        SameIds.FREE_ID + " " + json(SameIds.output("B", SameIds.FREE_TOOL, 2)));
-    assertThat(referee.lastRequest().body()).doesNotContain(" for A")
-        .contains(SameIds.output("B", SameIds.APPROVED_TOOL, 2));
-    assertThat(referee.rejections()).isEmpty();
-  }
-
-  @ParameterizedTest(name = "claimWait={0}s")
-  @ValueSource(ints = {0, 20})
-  void anApprovalResumedTwiceAtOnceOnTwoInstancesPaysOnce(int claimWaitSeconds) {
-    Payments payments = new Payments();
-    CountDownLatch turnedAway = new CountDownLatch(1);
-    CallJournal journal = Race.watch(CallJournal.class, CallJournal.inMemory(100), "claim",
-        claim -> claim instanceof Claim.Held, turnedAway);
-    Duration claimWait = Duration.ofSeconds(claimWaitSeconds);
-    referee.script().enqueue(Reply.toolCall("pay", "{\"to\":\"bob\",\"amount\":40}"), Reply.text("Paid."),
-        Reply.text("Paid."));
-    ChatClientResponse waiting = send(payClient(payments, journal, claimWait), "u1",
-        List.of(new UserMessage("pay bob 40")));
-    List<Message> stored = history(waiting);
-    ApprovalRequest request = ToolGuardSpringAi.pending(waiting).get(0);
-
-    // two instances, each with the stored history, resume the same approval at once
-    List<Race.Outcome<ChatClientResponse>> outcomes = Race.twice(() -> send(payClient(payments, journal, claimWait),
-        "u1", stored, ApprovalResponse.approve(request)), payments.gate, turnedAway);
-
-    assertThat(payments.paid).hasValue(1);
-    assertThat(payments.gate.entries()).isEqualTo(1);
-    List<Race.Outcome<ChatClientResponse>> done = outcomes.stream().filter(Race.Outcome::ok).toList();
-    for (Race.Outcome<ChatClientResponse> o : done) {
-      assertThat(o.value().context()).containsEntry(ToolGuardAdvisor.STATUS, LoopResult.Status.COMPLETED);
-      assertThat(toolResults(history(o.value()))).containsExactly(request.callId() + " " + json("paid 40 to bob, payment 1"));
-    }
-    if (claimWaitSeconds > 0) {
-      assertThat(done).as("the second resume waited and reused the result").hasSize(2);
-    } else {
-      assertThat(done).hasSize(1);
-      Throwable e = outcomes.stream().filter(o -> !o.ok()).findFirst().orElseThrow().error();
-      assertThat(e).isInstanceOf(CallInProgressException.class).hasMessage("call " + request.callId() + " of tool"
-          + " 'pay' in conversation 'u1' is being settled by another run (its claim lasts until "
-          + ((CallInProgressException) e).leaseUntil() + "); this run waited PT0S (LoopConfig.claimWait) and ran"
-          + " nothing (rule: a call runs once). Reload the conversation: the other run stores its result.");
-    }
+    bank.ledger.checkEachRanOncePerConversation();
+    assertThat(toolResults(historyOfB)).containsExactlyInAnyOrderElementsOf(
+        SameIds.resultsOfSecond().stream().map(r -> r.replaceFirst(" (.*)", " \"$1\"")).toList());
+    SameIds.checkLastRequestOfSecond(referee.lastRequest());
     assertThat(referee.rejections()).isEmpty();
   }
 
   @Test
   void aStaleCopyReusesTheResultAndAnotherConversationIsRefused() {
-    Payments payments = new Payments();
-    payments.gate.open();
+    Payments payments = new Payments(Gate.alwaysOpen());
     CallJournal journal = CallJournal.inMemory(100);
     referee.script().enqueue(Reply.toolCall("pay", "{\"to\":\"bob\",\"amount\":40}"), Reply.text("Paid 40 to bob."),
         Reply.text("You're welcome."), Reply.text("Paid 40 to bob."));
@@ -229,6 +190,37 @@ class OpenAiConversationKeyTest extends RefereeSupport {
     assertThat(refused.reason()).isEqualTo(ApprovalException.Reason.FOREIGN_CONVERSATION);
     assertThat(payments.paid).hasValue(1);
     assertThat(referee.requests()).hasSize(requests);
+    assertThat(referee.rejections()).isEmpty();
+  }
+
+  @ParameterizedTest(name = "claimWait={0}s")
+  @ValueSource(ints = {0, 20})
+  void anApprovalResumedTwiceAtOnceOnTwoInstancesPaysOnce(int claimWaitSeconds) {
+    // the model asks to pay, then answers each resume that gets to ask it
+    referee.script().enqueue(Reply.toolCall("pay", "{\"to\":\"bob\",\"amount\":40}"), Reply.text("Paid."),
+        Reply.text("Paid."));
+    Race race = new Race();
+    CallJournal journal = race.watch(CallJournal.class, CallJournal.inMemory(100), "claim", c -> c instanceof Claim.Held);
+    Payments payments = new Payments(race.gate());
+    Duration claimWait = Duration.ofSeconds(claimWaitSeconds);
+    ChatClientResponse waiting = send(payClient(payments, journal, claimWait), "u1",
+        List.of(new UserMessage("pay bob 40")));
+    List<Message> stored = history(waiting);
+    ApprovalRequest request = ToolGuardSpringAi.pending(waiting).get(0);
+
+    // two instances, each with the stored history, resume the same approval at once
+    Race.Settled<ChatClientResponse> settled = race.twice(() -> send(payClient(payments, journal, claimWait), "u1",
+        stored, ApprovalResponse.approve(request)), claimWaitSeconds > 0, CallInProgressException.class);
+
+    assertThat(payments.paid).hasValue(1);
+    for (ChatClientResponse r : settled.values()) {
+      assertThat(r.context()).containsEntry(ToolGuardAdvisor.STATUS, LoopResult.Status.COMPLETED);
+      assertThat(toolResults(history(r))).containsExactly(request.callId() + " " + json("paid 40 to bob, payment 1"));
+    }
+    if (settled.refusal() != null) {
+      assertThat(settled.refusal()).hasMessageStartingWith("call " + request.callId() + " of tool 'pay' in"
+          + " conversation 'u1' is being settled by another run");
+    }
     assertThat(referee.rejections()).isEmpty();
   }
 }

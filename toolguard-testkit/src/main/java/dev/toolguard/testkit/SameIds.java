@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Two conversations whose model sends the same call ids and arguments, for tests that one
@@ -34,6 +35,15 @@ public final class SameIds {
 
   /** The arguments of both calls, in every conversation. */
   public static final String ARGUMENTS = "{\"account\":\"main\"}";
+
+  /** The conversation that runs first. */
+  public static final String FIRST = "A";
+
+  /** The conversation that runs second, with the first one's ids and arguments. */
+  public static final String SECOND = "B";
+
+  /** The conversations, in the order they run. */
+  public static final List<String> CONVERSATIONS = List.of(FIRST, SECOND);
 
   /** What the model answers once both results are in. */
   public static final String ANSWER = "Here are your balance and rate.";
@@ -71,5 +81,42 @@ public final class SameIds {
   /** Every run, in order, as {@code "conversation tool"}. */
   public List<String> runs() {
     return List.copyOf(runs);
+  }
+
+  /**
+   * Checks that each tool ran once for each conversation, for that conversation: the free one in the
+   * first run, the approved one on the resume, {@link #FIRST}'s before {@link #SECOND}'s.
+   *
+   * @throws AssertionError naming the runs otherwise
+   */
+  public void checkEachRanOncePerConversation() {
+    List<String> expected = List.of(FIRST + " " + FREE_TOOL, FIRST + " " + APPROVED_TOOL, SECOND + " " + FREE_TOOL,
+        SECOND + " " + APPROVED_TOOL);
+    if (!runs.equals(expected)) {
+      throw new AssertionError("the tools ran " + runs + ", not " + expected);
+    }
+  }
+
+  /**
+   * The results the second conversation's history must hold, as {@code "callId output"} (in any order):
+   * its own, from the second run of each tool.
+   */
+  public static List<String> resultsOfSecond() {
+    return List.of(APPROVED_ID + " " + output(SECOND, APPROVED_TOOL, 2), FREE_ID + " " + output(SECOND, FREE_TOOL, 2));
+  }
+
+  /**
+   * Checks the last model request of the second conversation: it carries that conversation's result
+   * and nothing of the first one's.
+   *
+   * @throws AssertionError otherwise
+   */
+  public static void checkLastRequestOfSecond(@Nullable RecordedRequest request) {
+    if (request == null || !request.body().contains(output(SECOND, APPROVED_TOOL, 2))) {
+      throw new AssertionError("the last request does not carry " + output(SECOND, APPROVED_TOOL, 2) + ": " + request);
+    }
+    if (request.body().contains(" for " + FIRST)) {
+      throw new AssertionError("the second conversation's request carries a result of the first: " + request.body());
+    }
   }
 }
