@@ -92,7 +92,16 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Answers are matched by call id against the waiting call in the history, never by object identity;
  * a wrong, replayed or forged answer is refused with an {@link dev.toolguard.core.loop.ApprovalException}
- * before anything runs. A guarded model ({@link ToolGuard#wrap(ChatModel)}) never sends these attributes
+ * before anything runs.
+ *
+ * <p><b>Conversations.</b> Call ids repeat across conversations (models number them {@code call_0},
+ * {@code call_1}, …), so every run names its conversation: {@link #run(ChatMemory, ChatMessage...)}
+ * by the memory's id, {@link #run(String, List)} by a key the application gives. A waiting call is
+ * answered only in its conversation, and runs once in it: resumed twice at once, again from a stale
+ * copy of the history, or on another instance sharing the {@link Builder#journal journal}, its result
+ * is reused. {@link #run(List)} has no key: use it for histories that no one resumes twice.
+ *
+ * <p>A guarded model ({@link ToolGuard#wrap(ChatModel)}) never sends these attributes
  * to a provider. Instances are immutable and thread-safe; runs over the same {@link ChatMemory} are
  * serialized on it.
  */
@@ -163,12 +172,50 @@ public final class ToolLoop {
    *     with {@link ToolGuard#fromCore}) is balanced
    */
   public Result run(List<ChatMessage> history) {
-    return execute(ToolGuard.require(history, "history"), null, null);
+    return execute(ToolGuard.require(history, "history"), null, null, null);
   }
 
   /** Like {@link #run(List)}; assistant text reaches {@code onText} as it arrives when the model streams. */
   public Result stream(List<ChatMessage> history, Consumer<String> onText) {
-    return execute(ToolGuard.require(history, "history"), ToolGuard.require(onText, "onText"), null);
+    return execute(ToolGuard.require(history, "history"), ToolGuard.require(onText, "onText"), null, null);
+  }
+
+  /**
+   * Runs the loop on {@code history} of the conversation {@code conversationKey}: whatever names one
+   * conversation in the application (a chat memory id, a session id). Use it instead of {@link
+   * #run(List)} whenever the application keeps the history itself: call ids repeat across conversations
+   * (models number them {@code call_0}, {@code call_1}, …), and the key is what keeps them apart. A
+   * call waiting for approval is stamped with the key's digest, so an answer made for one conversation
+   * is refused in another ({@link dev.toolguard.core.loop.ApprovalException.Reason#FOREIGN_CONVERSATION});
+   * and it is claimed in the journal under the key before it runs, so it runs once in its
+   * conversation however often the same answer is resumed (a double click, a retry, another instance
+   * sharing the {@link Builder#journal journal}, a stale copy of the history): a resume that finds the
+   * call settled reuses its result, one that finds it running waits ({@link LoopConfig#claimWait()})
+   * or fails with {@link dev.toolguard.core.loop.CallInProgressException}. Tools get the key as their
+   * chat memory id.
+   *
+   * @throws IllegalArgumentException if {@code conversationKey} is null or blank
+   * @throws dev.toolguard.core.loop.ApprovalException if an answer is refused (nothing ran)
+   * @throws dev.toolguard.core.loop.CallInProgressException if another run holds a call this one was to
+   *     settle (nothing ran)
+   * @throws LoopException as {@link #run(List)}
+   */
+  public Result run(String conversationKey, List<ChatMessage> history) {
+    return execute(ToolGuard.require(history, "history"), null, conversationKey(conversationKey), conversationKey);
+  }
+
+  /** Like {@link #run(String, List)}; assistant text reaches {@code onText} as it arrives when the model streams. */
+  public Result stream(String conversationKey, List<ChatMessage> history, Consumer<String> onText) {
+    return execute(ToolGuard.require(history, "history"), ToolGuard.require(onText, "onText"),
+        conversationKey(conversationKey), conversationKey);
+  }
+
+  private static String conversationKey(@Nullable String key) {
+    if (key == null || key.isBlank()) {
+      throw new IllegalArgumentException("conversationKey must name the conversation (a memory id, a session id),"
+          + " was " + (key == null ? "null" : "blank") + "; without one use run(List)");
+    }
+    return key;
   }
 
   /**
@@ -179,6 +226,13 @@ public final class ToolLoop {
    * get {@code memory.id()} as their chat memory id. Runs on one memory are serialized. A memory
    * guarded by {@link ToolGuard#wrap(ChatMemory)} is read before its repair, so that the loop judges
    * answers itself.
+   *
+   * <p>The run's conversation key ({@link #run(String, List)}) is {@code String.valueOf(memory.id())}: a
+   * waiting call of this memory is answered only in it, and runs once however often its answer is
+   * resumed. Give each conversation its own memory id, and keep it across processes.
+   *
+   * @throws dev.toolguard.core.loop.CallInProgressException if another run (another instance sharing
+   *     the journal) holds a call this one was to settle; nothing ran and nothing is stored
    */
   public Result run(ChatMemory memory, ChatMessage... newMessages) {
     return runOn(ToolGuard.require(memory, "memory"), null, newMessages);
@@ -198,7 +252,7 @@ public final class ToolLoop {
         history.add(ToolGuard.require(m, "a new message"));
       }
       try {
-        Result result = execute(history, onText, memory.id());
+        Result result = execute(history, onText, String.valueOf(memory.id()), memory.id());
         if (!result.messages().equals(stored)) {
           memory.set(result.messages());
         }
@@ -210,11 +264,17 @@ public final class ToolLoop {
     }
   }
 
-  private Result execute(List<ChatMessage> history, @Nullable Consumer<String> onText, @Nullable Object memoryId) {
+  private Result execute(List<ChatMessage> history, @Nullable Consumer<String> onText,
+      @Nullable String conversationKey, @Nullable Object memoryId) {
     List<Message> core = Messages.toCore(history);
     ToolRun run = new ToolRun(memoryId);
     FunctionInvokingLoop loop = loop(run);
-    LoopResult r = onText == null ? loop.run(core) : loop.stream(core, onText::accept);
+    LoopResult r;
+    if (conversationKey == null) {
+      r = onText == null ? loop.run(core) : loop.stream(core, onText::accept);
+    } else {
+      r = onText == null ? loop.run(conversationKey, core) : loop.stream(conversationKey, core, onText::accept);
+    }
     return Result.of(r, run.directExecutions(r));
   }
 
@@ -493,7 +553,12 @@ public final class ToolLoop {
       return this;
     }
 
-    /** What remembers calls that ran, so that a retried resume runs none twice (default: in memory). */
+    /**
+     * Where waiting calls are claimed before they run and their results recorded, per conversation, so
+     * that a retried or doubled resume runs none twice (default: in this process's memory, shared by
+     * every run of the loop). Give every instance of the application the same journal so that a call
+     * runs once across instances.
+     */
     public Builder journal(CallJournal journal) {
       settings.journal(journal);
       return this;

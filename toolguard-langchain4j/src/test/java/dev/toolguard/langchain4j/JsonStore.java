@@ -18,6 +18,13 @@ final class JsonStore implements ChatMemoryStore {
 
   final Map<Object, String> rows = new ConcurrentHashMap<>();
 
+  /** A store holding what this one holds now: a copy of the database, as a stale replica or a backup has it. */
+  JsonStore copy() {
+    JsonStore copy = new JsonStore();
+    copy.rows.putAll(rows);
+    return copy;
+  }
+
   @Override
   public List<ChatMessage> getMessages(Object memoryId) {
     String json = rows.get(memoryId);

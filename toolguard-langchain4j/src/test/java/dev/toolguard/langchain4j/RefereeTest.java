@@ -48,6 +48,11 @@ abstract class RefereeTest {
 
   /** User {@code u1}'s conversation: a guarded window of 50 messages over {@code store}. */
   static ChatMemory memory(JsonStore store) {
-    return ToolGuard.wrap(MessageWindowChatMemory.builder().id("u1").maxMessages(50).chatMemoryStore(store).build());
+    return memory(store, "u1");
+  }
+
+  /** Conversation {@code id}: a guarded window of 50 messages over {@code store}. */
+  static ChatMemory memory(JsonStore store, String id) {
+    return ToolGuard.wrap(MessageWindowChatMemory.builder().id(id).maxMessages(50).chatMemoryStore(store).build());
   }
 }

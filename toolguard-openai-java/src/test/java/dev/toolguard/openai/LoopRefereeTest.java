@@ -25,7 +25,6 @@ import dev.toolguard.core.loop.LoopResult.Status;
 import dev.toolguard.core.loop.Tool;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.testkit.Endpoint;
-import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.RecordedRequest;
 import dev.toolguard.testkit.Reply;
 import java.nio.file.Path;
@@ -34,9 +33,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -46,7 +42,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * referee: round trips with parallel calls and reasoning, streaming, approvals across a restart
  * (the history written to a file and read back by a new client), and client-side tools.
  */
-class LoopRefereeTest {
+class LoopRefereeTest extends RefereeClientTest {
 
   /** The two APIs the loop runs over. */
   enum Api {
@@ -62,9 +58,6 @@ class LoopRefereeTest {
     }
   }
 
-  private static ProviderReferee referee;
-  private static OpenAIClient client;
-
   private final AtomicInteger payments = new AtomicInteger();
   private final Tool weather = Tool.of(new ToolSpec("weather", "The weather in a city",
       "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}"),
@@ -74,23 +67,6 @@ class LoopRefereeTest {
     payments.incrementAndGet();
     return "paid";
   });
-
-  @BeforeAll
-  static void start() {
-    referee = ProviderReferee.start();
-    client = Referee.client(referee);
-  }
-
-  @AfterAll
-  static void stop() {
-    client.close();
-    referee.close();
-  }
-
-  @AfterEach
-  void reset() {
-    referee.reset();
-  }
 
   private static List<Message> ask(String text) {
     return List.of(Message.system("Be brief."), Message.user(text));

@@ -101,6 +101,18 @@ import reactor.core.scheduler.Schedulers;
  * Use it instead of a {@code MessageChatMemoryAdvisor} when calls can wait for approval: an
  * append-only memory advisor cannot record that a waiting call was answered.
  *
+ * <p><b>Conversations.</b> The run's conversation key is the conversation id ({@link
+ * ChatMemory#CONVERSATION_ID} in the advisor context, else {@link Builder#defaultConversationId}),
+ * with or without a memory: a stateless application that sends {@link #HISTORY} back should set one
+ * too. Call ids repeat across conversations (models number them {@code call_0}, {@code call_1}, …);
+ * under the key a waiting call is answered only in its conversation ({@link
+ * dev.toolguard.core.loop.ApprovalException.Reason#FOREIGN_CONVERSATION} elsewhere) and runs once in
+ * it, however often its approval is resumed — twice at once, from a stale copy of the history, on
+ * another instance sharing the {@link Builder#journal journal}: a later resume reuses its result, or
+ * fails with {@link dev.toolguard.core.loop.CallInProgressException} if the first is still running
+ * after {@link LoopConfig#claimWait()}. Without an id a result answers only the very waiting call
+ * it was recorded for.
+ *
  * <p>Instances are immutable and thread-safe.
  */
 public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolAdvisor {
@@ -275,7 +287,7 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
         }
         this.options = requestOptions;
       }
-      this.conversationId = memory == null ? null : conversationId(request.context());
+      this.conversationId = conversationId(request.context(), memory != null);
     }
 
     ChatClientResponse run(Function<MessageMapper, ChainBackend> backends, boolean streaming) {
@@ -305,9 +317,15 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
       FunctionInvokingLoop loop = loop(backend);
       LoopResult result;
       try {
-        result = streaming
-            ? loop.stream(history, dev.toolguard.core.loop.StreamHandler.ignoring())
-            : loop.run(history);
+        if (conversationId == null) {
+          result = streaming
+              ? loop.stream(history, dev.toolguard.core.loop.StreamHandler.ignoring())
+              : loop.run(history);
+        } else {
+          result = streaming
+              ? loop.stream(conversationId, history, dev.toolguard.core.loop.StreamHandler.ignoring())
+              : loop.run(conversationId, history);
+        }
       } catch (LoopException e) {
         persist(stored, mapper.toSpring(e.history()), promptSystem);
         throw e;
@@ -473,13 +491,20 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
     }
   }
 
-  private String conversationId(Map<String, @Nullable Object> context) {
+  /**
+   * The request's conversation id ({@link ChatMemory#CONVERSATION_ID}, else the default), the key of its
+   * run; null when there is none and {@code required} is false (no memory to keep it in).
+   */
+  private @Nullable String conversationId(Map<String, @Nullable Object> context, boolean required) {
     Object id = context.get(ChatMemory.CONVERSATION_ID);
     if (id != null && !id.toString().isBlank()) {
       return id.toString();
     }
     if (defaultConversationId != null) {
       return defaultConversationId;
+    }
+    if (!required) {
+      return null;
     }
     throw new IllegalArgumentException("ToolGuardAdvisor keeps the conversation in a chat memory, but the request"
         + " names no conversation: add .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, id)) or set"

@@ -58,6 +58,38 @@ class ToolGuardAutoConfigurationTest {
   }
 
   @Test
+  void bindsTheClaimAndApprovalTimes() {
+    runner.run(context -> {
+      LoopConfig config = context.getBean(ToolGuardAdvisor.class).config();
+      assertThat(config.claimLease()).isEqualTo(Duration.ofSeconds(90));
+      assertThat(config.claimWait()).isEqualTo(Duration.ofSeconds(10));
+      assertThat(config.approvalTtl()).isEqualTo(Duration.ofDays(7));
+    });
+    runner.withPropertyValues("toolguard.call-timeout=5s").run(context ->
+        assertThat(context.getBean(ToolGuardAdvisor.class).config().claimLease()).isEqualTo(Duration.ofSeconds(35)));
+    runner.withPropertyValues("toolguard.claim-lease=2m", "toolguard.claim-wait=0", "toolguard.approval-ttl=1d")
+        .run(context -> {
+          LoopConfig config = context.getBean(ToolGuardAdvisor.class).config();
+          assertThat(config.claimLease()).isEqualTo(Duration.ofMinutes(2));
+          assertThat(config.claimWait()).isZero();
+          assertThat(config.approvalTtl()).isEqualTo(Duration.ofDays(1));
+        });
+  }
+
+  @Test
+  void badClaimAndApprovalTimesFailTheContextNamingTheProperty() {
+    assertStartupFails("toolguard.claim-lease=0s",
+        "toolguard.claim-lease must be a positive duration (e.g. 30s, 5m, 7d), was PT0S", null);
+    assertStartupFails("toolguard.claim-lease=30s", "toolguard.claim-lease (PT30S) must be longer than"
+        + " toolguard.call-timeout (PT1M): a claim whose lease ends while its call still runs lets another run take"
+        + " the call over; raise it or remove it (default: call-timeout plus 30 s)", null);
+    assertStartupFails("toolguard.claim-wait=-1s",
+        "toolguard.claim-wait must be zero (do not wait) or a positive duration (e.g. 10s), was PT-1S", null);
+    assertStartupFails("toolguard.approval-ttl=-5m",
+        "toolguard.approval-ttl must be a positive duration (e.g. 30s, 5m, 7d), was PT-5M", null);
+  }
+
+  @Test
   void aValueOutOfRangeFailsTheContextNamingTheSetting() {
     runner.withPropertyValues("toolguard.max-iterations=0").run(context -> {
       assertThat(context).hasFailed();

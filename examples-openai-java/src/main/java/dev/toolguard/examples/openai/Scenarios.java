@@ -245,12 +245,13 @@ final class Scenarios {
     scriptPay();
     AtomicInteger payments = new AtomicInteger();
     FunctionInvokingLoop loop = payLoop(client, payments);
-    LoopResult waiting = awaitPay(loop.run(List.of(Message.user(PAY_QUESTION))));
+    String conversation = "approval-after-json"; // what names the conversation: a session, a chat id
+    LoopResult waiting = awaitPay(loop.run(conversation, List.of(Message.user(PAY_QUESTION))));
 
     List<Message> copy = new ArrayList<>(OpenAiHistory.fromJson(OpenAiHistory.toJson(waiting.history())));
     ApprovalRequest request = pendingIn(copy, waiting.pending().get(0).callId());
     copy.add(Message.of(Role.USER, ApprovalResponse.approve(request)));
-    LoopResult done = loop.run(copy);
+    LoopResult done = loop.run(conversation, copy);
     return approved(request, done, payments, "approval of " + request.callId() + " (pay) built from a JSON copy,"
         + " matched by call id");
   }
@@ -292,9 +293,10 @@ final class Scenarios {
     scriptPay();
     Path file = workDir.resolve("conversation.json");
     AtomicInteger payments = new AtomicInteger();
+    String conversation = file.toAbsolutePath().normalize().toString(); // the conversation lives in the file
     OpenAIClient first = newClient.get();
     try {
-      LoopResult waiting = awaitPay(payLoop(first, payments).run(List.of(Message.user(PAY_QUESTION))));
+      LoopResult waiting = awaitPay(payLoop(first, payments).run(conversation, List.of(Message.user(PAY_QUESTION))));
       OpenAiHistory.write(file, waiting.history());
     } finally {
       first.close();
@@ -304,7 +306,7 @@ final class Scenarios {
       List<Message> history = new ArrayList<>(OpenAiHistory.read(file));
       ApprovalRequest request = pendingIn(history, null);
       history.add(Message.of(Role.USER, ApprovalResponse.approve(request), Text.of("Yes, go ahead.")));
-      LoopResult done = payLoop(second, payments).run(history);
+      LoopResult done = payLoop(second, payments).run(conversation, history);
       return approved(request, done, payments, "approval of " + request.callId() + " (pay) read from "
           + file.getFileName() + " by a new client and loop");
     } finally {

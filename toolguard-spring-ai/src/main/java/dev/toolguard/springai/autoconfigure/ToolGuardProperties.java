@@ -20,6 +20,15 @@ public class ToolGuardProperties {
   /** The property that holds the approval signing key. */
   public static final String APPROVAL_SIGNING_KEY = "toolguard.approval-signing-key";
 
+  /** The property that holds how long a run holds the claim of a call it runs. */
+  public static final String CLAIM_LEASE = "toolguard.claim-lease";
+
+  /** The property that holds how long a run waits for a call another run holds. */
+  public static final String CLAIM_WAIT = "toolguard.claim-wait";
+
+  /** The property that holds how long an approval request may be approved. */
+  public static final String APPROVAL_TTL = "toolguard.approval-ttl";
+
   /** The prefix that marks an approval signing key given in base64. */
   public static final String BASE64_PREFIX = "base64:";
 
@@ -64,6 +73,22 @@ public class ToolGuardProperties {
    * such a request fails.
    */
   private @Nullable String defaultConversationId;
+
+  /**
+   * How long a run holds the claim of a call it runs (a resumed approval): when it ends without a
+   * result, the run is taken for dead and the call's outcome for unknown. Longer than call-timeout;
+   * by default call-timeout plus 30 s.
+   */
+  private @Nullable Duration claimLease;
+
+  /**
+   * How long a run waits for a call that another run holds (a double-clicked approval, a retry on
+   * another instance) before it fails with CallInProgressException; 0 = do not wait.
+   */
+  private Duration claimWait = LoopConfig.ofDefaults().claimWait();
+
+  /** How long an approval request may be approved after it was issued. */
+  private Duration approvalTtl = LoopConfig.ofDefaults().approvalTtl();
 
   /**
    * The secret that approval requests are signed with (HMAC-SHA256), so that only answers to requests
@@ -192,6 +217,36 @@ public class ToolGuardProperties {
     this.defaultConversationId = defaultConversationId;
   }
 
+  /** How long a run holds the claim of a call it runs, or null for call-timeout plus 30 s. */
+  public @Nullable Duration getClaimLease() {
+    return claimLease;
+  }
+
+  /** Sets how long a run holds the claim of a call it runs (null: call-timeout plus 30 s). */
+  public void setClaimLease(@Nullable Duration claimLease) {
+    this.claimLease = claimLease;
+  }
+
+  /** How long a run waits for a call another run holds. */
+  public Duration getClaimWait() {
+    return claimWait;
+  }
+
+  /** Sets how long a run waits for a call another run holds. */
+  public void setClaimWait(Duration claimWait) {
+    this.claimWait = claimWait;
+  }
+
+  /** How long an approval request may be approved. */
+  public Duration getApprovalTtl() {
+    return approvalTtl;
+  }
+
+  /** Sets how long an approval request may be approved. */
+  public void setApprovalTtl(Duration approvalTtl) {
+    this.approvalTtl = approvalTtl;
+  }
+
   /** The approval signing key as configured, or null. */
   public @Nullable String getApprovalSigningKey() {
     return approvalSigningKey;
@@ -243,10 +298,11 @@ public class ToolGuardProperties {
   /**
    * The loop settings these properties describe.
    *
-   * @throws IllegalArgumentException naming the setting when a value is out of range
+   * @throws IllegalArgumentException naming the setting when a value is out of range (the property,
+   *     for the claim and approval times)
    */
   public LoopConfig toLoopConfig() {
-    return LoopConfig.custom()
+    LoopConfig.Builder b = LoopConfig.custom()
         .maxIterations(maxIterations)
         .maxCallsPerRequest(maxCallsPerRequest)
         .maxConcurrency(maxConcurrency)
@@ -254,6 +310,33 @@ public class ToolGuardProperties {
         .detailedErrors(detailedErrors)
         .approvalRequired(approvalRequired)
         .historyPolicy(historyPolicy)
-        .build();
+        .claimWait(atLeastZero(CLAIM_WAIT, claimWait))
+        .approvalTtl(positive(APPROVAL_TTL, approvalTtl));
+    Duration lease = claimLease;
+    if (lease != null) {
+      positive(CLAIM_LEASE, lease);
+      if (callTimeout != null && lease.compareTo(callTimeout) <= 0) {
+        throw new IllegalArgumentException(CLAIM_LEASE + " (" + lease + ") must be longer than toolguard.call-timeout ("
+            + callTimeout + "): a claim whose lease ends while its call still runs lets another run take the call"
+            + " over; raise it or remove it (default: call-timeout plus 30 s)");
+      }
+      b.claimLease(lease);
+    }
+    return b.build();
+  }
+
+  private static Duration positive(String property, @Nullable Duration value) {
+    if (value == null || value.isZero() || value.isNegative()) {
+      throw new IllegalArgumentException(property + " must be a positive duration (e.g. 30s, 5m, 7d), was " + value);
+    }
+    return value;
+  }
+
+  private static Duration atLeastZero(String property, @Nullable Duration value) {
+    if (value == null || value.isNegative()) {
+      throw new IllegalArgumentException(property + " must be zero (do not wait) or a positive duration (e.g. 10s),"
+          + " was " + value);
+    }
+    return value;
   }
 }

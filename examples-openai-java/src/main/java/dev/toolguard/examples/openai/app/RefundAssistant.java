@@ -53,6 +53,11 @@ import org.jspecify.annotations.Nullable;
  * ({@link OpenAiHistory#write}), and the program ends. A later run reads the file, answers the waiting
  * call by its id, and the loop runs the refund and goes on. The history in the file is valid at every
  * moment, so {@code ask} can also go on without answering (the waiting refund is then declined).
+ *
+ * <p>Every run names its conversation to the loop ({@code loop.run(key, history)}), here by the state
+ * file's path: the waiting refund is stamped with it, so its approval answers nothing in another
+ * conversation, and it is claimed under it before it runs, so it runs once however often it is
+ * approved.
  */
 public final class RefundAssistant {
 
@@ -96,6 +101,12 @@ public final class RefundAssistant {
 
   private final FunctionInvokingLoop loop;
   private final Path state;
+  /**
+   * The conversation's key: the state file, where the conversation lives. Call ids repeat across
+   * conversations, so the loop keeps the calls of one file apart from another's by it: an approval
+   * copied into another file is refused, and a refund runs once in its conversation.
+   */
+  private final String conversation;
 
   /**
    * An assistant that asks {@code model} through {@code client}, keeps the conversation in the file
@@ -103,6 +114,7 @@ public final class RefundAssistant {
    */
   public RefundAssistant(OpenAIClient client, String model, Path state, Refunds refunds) {
     this.state = state;
+    this.conversation = state.toAbsolutePath().normalize().toString();
     Tool orderStatus = Tool.of(new ToolSpec("order_status", "Looks an order up: its status and total",
         "{\"type\":\"object\",\"properties\":{\"orderId\":{\"type\":\"string\"}},\"required\":[\"orderId\"]}"),
         RefundAssistant::orderStatus);
@@ -227,7 +239,7 @@ public final class RefundAssistant {
   private LoopResult runAndStore(List<Message> history) {
     LoopResult result;
     try {
-      result = loop.run(history);
+      result = loop.run(conversation, history);
     } catch (LoopException e) {
       OpenAiHistory.write(state, e.history());
       throw e;
