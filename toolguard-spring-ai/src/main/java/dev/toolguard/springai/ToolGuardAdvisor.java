@@ -7,6 +7,8 @@ import dev.toolguard.core.HistoryGuard;
 import dev.toolguard.core.Role;
 import dev.toolguard.core.ToolCall;
 import dev.toolguard.core.ToolResult;
+import dev.toolguard.core.conversation.ConversationStore;
+import dev.toolguard.core.conversation.Conversations;
 import dev.toolguard.core.loop.ApprovalRules;
 import dev.toolguard.core.loop.ApprovalSigner;
 import dev.toolguard.core.loop.CallJournal;
@@ -149,6 +151,7 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
   /** The loop's settings; each run copies it and adds its backend and tools. Never changed. */
   private final FunctionInvokingLoop.Builder settings;
   private final @Nullable ChatMemory memory;
+  private final @Nullable ConversationStore store;
   private final @Nullable String defaultConversationId;
   private final int order;
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
@@ -159,6 +162,7 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
     this.config = b.config;
     this.settings = b.settings.copy();
     this.memory = b.memory;
+    this.store = b.store;
     this.defaultConversationId = b.defaultConversationId;
     this.order = b.order;
   }
@@ -181,6 +185,11 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
   /** The loop settings. */
   public LoopConfig config() {
     return config;
+  }
+
+  /** The store this advisor keeps conversations in, whole and versioned, or null. */
+  public @Nullable ConversationStore conversationStore() {
+    return store;
   }
 
   /** The memory this advisor keeps conversations in, or null. */
@@ -287,7 +296,7 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
         }
         this.options = requestOptions;
       }
-      this.conversationId = conversationId(request.context(), memory != null);
+      this.conversationId = conversationId(request.context(), memory != null || store != null);
     }
 
     ChatClientResponse run(Function<MessageMapper, ChainBackend> backends, boolean streaming) {
@@ -303,6 +312,9 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
         } else {
           promptOthers.add(m);
         }
+      }
+      if (store != null && conversationId != null) {
+        return runStored(mapper, springHistory, promptOthers, backends, streaming, conversationId);
       }
       List<Message> stored = memory == null || conversationId == null ? List.of() : memory.get(conversationId);
       springHistory.addAll(stored);
@@ -333,6 +345,24 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
       List<Message> after = mapper.toSpring(result.history());
       persist(stored, after, promptSystem);
       return response(result, after, mapper, backend.last(), streaming);
+    }
+
+    /**
+     * The run of a conversation kept in the {@link ConversationStore}: core's one flow ({@link
+     * Conversations}) with the prompt's system messages as instructions (sent, never stored) and the
+     * prompt's other messages and the answers as the new messages; the save names the version read.
+     */
+    private ChatClientResponse runStored(MessageMapper mapper, List<Message> promptSystem, List<Message> promptOthers,
+        Function<MessageMapper, ChainBackend> backends, boolean streaming, String key) {
+      List<dev.toolguard.core.Message> instructions = mapper.toCore(promptSystem);
+      List<dev.toolguard.core.Message> newMessages = new ArrayList<>(mapper.toCore(promptOthers));
+      addAnswers(newMessages, !promptOthers.isEmpty() && promptOthers.get(promptOthers.size() - 1) instanceof UserMessage);
+      ChainBackend backend = backends.apply(mapper);
+      Conversations conversations = Conversations.of(loop(backend), store).withInstructions(instructions);
+      LoopResult result = streaming
+          ? conversations.stream(key, newMessages, dev.toolguard.core.loop.StreamHandler.ignoring())
+          : conversations.run(key, newMessages);
+      return response(result, mapper.toSpring(result.history()), mapper, backend.last(), streaming);
     }
 
     /** Appends the answers from the context: approvals with the user's new message, results before it. */
@@ -506,7 +536,7 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
     if (!required) {
       return null;
     }
-    throw new IllegalArgumentException("ToolGuardAdvisor keeps the conversation in a chat memory, but the request"
+    throw new IllegalArgumentException("ToolGuardAdvisor keeps the conversation in a chat memory or conversation store, but the request"
         + " names no conversation: add .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, id)) or set"
         + " Builder.defaultConversationId");
   }
@@ -540,6 +570,7 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
     /** The loop's settings, with their defaults and checks: core's builder, its backend and tools set per run. */
     private final FunctionInvokingLoop.Builder settings = FunctionInvokingLoop.builder();
     private @Nullable ChatMemory memory;
+    private @Nullable ConversationStore store;
     private @Nullable String defaultConversationId;
     private int order = DEFAULT_ORDER;
 
@@ -629,10 +660,37 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
 
     /**
      * Keeps each conversation in {@code memory} (read before a run, written when it ends). Wrap it
-     * with {@link ToolGuardChatMemory} to repair what the store or its window broke.
+     * with {@link ToolGuardChatMemory} to repair what the store or its window broke. A {@code
+     * ChatMemory} has no versions: two instances writing one conversation at once can overwrite each
+     * other; use {@link #conversationStore} where that can happen.
+     *
+     * @throws IllegalStateException if a conversation store is set
      */
     public Builder chatMemory(ChatMemory memory) {
-      this.memory = require("chatMemory", memory);
+      require("chatMemory", memory);
+      if (store != null) {
+        throw new IllegalStateException("chatMemory and conversationStore are both set; keep conversations in one");
+      }
+      this.memory = memory;
+      return this;
+    }
+
+    /**
+     * Keeps each conversation in {@code store}, whole (every call, result, waiting call and provider
+     * item) and versioned: the advisor runs core's {@link Conversations} flow under the conversation id,
+     * and a save that finds the conversation changed by another instance fails with {@link
+     * dev.toolguard.core.conversation.ConversationConflictException} instead of overwriting it. The
+     * prompt's system messages are sent first and never stored. {@code toolguard-jdbc}'s {@code
+     * JdbcConversationStore} keeps them in the application's database.
+     *
+     * @throws IllegalStateException if a chat memory is set
+     */
+    public Builder conversationStore(ConversationStore store) {
+      require("conversationStore", store);
+      if (memory != null) {
+        throw new IllegalStateException("chatMemory and conversationStore are both set; keep conversations in one");
+      }
+      this.store = store;
       return this;
     }
 
