@@ -58,6 +58,45 @@ class ToolGuardAutoConfigurationTest {
   }
 
   @Test
+  void theJournalIsKeptInTheApplicationsDatabaseWithJournalJdbc() {
+    org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
+    h2.setURL("jdbc:h2:mem:autoconfig-journal;DB_CLOSE_DELAY=-1");
+    ApplicationContextRunner withDatabase = runner.withBean(javax.sql.DataSource.class, () -> h2);
+    withDatabase.run(context -> assertThat(context).doesNotHaveBean(dev.toolguard.core.loop.CallJournal.class));
+    withDatabase.withPropertyValues("toolguard.journal=jdbc").run(context -> {
+      dev.toolguard.core.loop.CallJournal journal = context.getBean(dev.toolguard.core.loop.CallJournal.class);
+      assertThat(journal).isInstanceOf(dev.toolguard.jdbc.JdbcCallJournal.class);
+      // the table is made on first use, and what one instance claims another sees
+      dev.toolguard.core.loop.CallKey key = dev.toolguard.core.loop.CallKey.of("conv",
+          dev.toolguard.core.ToolCall.of("call_0", "pay", "{}"), "n1");
+      java.time.Instant now = java.time.Instant.parse("2026-12-07T10:00:00Z");
+      assertThat(journal.claim(key, "one", now, Duration.ofSeconds(90)))
+          .isInstanceOf(dev.toolguard.core.loop.Claim.Acquired.class);
+      assertThat(dev.toolguard.jdbc.JdbcCallJournal.of(h2).claim(key, "two", now, Duration.ofSeconds(90)))
+          .isInstanceOf(dev.toolguard.core.loop.Claim.Held.class);
+    });
+    runner.withPropertyValues("toolguard.journal=jdbc").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().hasMessage("toolguard.journal=jdbc needs a DataSource bean"
+          + " (add spring-boot-starter-jdbc and spring.datasource.url), or remove the property to keep the journal in"
+          + " memory");
+    });
+    runner.withPropertyValues("toolguard.journal=jdbc")
+        .withClassLoader(new org.springframework.boot.test.context.FilteredClassLoader(
+            dev.toolguard.jdbc.JdbcCallJournal.class))
+        .run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(context.getStartupFailure()).rootCause().hasMessage("toolguard.journal=jdbc needs"
+              + " dev.toolguard:toolguard-jdbc on the class path; add it as a dependency, or remove the property to"
+              + " keep the journal in memory");
+        });
+    runner.withPropertyValues("toolguard.journal=disk").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("disk");
+    });
+  }
+
+  @Test
   void bindsTheClaimAndApprovalTimes() {
     runner.run(context -> {
       LoopConfig config = context.getBean(ToolGuardAdvisor.class).config();

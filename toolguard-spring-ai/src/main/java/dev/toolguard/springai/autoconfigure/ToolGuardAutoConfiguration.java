@@ -17,6 +17,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * Spring Boot auto-configuration of toolguard for Spring AI: a {@link ToolGuardAdvisor} bean built
@@ -80,6 +81,48 @@ public class ToolGuardAutoConfiguration {
           + " is not true: it only names the conversation the advisor keeps in the chat memory");
     }
     return builder.build();
+  }
+
+  /**
+   * With {@code toolguard.journal=jdbc}: the call journal in a table of the application's {@code
+   * DataSource}, so that a call runs once across every instance that shares the database. An
+   * application's own {@link CallJournal} bean wins.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "dev.toolguard.jdbc.JdbcCallJournal")
+  @ConditionalOnProperty(prefix = "toolguard", name = "journal", havingValue = "jdbc")
+  static class JdbcJournalConfiguration {
+
+    /**
+     * The journal on the only (or primary) {@code DataSource}.
+     *
+     * @throws IllegalArgumentException naming the property when there is no DataSource
+     */
+    @Bean
+    @ConditionalOnMissingBean(CallJournal.class)
+    CallJournal toolGuardCallJournal(ObjectProvider<javax.sql.DataSource> dataSource, ToolGuardProperties properties) {
+      javax.sql.DataSource ds = dataSource.getIfAvailable();
+      if (ds == null) {
+        throw new IllegalArgumentException(ToolGuardProperties.JOURNAL + "=jdbc needs a DataSource bean (add"
+            + " spring-boot-starter-jdbc and spring.datasource.url), or remove the property to keep the journal in"
+            + " memory");
+      }
+      return dev.toolguard.jdbc.JdbcCallJournal.builder(ds).createTable(properties.isJdbcCreateTables()).build();
+    }
+  }
+
+  /**
+   * With {@code toolguard.journal=jdbc} but without toolguard-jdbc on the class path: a start-up error
+   * that says which artifact to add, instead of a journal silently kept in memory.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass("dev.toolguard.jdbc.JdbcCallJournal")
+  @ConditionalOnProperty(prefix = "toolguard", name = "journal", havingValue = "jdbc")
+  static class MissingJdbcModule {
+    MissingJdbcModule() {
+      throw new IllegalArgumentException(ToolGuardProperties.JOURNAL + "=jdbc needs dev.toolguard:toolguard-jdbc on"
+          + " the class path; add it as a dependency, or remove the property to keep the journal in memory");
+    }
   }
 
   /** Adds the advisor to every {@code ChatClient.Builder} that Spring Boot makes. */

@@ -29,11 +29,35 @@ public class ToolGuardProperties {
   /** The property that holds how long an approval request may be approved. */
   public static final String APPROVAL_TTL = "toolguard.approval-ttl";
 
+  /** The property that says where the call journal is kept. */
+  public static final String JOURNAL = "toolguard.journal";
+
+  /** Where the call journal is kept. */
+  public enum Journal {
+    /** In this process's memory: a call runs once within one instance (the default). */
+    IN_MEMORY,
+    /**
+     * In a table of the application's DataSource (toolguard-jdbc on the class path): a call runs once
+     * across every instance that shares the database.
+     */
+    JDBC
+  }
+
   /** The prefix that marks an approval signing key given in base64. */
   public static final String BASE64_PREFIX = "base64:";
 
   /** Whether the auto-configuration is on. */
   private boolean enabled = true;
+
+  /**
+   * Where waiting calls are claimed before they run and their results recorded: in-memory (one
+   * instance) or jdbc (the application's DataSource, shared by every instance; needs toolguard-jdbc).
+   * A CallJournal bean of the application wins over both.
+   */
+  private Journal journal = Journal.IN_MEMORY;
+
+  /** Whether toolguard creates its tables on first use when they are missing (else run its migrations). */
+  private boolean jdbcCreateTables = true;
 
   /** How many model requests one run of the tool loop may make. */
   private int maxIterations = 10;
@@ -96,6 +120,26 @@ public class ToolGuardProperties {
    * base64. Never logged.
    */
   private @Nullable String approvalSigningKey;
+
+  /** Where the call journal is kept. */
+  public Journal getJournal() {
+    return journal;
+  }
+
+  /** Where the call journal is kept. */
+  public void setJournal(Journal journal) {
+    this.journal = journal;
+  }
+
+  /** Whether toolguard creates its tables on first use when they are missing. */
+  public boolean isJdbcCreateTables() {
+    return jdbcCreateTables;
+  }
+
+  /** Whether toolguard creates its tables on first use when they are missing. */
+  public void setJdbcCreateTables(boolean jdbcCreateTables) {
+    this.jdbcCreateTables = jdbcCreateTables;
+  }
 
   /** Whether the auto-configuration is on. */
   public boolean isEnabled() {
