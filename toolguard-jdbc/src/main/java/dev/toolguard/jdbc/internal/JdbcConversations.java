@@ -136,7 +136,7 @@ public final class JdbcConversations {
     } catch (RuntimeException e) {
       throw new StoredHistoryException(key, subject(Op.SAVE, key) + " failed: the codec " + codec + " cannot write"
           + " the history (" + e.getClass().getSimpleName() + ": " + JdbcTable.describe(e) + "). Nothing was"
-          + " written: keep to values the codec can write (see its documentation).", e);
+          + " written: give the history only values the codec can write.", e);
     }
     long now = clock.millis();
     Outcome outcome = run(Op.SAVE, key, (c, s) -> expectedVersion == 0 ? insert(c, s, key, text, now)
