@@ -5,9 +5,9 @@ import dev.toolguard.core.loop.CallJournal;
 import dev.toolguard.core.loop.CallKey;
 import dev.toolguard.core.loop.Claim;
 import dev.toolguard.jdbc.internal.JdbcJournal;
+import dev.toolguard.jdbc.internal.JdbcTable;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -44,9 +44,6 @@ public final class JdbcCallJournal implements CallJournal {
 
   /** The table name unless {@link Builder#tableName} sets another: {@value}. */
   public static final String DEFAULT_TABLE_NAME = "toolguard_call_journal";
-
-  private static final Pattern TABLE_NAME =
-      Pattern.compile("([A-Za-z_][A-Za-z0-9_]{0,62}\\.)?[A-Za-z_][A-Za-z0-9_]{0,62}");
 
   private final JdbcJournal journal;
 
@@ -138,11 +135,7 @@ public final class JdbcCallJournal implements CallJournal {
      * @throws IllegalArgumentException if the name is null or not of that form
      */
     public Builder tableName(String tableName) {
-      if (tableName == null || !TABLE_NAME.matcher(tableName).matches()) {
-        throw new IllegalArgumentException("tableName must be [schema.]name, each part matching"
-            + " [A-Za-z_][A-Za-z0-9_]{0,62}, was " + (tableName == null ? "null" : "'" + tableName + "'"));
-      }
-      this.tableName = tableName;
+      this.tableName = JdbcTable.checkedName(tableName);
       return this;
     }
 

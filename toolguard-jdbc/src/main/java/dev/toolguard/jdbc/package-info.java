@@ -1,4 +1,7 @@
-/** A {@link dev.toolguard.core.loop.CallJournal} in one database table over JDBC, shared by every instance. */
+/**
+ * A {@link dev.toolguard.core.loop.CallJournal} and a {@link dev.toolguard.core.conversation.ConversationStore},
+ * each in one database table over JDBC, shared by every instance.
+ */
 @NullMarked
 package dev.toolguard.jdbc;
 

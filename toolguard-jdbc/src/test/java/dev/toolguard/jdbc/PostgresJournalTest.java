@@ -7,10 +7,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.toolguard.core.ApprovalRequest;
 import dev.toolguard.core.ApprovalResponse;
+import dev.toolguard.core.HistoryGuard;
 import dev.toolguard.core.Message;
 import dev.toolguard.core.Role;
 import dev.toolguard.core.ToolCall;
 import dev.toolguard.core.ToolResult;
+import dev.toolguard.core.conversation.ConversationConflictException;
+import dev.toolguard.core.conversation.ConversationStore.Snapshot;
+import dev.toolguard.core.conversation.Conversations;
 import dev.toolguard.core.loop.CallJournal;
 import dev.toolguard.core.loop.CallJournalException;
 import dev.toolguard.core.loop.CallKey;
@@ -23,6 +27,7 @@ import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.core.loop.Tool;
 import dev.toolguard.core.loop.ToolSpec;
+import dev.toolguard.json.HistoryJson;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -43,8 +48,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link JdbcCallJournal} on a real PostgreSQL: its failures, and two loops ("two instances") sharing one
- * journal table while the tool they run writes to its own table in the same database.
+ * {@link JdbcCallJournal} and {@link JdbcConversationStore} on a real PostgreSQL: their failures, and two
+ * loops ("two instances") sharing one journal table (and one conversation table) while the tool they run
+ * writes to its own table in the same database.
  */
 class PostgresJournalTest {
 
@@ -70,6 +76,7 @@ class PostgresJournalTest {
         + " amount INT NOT NULL)");
     sql("DELETE FROM payments");
     sql("DROP TABLE IF EXISTS toolguard_call_journal");
+    sql("DROP TABLE IF EXISTS toolguard_conversation");
   }
 
   static void sql(String statement) throws SQLException {
@@ -309,5 +316,90 @@ class PostgresJournalTest {
         .hasMessageEndingWith("Nothing was written for this call and it did not run: fix the database and resume"
             + " again.");
     assertThat(count("SELECT count(*) FROM payments")).isZero();
+  }
+
+  @Test
+  void aMissingConversationTableIsNamedWithThePostgresMigration() {
+    JdbcConversationStore store = JdbcConversationStore.builder(ds, HistoryJson.codec())
+        .tableName("missing_conversation").build();
+    assertThatThrownBy(() -> store.save("user-42", 0, List.of(Message.user("hi"))))
+        .isInstanceOfSatisfying(ConversationStoreException.class, e -> assertThat(e.conversation()).isEqualTo("user-42"))
+        .hasMessage("toolguard-jdbc: saving conversation 'user-42' (table missing_conversation) failed: table"
+            + " missing_conversation does not exist (SQLState 42P01: ERROR: relation \"missing_conversation\" does"
+            + " not exist): run the migration db/migration/toolguard/postgresql/V2__toolguard_conversation.sql (or set"
+            + " createTable). The conversation was not saved and its stored version is as it was: fix the database"
+            + " and run the request again (calls already settled are in the call journal and do not run twice).");
+    assertThat(store.dialect()).isEqualTo(SqlDialect.POSTGRESQL);
+  }
+
+  /** The result of a run, or the conflict its save ran into. */
+  static Object runOrConflict(Conversations conversations, String key, Message answer) {
+    try {
+      return conversations.run(key, answer);
+    } catch (ConversationConflictException e) {
+      return e;
+    }
+  }
+
+  @Test
+  void anApprovalSentToTwoInstancesAtOnceRunsThePaymentOnceAndExactlyOneSaveWins() throws Exception {
+    CountDownLatch held = new CountDownLatch(1);
+    Conversations one = Conversations.of(instance(instanceJournal(held), held),
+        JdbcConversationStore.builder(ds, HistoryJson.codec()).createTable(true).build());
+    Conversations two = Conversations.of(instance(instanceJournal(held), held),
+        JdbcConversationStore.of(ds, HistoryJson.codec()));
+
+    LoopResult asked = one.run("conv-1", Message.user("pay the invoice"));
+    assertThat(asked.status()).isEqualTo(LoopResult.Status.AWAITING);
+    assertThat(two.load("conv-1")).as("the other instance sees the waiting call")
+        .isEqualTo(new Snapshot(asked.history(), 1));
+    Message answer = Message.of(Role.USER, ApprovalResponse.approve(asked.pending().get(0)));
+
+    List<Object> outcomes = CallJournalContract.race2(() -> runOrConflict(one, "conv-1", answer),
+        () -> runOrConflict(two, "conv-1", answer));
+
+    assertThat(count("SELECT count(*) FROM payments")).as("the payment ran once").isEqualTo(1);
+    assertThat(held.getCount()).as("one instance found the call held by the other").isZero();
+    List<LoopResult> saved = outcomes.stream().filter(o -> o instanceof LoopResult).map(o -> (LoopResult) o)
+        .toList();
+    assertThat(saved).as("exactly one save won").hasSize(1);
+    assertThat(outcomes).filteredOn(o -> o instanceof ConversationConflictException).singleElement()
+        .satisfies(o -> assertThat((ConversationConflictException) o).hasMessage(
+            ConversationStoreContract.conflict("conv-1", 1, 2)));
+    LoopResult winner = saved.get(0);
+    assertThat(winner.status()).isEqualTo(LoopResult.Status.COMPLETED);
+
+    Snapshot stored = two.load("conv-1");
+    assertThat(stored).isEqualTo(new Snapshot(winner.history(), 2));
+    assertThat(HistoryGuard.ofDefaults().check(stored.messages())).isEmpty();
+    List<ToolResult> results = stored.messages().stream().flatMap(m -> m.toolResults().stream())
+        .filter(r -> r.callId().equals("call_0")).toList();
+    assertThat(results).as("results of call_0 in the stored history").hasSize(1);
+    ToolResult paid = results.get(0);
+    assertThat(paid.output()).isEqualTo("{\"payment\":" + count("SELECT min(id) FROM payments") + "}");
+    assertThat(stored.messages().get(stored.messages().size() - 1).text()).isEqualTo("done: " + paid.output());
+    assertThat(count("SELECT count(*) FROM toolguard_call_journal WHERE state = 'DONE' AND call_id = 'call_0'"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aCorruptedStoredConversationIsATypedErrorAndNothingRuns() throws Exception {
+    CountDownLatch none = new CountDownLatch(0);
+    Conversations conversations = Conversations.of(instance(JdbcCallJournal.builder(ds).createTable(true).build(),
+        none), JdbcConversationStore.builder(ds, HistoryJson.codec()).createTable(true).build());
+    LoopResult asked = conversations.run("conv-2", Message.user("pay the invoice"));
+    sql("UPDATE toolguard_conversation SET history = '{\"format\":\"toolguard-history\",\"version\":1,"
+        + "\"messages\":[{\"role\":\"wizard\",\"contents\":[]}]}' WHERE conversation_key = 'conv-2'");
+
+    Message answer = Message.of(Role.USER, ApprovalResponse.approve(asked.pending().get(0)));
+    assertThatThrownBy(() -> conversations.run("conv-2", answer))
+        .isInstanceOfSatisfying(StoredHistoryException.class, e -> assertThat(e.conversation()).isEqualTo("conv-2"))
+        .hasMessage("toolguard-jdbc: loading conversation 'conv-2' (table toolguard_conversation) failed: its stored"
+            + " history (version 1) is not one the codec HistoryJson.codec() can read (WireFormatException: role is"
+            + " 'wizard'; use system, user, assistant or tool (at messages[0].role)). Nothing was changed: the row was"
+            + " written by another codec or changed by something other than this store; restore it from a backup, or"
+            + " delete the row to start the conversation anew.");
+    assertThat(count("SELECT count(*) FROM payments")).isZero();
+    assertThat(count("SELECT version FROM toolguard_conversation WHERE conversation_key = 'conv-2'")).isEqualTo(1);
   }
 }

@@ -1,6 +1,7 @@
 package dev.toolguard.jdbc.internal;
 
 import dev.toolguard.jdbc.JdbcCallJournal;
+import dev.toolguard.jdbc.JdbcConversationStore;
 import dev.toolguard.jdbc.SqlDialect;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The statements of a dialect's migration, for the configured table name. */
+/** The statements of a dialect's migrations, for the configured table name. */
 public final class Ddl {
 
   private static final String DEFAULT_INDEX = JdbcCallJournal.DEFAULT_TABLE_NAME + "_completed_idx";
@@ -17,20 +18,35 @@ public final class Ddl {
   private Ddl() {}
 
   /**
-   * The statements of {@code dialect}'s migration with {@code table} for the default table name (and an
-   * index named after it), comments left out.
+   * The statements of {@code dialect}'s journal migration with {@code table} for the default table name
+   * (and an index named after it), comments left out.
    */
   public static List<String> statements(SqlDialect dialect, String table) {
-    String text = read(dialect.migration());
+    return statements(dialect.migration(), DEFAULT_INDEX, indexName(dialect, table),
+        JdbcCallJournal.DEFAULT_TABLE_NAME, table);
+  }
+
+  /**
+   * The statements of {@code dialect}'s conversation migration with {@code table} for the default table
+   * name, comments left out.
+   */
+  public static List<String> conversationStatements(SqlDialect dialect, String table) {
+    return statements(dialect.conversationMigration(), JdbcConversationStore.DEFAULT_TABLE_NAME, table);
+  }
+
+  /** The statements of {@code resource}, each name replaced by the one after it, in order. */
+  private static List<String> statements(String resource, String... renames) {
+    String text = read(resource);
     StringBuilder sql = new StringBuilder();
     for (String line : text.split("\n")) {
       if (!line.strip().startsWith("--")) {
         sql.append(line).append('\n');
       }
     }
-    String renamed = sql.toString()
-        .replace(DEFAULT_INDEX, indexName(dialect, table))
-        .replace(JdbcCallJournal.DEFAULT_TABLE_NAME, table);
+    String renamed = sql.toString();
+    for (int i = 0; i < renames.length; i += 2) {
+      renamed = renamed.replace(renames[i], renames[i + 1]);
+    }
     List<String> out = new ArrayList<>();
     for (String statement : renamed.split(";")) {
       if (!statement.isBlank()) {

@@ -10,10 +10,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -37,11 +35,10 @@ public final class JdbcJournal {
   private static final String DONE = "DONE";
   private static final String KEY = " WHERE conversation = ? AND call_id = ? AND nonce = ?";
 
-  private final DataSource dataSource;
-  private final String table;
-  private final @Nullable SqlDialect configured;
-  private final boolean createTable;
-  private final Object init = new Object();
+  private static final JdbcTable.Kind KIND = new JdbcTable.Kind("JdbcCallJournal", "journal",
+      SqlDialect::migration, Ddl::statements);
+
+  private final JdbcTable table;
   private volatile @Nullable Sql sql;
 
   /** The statements of one dialect for one table. */
@@ -93,21 +90,17 @@ public final class JdbcJournal {
 
   /** Use {@link dev.toolguard.jdbc.JdbcCallJournal#builder}; the arguments are checked there. */
   public JdbcJournal(DataSource dataSource, String table, @Nullable SqlDialect dialect, boolean createTable) {
-    this.dataSource = dataSource;
-    this.table = table;
-    this.configured = dialect;
-    this.createTable = createTable;
+    this.table = new JdbcTable(dataSource, table, dialect, createTable, KIND);
   }
 
   /** The table name. */
   public String table() {
-    return table;
+    return table.name();
   }
 
   /** The dialect set or detected, or null before the first use detects it. */
   public @Nullable SqlDialect dialect() {
-    Sql s = sql;
-    return s != null ? s.dialect() : configured;
+    return table.dialect();
   }
 
   /** See {@link dev.toolguard.core.loop.CallJournal#claim}. */
@@ -143,16 +136,11 @@ public final class JdbcJournal {
       ps.setLong(i, nowMs);
       return ps.executeUpdate() == 1;
     } catch (SQLException e) {
-      if (s.dialect() != SqlDialect.POSTGRESQL && isDuplicateKey(e)) {
+      if (s.dialect() != SqlDialect.POSTGRESQL && JdbcTable.isDuplicateKey(e)) {
         return false;
       }
       throw e;
     }
-  }
-
-  /** H2 and PostgreSQL say 23505; MySQL and MariaDB 23000 with error 1062 (ER_DUP_ENTRY). */
-  static boolean isDuplicateKey(SQLException e) {
-    return "23505".equals(e.getSQLState()) || ("23000".equals(e.getSQLState()) && e.getErrorCode() == 1062);
   }
 
   private static @Nullable Claim read(Connection c, Sql s, CallKey key, long nowMs) throws SQLException {
@@ -282,142 +270,24 @@ public final class JdbcJournal {
   }
 
   private <T> T run(Op op, @Nullable CallKey key, Step<T> step) {
-    Connection c;
-    try {
-      c = dataSource.getConnection();
-    } catch (SQLException | RuntimeException e) {
-      throw failure(op, key, "the DataSource gave no connection (" + describe(e)
-          + "): the database is down or unreachable", e);
-    }
-    try (c) {
-      boolean autoCommit = c.getAutoCommit();
-      try {
-        T result = step.run(c, ready(c));
-        if (!autoCommit) {
-          c.commit();
-        }
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        if (!autoCommit) {
-          try {
-            c.rollback();
-          } catch (SQLException suppressed) {
-            e.addSuppressed(suppressed);
-          }
-        }
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw failure(op, key, cause(e), e);
-    }
+    return table.run((c, d) -> step.run(c, sql(d)), (cause, e) -> failure(op, key, cause, e));
   }
 
-  private Sql ready(Connection c) throws SQLException {
+  private Sql sql(SqlDialect d) {
     Sql s = sql;
-    if (s != null) {
-      return s;
+    if (s == null || s.dialect() != d) {
+      s = Sql.of(d, table.name());
+      sql = s;
     }
-    synchronized (init) {
-      s = sql;
-      if (s == null) {
-        SqlDialect d = configured != null ? configured : detect(c);
-        if (createTable) {
-          createTable(c, d);
-        }
-        s = Sql.of(d, table);
-        sql = s;
-      }
-      return s;
-    }
-  }
-
-  /**
-   * Runs the migration. Instances that start together may create the table at the same instant, and
-   * PostgreSQL's {@code IF NOT EXISTS} then lets one of them fail (SQLState 23505, 42P07 or 42710):
-   * once the other has created it, running the migration again finds everything there. So a failure
-   * is tried again, up to five times in all (the migration only creates what is missing), unless the
-   * connection broke.
-   */
-  private void createTable(Connection c, SqlDialect d) throws SQLException {
-    for (int attempt = 1; ; attempt++) {
-      try (Statement st = c.createStatement()) {
-        for (String ddl : Ddl.statements(d, table)) {
-          st.execute(ddl);
-        }
-        return;
-      } catch (SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        if (!state.startsWith("08") && attempt < 5) {
-          if (!c.getAutoCommit()) {
-            c.rollback();
-          }
-          continue;
-        }
-        // no SQLState of its own, so that the message says this once and is not read as a missing table
-        throw new SQLException("creating the table with " + d.migration() + " (createTable is on) failed ("
-            + describe(e) + ")", null, e.getErrorCode(), e);
-      }
-    }
-  }
-
-  static SqlDialect detect(Connection c) throws SQLException {
-    String product = c.getMetaData().getDatabaseProductName();
-    String p = product == null ? "" : product.toLowerCase(Locale.ROOT);
-    if (p.contains("postgres")) {
-      return SqlDialect.POSTGRESQL;
-    }
-    if (p.contains("mysql") || p.contains("mariadb")) {
-      return SqlDialect.MYSQL;
-    }
-    if (p.equals("h2")) {
-      return SqlDialect.H2;
-    }
-    throw new SQLException("the database '" + product + "' is none that toolguard-jdbc knows (PostgreSQL, MySQL,"
-        + " MariaDB, H2); set the dialect with JdbcCallJournal.builder(dataSource).dialect(…)", "0A000");
-  }
-
-  private String cause(SQLException e) {
-    String state = e.getSQLState() == null ? "" : e.getSQLState();
-    String migration = migration();
-    if (state.equals("42P01") || state.equals("42S02") || state.equals("42S04") || state.equals("42S03")) {
-      return "table " + table + " does not exist (" + describe(e) + "): run the migration " + migration
-          + " (or set createTable)";
-    }
-    if (state.equals("42703") || state.equals("42S22")) {
-      return "table " + table + " lacks a column of the journal (" + describe(e) + "): it was not made by the"
-          + " migration " + migration + "; create it with that migration";
-    }
-    if (state.startsWith("08")) {
-      return "the connection to the database failed (" + describe(e) + ")";
-    }
-    return describe(e);
-  }
-
-  private String migration() {
-    SqlDialect d = dialect();
-    return d != null ? d.migration() : "db/migration/toolguard/<postgresql|mysql|h2>/V1__toolguard_call_journal.sql";
-  }
-
-  private static String describe(Exception e) {
-    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
-    int nl = message.indexOf('\n');
-    if (nl > 0) {
-      message = message.substring(0, nl).strip();
-    }
-    int sql = message.indexOf("; SQL statement:");
-    if (sql > 0) {
-      message = message.substring(0, sql); // H2 appends the statement
-    }
-    return e instanceof SQLException s && s.getSQLState() != null ? "SQLState " + s.getSQLState() + ": " + message
-        : message;
+    return s;
   }
 
   private String subject(Op op, @Nullable CallKey key) {
     if (key == null) {
-      return "toolguard-jdbc: " + op.doing + " table " + table;
+      return "toolguard-jdbc: " + op.doing + " table " + table.name();
     }
     return "toolguard-jdbc: " + op.doing + " call " + key.callId() + " of tool '" + key.tool() + "' in conversation "
-        + key.conversation() + " (table " + table + ")";
+        + key.conversation() + " (table " + table.name() + ")";
   }
 
   private CallJournalException failure(Op op, @Nullable CallKey key, String cause, Exception e) {
@@ -427,8 +297,6 @@ public final class JdbcJournal {
 
   @Override
   public String toString() {
-    SqlDialect d = dialect();
-    return "table=" + table + ", dialect=" + (d == null ? "detected on first use" : d) + ", createTable="
-        + createTable;
+    return table.toString();
   }
 }
