@@ -87,13 +87,55 @@ class ToolGuardAutoConfigurationTest {
         .run(context -> {
           assertThat(context).hasFailed();
           assertThat(context.getStartupFailure()).rootCause().hasMessage("toolguard.journal=jdbc needs"
-              + " dev.toolguard:toolguard-jdbc on the class path; add it as a dependency, or remove the property to"
-              + " keep the journal in memory");
+              + " dev.toolguard:toolguard-jdbc on the class path; add it as a dependency, or remove the property");
         });
     runner.withPropertyValues("toolguard.journal=disk").run(context -> {
       assertThat(context).hasFailed();
       assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("disk");
     });
+  }
+
+  @Test
+  void conversationsAreKeptWholeInTheApplicationsDatabaseWithMemoryStoreJdbc() {
+    org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
+    h2.setURL("jdbc:h2:mem:autoconfig-store;DB_CLOSE_DELAY=-1");
+    ApplicationContextRunner withDatabase = runner.withBean(javax.sql.DataSource.class, () -> h2);
+    withDatabase.run(context -> {
+      assertThat(context).doesNotHaveBean(dev.toolguard.core.conversation.ConversationStore.class);
+      assertThat(context.getBean(ToolGuardAdvisor.class).conversationStore()).isNull();
+    });
+    withDatabase.withPropertyValues("toolguard.memory.store=jdbc").run(context -> {
+      dev.toolguard.core.conversation.ConversationStore store =
+          context.getBean(dev.toolguard.core.conversation.ConversationStore.class);
+      assertThat(store).isInstanceOf(dev.toolguard.jdbc.JdbcConversationStore.class);
+      assertThat(context.getBean(ToolGuardAdvisor.class).conversationStore()).isSameAs(store);
+      java.util.List<dev.toolguard.core.Message> history = java.util.List.of(dev.toolguard.core.Message.user("hi"));
+      assertThat(store.save("c1", 0, history)).isEqualTo(1);
+      assertThat(dev.toolguard.jdbc.JdbcConversationStore.of(h2, dev.toolguard.json.HistoryJson.codec()).load("c1"))
+          .isEqualTo(new dev.toolguard.core.conversation.ConversationStore.Snapshot(history, 1));
+    });
+    withDatabase.withPropertyValues("toolguard.memory.store=jdbc", "toolguard.use-chat-memory=true")
+        .withBean(ChatMemory.class, () -> org.springframework.ai.chat.memory.MessageWindowChatMemory.builder().build())
+        .run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(context.getStartupFailure()).rootCause().hasMessage("toolguard.use-chat-memory is true and there"
+              + " is a ConversationStore bean (toolguard.memory.store=jdbc); the advisor keeps conversations in one"
+              + " place: remove one of them");
+        });
+    runner.withPropertyValues("toolguard.memory.store=jdbc").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().hasMessage("toolguard.memory.store=jdbc needs a DataSource"
+          + " bean (add spring-boot-starter-jdbc and spring.datasource.url), or remove the property");
+    });
+    runner.withPropertyValues("toolguard.memory.store=jdbc")
+        .withClassLoader(new org.springframework.boot.test.context.FilteredClassLoader(
+            dev.toolguard.jdbc.JdbcConversationStore.class, dev.toolguard.json.HistoryJson.class))
+        .run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(context.getStartupFailure()).rootCause().hasMessage("toolguard.memory.store=jdbc needs"
+              + " dev.toolguard:toolguard-jdbc and dev.toolguard:toolguard-json on the class path; add them as"
+              + " dependencies, or remove the property");
+        });
   }
 
   @Test

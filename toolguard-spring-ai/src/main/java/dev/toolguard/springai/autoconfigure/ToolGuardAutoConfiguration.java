@@ -1,5 +1,6 @@
 package dev.toolguard.springai.autoconfigure;
 
+import dev.toolguard.core.conversation.ConversationStore;
 import dev.toolguard.core.loop.ApprovalRules;
 import dev.toolguard.core.loop.ApprovalSigner;
 import dev.toolguard.core.loop.CallJournal;
@@ -49,7 +50,7 @@ public class ToolGuardAutoConfiguration {
   @ConditionalOnMissingBean
   public ToolGuardAdvisor toolGuardAdvisor(ToolGuardProperties properties, ObjectProvider<LoopListener> listener,
       ObjectProvider<ApprovalRules> rules, ObjectProvider<CallJournal> journal,
-      ObjectProvider<ChatMemory> chatMemory) {
+      ObjectProvider<ChatMemory> chatMemory, ObjectProvider<ConversationStore> conversationStore) {
     ToolGuardAdvisor.Builder builder = ToolGuardAdvisor.builder().config(properties.toLoopConfig());
     listener.ifUnique(builder::listener);
     rules.ifUnique(builder::approvalRules);
@@ -59,7 +60,18 @@ public class ToolGuardAutoConfiguration {
       builder.signApprovals(signer);
     }
     String conversationId = properties.getDefaultConversationId();
-    if (properties.isUseChatMemory()) {
+    ConversationStore store = conversationStore.getIfUnique();
+    if (store != null) {
+      if (properties.isUseChatMemory()) {
+        throw new IllegalArgumentException("toolguard.use-chat-memory is true and there is a ConversationStore bean"
+            + (properties.getMemory().getStore() == ToolGuardProperties.Store.JDBC ? " (" + ToolGuardProperties.MEMORY_STORE
+            + "=jdbc)" : "") + "; the advisor keeps conversations in one place: remove one of them");
+      }
+      builder.conversationStore(store);
+      if (conversationId != null) {
+        builder.defaultConversationId(requireNonBlankConversationId(conversationId));
+      }
+    } else if (properties.isUseChatMemory()) {
       ChatMemory memory = chatMemory.getIfUnique();
       if (memory == null) {
         long found = chatMemory.stream().count();
@@ -70,15 +82,11 @@ public class ToolGuardAutoConfiguration {
       }
       builder.chatMemory(memory);
       if (conversationId != null) {
-        if (conversationId.isBlank()) {
-          throw new IllegalArgumentException("toolguard.default-conversation-id is set but empty; give a"
-              + " conversation id or remove the property");
-        }
-        builder.defaultConversationId(conversationId);
+        builder.defaultConversationId(requireNonBlankConversationId(conversationId));
       }
     } else if (conversationId != null) {
       throw new IllegalArgumentException("toolguard.default-conversation-id is set, but toolguard.use-chat-memory"
-          + " is not true: it only names the conversation the advisor keeps in the chat memory");
+          + " is not true and there is no conversation store: it only names the conversation the advisor keeps");
     }
     return builder.build();
   }
@@ -111,17 +119,76 @@ public class ToolGuardAutoConfiguration {
     }
   }
 
+  private static String requireNonBlankConversationId(String conversationId) {
+    if (conversationId.isBlank()) {
+      throw new IllegalArgumentException("toolguard.default-conversation-id is set but empty; give a"
+          + " conversation id or remove the property");
+    }
+    return conversationId;
+  }
+
   /**
-   * With {@code toolguard.journal=jdbc} but without toolguard-jdbc on the class path: a start-up error
-   * that says which artifact to add, instead of a journal silently kept in memory.
+   * With {@code toolguard.memory.store=jdbc}: the conversations, whole and versioned, in a table of the
+   * application's {@code DataSource} as toolguard-json's history JSON. An application's own {@link
+   * ConversationStore} bean wins.
    */
   @Configuration(proxyBeanMethods = false)
-  @org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass("dev.toolguard.jdbc.JdbcCallJournal")
+  @ConditionalOnClass(name = {"dev.toolguard.jdbc.JdbcConversationStore", "dev.toolguard.json.HistoryJson"})
+  @ConditionalOnProperty(prefix = "toolguard.memory", name = "store", havingValue = "jdbc")
+  static class JdbcStoreConfiguration {
+
+    /**
+     * The store on the only (or primary) {@code DataSource}.
+     *
+     * @throws IllegalArgumentException naming the property when there is no DataSource
+     */
+    @Bean
+    @ConditionalOnMissingBean(ConversationStore.class)
+    ConversationStore toolGuardConversationStore(ObjectProvider<javax.sql.DataSource> dataSource,
+        ToolGuardProperties properties) {
+      javax.sql.DataSource ds = dataSource.getIfAvailable();
+      if (ds == null) {
+        throw new IllegalArgumentException(ToolGuardProperties.MEMORY_STORE + "=jdbc needs a DataSource bean (add"
+            + " spring-boot-starter-jdbc and spring.datasource.url), or remove the property");
+      }
+      return dev.toolguard.jdbc.JdbcConversationStore.builder(ds, dev.toolguard.json.HistoryJson.codec())
+          .createTable(properties.isJdbcCreateTables()).build();
+    }
+  }
+
+  /** With {@code toolguard.memory.store=jdbc} but a module missing: a start-up error naming the artifacts. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnProperty(prefix = "toolguard.memory", name = "store", havingValue = "jdbc")
+  static class StoreModulesCheck {
+    StoreModulesCheck() {
+      requireClasses(ToolGuardProperties.MEMORY_STORE + "=jdbc", "dev.toolguard:toolguard-jdbc",
+          "dev.toolguard.jdbc.JdbcConversationStore", "dev.toolguard:toolguard-json", "dev.toolguard.json.HistoryJson");
+    }
+  }
+
+  /** Fails naming the artifacts of {@code artifactsAndClasses} (pairs) whose class is missing. */
+  static void requireClasses(String setting, String... artifactsAndClasses) {
+    java.util.List<String> missing = new java.util.ArrayList<>();
+    ClassLoader loader = org.springframework.util.ClassUtils.getDefaultClassLoader();
+    for (int i = 0; i < artifactsAndClasses.length; i += 2) {
+      if (!org.springframework.util.ClassUtils.isPresent(artifactsAndClasses[i + 1], loader)) {
+        missing.add(artifactsAndClasses[i]);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException(setting + " needs " + String.join(" and ", missing) + " on the class path;"
+          + " add " + (missing.size() == 1 ? "it as a dependency" : "them as dependencies")
+          + ", or remove the property");
+    }
+  }
+
+  /** With {@code toolguard.journal=jdbc} but without toolguard-jdbc: a start-up error naming the artifact. */
+  @Configuration(proxyBeanMethods = false)
   @ConditionalOnProperty(prefix = "toolguard", name = "journal", havingValue = "jdbc")
-  static class MissingJdbcModule {
-    MissingJdbcModule() {
-      throw new IllegalArgumentException(ToolGuardProperties.JOURNAL + "=jdbc needs dev.toolguard:toolguard-jdbc on"
-          + " the class path; add it as a dependency, or remove the property to keep the journal in memory");
+  static class JournalModuleCheck {
+    JournalModuleCheck() {
+      requireClasses(ToolGuardProperties.JOURNAL + "=jdbc", "dev.toolguard:toolguard-jdbc",
+          "dev.toolguard.jdbc.JdbcCallJournal");
     }
   }
 

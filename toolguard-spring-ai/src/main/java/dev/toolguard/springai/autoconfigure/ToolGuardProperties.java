@@ -43,6 +43,44 @@ public class ToolGuardProperties {
     JDBC
   }
 
+  /** The property that says where the advisor keeps conversations. */
+  public static final String MEMORY_STORE = "toolguard.memory.store";
+
+  /** Where the auto-configured advisor keeps conversations. */
+  public enum Store {
+    /** Nowhere of toolguard's: in the ChatMemory bean with use-chat-memory, or by the application (the default). */
+    NONE,
+    /**
+     * Whole and versioned in a table of the application's DataSource (toolguard-jdbc and toolguard-json
+     * on the class path): every instance sees one conversation, and two writes of it never overwrite
+     * each other.
+     */
+    JDBC
+  }
+
+  /** Settings of the conversations the advisor keeps. */
+  public static final class Memory {
+    /**
+     * Where the advisor keeps each conversation: none (the default), or jdbc (a table of the application's
+     * DataSource, whole and versioned; needs toolguard-jdbc and toolguard-json). A ConversationStore bean
+     * of the application is used whatever this says.
+     */
+    private Store store = Store.NONE;
+
+    /** Creates the settings. */
+    public Memory() {}
+
+    /** Where the advisor keeps each conversation. */
+    public Store getStore() {
+      return store;
+    }
+
+    /** Where the advisor keeps each conversation. */
+    public void setStore(Store store) {
+      this.store = store;
+    }
+  }
+
   /** The prefix that marks an approval signing key given in base64. */
   public static final String BASE64_PREFIX = "base64:";
 
@@ -58,6 +96,9 @@ public class ToolGuardProperties {
 
   /** Whether toolguard creates its tables on first use when they are missing (else run its migrations). */
   private boolean jdbcCreateTables = true;
+
+  /** Where the advisor keeps conversations. */
+  private final Memory memory = new Memory();
 
   /** How many model requests one run of the tool loop may make. */
   private int maxIterations = 10;
@@ -129,6 +170,11 @@ public class ToolGuardProperties {
   /** Where the call journal is kept. */
   public void setJournal(Journal journal) {
     this.journal = journal;
+  }
+
+  /** Where the advisor keeps conversations. */
+  public Memory getMemory() {
+    return memory;
   }
 
   /** Whether toolguard creates its tables on first use when they are missing. */
