@@ -53,6 +53,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LoopWay implements WayRunner {
 
+  /**
+   * The key of the approval scenario's conversation, in this JVM and in the one that resumes it: the
+   * loop scopes a waiting call to its conversation, so both runs name the same one.
+   */
+  static final String CONVERSATION = "tour-approval";
+
+
   static final String MODEL = "gpt-4o-mini";
   static final String PAID = "{\"status\":\"paid\",\"to\":\"Bob\",\"amount\":40}";
 
@@ -178,7 +185,7 @@ public final class LoopWay implements WayRunner {
         AtomicInteger payments = new AtomicInteger();
         // against a real model, the first request asks for a tool call so that there is one to approve
         Map<String, Object> firstOptions = target == null ? Map.of() : Map.of("tool_choice", "required");
-        LoopResult first = payLoop(guardedChat(), payments, firstOptions).run(start);
+        LoopResult first = payLoop(guardedChat(), payments, firstOptions).run(CONVERSATION, start);
         if (first.status() != LoopResult.Status.AWAITING || first.pending().size() != 1) {
           throw new IllegalStateException("the model did not call pay (status " + first.status() + "): " + first.text());
         }
@@ -192,7 +199,7 @@ public final class LoopWay implements WayRunner {
         List<Message> restored = new ArrayList<>(HistoryJson.read(json));
         ApprovalRequest request = ResumeApproval.pendingIn(restored);
         restored.add(Message.of(Role.USER, ApprovalResponse.approve(request), Text.of("Yes, approved.")));
-        LoopResult done = payLoop(guardedChat(), payments, Map.of()).run(restored);
+        LoopResult done = payLoop(guardedChat(), payments, Map.of()).run(CONVERSATION, restored);
         if (done.status() != LoopResult.Status.COMPLETED || payments.get() != 1) {
           throw new IllegalStateException("the resumed run ended " + done.status() + " with " + payments.get() + " payments");
         }

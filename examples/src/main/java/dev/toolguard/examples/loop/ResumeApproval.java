@@ -48,7 +48,7 @@ public final class ResumeApproval {
     ApprovalRequest request = pendingIn(history);
     history.add(Message.of(Role.USER, ApprovalResponse.approve(request), Text.of("Yes, approved.")));
     AtomicInteger payments = new AtomicInteger();
-    LoopResult r = LoopWay.payLoop(backend, payments, Map.of()).run(history);
+    LoopResult r = LoopWay.payLoop(backend, payments, Map.of()).run(LoopWay.CONVERSATION, history);
     if (r.status() != LoopResult.Status.COMPLETED || payments.get() != 1) {
       throw new IllegalStateException("the resumed run ended " + r.status() + " with " + payments.get() + " payments");
     }

@@ -79,8 +79,9 @@ public final class RefundAssistant {
     /**
      * Refunds {@code amount} on {@code orderId} and returns a confirmation for the model (JSON).
      *
-     * @param idempotencyKey the call id: the same for every attempt at this one refund, so that a
-     *     payment provider can refuse a second one after a crash
+     * @param idempotencyKey the same for every attempt at this one refund and different for every other
+     *     (the conversation's digest and the call id: call ids alone repeat across conversations), so
+     *     that a payment provider can refuse a second one after a crash
      */
     String refund(String idempotencyKey, String orderId, BigDecimal amount) throws Exception;
 
@@ -144,13 +145,22 @@ public final class RefundAssistant {
         if (amount.signum() <= 0) {
           throw new IllegalArgumentException("a refund amount is positive");
         }
-        return refunds.refund(call.callId(), orderId, amount);
+        return refunds.refund(idempotencyKey(conversation, call.callId()), orderId, amount);
       }
     };
     this.loop = FunctionInvokingLoop.builder(ToolGuard.responses(client, b -> b.model(model)))
         .tools(orderStatus, refund)
         .config(LoopConfig.custom().approvalRequired(Set.of("refund")).build())
         .build();
+  }
+
+  /**
+   * The idempotency key of the refund of call {@code callId} in conversation {@code conversation}: a
+   * model's call ids repeat across conversations ({@code call_0} in each), so the call id alone would
+   * make a payment provider refuse another conversation's refund as a repeat.
+   */
+  static String idempotencyKey(String conversation, String callId) {
+    return dev.toolguard.core.loop.CallKey.conversationDigest(conversation) + "-" + callId;
   }
 
   /**

@@ -98,8 +98,10 @@ class RefundAssistantTest {
 
     Run approve = run("approve", callId);
     assertThat(approve.status()).as(approve.err()).isZero();
-    assertThat(approve.out()).contains("assistant: Refunded 25.00 on order A-1001 (refund R-" + callId + ").");
-    assertThat(refunds).containsExactly(callId + " A-1001 25.00");
+    String key = RefundAssistant.idempotencyKey(state.toAbsolutePath().normalize().toString(), callId);
+    assertThat(key).endsWith("-" + callId).hasSize(24 + 1 + callId.length());
+    assertThat(approve.out()).contains("assistant: Refunded 25.00 on order A-1001 (refund R-" + key + ").");
+    assertThat(refunds).containsExactly(key + " A-1001 25.00");
     RecordedRequest last = referee.lastRequest();
     assertThat(last.toolResultIds()).endsWith(callId);
     assertThat(referee.rejections()).isEmpty();
