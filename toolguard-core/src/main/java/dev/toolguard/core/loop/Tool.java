@@ -53,31 +53,12 @@ public interface Tool {
 
   /** This tool, returning its results directly to the caller (see {@link #returnDirect()}). */
   default Tool returningDirect() {
-    if (returnDirect()) {
-      return this;
-    }
-    Tool self = this;
-    return new Tool() {
-      @Override
-      public ToolSpec spec() {
-        return self.spec();
-      }
+    return returnDirect() ? this : new dev.toolguard.core.internal.FlaggedTool(this, true, idempotent());
+  }
 
-      @Override
-      public String invoke(ToolCall call) throws Exception {
-        return self.invoke(call);
-      }
-
-      @Override
-      public boolean returnDirect() {
-        return true;
-      }
-
-      @Override
-      public String toString() {
-        return self + "(returnDirect)";
-      }
-    };
+  /** This tool, declared {@link #idempotent()}: safe to run again when a run died mid-call. */
+  default Tool asIdempotent() {
+    return idempotent() ? this : new dev.toolguard.core.internal.FlaggedTool(this, returnDirect(), true);
   }
 
   /** A tool from a spec and a function of the arguments JSON. */

@@ -48,6 +48,10 @@ class ConversationsTest {
 
   /** One application instance: its own loop and model, the shared store and journal. */
   private Conversations instance(ScriptedBackend model) {
+    return instance(model, journal);
+  }
+
+  private Conversations instance(ScriptedBackend model, CallJournal journal) {
     Tool pay = Tool.of(ToolSpec.of("pay", "pays"), args -> {
       int n = paid.incrementAndGet();
       payStarted.countDown();
@@ -96,11 +100,15 @@ class ConversationsTest {
     Message click = approval("user-42");
     payStarted = new CountDownLatch(1);
     payMayFinish = new CountDownLatch(1);
-    Conversations a = instance(new ScriptedBackend().thenText("Paid (a)."));
-    Conversations b = instance(new ScriptedBackend().thenText("Paid (b)."));
+    CountDownLatch secondHeld = new CountDownLatch(1);
+    CallJournal watched = new dev.toolguard.core.loop.WatchedJournal(journal, secondHeld);
+    Conversations a = instance(new ScriptedBackend().thenText("Paid (a)."), watched);
+    Conversations b = instance(new ScriptedBackend().thenText("Paid (b)."), watched);
     Future<LoopResult> first = threads.submit(() -> a.run("user-42", click));
     assertThat(payStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    // the second click loads the conversation while the first one pays: its claim finds the call held
     Future<LoopResult> second = threads.submit(() -> b.run("user-42", click));
+    assertThat(secondHeld.await(10, TimeUnit.SECONDS)).isTrue();
     payMayFinish.countDown();
 
     List<Throwable> failures = new ArrayList<>();

@@ -66,25 +66,7 @@ class ConversationScopeTest {
       }
       return name + " " + args + " run " + n;
     });
-    if (!idempotent) {
-      return base;
-    }
-    return new Tool() {
-      @Override
-      public ToolSpec spec() {
-        return base.spec();
-      }
-
-      @Override
-      public String invoke(ToolCall call) throws Exception {
-        return base.invoke(call);
-      }
-
-      @Override
-      public boolean idempotent() {
-        return true;
-      }
-    };
+    return idempotent ? base.asIdempotent() : base;
   }
 
   private FunctionInvokingLoop.Builder instance(ScriptedBackend model, LoopConfig.Builder config) {
@@ -160,7 +142,7 @@ class ConversationScopeTest {
     payStarted = new CountDownLatch(1);
     payMayFinish = new CountDownLatch(1);
     CountDownLatch secondWaits = new CountDownLatch(1);
-    CallJournal watched = new Watching(journal, secondWaits);
+    CallJournal watched = new WatchedJournal(journal, secondWaits);
     CyclicBarrier start = new CyclicBarrier(2);
     FunctionInvokingLoop first = instance(new ScriptedBackend().thenText("paid"), LoopConfig.custom()).journal(watched).build();
     FunctionInvokingLoop second = instance(new ScriptedBackend().thenText("paid too"), LoopConfig.custom()).journal(watched).build();
@@ -319,7 +301,7 @@ class ConversationScopeTest {
   @Test
   void aJournalThatFailsStopsTheResumeBeforeAnythingRunsNamingTheCall() {
     List<Message> resume = approved(askToPay("conv-1"));
-    CallJournal down = new Watching(journal, new CountDownLatch(1)) {
+    CallJournal down = new WatchedJournal(journal, new CountDownLatch(1)) {
       @Override
       public Claim claim(CallKey key, String holder, Instant now, Duration lease) {
         throw new IllegalStateException("connection refused");
@@ -361,45 +343,5 @@ class ConversationScopeTest {
         .hasMessage("claimWait must be zero or a positive duration, was PT-1S");
     assertThatThrownBy(() -> LoopConfig.custom().approvalTtl(Duration.ZERO))
         .hasMessage("approvalTtl must be a positive duration, was PT0S");
-  }
-
-  /** A journal that counts down {@code held} when a claim finds the call held by another run. */
-  private static class Watching implements CallJournal {
-    private final CallJournal inner;
-    private final CountDownLatch held;
-
-    Watching(CallJournal inner, CountDownLatch held) {
-      this.inner = inner;
-      this.held = held;
-    }
-
-    @Override
-    public Claim claim(CallKey key, String holder, Instant now, Duration lease) {
-      Claim c = inner.claim(key, holder, now, lease);
-      if (c instanceof Claim.Held) {
-        held.countDown();
-      }
-      return c;
-    }
-
-    @Override
-    public boolean takeOver(CallKey key, String expiredHolder, String holder, Instant now, Duration lease) {
-      return inner.takeOver(key, expiredHolder, holder, now, lease);
-    }
-
-    @Override
-    public boolean complete(CallKey key, String holder, ToolResult result, Instant now) {
-      return inner.complete(key, holder, result, now);
-    }
-
-    @Override
-    public void release(CallKey key, String holder) {
-      inner.release(key, holder);
-    }
-
-    @Override
-    public int prune(Instant before) {
-      return inner.prune(before);
-    }
   }
 }
