@@ -32,7 +32,9 @@ import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.core.loop.Tool;
 import dev.toolguard.core.loop.ToolRegistry;
 import dev.toolguard.core.loop.ToolSpec;
+import dev.toolguard.core.conversation.Conversations;
 import dev.toolguard.langchain4j.internal.Approvals;
+import dev.toolguard.langchain4j.internal.ChatMemoryConversation;
 import dev.toolguard.langchain4j.internal.GuardedChatMemory;
 import dev.toolguard.langchain4j.internal.LangChain4jBackend;
 import dev.toolguard.langchain4j.internal.LangChain4jTool;
@@ -251,16 +253,15 @@ public final class ToolLoop {
       for (ChatMessage m : newMessages) {
         history.add(ToolGuard.require(m, "a new message"));
       }
-      try {
-        Result result = execute(history, onText, String.valueOf(memory.id()), memory.id());
-        if (!result.messages().equals(stored)) {
-          memory.set(result.messages());
-        }
-        return result;
-      } catch (LoopException e) {
-        memory.set(Messages.toLangChain4j(e.history()));
-        throw e;
-      }
+      // one mapping of the whole history (an answer maps against the call it answers), then core's flow
+      List<Message> core = Messages.toCore(history);
+      ToolRun run = new ToolRun(memory.id());
+      Conversations conversation = Conversations.of(loop(run),
+          new ChatMemoryConversation(memory, core.subList(0, stored.size())));
+      String key = String.valueOf(memory.id());
+      List<Message> added = core.subList(stored.size(), core.size());
+      LoopResult r = onText == null ? conversation.run(key, added) : conversation.stream(key, added, onText::accept);
+      return Result.of(r, run.directExecutions(r));
     }
   }
 
