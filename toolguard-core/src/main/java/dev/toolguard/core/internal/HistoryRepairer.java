@@ -176,14 +176,17 @@ final class HistoryRepairer {
     return List.copyOf(with);
   }
 
-  /** With results allowed after their calls: each kept result that stands after its call stays there. */
+  /**
+   * With results allowed after their calls: each kept result that stands after its call, beyond the
+   * block right after it, stays there (the block right after a call is rebuilt as without the rule).
+   */
   private void findResultsInPlace() {
     for (Slot[] slots : slotsByMessage) {
       if (slots == null) {
         continue;
       }
       for (Slot s : slots) {
-        if (s.kept != null && s.kept.messageIndex() > s.messageIndex) {
+        if (staysInPlace(s)) {
           if (inPlace.isEmpty()) {
             inPlace = new HashMap<>();
           }
@@ -413,6 +416,12 @@ final class HistoryRepairer {
     return i >= 0 && slotsByMessage[i] != null ? i : -1;
   }
 
+  /** True when the kept result of {@code s} stays where it stands: after its call, beyond the block right after it. */
+  private boolean staysInPlace(Slot s) {
+    return rules.resultsAfterCall() && s.kept != null && s.kept.messageIndex() > s.messageIndex
+        && !inBlock(s.kept.messageIndex(), s.messageIndex);
+  }
+
   private void chooseResults() {
     for (Slot[] slots : slotsByMessage) {
       if (slots == null) {
@@ -525,8 +534,7 @@ final class HistoryRepairer {
         if (m.contents().isEmpty()) {
           act(Kind.DROP, "", null, i, -1, "removed an empty tool message");
         }
-        Message answers = rules.resultsAfterCall() ? resultsInPlace(m, i, out.size())
-            : waitingAnswers.isEmpty() ? null : waitingAnswersOf(m, i);
+        Message answers = inPlace.isEmpty() && waitingAnswers.isEmpty() ? null : resultsInPlace(m, i, out.size());
         if (answers != null) {
           out.add(answers);
         }
@@ -564,23 +572,10 @@ final class HistoryRepairer {
     return List.copyOf(out);
   }
 
-  /** The results of TOOL message {@code i} that answer waiting calls, kept in place; or null. */
-  private @Nullable Message waitingAnswersOf(Message m, int i) {
-    List<Content> kept = new ArrayList<>();
-    for (int q = 0; q < m.contents().size(); q++) {
-      if (waitingAnswers.contains(at(i, q))) {
-        kept.add(m.contents().get(q));
-      }
-    }
-    if (kept.isEmpty()) {
-      return null;
-    }
-    return kept.size() == m.contents().size() ? m : m.withContents(kept);
-  }
-
   /**
-   * With results allowed after their calls: the results of TOOL message {@code i} that stay in place
-   * (renamed with their call, or rebound), and the answers of waiting calls; or null when none does.
+   * The results of TOOL message {@code i} that stay in place: the answers of waiting calls, and where
+   * results may stand anywhere after their calls, those beyond their call's block (renamed with their
+   * call, or rebound); or null when none does.
    */
   private @Nullable Message resultsInPlace(Message m, int i, int to) {
     List<Content> kept = null;
@@ -669,11 +664,11 @@ final class HistoryRepairer {
 
   /**
    * Emits the results of the calls of message {@code i}; an intact block is kept as it was. Where
-   * results may stand anywhere after their calls, only the results that are not in place already
-   * (made up, or moved from before the call) are emitted here.
+   * results may stand anywhere after their calls, those beyond the block stay where they are and are
+   * not emitted here.
    */
   private void emitBlock(int i, Slot[] slots, List<Message> out) {
-    if (!rules.resultsAfterCall() && blockIntact(i, slots)) {
+    if (blockIntact(i, slots)) {
       for (int j = i + 1; j < in.size() && in.get(j).role() == Role.TOOL; j++) {
         if (!in.get(j).contents().isEmpty()) {
           out.add(in.get(j));
@@ -684,7 +679,7 @@ final class HistoryRepairer {
     int sourceMessage = Integer.MIN_VALUE;
     List<Content> group = new ArrayList<>();
     for (Slot s : slots) {
-      if (rules.resultsAfterCall() && s.kept != null && s.kept.messageIndex() > i) {
+      if (staysInPlace(s)) {
         continue; // stays where it stands
       }
       ToolResult result;

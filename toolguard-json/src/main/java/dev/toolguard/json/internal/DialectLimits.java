@@ -336,6 +336,8 @@ public final class DialectLimits {
 
   private static void rewriteIds(Dialect dialect, List<Entry> entries, List<Pending> pending) {
     Set<String> used = new HashSet<>();
+    // the TOOL messages that hold results of each id, made when the first id is rewritten
+    Map<String, List<Entry>> resultsById = null;
     for (Entry e : entries) {
       for (Content c : e.message.contents()) {
         if (c instanceof ToolCall) {
@@ -388,7 +390,10 @@ public final class DialectLimits {
           renamed = renamed.withMetadata(Metadata.ORIGINAL_CALL_ID, id);
         }
         contents.set(k, renamed);
-        int results = renameResults(entries, i, id, fresh);
+        if (resultsById == null) {
+          resultsById = resultsById(entries);
+        }
+        int results = renameResults(resultsById.getOrDefault(id, List.of()), id, fresh);
         pending.add(new Pending(RepairAction.Kind.RENAME, id, fresh, e,
             why + (results == 0 ? " (the call has no result)" : " (call and result together)")));
       }
@@ -398,10 +403,30 @@ public final class DialectLimits {
     }
   }
 
-  private static int renameResults(List<Entry> entries, int callMessage, String id, String fresh) {
+  /** For each result id, the TOOL messages that hold a result of it, in order: one pass. */
+  private static Map<String, List<Entry>> resultsById(List<Entry> entries) {
+    Map<String, List<Entry>> map = new java.util.HashMap<>();
+    for (Entry e : entries) {
+      if (e.message.role() != Role.TOOL) {
+        continue;
+      }
+      for (Content c : e.message.contents()) {
+        List<Entry> holders = map.computeIfAbsent(((ToolResult) c).callId(), x -> new ArrayList<>(1));
+        if (holders.isEmpty() || holders.get(holders.size() - 1) != e) {
+          holders.add(e);
+        }
+      }
+    }
+    return map;
+  }
+
+  /**
+   * Renames the results of {@code id} (in a history that core found valid, the results of the one
+   * call with that id, wherever the dialect lets them stand after it).
+   */
+  private static int renameResults(List<Entry> holders, String id, String fresh) {
     int renamed = 0;
-    for (int j = callMessage + 1; j < entries.size() && entries.get(j).message.role() == Role.TOOL; j++) {
-      Entry t = entries.get(j);
+    for (Entry t : holders) {
       List<Content> contents = null;
       for (int q = 0; q < t.message.contents().size(); q++) {
         ToolResult r = (ToolResult) t.message.contents().get(q);
