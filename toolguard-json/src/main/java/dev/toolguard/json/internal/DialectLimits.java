@@ -562,12 +562,12 @@ public final class DialectLimits {
         }
       }
       if (rest.isEmpty()) {
-        entries.remove(i);
-        i--;
+        e.message = null; // removed below, in one pass: a removal per entry would be quadratic
       } else {
         e.message = e.message.withContents(rest);
       }
     }
+    entries.removeIf(x -> x.message == null);
   }
 
   /**
@@ -603,13 +603,13 @@ public final class DialectLimits {
       if (contents != null) {
         contents.removeIf(java.util.Objects::isNull);
         if (contents.isEmpty()) {
-          entries.remove(i);
-          i--;
+          e.message = null; // removed below, in one pass
         } else {
           e.message = e.message.withContents(contents);
         }
       }
     }
+    entries.removeIf(x -> x.message == null);
   }
 
   /** A reasoning item followed by another reasoning item lost the item it belonged to: it is removed. */
