@@ -10,6 +10,7 @@ import dev.toolguard.core.ToolCall;
 import dev.toolguard.core.ToolResult;
 import dev.toolguard.core.Violation;
 import dev.toolguard.core.ViolationCode;
+import dev.toolguard.json.internal.ChatErrors;
 import dev.toolguard.json.internal.Codecs;
 import dev.toolguard.json.internal.DialectCodec;
 import dev.toolguard.json.internal.DialectLimits;
@@ -72,22 +73,32 @@ public final class WireGuard {
     List<Message> history = request.history();
     List<WireViolation> out = new ArrayList<>();
     Map<String, Integer> callMessages = null;
+    ChatErrors chat = null;
     for (Violation v : guard.check(history, request.dialect())) {
       int i = v.messageIndex();
       int k = v.code() == ViolationCode.FIRST_MESSAGE_NOT_USER ? -1
           : contentOf(history.get(i), v.callId(), v.code() == ViolationCode.DUPLICATE_RESULT);
       String path = k < 0 || written.contentPath(i, k) == null ? written.messagePath(i) : written.contentPath(i, k);
       int wireIndex = k < 0 || written.contentIndex(i, k) < 0 ? written.messageIndex(i) : written.contentIndex(i, k);
+      int call = -1;
       if (v.code() == ViolationCode.MISPLACED_RESULT) {
         // the providers name the message of the call, not the one where its result strayed
         if (callMessages == null) {
           callMessages = callMessages(history);
         }
-        int call = callMessages.getOrDefault(v.callId(), -1);
+        call = callMessages.getOrDefault(v.callId(), -1);
         wireIndex = call < 0 ? wireIndex : written.messageIndex(call);
       }
+      String error = null;
+      if (request.dialect() == Dialect.OPENAI_CHAT) {
+        // the words depend on where the tool message stands: asked of the body, not of the code
+        if (chat == null) {
+          chat = new ChatErrors(history, written);
+        }
+        error = chat.error(v, call);
+      }
       out.add(new WireViolation(v.code().name(), path, v.callId(), v.detail(),
-          v.code().providerError(request.dialect(), v.callId(), wireIndex)));
+          error != null ? error : v.code().providerError(request.dialect(), v.callId(), wireIndex)));
     }
     out.addAll(DialectLimits.check(request.dialect(), history, written));
     out.sort((a, b) -> Integer.compare(order(a.path()), order(b.path())));
