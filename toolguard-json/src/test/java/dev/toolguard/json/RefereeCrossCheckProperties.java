@@ -169,6 +169,14 @@ class RefereeCrossCheckProperties {
     outOfScope(dialect, out.isEmpty()
         || (dialect == Dialect.ANTHROPIC && out.stream().allMatch(m -> m.role() == Role.SYSTEM)), "no message");
 
+    // both judges see the corrupted body: the referee refuses it exactly when check flags it
+    CompletableFuture<Verdict> before = CompletableFuture.supplyAsync(() -> post(dialect, body), POSTER);
+    List<WireViolation> flagged = GUARD.check(dialect, body);
+    Verdict refused = before.join();
+    assertThat(refused.status() != 200).as("the referee refuses exactly what check flags: %s%nflagged: %s%nanswer: %s",
+        context, flagged, refused.body()).isEqualTo(!flagged.isEmpty());
+
+
     // the referee judges while core's own properties are checked here
     CompletableFuture<Verdict> judged = CompletableFuture.supplyAsync(() -> post(dialect, repair.body()), POSTER);
 
