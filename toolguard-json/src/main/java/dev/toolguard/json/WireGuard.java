@@ -95,7 +95,7 @@ public final class WireGuard {
         if (chat == null) {
           chat = new ChatErrors(history, written);
         }
-        error = chat.error(v, call);
+        error = chat.error(v, call, path);
       }
       out.add(new WireViolation(v.code().name(), path, v.callId(), v.detail(),
           error != null ? error : v.code().providerError(request.dialect(), v.callId(), wireIndex)));

@@ -67,11 +67,14 @@ public final class ChatErrors {
 
   /**
    * The provider's words for {@code v}, or null to keep the code's own text. {@code callMessage} is
-   * the message that holds the call of {@code v}'s id, or -1.
+   * the message that holds the call of {@code v}'s id, or -1; {@code path} is where {@code v} is in
+   * the body.
    */
-  public @Nullable String error(Violation v, int callMessage) {
+  public @Nullable String error(Violation v, int callMessage, String path) {
     int j = v.messageIndex();
     switch (v.code()) {
+      case EMPTY_CALL_ID:
+        return path.contains(".tool_calls[") ? "Missing required parameter: '" + path + ".id'." : null;
       case MISSING_RESULT:
         return withoutResponses(j);
       case MISPLACED_RESULT:
@@ -83,9 +86,39 @@ public final class ChatErrors {
       case ORPHAN_RESULT:
       case DUPLICATE_RESULT:
         return stray(v, j);
+      case DUPLICATE_CALL_ID:
+      case REPEATED_CALL:
+        return duplicateCall(v.callId(), j);
       default:
         return null;
     }
+  }
+
+  /** "Duplicate value for 'id'": the first call of {@code id} and the one of message {@code j} after it. */
+  private @Nullable String duplicateCall(String id, int j) {
+    int[] first = null;
+    int[] second = null;
+    for (int i = 0; i <= j && second == null; i++) {
+      List<Content> contents = history.get(i).contents();
+      for (int k = 0; k < contents.size(); k++) {
+        if (contents.get(k) instanceof ToolCall && !((ToolCall) contents.get(k)).informational()
+            && ((ToolCall) contents.get(k)).callId().equals(id)) {
+          int[] at = {written.contentIndex(i, k), written.contentSub(i, k)};
+          if (first == null) {
+            first = at;
+          } else if (i == j) {
+            second = at;
+            break;
+          }
+        }
+      }
+    }
+    if (first == null || second == null) {
+      return null;
+    }
+    return String.format(Locale.ROOT,
+        "Invalid parameter: Duplicate value for 'id' of '%s', in messages[%d].tool_calls[%d] and"
+            + " messages[%d].tool_calls[%d].", id, first[0], first[1], second[0], second[1]);
   }
 
   /** The words for a result at message {@code j} that its block does not take. */
@@ -139,7 +172,8 @@ public final class ChatErrors {
     Set<String> answered = new HashSet<>(block(a).keySet());
     LinkedHashSet<String> missing = new LinkedHashSet<>();
     for (Content c : history.get(a).contents()) {
-      if (c instanceof ToolCall && !((ToolCall) c).informational() && !answered.contains(((ToolCall) c).callId())) {
+      if (c instanceof ToolCall && !((ToolCall) c).informational() && !((ToolCall) c).callId().isEmpty()
+          && !answered.contains(((ToolCall) c).callId())) {
         missing.add(((ToolCall) c).callId());
       }
     }
