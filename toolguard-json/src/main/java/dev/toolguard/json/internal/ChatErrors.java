@@ -78,10 +78,12 @@ public final class ChatErrors {
       case MISSING_RESULT:
         return withoutResponses(j);
       case MISPLACED_RESULT:
-        if (callMessage >= 0 && callMessage < j) {
-          // the provider meets the call's block first, without this result
+        if (callMessage >= 0 && callMessage < j && owner[j] != callMessage && !missing(callMessage).isEmpty()) {
+          // the provider meets the end of the call's block first, without this result (a result in that
+          // very block, a second one for a call answered there, is met before the block ends)
           return withoutResponses(callMessage);
         }
+        // before its call (or the answer of a later call that reuses the id): the tool message itself
         return stray(v, j);
       case ORPHAN_RESULT:
       case DUPLICATE_RESULT:
@@ -169,6 +171,13 @@ public final class ChatErrors {
 
   /** "… did not have response messages: ids", for the calls of message {@code a} not answered in its block. */
   private String withoutResponses(int a) {
+    return "An assistant message with 'tool_calls' must be followed by tool messages responding to each"
+        + " 'tool_call_id'. The following tool_call_ids did not have response messages: "
+        + String.join(", ", missing(a));
+  }
+
+  /** The ids of the calls of message {@code a} that its block does not answer, in call order. */
+  private List<String> missing(int a) {
     Set<String> answered = new HashSet<>(block(a).keySet());
     LinkedHashSet<String> missing = new LinkedHashSet<>();
     for (Content c : history.get(a).contents()) {
@@ -177,8 +186,6 @@ public final class ChatErrors {
         missing.add(((ToolCall) c).callId());
       }
     }
-    List<String> ids = new ArrayList<>(missing);
-    return "An assistant message with 'tool_calls' must be followed by tool messages responding to each"
-        + " 'tool_call_id'. The following tool_call_ids did not have response messages: " + String.join(", ", ids);
+    return new ArrayList<>(missing);
   }
 }
