@@ -100,7 +100,7 @@ public final class WireGuard {
       out.add(new WireViolation(v.code().name(), path, v.callId(), v.detail(),
           error != null ? error : v.code().providerError(request.dialect(), v.callId(), wireIndex)));
     }
-    out.addAll(DialectLimits.check(request.dialect(), history, written));
+    out.addAll(DialectLimits.check(request.dialect(), history, written, continuesStored(request)));
     out.sort((a, b) -> Integer.compare(order(a.path()), order(b.path())));
     return List.copyOf(out);
   }
@@ -127,7 +127,8 @@ public final class WireGuard {
   private WireRepair repair(WireRequest request, String original) {
     DialectCodec codec = codec(request.dialect());
     RepairResult core = guard.repair(request.history(), request.dialect());
-    DialectLimits.Applied limited = DialectLimits.apply(request.dialect(), core.history(), core.changed());
+    DialectLimits.Applied limited = DialectLimits.apply(request.dialect(), core.history(), core.changed(),
+        continuesStored(request));
     if (!core.changed() && limited.actions().isEmpty()) {
       return new WireRepair(request, original != null ? original : codec.write(request), List.of());
     }
@@ -151,6 +152,20 @@ public final class WireGuard {
           + " history still breaks the invariant: " + left);
     }
     return new WireRepair(repaired, dev.toolguard.json.internal.Json.write(out.body()), actions);
+  }
+
+  /** True when a Responses body continues a conversation stored on the server, whose items it does not hold. */
+  private static boolean continuesStored(WireRequest request) {
+    if (request.dialect() != Dialect.OPENAI_RESPONSES) {
+      return false;
+    }
+    for (String field : List.of("previous_response_id", "conversation")) {
+      com.fasterxml.jackson.databind.JsonNode v = request.envelope().get(field);
+      if (v != null && !v.isNull() && !(v.isTextual() && v.asText().isEmpty())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static DialectCodec codec(Dialect dialect) {

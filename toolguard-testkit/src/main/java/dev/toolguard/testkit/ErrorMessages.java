@@ -195,6 +195,18 @@ public final class ErrorMessages {
     /** The message roles the endpoint accepts, quoted as in {@link OpenAi#INVALID_VALUE}. */
     public static final String ROLES = "'assistant', 'system', 'developer', and 'user'";
 
+    /**
+     * Pattern for an {@code mcp_approval_response} whose {@code approval_request_id} names no {@code
+     * mcp_approval_request} of the conversation; referee wording.
+     */
+    public static final String APPROVAL_REQUEST_NOT_FOUND =
+        "No MCP approval request found with id %s for the mcp_approval_response.";
+
+    /** {@link #APPROVAL_REQUEST_NOT_FOUND} filled in. */
+    public static String approvalRequestNotFound(String requestId) {
+      return String.format(Locale.ROOT, APPROVAL_REQUEST_NOT_FOUND, requestId);
+    }
+
     /** {@link #NO_TOOL_CALL} filled in. */
     public static String noToolCall(String callId) {
       return String.format(Locale.ROOT, NO_TOOL_CALL, callId);

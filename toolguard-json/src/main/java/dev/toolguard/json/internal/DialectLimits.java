@@ -85,8 +85,12 @@ public final class DialectLimits {
 
   // ---------------------------------------------------------------- check
 
-  /** The violations of the limits of {@code dialect} in {@code history}, placed by {@code written}. */
-  public static List<WireViolation> check(Dialect dialect, List<Message> history, Encoded written) {
+  /**
+   * The violations of the limits of {@code dialect} in {@code history}, placed by {@code written};
+   * {@code stored} when the body continues a conversation stored on the server (its earlier items are
+   * not in the body).
+   */
+  public static List<WireViolation> check(Dialect dialect, List<Message> history, Encoded written, boolean stored) {
     List<WireViolation> out = new ArrayList<>();
     for (int i = 0; i < history.size(); i++) {
       Message m = history.get(i);
@@ -148,6 +152,25 @@ public final class DialectLimits {
         }
       }
     }
+    if (dialect == Dialect.OPENAI_RESPONSES && !stored) {
+      Set<String> requests = new HashSet<>();
+      for (int i = 0; i < history.size(); i++) {
+        List<Content> contents = history.get(i).contents();
+        for (int k = 0; k < contents.size(); k++) {
+          String request = approvalRequestId(contents.get(k));
+          String answered = request == null ? answeredApprovalRequest(contents.get(k)) : null;
+          if (request != null) {
+            requests.add(request);
+          } else if (answered != null && !requests.contains(answered)) {
+            int at = written.contentIndex(i, k);
+            String path = at < 0 ? written.messagePath(i) : written.field() + "[" + at + "]";
+            out.add(new WireViolation("UNMATCHED_MCP_APPROVAL", path + ".approval_request_id", "",
+                "MCP approval response for " + answered + " answers no mcp_approval_request before it",
+                "No MCP approval request found with id " + answered + " for the mcp_approval_response."));
+          }
+        }
+      }
+    }
     if (dialect == Dialect.OPENAI_RESPONSES) {
       Set<String> itemIds = new HashSet<>();
       for (int i = 0; i < history.size(); i++) {
@@ -205,6 +228,26 @@ public final class DialectLimits {
     ObjectNode copy = Json.template(c.metadata(), WireMetadata.NODE).deepCopy();
     copy.remove("id");
     return Contents.with(c, WireMetadata.NODE, copy);
+  }
+
+  /** The id of the {@code mcp_approval_request} item that {@code c} is, or null. */
+  private static @Nullable String approvalRequestId(Content c) {
+    if (!(c instanceof Opaque) || !((Opaque) c).kind().equals("mcp_approval_request")
+        || !(((Opaque) c).payload() instanceof ObjectNode)) {
+      return null;
+    }
+    JsonNode id = ((ObjectNode) ((Opaque) c).payload()).get("id");
+    return id != null && id.isTextual() ? id.asText() : null;
+  }
+
+  /** The {@code approval_request_id} that the {@code mcp_approval_response} item {@code c} answers, or null. */
+  private static @Nullable String answeredApprovalRequest(Content c) {
+    if (!(c instanceof Opaque) || !((Opaque) c).kind().equals("mcp_approval_response")
+        || !(((Opaque) c).payload() instanceof ObjectNode)) {
+      return null;
+    }
+    JsonNode id = ((ObjectNode) ((Opaque) c).payload()).get("approval_request_id");
+    return id != null && id.isTextual() ? id.asText() : null;
   }
 
   /** Positions of the reasoning items of {@code m} whose next written item is another reasoning item. */
@@ -285,7 +328,7 @@ public final class DialectLimits {
    * repaired. {@code changed} says whether core changed it: the Anthropic turns are merged only in a
    * body that changes anyway, so that a valid body stays exactly as it came.
    */
-  public static Applied apply(Dialect dialect, List<Message> repaired, boolean changed) {
+  public static Applied apply(Dialect dialect, List<Message> repaired, boolean changed, boolean stored) {
     List<Entry> entries = new ArrayList<>(repaired.size());
     for (int i = 0; i < repaired.size(); i++) {
       entries.add(new Entry(repaired.get(i), i));
@@ -295,6 +338,9 @@ public final class DialectLimits {
     if (dialect == Dialect.OPENAI_CHAT) {
       dropEmptyToolCalls(entries, pending);
     } else if (dialect == Dialect.OPENAI_RESPONSES) {
+      if (!stored) {
+        dropUnmatchedApprovals(entries, pending);
+      }
       uniqueItemIds(entries, pending);
       attachReasoning(entries, pending);
       dropStackedReasoning(entries, pending);
@@ -565,6 +611,38 @@ public final class DialectLimits {
         e.message = null; // removed below, in one pass: a removal per entry would be quadratic
       } else {
         e.message = e.message.withContents(rest);
+      }
+    }
+    entries.removeIf(x -> x.message == null);
+  }
+
+  /**
+   * An {@code mcp_approval_response} that answers no {@code mcp_approval_request} before it (in a body
+   * that holds the whole conversation) is removed: the provider refuses it, and there is no request
+   * it could be the answer to.
+   */
+  private static void dropUnmatchedApprovals(List<Entry> entries, List<Pending> pending) {
+    Set<String> requests = new HashSet<>();
+    for (Entry e : entries) {
+      List<Content> contents = null;
+      for (int k = 0; k < e.message.contents().size(); k++) {
+        Content c = e.message.contents().get(k);
+        String request = approvalRequestId(c);
+        String answered = request == null ? answeredApprovalRequest(c) : null;
+        if (request != null) {
+          requests.add(request);
+        } else if (answered != null && !requests.contains(answered)) {
+          if (contents == null) {
+            contents = new ArrayList<>(e.message.contents());
+          }
+          contents.set(k, null);
+          pending.add(new Pending(RepairAction.Kind.DROP, "", null, e, "removed an MCP approval response for "
+              + answered + ": it answers no mcp_approval_request before it, and OpenAI refuses it"));
+        }
+      }
+      if (contents != null) {
+        contents.removeIf(java.util.Objects::isNull);
+        e.message = contents.isEmpty() ? null : e.message.withContents(contents);
       }
     }
     entries.removeIf(x -> x.message == null);
