@@ -100,7 +100,8 @@ public final class WireGuard {
       out.add(new WireViolation(v.code().name(), path, v.callId(), v.detail(),
           error != null ? error : v.code().providerError(request.dialect(), v.callId(), wireIndex)));
     }
-    out.addAll(DialectLimits.check(request.dialect(), history, written, continuesStored(request)));
+    out.addAll(DialectLimits.check(request.dialect(), history, written, continuesStored(request),
+        thinkingEnabled(request)));
     out.sort((a, b) -> Integer.compare(order(a.path()), order(b.path())));
     return List.copyOf(out);
   }
@@ -152,6 +153,15 @@ public final class WireGuard {
           + " history still breaks the invariant: " + left);
     }
     return new WireRepair(repaired, dev.toolguard.json.internal.Json.write(out.body()), actions);
+  }
+
+  /** True when an Anthropic body turns extended thinking on ({@code thinking.type} enabled or adaptive). */
+  private static boolean thinkingEnabled(WireRequest request) {
+    if (request.dialect() != Dialect.ANTHROPIC) {
+      return false;
+    }
+    com.fasterxml.jackson.databind.JsonNode type = request.envelope().path("thinking").path("type");
+    return type.isTextual() && (type.asText().equals("enabled") || type.asText().equals("adaptive"));
   }
 
   /** True when a Responses body continues a conversation stored on the server, whose items it does not hold. */

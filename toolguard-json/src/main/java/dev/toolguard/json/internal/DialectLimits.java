@@ -88,10 +88,14 @@ public final class DialectLimits {
   /**
    * The violations of the limits of {@code dialect} in {@code history}, placed by {@code written};
    * {@code stored} when the body continues a conversation stored on the server (its earlier items are
-   * not in the body).
+   * not in the body); {@code thinking} when an Anthropic body turns extended thinking on.
    */
-  public static List<WireViolation> check(Dialect dialect, List<Message> history, Encoded written, boolean stored) {
+  public static List<WireViolation> check(Dialect dialect, List<Message> history, Encoded written, boolean stored,
+      boolean thinking) {
     List<WireViolation> out = new ArrayList<>();
+    if (thinking) {
+      checkThinkingFirst(history, written, out);
+    }
     for (int i = 0; i < history.size(); i++) {
       Message m = history.get(i);
       if (m.role() != Role.ASSISTANT) {
@@ -228,6 +232,50 @@ public final class DialectLimits {
     ObjectNode copy = Json.template(c.metadata(), WireMetadata.NODE).deepCopy();
     copy.remove("id");
     return Contents.with(c, WireMetadata.NODE, copy);
+  }
+
+  /**
+   * Anthropic with thinking on: when the last user turn holds tool results, the assistant turn before
+   * it starts with a thinking block. Not repaired: a thinking block (and its signature) cannot be made
+   * up, and one from elsewhere is not the model's reasoning for these calls.
+   */
+  private static void checkThinkingFirst(List<Message> history, Encoded written, List<WireViolation> out) {
+    int end = history.size() - 1;
+    boolean results = false;
+    while (end >= 0 && (history.get(end).role() == Role.USER || history.get(end).role() == Role.TOOL)) {
+      results |= history.get(end).role() == Role.TOOL;
+      end--;
+    }
+    if (!results || end < 0 || history.get(end).role() != Role.ASSISTANT) {
+      return;
+    }
+    int start = end;
+    while (start > 0 && history.get(start - 1).role() == Role.ASSISTANT) {
+      start--;
+    }
+    for (int i = start; i <= end; i++) {
+      List<Content> contents = history.get(i).contents();
+      for (int k = 0; k < contents.size(); k++) {
+        Content c = contents.get(k);
+        if (!written(c)) {
+          continue;
+        }
+        String type = c instanceof Opaque ? ((Opaque) c).kind() : c instanceof ToolCall ? "tool_use"
+            : c instanceof Text ? "text" : "unknown";
+        if (!type.equals("thinking") && !type.equals("redacted_thinking")) {
+          int message = written.messageIndex(start);
+          out.add(new WireViolation("THINKING_NOT_FIRST", written.messagePath(start) + ".content[0]", "",
+              "thinking is enabled, and the assistant turn whose calls the last user turn answers starts with a "
+                  + type + " block, not a thinking block",
+              "messages." + message + ".content.0.type: Expected `thinking` or `redacted_thinking`, but found `" + type
+                  + "`. When `thinking` is enabled, a final `assistant` message must start with a thinking block"
+                  + " (preceeding the lastmost set of `tool_use` and `tool_result` blocks). We recommend you include"
+                  + " thinking blocks from previous turns. To avoid this requirement, disable `thinking`. Please"
+                  + " consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking"));
+        }
+        return;
+      }
+    }
   }
 
   /** The id of the {@code mcp_approval_request} item that {@code c} is, or null. */
