@@ -55,6 +55,34 @@ public interface HistoryGuard {
   RepairResult repair(List<Message> history);
 
   /**
+   * The violations of {@code history} as {@code dialect}'s provider sees it: the invariant with the
+   * dialect's own adjacency, no stricter than the provider. OpenAI Responses takes a result anywhere
+   * after its call (other items may stand between them); Anthropic needs the first message that is
+   * not a system message to be the user's ({@link ViolationCode#FIRST_MESSAGE_NOT_USER}); OpenAI Chat
+   * has the invariant's rules. This default, for guards that know no dialect, is {@link
+   * #check(List)}.
+   *
+   * @throws InvalidMessageException if the list or one of its messages is null
+   */
+  default List<Violation> check(List<Message> history, Dialect dialect) {
+    return check(history);
+  }
+
+  /**
+   * {@code history} repaired for {@code dialect}'s provider: what the provider accepts is left as it
+   * is (a history valid for {@link #check(List, Dialect)} comes back as the same instance), and for
+   * Anthropic a history that would start with the assistant gets a user turn first saying that
+   * earlier messages were cut ({@link RepairPolicy#cutHistoryText()}, reported as a {@link
+   * RepairAction.Kind#SYNTHESIZE}). This default, for guards that know no dialect, is {@link
+   * #repair(List)}.
+   *
+   * @throws InvalidMessageException if the list or one of its messages is null
+   */
+  default RepairResult repair(List<Message> history, Dialect dialect) {
+    return repair(history);
+  }
+
+  /**
    * Returns {@code history} if it is valid.
    *
    * @throws InvalidHistoryException listing the violations otherwise

@@ -13,17 +13,28 @@ public final class RepairPolicy {
       "Tool call {callId} ({name}) did not complete: its result was lost before it was recorded."
           + " Do not assume that it ran.";
 
+  /**
+   * The default text of the user turn that repair puts first when a cut history starts with the
+   * assistant, for a dialect that needs the user's turn first (Anthropic).
+   */
+  public static final String DEFAULT_CUT_HISTORY_TEXT = "[earlier messages were cut]";
+
   private static final RepairPolicy DEFAULTS = builder().build();
 
   private final String missingResultText;
+  private final String cutHistoryText;
   private final boolean rebind;
 
   private RepairPolicy(Builder builder) {
     this.missingResultText = builder.missingResultText;
+    this.cutHistoryText = builder.cutHistoryText;
     this.rebind = builder.rebind;
   }
 
-  /** The default policy: rebind when unambiguous, {@link #DEFAULT_MISSING_RESULT_TEXT}. */
+  /**
+   * The default policy: rebind when unambiguous, {@link #DEFAULT_MISSING_RESULT_TEXT}, {@link
+   * #DEFAULT_CUT_HISTORY_TEXT}.
+   */
   public static RepairPolicy ofDefaults() {
     return DEFAULTS;
   }
@@ -41,6 +52,14 @@ public final class RepairPolicy {
     return missingResultText;
   }
 
+  /**
+   * The text of the user turn put first in a history that starts with the assistant, for a dialect
+   * whose first turn must be the user's (see {@link HistoryGuard#repair(java.util.List, Dialect)}).
+   */
+  public String cutHistoryText() {
+    return cutHistoryText;
+  }
+
   /** Whether a result whose id matches no call may be bound to the one call it can belong to. */
   public boolean rebind() {
     return rebind;
@@ -54,6 +73,7 @@ public final class RepairPolicy {
   /** Builds a {@link RepairPolicy}; each setter checks its value at once. */
   public static final class Builder {
     private String missingResultText = DEFAULT_MISSING_RESULT_TEXT;
+    private String cutHistoryText = DEFAULT_CUT_HISTORY_TEXT;
     private boolean rebind = true;
 
     private Builder() {}
@@ -72,6 +92,20 @@ public final class RepairPolicy {
       return this;
     }
 
+    /**
+     * The text of the user turn put first in a cut history that starts with the assistant (Anthropic
+     * needs the user's turn first).
+     *
+     * @throws IllegalArgumentException if the text is blank (Anthropic refuses an empty text)
+     */
+    public Builder cutHistoryText(String text) {
+      if (text == null || text.isBlank()) {
+        throw new IllegalArgumentException("cutHistoryText must not be blank: Anthropic refuses an empty text block");
+      }
+      this.cutHistoryText = text;
+      return this;
+    }
+
     /** Whether to rebind a result with an unknown id to the single call it can belong to (default true). */
     public Builder rebind(boolean rebind) {
       this.rebind = rebind;
@@ -86,16 +120,18 @@ public final class RepairPolicy {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RepairPolicy p && p.rebind == rebind && p.missingResultText.equals(missingResultText);
+    return o instanceof RepairPolicy p && p.rebind == rebind && p.missingResultText.equals(missingResultText)
+        && p.cutHistoryText.equals(cutHistoryText);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(missingResultText, rebind);
+    return Objects.hash(missingResultText, cutHistoryText, rebind);
   }
 
   @Override
   public String toString() {
-    return "RepairPolicy[rebind=" + rebind + ", missingResultText=" + missingResultText + "]";
+    return "RepairPolicy[rebind=" + rebind + ", missingResultText=" + missingResultText + ", cutHistoryText="
+        + cutHistoryText + "]";
   }
 }

@@ -17,6 +17,15 @@ public enum ViolationCode {
       "Invalid parameter: duplicate 'tool_call_id' found in messages: %1$s.",
       "Duplicate item found with id %1$s. Remove the duplicate item from your input and try again.",
       "messages.%2$d.content: `tool_use` ids must be unique: %1$s"),
+  /**
+   * A tool call is an exact copy of the first call with its id (same id, tool, arguments and provider
+   * attributes, such as a Responses item id): a replay of the same call, which repair removes.
+   */
+  REPEATED_CALL(
+      "tool call is an exact copy of an earlier call",
+      "Invalid parameter: duplicate 'tool_call_id' found in messages: %1$s.",
+      "Duplicate item found with id %1$s. Remove the duplicate item from your input and try again.",
+      "messages.%2$d.content: `tool_use` ids must be unique: %1$s"),
   /** A tool call has no result anywhere in the history. */
   MISSING_RESULT(
       "tool call has no result",
@@ -65,6 +74,15 @@ public enum ViolationCode {
       "Invalid value for 'content': expected a string or an array, got null.",
       "messages.%2$d: all messages must have non-empty content except for the optional final"
           + " assistant message"),
+  /**
+   * The first message that is not a system message is not the user's. Only Anthropic has this rule
+   * (a history cut by a window often starts with the assistant); the OpenAI texts are empty.
+   */
+  FIRST_MESSAGE_NOT_USER(
+      "the first message is not the user's",
+      "",
+      "",
+      "messages: first message must use the \"user\" role"),
   /** An approval response answers no approval request of the history. */
   UNMATCHED_APPROVAL(
       "approval response answers no approval request", "", "", ""),
@@ -95,7 +113,7 @@ public enum ViolationCode {
   /**
    * The error text that {@code dialect}'s provider answers (with HTTP 400) for this violation, or
    * an empty string when the violation concerns content that is never sent to a provider
-   * (approvals).
+   * (approvals) or a rule that {@code dialect} does not have.
    */
   public String providerError(Dialect dialect, String callId, int messageIndex) {
     String template =

@@ -62,7 +62,12 @@ class HistoryGuardProperties {
   @Property(tries = 3000, seed = "20261127")
   void everyCallStaysAndEveryCompletePairSurvives(@ForAll("brokenHistories") List<Message> history) {
     RepairResult r = guard.repair(history);
-    assertThat(callCount(r.history())).isEqualTo(callCount(history));
+    // an exact copy of a call (same id, tool and arguments) goes, and says so; every other call stays
+    long repeated = r.actions().stream()
+        .filter(a -> a.kind() == RepairAction.Kind.DEDUPLICATE && a.detail().startsWith("removed call ")).count();
+    assertThat(repeated).isEqualTo(guard.check(history).stream()
+        .filter(v -> v.code() == ViolationCode.REPEATED_CALL).count());
+    assertThat(callCount(r.history())).isEqualTo(callCount(history) - repeated);
     Map<String, List<String>> outputsBefore = outputsOfUniqueCalls(history);
     Map<String, String> outputAfter = new HashMap<>();
     for (Message m : r.history()) {
@@ -80,6 +85,37 @@ class HistoryGuardProperties {
     List<Message> broken = RandomHistories.corrupt(history, new Random(seed), 3);
     RepairResult r = guard.repair(broken);
     assertThat(r.changed()).isEqualTo(!guard.check(broken).isEmpty());
+  }
+
+  /**
+   * Per dialect: repair gives a history that check of that dialect finds valid, repairs nothing twice,
+   * changes a history exactly when check finds a violation, loses nothing said (Anthropic may put one
+   * user turn first, and says so), and never makes a history stricter than the dialect-free repair
+   * needs: whatever the dialect-free repair accepts, a dialect accepts too, but for Anthropic's first
+   * turn.
+   */
+  @Property(tries = 1500, seed = "20261129")
+  void repairForADialectKeepsTheDialectsRules(@ForAll("brokenHistories") List<Message> history,
+      @ForAll Dialect dialect) {
+    List<Violation> violations = guard.check(history, dialect);
+    RepairResult r = guard.repair(history, dialect);
+    assertThat(r.changed()).as("changed iff violations %s in %s", violations, history)
+        .isEqualTo(!violations.isEmpty());
+    assertThat(guard.check(r.history(), dialect)).as("violations after repair of %s", history).isEmpty();
+    RepairResult twice = guard.repair(r.history(), dialect);
+    assertThat(twice.history()).isSameAs(r.history());
+    List<String> said = said(r.history());
+    boolean cut = r.actions().stream().anyMatch(a -> a.kind() == RepairAction.Kind.SYNTHESIZE && a.callId().isEmpty());
+    if (cut) {
+      assertThat(dialect).isEqualTo(Dialect.ANTHROPIC);
+      assertThat(said).contains("USER: " + RepairPolicy.DEFAULT_CUT_HISTORY_TEXT);
+      said.remove("USER: " + RepairPolicy.DEFAULT_CUT_HISTORY_TEXT);
+    }
+    assertThat(said).isEqualTo(said(history));
+    List<Message> strict = guard.repair(history).history();
+    if (dialect != Dialect.ANTHROPIC) {
+      assertThat(guard.check(strict, dialect)).isEmpty();
+    }
   }
 
   /** Every text and opaque item outside tool messages, in order, with its role. */

@@ -231,7 +231,8 @@ class HistoryGuardRepairTest {
 
   @Test
   void callIdReusedInALaterTurnIsRenamedWithItsResult() {
-    List<Message> broken = history(user("1"), calls("c1"), res("c1"), user("2"), calls("c1"), res("c1"));
+    Message other = Message.assistant(ToolCall.of("c1", "t", "{\"q\":\"other\"}"));
+    List<Message> broken = history(user("1"), calls("c1"), res("c1"), user("2"), other, res("c1"));
     assertThat(guard.check(broken)).extracting(Violation::code, Violation::messageIndex)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(ViolationCode.DUPLICATE_CALL_ID, 4));
     RepairResult r = repairValidly(broken);

@@ -10,12 +10,15 @@ import dev.toolguard.core.ToolCall;
 import dev.toolguard.core.ToolResult;
 import dev.toolguard.core.Violation;
 import dev.toolguard.core.ViolationCode;
+import dev.toolguard.json.internal.ChatErrors;
 import dev.toolguard.json.internal.Codecs;
 import dev.toolguard.json.internal.DialectCodec;
 import dev.toolguard.json.internal.DialectLimits;
 import dev.toolguard.json.internal.Encoded;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Checks and repairs whole request bodies: the core invariant (through a {@link HistoryGuard}) plus
@@ -69,20 +72,36 @@ public final class WireGuard {
     Encoded written = codec.encode(request);
     List<Message> history = request.history();
     List<WireViolation> out = new ArrayList<>();
-    for (Violation v : guard.check(history)) {
+    Map<String, Integer> callMessages = null;
+    ChatErrors chat = null;
+    for (Violation v : guard.check(history, request.dialect())) {
       int i = v.messageIndex();
-      int k = contentOf(history.get(i), v.callId(), v.code() == ViolationCode.DUPLICATE_RESULT);
+      int k = v.code() == ViolationCode.FIRST_MESSAGE_NOT_USER ? -1
+          : contentOf(history.get(i), v.callId(), v.code() == ViolationCode.DUPLICATE_RESULT);
       String path = k < 0 || written.contentPath(i, k) == null ? written.messagePath(i) : written.contentPath(i, k);
       int wireIndex = k < 0 || written.contentIndex(i, k) < 0 ? written.messageIndex(i) : written.contentIndex(i, k);
+      int call = -1;
       if (v.code() == ViolationCode.MISPLACED_RESULT) {
         // the providers name the message of the call, not the one where its result strayed
-        int call = messageOfCall(history, v.callId());
+        if (callMessages == null) {
+          callMessages = callMessages(history);
+        }
+        call = callMessages.getOrDefault(v.callId(), -1);
         wireIndex = call < 0 ? wireIndex : written.messageIndex(call);
       }
+      String error = null;
+      if (request.dialect() == Dialect.OPENAI_CHAT) {
+        // the words depend on where the tool message stands: asked of the body, not of the code
+        if (chat == null) {
+          chat = new ChatErrors(history, written);
+        }
+        error = chat.error(v, call, path);
+      }
       out.add(new WireViolation(v.code().name(), path, v.callId(), v.detail(),
-          v.code().providerError(request.dialect(), v.callId(), wireIndex)));
+          error != null ? error : v.code().providerError(request.dialect(), v.callId(), wireIndex)));
     }
-    out.addAll(DialectLimits.check(request.dialect(), history, written));
+    out.addAll(DialectLimits.check(request.dialect(), history, written, continuesStored(request),
+        thinkingEnabled(request)));
     out.sort((a, b) -> Integer.compare(order(a.path()), order(b.path())));
     return List.copyOf(out);
   }
@@ -108,8 +127,9 @@ public final class WireGuard {
 
   private WireRepair repair(WireRequest request, String original) {
     DialectCodec codec = codec(request.dialect());
-    RepairResult core = guard.repair(request.history());
-    DialectLimits.Applied limited = DialectLimits.apply(request.dialect(), core.history(), core.changed());
+    RepairResult core = guard.repair(request.history(), request.dialect());
+    DialectLimits.Applied limited = DialectLimits.apply(request.dialect(), core.history(), core.changed(),
+        continuesStored(request));
     if (!core.changed() && limited.actions().isEmpty()) {
       return new WireRepair(request, original != null ? original : codec.write(request), List.of());
     }
@@ -127,12 +147,35 @@ public final class WireGuard {
       actions.add(new WireAction(a.kind(), a.callId(), a.newCallId(), "-",
           a.message() < 0 ? "-" : out.messagePath(a.message()), a.detail()));
     }
-    List<Violation> left = guard.check(repaired.history());
+    List<Violation> left = guard.check(repaired.history(), request.dialect());
     if (!left.isEmpty()) {
       throw new IllegalStateException("toolguard bug: the repaired " + request.dialect().id()
           + " history still breaks the invariant: " + left);
     }
     return new WireRepair(repaired, dev.toolguard.json.internal.Json.write(out.body()), actions);
+  }
+
+  /** True when an Anthropic body turns extended thinking on ({@code thinking.type} enabled or adaptive). */
+  private static boolean thinkingEnabled(WireRequest request) {
+    if (request.dialect() != Dialect.ANTHROPIC) {
+      return false;
+    }
+    com.fasterxml.jackson.databind.JsonNode type = request.envelope().path("thinking").path("type");
+    return type.isTextual() && (type.asText().equals("enabled") || type.asText().equals("adaptive"));
+  }
+
+  /** True when a Responses body continues a conversation stored on the server, whose items it does not hold. */
+  private static boolean continuesStored(WireRequest request) {
+    if (request.dialect() != Dialect.OPENAI_RESPONSES) {
+      return false;
+    }
+    for (String field : List.of("previous_response_id", "conversation")) {
+      com.fasterxml.jackson.databind.JsonNode v = request.envelope().get(field);
+      if (v != null && !v.isNull() && !(v.isTextual() && v.asText().isEmpty())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static DialectCodec codec(Dialect dialect) {
@@ -162,16 +205,17 @@ public final class WireGuard {
     return found;
   }
 
-  /** The index of the message that holds the call {@code callId} (to be answered), or -1. */
-  private static int messageOfCall(List<Message> history, String callId) {
+  /** For each call id (of a call to be answered), the index of the first message that holds it: one pass. */
+  private static Map<String, Integer> callMessages(List<Message> history) {
+    Map<String, Integer> map = new HashMap<>();
     for (int i = 0; i < history.size(); i++) {
-      for (ToolCall c : history.get(i).toolCalls()) {
-        if (c.callId().equals(callId)) {
-          return i;
+      for (Content c : history.get(i).contents()) {
+        if (c instanceof ToolCall && !((ToolCall) c).informational()) {
+          map.putIfAbsent(((ToolCall) c).callId(), i);
         }
       }
     }
-    return -1;
+    return map;
   }
 
   /** The index in the body's history array that {@code path} starts with. */

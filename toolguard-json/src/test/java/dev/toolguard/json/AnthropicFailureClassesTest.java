@@ -108,22 +108,22 @@ class AnthropicFailureClassesTest {
 
   @Test
   void parallelCallsWithAResultMissing() {
-    String in = body(call("a", "b", "c"), userBlocks(result("a", "ra"), result("c", "rc")));
-    assertRepair(D, in, body(call("a", "b", "c"), userBlocks(result("a", "ra"), synthetic("b"), result("c", "rc"))),
-        "SYNTHESIZE b [- -> messages[1]]", "MOVE a [- -> messages[1]]");
+    String in = body(user("q"), call("a", "b", "c"), userBlocks(result("a", "ra"), result("c", "rc")));
+    assertRepair(D, in, body(user("q"), call("a", "b", "c"), userBlocks(result("a", "ra"), synthetic("b"), result("c", "rc"))),
+        "SYNTHESIZE b [- -> messages[2]]", "MOVE a [- -> messages[2]]");
   }
 
   @Test
   void parallelResultsInAnotherOrderOrInConsecutiveUserMessagesAreValid() {
-    assertValid(D, body(call("a", "b"), userBlocks(result("b", "rb"), result("a", "ra"))));
-    assertValid(D, body(call("a", "b"), userBlocks(result("a", "ra")), userBlocks(result("b", "rb"))));
+    assertValid(D, body(user("q"), call("a", "b"), userBlocks(result("b", "rb"), result("a", "ra"))));
+    assertValid(D, body(user("q"), call("a", "b"), userBlocks(result("a", "ra")), userBlocks(result("b", "rb"))));
   }
 
   @Test
   void parallelResultsSplitAcrossLaterMessages() {
-    String in = body(call("a", "b"), userBlocks(result("a", "ra")), assistant("x"), userBlocks(result("b", "rb")));
-    assertRepair(D, in, body(call("a", "b"), userBlocks(result("a", "ra"), result("b", "rb")), assistant("x")),
-        "MOVE b [messages[3] -> messages[1]]", "MOVE a [- -> messages[1]]");
+    String in = body(user("q"), call("a", "b"), userBlocks(result("a", "ra")), assistant("x"), userBlocks(result("b", "rb")));
+    assertRepair(D, in, body(user("q"), call("a", "b"), userBlocks(result("a", "ra"), result("b", "rb")), assistant("x")),
+        "MOVE b [messages[4] -> messages[2]]", "MOVE a [- -> messages[2]]");
   }
 
   @Test
@@ -135,9 +135,9 @@ class AnthropicFailureClassesTest {
 
   @Test
   void aResultTwoTurnsLate() {
-    String in = body(call("a"), user("x"), assistant("y"), userBlocks(text("z"), result("a", "r")));
-    assertRepair(D, in, body(call("a"), userBlocks(result("a", "r"), text("x")), assistant("y"), userBlocks(text("z"))),
-        "MOVE a [messages[3] -> messages[1]]", "MOVE a [- -> messages[1]]");
+    String in = body(user("q"), call("a"), user("x"), assistant("y"), userBlocks(text("z"), result("a", "r")));
+    assertRepair(D, in, body(user("q"), call("a"), userBlocks(result("a", "r"), text("x")), assistant("y"), userBlocks(text("z"))),
+        "MOVE a [messages[4] -> messages[2]]", "MOVE a [- -> messages[2]]");
   }
 
   @Test
@@ -149,42 +149,73 @@ class AnthropicFailureClassesTest {
 
   @Test
   void rewrittenIdsAreNotReboundWhenTwoCallsCouldTakeThem() {
-    String in = body(call("a", "b"), userBlocks(result("x", "rx"), result("y", "ry")));
-    assertRepair(D, in, body(call("a", "b"), userBlocks(synthetic("a"), synthetic("b"))),
-        "SYNTHESIZE a [- -> messages[1]]", "SYNTHESIZE b [- -> messages[1]]",
-        "DROP x [messages[1] -> -]", "DROP y [messages[1] -> -]");
+    String in = body(user("q"), call("a", "b"), userBlocks(result("x", "rx"), result("y", "ry")));
+    assertRepair(D, in, body(user("q"), call("a", "b"), userBlocks(synthetic("a"), synthetic("b"))),
+        "SYNTHESIZE a [- -> messages[2]]", "SYNTHESIZE b [- -> messages[2]]",
+        "DROP x [messages[2] -> -]", "DROP y [messages[2] -> -]");
   }
 
   @Test
   void duplicateResultsAfterARetry() {
-    String in = body(call("a"), userBlocks(result("a", "first"), result("a", "retry")), assistant("ok"));
-    assertThat(violations(D, in)).containsExactly("DUPLICATE_RESULT messages[1].content[1]");
-    assertRepair(D, in, body(call("a"), userBlocks(result("a", "first")), assistant("ok")),
-        "DEDUPLICATE a [messages[1] -> -]");
+    String in = body(user("q"), call("a"), userBlocks(result("a", "first"), result("a", "retry")), assistant("ok"));
+    assertThat(violations(D, in)).containsExactly("DUPLICATE_RESULT messages[2].content[1]");
+    assertRepair(D, in, body(user("q"), call("a"), userBlocks(result("a", "first")), assistant("ok")),
+        "DEDUPLICATE a [messages[2] -> -]");
   }
 
   @Test
   void anErrorResultLosesToASuccessfulRetry() {
     String error = "{'type':'tool_result','tool_use_id':'a','content':'timeout','is_error':true}";
-    String in = body(call("a"), userBlocks(error), userBlocks(result("a", "ok")));
-    assertRepair(D, in, body(call("a"), userBlocks(result("a", "ok"))), "DEDUPLICATE a [messages[1] -> -]");
+    String in = body(user("q"), call("a"), userBlocks(error), userBlocks(result("a", "ok")));
+    assertRepair(D, in, body(user("q"), call("a"), userBlocks(result("a", "ok"))), "DEDUPLICATE a [messages[2] -> -]");
   }
 
   @Test
   void aCallIdReusedInALaterTurn() {
-    String in = body(call("a"), userBlocks(result("a", "one"), text("again")), call("a"), userBlocks(result("a", "two")));
-    assertThat(violations(D, in)).containsExactly("DUPLICATE_CALL_ID messages[2].content[0]");
+    String other = call("a").replace("'input':{}", "'input':{'n':2}");
+    String in = body(user("q"), call("a"), userBlocks(result("a", "one"), text("again")), other, userBlocks(result("a", "two")));
+    assertThat(violations(D, in)).containsExactly("DUPLICATE_CALL_ID messages[3].content[0]");
     assertRepair(D, in,
-        body(call("a"), userBlocks(result("a", "one"), text("again")), call("a_2"), userBlocks(result("a_2", "two"))),
-        "RENAME a -> a_2 [messages[2] -> messages[2]]");
+        body(user("q"), call("a"), userBlocks(result("a", "one"), text("again")), other.replace("'a'", "'a_2'"),
+            userBlocks(result("a_2", "two"))),
+        "RENAME a -> a_2 [messages[3] -> messages[3]]");
+  }
+
+  @Test
+  void theSameTurnReplayedIsDroppedAndWhatTheUserSaidWithItStays() {
+    String in = body(user("q"), call("a"), userBlocks(result("a", "one")), assistant("ok"), user("again"), call("a"),
+        userBlocks(result("a", "one"), text("thanks")));
+    assertThat(violations(D, in)).containsExactly("REPEATED_CALL messages[5].content[0]",
+        "DUPLICATE_RESULT messages[6].content[0]");
+    assertRepair(D, in, body(user("q"), call("a"), userBlocks(result("a", "one")), assistant("ok"),
+            "{'role':'user','content':[{'type':'text','text':'again'},{'type':'text','text':'thanks'}]}"),
+        "DEDUPLICATE a [messages[5] -> -]", "DEDUPLICATE a [messages[6] -> -]");
+  }
+
+  @Test
+  void aHistoryCutToStartWithTheAssistantGetsAUserTurnFirst() {
+    String in = body(userBlocks(result("toolu_old", "old")), call("a"), userBlocks(result("a", "r")), assistant("ok"));
+    assertThat(violations(D, in)).containsExactly("ORPHAN_RESULT messages[0].content[0]");
+    WireRepair repair = assertRepair(D, in,
+        body(user("[earlier messages were cut]"), call("a"), userBlocks(result("a", "r")), assistant("ok")),
+        "DROP toolu_old [messages[0] -> -]", "SYNTHESIZE (no id) [- -> messages[0]]");
+    assertThat(repair.actions().get(1).detail()).isEqualTo("the history starts with an assistant message (its first"
+        + " turns were cut); put a user turn first that says so, as the first turn must be the user's");
+
+    String startsWithTheAssistant = body(call("a"), userBlocks(result("a", "r")), assistant("ok"));
+    assertThat(WireGuard.ofDefaults().check(D, startsWithTheAssistant)).singleElement().satisfies(v -> {
+      assertThat(v.code()).isEqualTo("FIRST_MESSAGE_NOT_USER");
+      assertThat(v.path()).isEqualTo("messages[0]");
+      assertThat(v.providerError()).isEqualTo("messages: first message must use the \"user\" role");
+    });
   }
 
   @Test
   void aResultWithoutAnId() {
-    String in = body(call("a"), userBlocks("{'type':'tool_result','content':'r'}"));
-    assertThat(violations(D, in)).containsExactly("MISSING_RESULT messages[0].content[0]",
-        "EMPTY_RESULT_ID messages[1].content[0]");
-    assertRepair(D, in, body(call("a"), userBlocks(result("a", "r"))), "REBIND (no id) -> a [messages[1] -> messages[1]]");
+    String in = body(user("q"), call("a"), userBlocks("{'type':'tool_result','content':'r'}"));
+    assertThat(violations(D, in)).containsExactly("MISSING_RESULT messages[1].content[0]",
+        "EMPTY_RESULT_ID messages[2].content[0]");
+    assertRepair(D, in, body(user("q"), call("a"), userBlocks(result("a", "r"))), "REBIND (no id) -> a [messages[2] -> messages[2]]");
   }
 
   @Test
@@ -194,22 +225,22 @@ class AnthropicFailureClassesTest {
 
   @Test
   void anIdWithCharactersAnthropicRejectsIsRewrittenWithItsResult() {
-    String in = body(call("call.1:x"), userBlocks(result("call.1:x", "r")));
-    assertThat(violations(D, in)).containsExactly("CALL_ID_CHARACTERS messages[0].content[0].id");
+    String in = body(user("q"), call("call.1:x"), userBlocks(result("call.1:x", "r")));
+    assertThat(violations(D, in)).containsExactly("CALL_ID_CHARACTERS messages[1].content[0].id");
     assertThat(WireGuard.ofDefaults().check(D, in).get(0).providerError())
-        .isEqualTo("messages.0.content.0.tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'");
-    assertRepair(D, in, body(call("call_1_x"), userBlocks(result("call_1_x", "r"))),
-        "RENAME call.1:x -> call_1_x [- -> messages[0]]");
+        .isEqualTo("messages.1.content.0.tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'");
+    assertRepair(D, in, body(user("q"), call("call_1_x"), userBlocks(result("call_1_x", "r"))),
+        "RENAME call.1:x -> call_1_x [- -> messages[1]]");
   }
 
   @Test
   void aRewrittenIdThatWouldCollideGetsAHashSuffix() {
-    String in = body(call("a.b", "a_b"), userBlocks(result("a.b", "r1"), result("a_b", "r2")));
+    String in = body(user("q"), call("a.b", "a_b"), userBlocks(result("a.b", "r1"), result("a_b", "r2")));
     WireRepair repair = WireGuard.ofDefaults().repair(D, in);
     String fresh = repair.actions().get(0).newCallId();
     assertThat(fresh).matches("a_b_[0-9a-f]{8}");
-    assertRepair(D, in, body(call(fresh, "a_b"), userBlocks(result(fresh, "r1"), result("a_b", "r2"))),
-        "RENAME a.b -> " + fresh + " [- -> messages[0]]");
+    assertRepair(D, in, body(user("q"), call(fresh, "a_b"), userBlocks(result(fresh, "r1"), result("a_b", "r2"))),
+        "RENAME a.b -> " + fresh + " [- -> messages[1]]");
   }
 
   @Test

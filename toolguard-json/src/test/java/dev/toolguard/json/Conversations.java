@@ -20,6 +20,8 @@ final class Conversations {
   private final Dialect dialect;
   private final Random random;
   private int counter;
+  /** Whether the one call id {@code undefined} (a client that lost the id) is taken in this body. */
+  private boolean undefinedTaken;
 
   Conversations(Dialect dialect, long seed) {
     this.dialect = dialect;
@@ -73,6 +75,38 @@ final class Conversations {
     return ++counter;
   }
 
+  /**
+   * A fresh call id, often of the odd kinds seen in the field, each valid for the dialect: a terminal
+   * id with a colon (not Anthropic, whose pattern refuses it), Anthropic's server tool ids, Pydantic
+   * AI's and a gateway's function ids, the literal {@code undefined} of a client that lost the id (once
+   * a body), and an id of exactly the longest length the dialect takes.
+   */
+  private String callId() {
+    int n = next();
+    switch (random.nextInt(10)) {
+      case 0:
+        return dialect == Dialect.ANTHROPIC ? "srvtoolu_01" + n : "terminal:" + n;
+      case 1:
+        return "pyd_ai_" + Integer.toHexString(n * 7919 + 0x5a5a);
+      case 2:
+        return "functions_Bash_" + n;
+      case 3:
+        if (!undefinedTaken) {
+          undefinedTaken = true;
+          return "undefined";
+        }
+        break;
+      case 4: {
+        int max = dialect == Dialect.OPENAI_CHAT ? 40 : 64;
+        String stem = "call_" + n + "_";
+        return stem + "z".repeat(max - stem.length());
+      }
+      default:
+        break;
+    }
+    return (dialect == Dialect.ANTHROPIC ? "toolu_" : "call_") + n;
+  }
+
   private ObjectNode user(String text) {
     ObjectNode m = Json.object().put("role", "user");
     if (random.nextBoolean()) {
@@ -124,7 +158,7 @@ final class Conversations {
     int calls = 1 + random.nextInt(3);
     List<String> ids = new ArrayList<>();
     for (int c = 0; c < calls; c++) {
-      ids.add((dialect == Dialect.ANTHROPIC ? "toolu_" : "call_") + next());
+      ids.add(callId());
     }
     List<String> order = new ArrayList<>(ids);
     Collections.shuffle(order, random);

@@ -148,10 +148,22 @@ class OpenAiChatFailureClassesTest {
 
   @Test
   void aCallIdReusedInALaterTurn() {
-    String in = body(call("a"), result("a", "one"), user("again"), call("a"), result("a", "two"));
+    String other = call("a").replace("'{}'", "'{\\'n\\':2}'");
+    String in = body(call("a"), result("a", "one"), user("again"), other, result("a", "two"));
     assertThat(violations(D, in)).containsExactly("DUPLICATE_CALL_ID messages[3].tool_calls[0]");
-    assertRepair(D, in, body(call("a"), result("a", "one"), user("again"), call("a_2"), result("a_2", "two")),
-        "RENAME a -> a_2 [messages[3] -> messages[3]]");
+    assertRepair(D, in, body(call("a"), result("a", "one"), user("again"), other.replace("'a'", "'a_2'"),
+        result("a_2", "two")), "RENAME a -> a_2 [messages[3] -> messages[3]]");
+  }
+
+  @Test
+  void theSameAssistantMessageStoredTwiceLosesItsCopiedCallsAndKeepsItsText() {
+    String turn = "{'role':'assistant','content':'let me see','tool_calls':[{'id':'a','type':'function','function':"
+        + "{'name':'get','arguments':'{}'}}]}";
+    String in = body(user("q"), turn, result("a", "one"), turn, result("a", "one"), user("ok"));
+    assertThat(violations(D, in)).containsExactly("REPEATED_CALL messages[3].tool_calls[0]",
+        "DUPLICATE_RESULT messages[4]");
+    assertRepair(D, in, body(user("q"), turn, result("a", "one"), "{'role':'assistant','content':'let me see'}",
+        user("ok")), "DEDUPLICATE a [messages[3] -> -]", "DEDUPLICATE a [messages[4] -> -]");
   }
 
   @Test

@@ -47,11 +47,9 @@ class OpenAiResponsesFailureClassesTest {
   }
 
   @Test
-  void aUserMessageBetweenACallAndItsOutput() {
-    String in = body(user("q"), call("a"), user("while it runs"), output("a", "r"), assistant("done"));
-    assertThat(violations(D, in)).containsExactly("MISPLACED_RESULT input[3]");
-    assertRepair(D, in, body(user("q"), call("a"), output("a", "r"), user("while it runs"), assistant("done")),
-        "MOVE a [input[3] -> input[2]]");
+  void aUserMessageBetweenACallAndItsOutputIsValid() {
+    // Responses needs an output after its call, not right after it: other items may stand between
+    assertValid(D, body(user("q"), call("a"), user("while it runs"), output("a", "r"), assistant("done")));
   }
 
   @Test
@@ -114,10 +112,8 @@ class OpenAiResponsesFailureClassesTest {
   }
 
   @Test
-  void parallelOutputsSplitAcrossLaterItems() {
-    String in = body(call("a"), call("b"), output("a", "ra"), user("x"), output("b", "rb"), assistant("y"));
-    assertRepair(D, in, body(call("a"), call("b"), output("a", "ra"), output("b", "rb"), user("x"), assistant("y")),
-        "MOVE b [input[4] -> input[3]]");
+  void parallelOutputsSplitAcrossLaterItemsAreValid() {
+    assertValid(D, body(call("a"), call("b"), output("a", "ra"), user("x"), output("b", "rb"), assistant("y")));
   }
 
   @Test
@@ -127,10 +123,16 @@ class OpenAiResponsesFailureClassesTest {
   }
 
   @Test
-  void anOutputTwoTurnsLate() {
-    String in = body(call("a"), user("x"), assistant("y"), user("z"), output("a", "r"));
-    assertRepair(D, in, body(call("a"), output("a", "r"), user("x"), assistant("y"), user("z")),
-        "MOVE a [input[4] -> input[1]]");
+  void anOutputTwoTurnsLateIsValid() {
+    assertValid(D, body(call("a"), user("x"), assistant("y"), user("z"), output("a", "r")));
+  }
+
+  @Test
+  void anOutputTwoTurnsLateBesideABrokenPairStaysWhereItIs() {
+    String in = body(call("a"), user("x"), assistant("y"), user("z"), output("a", "r"), output("ghost", "g"), call("b"));
+    assertThat(violations(D, in)).containsExactly("ORPHAN_RESULT input[5]", "MISSING_RESULT input[6]");
+    assertRepair(D, in, body(call("a"), user("x"), assistant("y"), user("z"), output("a", "r"), call("b"),
+        synthetic("b")), "SYNTHESIZE b [- -> input[6]]", "DROP ghost [input[5] -> -]");
   }
 
   @Test
@@ -157,10 +159,20 @@ class OpenAiResponsesFailureClassesTest {
 
   @Test
   void aCallIdReusedInALaterTurn() {
-    String in = body(call("a"), output("a", "one"), user("again"), call("a"), output("a", "two"));
+    String other = call("a").replace("'{}'", "'{\\'n\\':2}'");
+    String in = body(call("a"), output("a", "one"), user("again"), other, output("a", "two"));
     assertThat(violations(D, in)).containsExactly("DUPLICATE_CALL_ID input[3]");
-    assertRepair(D, in, body(call("a"), output("a", "one"), user("again"), call("a_2"), output("a_2", "two")),
-        "RENAME a -> a_2 [input[3] -> input[3]]");
+    assertRepair(D, in, body(call("a"), output("a", "one"), user("again"), other.replace("'a'", "'a_2'"),
+        output("a_2", "two")), "RENAME a -> a_2 [input[3] -> input[3]]");
+  }
+
+  @Test
+  void theSameCallReplayedWithItsOutputIsDropped() {
+    String in = body(user("q"), call("a"), output("a", "one"), user("again"), call("a"), output("a", "one"),
+        assistant("ok"));
+    assertThat(violations(D, in)).containsExactly("REPEATED_CALL input[4]", "DUPLICATE_RESULT input[5]");
+    assertRepair(D, in, body(user("q"), call("a"), output("a", "one"), user("again"), assistant("ok")),
+        "DEDUPLICATE a [input[4] -> -]", "DEDUPLICATE a [input[5] -> -]");
   }
 
   @Test
@@ -215,10 +227,11 @@ class OpenAiResponsesFailureClassesTest {
         l.add(call(id));
       }
       if (turn == 2) {
-        broken.add(user("typed while running"));
-        broken.add(output(id, "r" + turn));
-        clean.add(output(id, "r" + turn));
-        clean.add(user("typed while running"));
+        // Responses takes an output after other items: it stays where it is
+        for (List<String> l : List.of(clean, broken)) {
+          l.add(user("typed while running"));
+          l.add(output(id, "r" + turn));
+        }
       } else if (turn == 5) {
         // the answer after the call is part of the model's turn: the made-up output follows the turn
         clean.add(assistant("answer 5"));
@@ -237,11 +250,10 @@ class OpenAiResponsesFailureClassesTest {
       broken.add(assistant("answer " + turn));
     }
     String in = body(broken.toArray(String[]::new));
-    assertThat(violations(D, in)).containsExactly("ORPHAN_RESULT input[0]", "MISPLACED_RESULT input[15]",
+    assertThat(violations(D, in)).containsExactly("ORPHAN_RESULT input[0]",
         "MISSING_RESULT input[29]", "DUPLICATE_RESULT input[40]");
     assertRepair(D, in, body(clean.toArray(String[]::new)),
         "DEDUPLICATE c7 [input[40] -> -]",
-        "MOVE c2 [input[15] -> input[13]]",
         "SYNTHESIZE c5 [- -> input[30]]",
         "DROP evicted [input[0] -> -]");
   }

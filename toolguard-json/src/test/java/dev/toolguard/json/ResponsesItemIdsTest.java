@@ -68,11 +68,30 @@ class ResponsesItemIdsTest {
   }
 
   @Test
-  void aCallStoredTwiceIsRenamedAndItsCopyLosesTheItemId() throws Exception {
+  void aCallStoredTwiceIsDroppedAsTheCopyItIs() throws Exception {
     String call = "{'type':'function_call','id':'fc_1','call_id':'call_1','name':'get','arguments':'{}','status':'completed'}";
     String in = json("{'model':'m','input':[{'role':'user','content':'hi'}," + call
         + ",{'type':'function_call_output','call_id':'call_1','output':'ok'},{'role':'user','content':'more'}," + call
         + "]}");
+    assertThat(refereeSays(in)).contains("Duplicate item found with id fc_1");
+    assertThat(violations(Dialect.OPENAI_RESPONSES, in)).containsExactly("REPEATED_CALL input[4]",
+        "DUPLICATE_ITEM_ID input[4].id");
+
+    WireRepair repair = assertRepair(Dialect.OPENAI_RESPONSES, in, json("{'model':'m','input':[{'role':'user',"
+        + "'content':'hi'}," + call + ",{'type':'function_call_output','call_id':'call_1','output':'ok'},"
+        + "{'role':'user','content':'more'}]}"),
+        "DEDUPLICATE call_1 [input[4] -> -]");
+    assertThat(repair.actions().get(0).detail()).isEqualTo("removed call call_1 of tool 'get': an exact copy of the"
+        + " call in message 1 (same id, tool and arguments); its results answer that call");
+    assertThat(refereeSays(repair.body())).isEqualTo("accepted");
+  }
+
+  @Test
+  void anotherCallWithTheSameCallIdIsRenamedAndACopiedItemIdGoes() throws Exception {
+    String call = "{'type':'function_call','id':'fc_1','call_id':'call_1','name':'get','arguments':'{}','status':'completed'}";
+    String in = json("{'model':'m','input':[{'role':'user','content':'hi'}," + call
+        + ",{'type':'function_call_output','call_id':'call_1','output':'ok'},{'role':'user','content':'more'},"
+        + call.replace("'{}'", "'{\\'n\\':2}'") + "]}");
     assertThat(refereeSays(in)).contains("Duplicate item found with id fc_1");
     assertThat(violations(Dialect.OPENAI_RESPONSES, in)).contains("DUPLICATE_ITEM_ID input[4].id");
 

@@ -41,6 +41,31 @@ final class Survival {
     return said;
   }
 
+  /**
+   * What {@code sent}, the history of a repaired body, says beside the user turn that repair put first
+   * in a cut Anthropic history (reported as a SYNTHESIZE without call id): that turn must be there
+   * exactly when it is reported, first after the system messages, and nowhere else.
+   */
+  static List<String> saidBesidesCutNote(List<Message> sent, WireRepair repair, String context) {
+    List<String> said = said(sent);
+    boolean reported = repair.actions().stream()
+        .anyMatch(a -> a.kind() == dev.toolguard.core.RepairAction.Kind.SYNTHESIZE && a.callId().isEmpty());
+    String note = "USER: " + dev.toolguard.core.RepairPolicy.DEFAULT_CUT_HISTORY_TEXT;
+    int first = 0;
+    while (first < sent.size() && sent.get(first).role() == dev.toolguard.core.Role.SYSTEM) {
+      first++;
+    }
+    boolean there = first < sent.size() && sent.get(first).role() == dev.toolguard.core.Role.USER
+        && sent.get(first).contents().size() >= 1
+        && sent.get(first).contents().get(0).equals(Text.of(dev.toolguard.core.RepairPolicy.DEFAULT_CUT_HISTORY_TEXT));
+    assertThat(there).as("the cut note is first exactly when reported: %s", context).isEqualTo(reported);
+    if (reported) {
+      assertThat(repair.request().dialect()).isEqualTo(dev.toolguard.core.Dialect.ANTHROPIC);
+      said.remove(note);
+    }
+    return said;
+  }
+
   /** How many opaque items of {@code kind} the history holds. */
   static long count(List<Message> history, String opaqueKind) {
     return history.stream().flatMap(m -> m.contents().stream())
@@ -50,9 +75,14 @@ final class Survival {
   /**
    * Every call of the input whose id is unique among the calls and that has a result somewhere still
    * stands in the output (under its id, or a new one that remembers it), answered right after its
-   * message by one of its own results, not a made-up one.
+   * message (for OpenAI Responses: anywhere after it) by one of its own results, not a made-up one.
    */
   static void assertCompletePairsKept(List<Message> in, List<Message> out, String context) {
+    assertCompletePairsKept(in, out, context, false);
+  }
+
+  /** As {@link #assertCompletePairsKept(List, List, String)}; {@code anywhereAfter} for OpenAI Responses. */
+  static void assertCompletePairsKept(List<Message> in, List<Message> out, String context, boolean anywhereAfter) {
     Map<String, Integer> callCount = new HashMap<>();
     Map<String, Set<String>> outputs = new HashMap<>();
     for (Message m : in) {
@@ -71,7 +101,7 @@ final class Survival {
             || call.metadata().containsKey(WireMetadata.VIRTUAL)) {
           continue;
         }
-        ToolResult answer = answerOf(out, call);
+        ToolResult answer = answerOf(out, call, anywhereAfter);
         assertThat(answer).as("the result of complete pair %s in %s", id, context).isNotNull();
         assertThat(answer.synthetic()).as("pair %s answered by a made-up result in %s", id, context).isFalse();
         assertThat(outputs.get(id)).as("pair %s in %s", id, context).contains(answer.output());
@@ -80,7 +110,7 @@ final class Survival {
   }
 
   /** The result right after the output's copy of {@code call} (same tool, arguments and original id). */
-  private static ToolResult answerOf(List<Message> out, ToolCall call) {
+  private static ToolResult answerOf(List<Message> out, ToolCall call, boolean anywhereAfter) {
     for (int i = 0; i < out.size(); i++) {
       for (ToolCall c : out.get(i).toolCalls()) {
         Object original = c.metadata().getOrDefault(Metadata.ORIGINAL_CALL_ID, c.callId());
@@ -88,7 +118,7 @@ final class Survival {
             || !c.argumentsJson().equals(call.argumentsJson())) {
           continue;
         }
-        for (int j = i + 1; j < out.size() && out.get(j).role() == Role.TOOL; j++) {
+        for (int j = i + 1; j < out.size() && (anywhereAfter || out.get(j).role() == Role.TOOL); j++) {
           for (ToolResult r : out.get(j).toolResults()) {
             if (r.callId().equals(c.callId())) {
               return r;

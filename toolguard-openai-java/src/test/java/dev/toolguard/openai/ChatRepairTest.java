@@ -101,8 +101,9 @@ class ChatRepairTest {
 
   @Test
   void aReusedCallIdIsRenamedWithItsResultAndStaysWithinFortyCharacters() {
+    // another call (other arguments) with the same id; an exact copy would be dropped instead (issue 16)
     ChatCompletionCreateParams params = chatParams(list(user("q"), CALL_A, tool("call_a", "sunny"), user("again"),
-        CALL_A, tool("call_a", "rainy")));
+        CALL_A.replace("Paris", "Rome"), tool("call_a", "rainy")));
     List<ChatCompletionMessageParam> out = guard.chat(params).messages();
     String renamed = out.get(4).asAssistant().toolCalls().orElseThrow().get(0).asFunction().id();
     assertThat(renamed).isNotEqualTo("call_a").hasSizeLessThanOrEqualTo(40);
@@ -115,7 +116,7 @@ class ChatRepairTest {
   void fieldsCoreDoesNotModelSurviveARebuild() {
     String assistant = "{'role':'assistant','name':'bot','refusal':null,'content':'checking','x_custom':7,'tool_calls':["
         + "{'id':'call_a','type':'function','function':{'name':'weather','arguments':'{}'}},"
-        + "{'id':'call_a','type':'function','function':{'name':'weather','arguments':'{}'}}]}";
+        + "{'id':'call_a','type':'function','function':{'name':'weather','arguments':'{\\'n\\':2}'}}]}";
     String toolMsg = "{'role':'tool','tool_call_id':'call_a','content':[{'type':'text','text':'sunny'}],'x_trace':'t1'}";
     ChatCompletionCreateParams params = chatParams(list("{'role':'user','name':'ann','content':[{'type':'text','text':'hi'},"
         + "{'type':'image_url','image_url':{'url':'https://example.org/a.png'}}]}", assistant, toolMsg));

@@ -82,8 +82,9 @@ class ResponsesRepairTest {
 
   @Test
   void aCopiedCallIsRenamedAndLosesItsDuplicateItemId() {
-    ResponseCreateParams params = responsesParams(list(USER, FC_A, out("call_a", "sunny"), user("again"), FC_A,
-        out("call_a", "rainy")));
+    // a copy whose arguments changed: another call, renamed; an exact copy would be dropped (issue 16)
+    ResponseCreateParams params = responsesParams(list(USER, FC_A, out("call_a", "sunny"), user("again"),
+        FC_A.replace("'{}'", "'{\\'n\\':2}'"), out("call_a", "rainy")));
     var json = input(guard.responses(params));
     assertThat(json.get(1)).isEqualTo(json(FC_A));
     assertThat(json.get(4).get("call_id").asText()).isNotEqualTo("call_a").hasSizeLessThanOrEqualTo(64);

@@ -74,8 +74,13 @@ class OpenAiFailureClassesTest extends RefereeSupport {
             notFollowed, RepairAction.Kind.MOVE),
         Arguments.of("call id reused in a later turn",
             List.of(user("weather?"), calls("call_1"), result("call_1"), new AssistantMessage("Sunny."),
+                user("again?"), AssistantMessage.builder().content("").toolCalls(List.of(new AssistantMessage.ToolCall(
+                    "call_1", "function", "weather", "{\"city\":\"Rome\"}"))).build(), result("call_1"), user("so?")),
+            "Invalid parameter: Duplicate value for 'id' of 'call_1'", RepairAction.Kind.RENAME),
+        Arguments.of("the same call replayed with its result",
+            List.of(user("weather?"), calls("call_1"), result("call_1"), new AssistantMessage("Sunny."),
                 user("again?"), calls("call_1"), result("call_1"), user("so?")),
-            "Invalid parameter: Duplicate value for 'id' of 'call_1'", RepairAction.Kind.RENAME));
+            "Invalid parameter: Duplicate value for 'id' of 'call_1'", RepairAction.Kind.DEDUPLICATE));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -195,6 +195,18 @@ public final class ErrorMessages {
     /** The message roles the endpoint accepts, quoted as in {@link OpenAi#INVALID_VALUE}. */
     public static final String ROLES = "'assistant', 'system', 'developer', and 'user'";
 
+    /**
+     * Pattern for an {@code mcp_approval_response} whose {@code approval_request_id} names no {@code
+     * mcp_approval_request} of the conversation; referee wording.
+     */
+    public static final String APPROVAL_REQUEST_NOT_FOUND =
+        "No MCP approval request found with id %s for the mcp_approval_response.";
+
+    /** {@link #APPROVAL_REQUEST_NOT_FOUND} filled in. */
+    public static String approvalRequestNotFound(String requestId) {
+      return String.format(Locale.ROOT, APPROVAL_REQUEST_NOT_FOUND, requestId);
+    }
+
     /** {@link #NO_TOOL_CALL} filled in. */
     public static String noToolCall(String callId) {
       return String.format(Locale.ROOT, NO_TOOL_CALL, callId);
@@ -269,6 +281,22 @@ public final class ErrorMessages {
 
     /** Provider text pattern: an id that is not {@code ^[a-zA-Z0-9_-]+$}; the path ends in the field. */
     public static final String ID_PATTERN = "%s: String should match pattern '^[a-zA-Z0-9_-]+$'";
+
+    /**
+     * Provider text pattern (as seen in the field): with {@code thinking} enabled, the assistant turn
+     * whose tool_use blocks the last user turn answers does not start with a thinking block.
+     */
+    public static final String THINKING_NOT_FIRST =
+        "messages.%d.content.0.type: Expected `thinking` or `redacted_thinking`, but found `%s`. When `thinking`"
+            + " is enabled, a final `assistant` message must start with a thinking block (preceeding the lastmost set of"
+            + " `tool_use` and `tool_result` blocks). We recommend you include thinking blocks from previous turns. To"
+            + " avoid this requirement, disable `thinking`. Please consult our documentation at"
+            + " https://docs.claude.com/en/docs/build-with-claude/extended-thinking";
+
+    /** {@link #THINKING_NOT_FIRST} filled in with the message index and the type of its first block. */
+    public static String thinkingNotFirst(int message, String foundType) {
+      return String.format(Locale.ROOT, THINKING_NOT_FIRST, message, foundType);
+    }
 
     /** Provider text: the first message is not a user message. */
     public static final String FIRST_MESSAGE_NOT_USER = "messages: first message must use the \"user\" role";

@@ -50,6 +50,20 @@ class ResponsesRulesTest extends RefereeTestBase {
   }
 
   @Test
+  void mcpApprovalResponseMustAnswerARequestBeforeIt() {
+    String request = "{\"type\":\"mcp_approval_request\",\"id\":\"mcpr_1\",\"name\":\"deploy\","
+        + "\"server_label\":\"ops\",\"arguments\":\"{}\"}";
+    String answer = "{\"type\":\"mcp_approval_response\",\"approval_request_id\":\"mcpr_1\",\"approve\":true}";
+    assertAccepted(post(Endpoint.RESPONSES, body(USER, request, answer)));
+    Http.Result r = post(Endpoint.RESPONSES, body(USER, answer));
+    assertRejected(r, Responses.approvalRequestNotFound("mcpr_1"), "input", null);
+    assertThat(r.errorMessage()).isEqualTo("No MCP approval request found with id mcpr_1 for the mcp_approval_response.");
+    referee.clearRequests();
+    assertRejected(post(Endpoint.RESPONSES, body(USER, answer, request)), Responses.approvalRequestNotFound("mcpr_1"),
+        "input", null);
+  }
+
+  @Test
   void outputBeforeItsCallIsRejected() {
     Http.Result r = post(Endpoint.RESPONSES, body(USER, output("call_a"), call("call_a")));
     assertRejected(r, Responses.noToolCall("call_a"), "input", null);

@@ -1,5 +1,6 @@
 package dev.toolguard.core.internal;
 
+import dev.toolguard.core.Dialect;
 import dev.toolguard.core.HistoryGuard;
 import dev.toolguard.core.Message;
 import dev.toolguard.core.RepairPolicy;
@@ -27,17 +28,38 @@ public final class DefaultHistoryGuard implements HistoryGuard {
 
   @Override
   public List<Violation> check(List<Message> history) {
-    return HistoryChecker.check(history);
+    return HistoryChecker.check(history, Rules.STRICT);
+  }
+
+  @Override
+  public List<Violation> check(List<Message> history, Dialect dialect) {
+    return HistoryChecker.check(history, Rules.of(requireDialect(dialect)));
   }
 
   @Override
   public RepairResult repair(List<Message> history) {
-    if (HistoryChecker.isValid(history)) {
+    return repair(history, Rules.STRICT);
+  }
+
+  @Override
+  public RepairResult repair(List<Message> history, Dialect dialect) {
+    return repair(history, Rules.of(requireDialect(dialect)));
+  }
+
+  private RepairResult repair(List<Message> history, Rules rules) {
+    if (HistoryChecker.isValid(history, rules)) {
       return new RepairResult(history, List.of());
     }
-    HistoryRepairer repairer = new HistoryRepairer(history, policy);
+    HistoryRepairer repairer = new HistoryRepairer(history, policy, rules);
     List<Message> repaired = repairer.repair();
     return new RepairResult(repaired, repairer.actions());
+  }
+
+  private static Dialect requireDialect(Dialect dialect) {
+    if (dialect == null) {
+      throw new IllegalArgumentException("dialect is null; use check(history) or repair(history) when it is not known");
+    }
+    return dialect;
   }
 
   @Override

@@ -51,36 +51,53 @@ final class HistoryChecker {
   /** A call whose block has no result for it. */
   private record Unanswered(int messageIndex, String callId) {}
 
-  static List<Violation> check(List<Message> history) {
-    List<Violation> violations = run(history, false);
+  /** The strays and open calls left when results may stand anywhere after their calls; each null when none. */
+  private record Left(@Nullable List<Stray> strays, @Nullable List<Unanswered> open) {}
+
+  static List<Violation> check(List<Message> history, Rules rules) {
+    List<Violation> violations = run(history, false, rules);
     return violations == null ? List.of() : violations;
   }
 
   /** True when {@code history} is valid; as {@link #check} is empty, without telling faults apart. */
-  static boolean isValid(List<Message> history) {
-    return run(history, true) != null;
+  static boolean isValid(List<Message> history, Rules rules) {
+    return run(history, true, rules) != null;
+  }
+
+  /**
+   * True when {@code call} is an exact copy of {@code first}, the first call with its id: same tool,
+   * arguments of the same JSON value and the same provider attributes (metadata).
+   */
+  static boolean sameCall(ToolCall first, ToolCall call) {
+    return first.name().equals(call.name()) && first.metadata().equals(call.metadata())
+        && Json.sameValue(first.argumentsJson(), call.argumentsJson());
   }
 
   /**
    * The violations; with {@code quick}, an empty list when there are none and null when there are
    * some, without classifying them.
    */
-  private static @Nullable List<Violation> run(List<Message> history, boolean quick) {
+  private static @Nullable List<Violation> run(List<Message> history, boolean quick, Rules rules) {
     requireHistory(history);
     int n = history.size();
     List<Violation> violations = null;
-    // every call id, in a set that allocates nothing per id; sized for a call every third message
-    IdMap<Boolean> callIndex = IdMap.set(n / 3);
+    // the first call of every call id, in a map that allocates nothing per id; sized for a call every
+    // third message
+    IdMap<ToolCall> callIndex = new IdMap<>(n / 3);
     List<Stray> strays = null;
     List<Unanswered> unanswered = null;
     Map<String, ApprovalRequest> approvalRequests = null;
     Set<String> approvalAnswered = null;
+    if (rules.userFirst()) {
+      violations = checkUserFirst(history, violations);
+    }
 
     int i = 0;
     while (i < n) {
-      if (quick && (violations != null || unanswered != null)) {
-        // invalid for sure (only strays can turn out valid, as answers of waiting calls): the
-        // rest is only checked for null messages
+      if (quick && (violations != null || (unanswered != null && !rules.resultsAfterCall()))) {
+        // invalid for sure (only strays can turn out valid, as answers of waiting calls, or with
+        // results after their calls, as answers of open calls): the rest is only checked for null
+        // messages
         for (; i < n; i++) {
           requireMessage(history, i);
         }
@@ -121,19 +138,39 @@ final class HistoryChecker {
         continue;
       }
       int calls = 0;
-      for (int ci = 0; ci < contents.size(); ci++) {
+      int size = contents.size();
+      // a repeated call (an exact copy of the first call of its id) answers nothing: its position
+      // counts as answered already, so that a result for it is a stray of the first call
+      long repeatedBits = 0;
+      boolean[] repeated = null;
+      for (int ci = 0; ci < size; ci++) {
         Content c = contents.get(ci);
         if (c instanceof ToolCall call && !call.informational()) {
-          calls++;
           String id = call.callId();
           if (id.isEmpty()) {
+            calls++;
             violations = add(violations, new Violation(ViolationCode.EMPTY_CALL_ID, i, "",
                 "the call of tool '" + call.name() + "' has no call id"));
-          } else {
-            if (!callIndex.add(id)) {
-              violations = add(violations, new Violation(ViolationCode.DUPLICATE_CALL_ID, i, id,
-                  "call id " + id + " is already used by an earlier call"));
+            continue;
+          }
+          ToolCall first = callIndex.putIfAbsent(id, call);
+          if (first == null) {
+            calls++;
+          } else if (sameCall(first, call)) {
+            violations = add(violations, new Violation(ViolationCode.REPEATED_CALL, i, id,
+                "call " + id + " of tool '" + call.name() + "' is an exact copy of an earlier call"));
+            if (size > 64) {
+              if (repeated == null) {
+                repeated = new boolean[size];
+              }
+              repeated[ci] = true;
+            } else {
+              repeatedBits |= 1L << ci;
             }
+          } else {
+            calls++;
+            violations = add(violations, new Violation(ViolationCode.DUPLICATE_CALL_ID, i, id,
+                "call id " + id + " is already used by an earlier call"));
           }
         } else if (c instanceof ApprovalRequest request) {
           if (approvalRequests == null) {
@@ -142,15 +179,14 @@ final class HistoryChecker {
           approvalRequests.putIfAbsent(request.callId(), request);
         }
       }
-      if (calls == 0) {
+      if (calls == 0 && repeatedBits == 0 && repeated == null) {
         i++;
         continue;
       }
       // the block: the TOOL messages right after this one; which contents are answered is a bit
       // mask, or an array for a message of more than 64 contents
-      int size = contents.size();
-      long answeredBits = 0;
-      boolean[] answered = size > 64 ? new boolean[size] : null;
+      long answeredBits = repeatedBits;
+      boolean[] answered = size > 64 ? (repeated != null ? repeated : new boolean[size]) : null;
       Map<String, Integer> positions = calls > LINEAR_MATCH_LIMIT ? positions(contents) : null;
       int nextCall = 0;
       int j = i + 1;
@@ -198,6 +234,11 @@ final class HistoryChecker {
     if (strays != null && approvalRequests != null) {
       strays = withoutWaitingAnswers(strays, approvalRequests, callIndex);
     }
+    if (strays != null && unanswered != null && rules.resultsAfterCall()) {
+      Left left = answerAfterCalls(strays, unanswered);
+      strays = left.strays();
+      unanswered = left.open();
+    }
     if (quick) {
       return violations == null && strays == null && unanswered == null ? List.of() : null;
     }
@@ -209,6 +250,53 @@ final class HistoryChecker {
     }
     violations.sort(Comparator.comparingInt(Violation::messageIndex));
     return List.copyOf(violations);
+  }
+
+  /** Anthropic: the first message that is not a system message must be the user's (or results, sent as the user's). */
+  private static @Nullable List<Violation> checkUserFirst(List<Message> history, @Nullable List<Violation> violations) {
+    for (int i = 0; i < history.size(); i++) {
+      Message m = requireMessage(history, i);
+      if (m.role() == Role.SYSTEM) {
+        continue;
+      }
+      if (m.role() == Role.ASSISTANT) {
+        return add(violations, new Violation(ViolationCode.FIRST_MESSAGE_NOT_USER, i, "",
+            "the history starts with an assistant message; the first turn must be the user's"));
+      }
+      return violations;
+    }
+    return violations;
+  }
+
+  /**
+   * With results allowed anywhere after their calls: each stray that answers an open call before it
+   * (the first open call of its id, once) is the answer of that call. Returns the strays and open
+   * calls left. One pass over each list.
+   */
+  private static Left answerAfterCalls(List<Stray> strays, List<Unanswered> unanswered) {
+    Map<String, Unanswered> open = new HashMap<>(unanswered.size() * 2);
+    for (Unanswered u : unanswered) {
+      open.putIfAbsent(u.callId(), u);
+    }
+    Set<Unanswered> answered = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    List<Stray> leftStrays = null;
+    for (Stray s : strays) {
+      Unanswered u = s.result().callId().isEmpty() ? null : open.get(s.result().callId());
+      if (u != null && u.messageIndex() < s.messageIndex() && answered.add(u)) {
+        continue;
+      }
+      leftStrays = addStray(leftStrays, s);
+    }
+    List<Unanswered> leftOpen = null;
+    for (Unanswered u : unanswered) {
+      if (!answered.contains(u)) {
+        if (leftOpen == null) {
+          leftOpen = new ArrayList<>();
+        }
+        leftOpen.add(u);
+      }
+    }
+    return new Left(leftStrays, leftOpen);
   }
 
   private static List<Violation> checkApprovalResponse(
@@ -242,7 +330,7 @@ final class HistoryChecker {
    * {@link dev.toolguard.core.ProviderView} never sends them.
    */
   private static List<Stray> withoutWaitingAnswers(
-      List<Stray> strays, Map<String, ApprovalRequest> requests, IdMap<Boolean> callIndex) {
+      List<Stray> strays, Map<String, ApprovalRequest> requests, IdMap<ToolCall> callIndex) {
     List<Stray> out = null;
     for (Stray s : strays) {
       String id = s.result().callId();
@@ -259,7 +347,7 @@ final class HistoryChecker {
 
   private static List<Violation> classify(
       List<Message> history,
-      IdMap<Boolean> callIndex,
+      IdMap<ToolCall> callIndex,
       List<Stray> strays,
       List<Unanswered> unanswered,
       List<Violation> violations) {

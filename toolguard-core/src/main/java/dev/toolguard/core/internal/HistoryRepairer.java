@@ -9,6 +9,7 @@ import dev.toolguard.core.RepairAction;
 import dev.toolguard.core.RepairAction.Kind;
 import dev.toolguard.core.RepairPolicy;
 import dev.toolguard.core.Role;
+import dev.toolguard.core.Text;
 import dev.toolguard.core.ToolCall;
 import dev.toolguard.core.ToolResult;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ final class HistoryRepairer {
 
   private final List<Message> in;
   private final RepairPolicy policy;
+  private final Rules rules;
   private final List<RepairAction> actions = new ArrayList<>();
 
   /** Every id that occurs anywhere, so fresh ids never collide; collected when the first is needed. */
@@ -52,10 +54,19 @@ final class HistoryRepairer {
   private Set<Long> waitingAnswers = Set.of();
   /** Approval responses to drop, by message index and position ({@link #at}). */
   private Set<Long> droppedResponses = Set.of();
+  /** Calls that repeat the first call of their id exactly, to drop, by {@link #at}. */
+  private Set<Long> repeatedCalls = Set.of();
+  /** With results allowed after their calls: the kept results that stay where they stand, by {@link #at}. */
+  private Map<Long, Slot> inPlace = Map.of();
+  /** For each message of a run of TOOL messages, the index where the run starts; -1 for others. Made when first needed. */
+  private int @Nullable [] toolRunStart;
+  /** For each message, the index of the last assistant message before it, or -1. Made when first needed. */
+  private int @Nullable [] assistantBefore;
 
-  HistoryRepairer(List<Message> in, RepairPolicy policy) {
+  HistoryRepairer(List<Message> in, RepairPolicy policy, Rules rules) {
     this.in = in;
     this.policy = policy;
+    this.rules = rules;
     this.slotsById = new IdMap<>(in.size() / 4);
     this.slotsByMessage = new Slot[in.size()][];
   }
@@ -119,10 +130,70 @@ final class HistoryRepairer {
       rebind();
     }
     chooseResults();
+    if (rules.resultsAfterCall()) {
+      findResultsInPlace();
+    }
     if (approvals) {
       findStrayApprovals();
     }
-    return rebuild();
+    List<Message> out = rebuild();
+    if (rules.userFirst()) {
+      out = userFirst(out);
+    }
+    for (RepairAction a : actions) {
+      LOG.warn("toolguard repair: {}", a);
+    }
+    return out;
+  }
+
+  /**
+   * A history that starts with the assistant (its first turns were cut) gets a user turn first that
+   * says so: a dialect whose first turn must be the user's refuses it otherwise.
+   */
+  private List<Message> userFirst(List<Message> out) {
+    int f = 0;
+    while (f < out.size() && out.get(f).role() == Role.SYSTEM) {
+      f++;
+    }
+    if (f == out.size() || out.get(f).role() != Role.ASSISTANT) {
+      return out;
+    }
+    List<Message> with = new ArrayList<>(out.size() + 1);
+    with.addAll(out.subList(0, f));
+    with.add(new Message(Role.USER, List.of(Text.of(policy.cutHistoryText())),
+        Map.of(Metadata.SYNTHETIC, Metadata.SYNTHETIC_BY_REPAIR)));
+    with.addAll(out.subList(f, out.size()));
+    // the messages from f on moved one place down
+    for (int k = 0; k < actions.size(); k++) {
+      RepairAction a = actions.get(k);
+      if (a.toIndex() >= f) {
+        actions.set(k, new RepairAction(a.kind(), a.callId(), a.newCallId(), a.fromIndex(), a.toIndex() + 1,
+            a.detail()));
+      }
+    }
+    act(Kind.SYNTHESIZE, "", null, -1, f, "the history starts with an assistant message (its first turns were"
+        + " cut); put a user turn first that says so, as the first turn must be the user's");
+    return List.copyOf(with);
+  }
+
+  /**
+   * With results allowed after their calls: each kept result that stands after its call, beyond the
+   * block right after it, stays there (the block right after a call is rebuilt as without the rule).
+   */
+  private void findResultsInPlace() {
+    for (Slot[] slots : slotsByMessage) {
+      if (slots == null) {
+        continue;
+      }
+      for (Slot s : slots) {
+        if (staysInPlace(s)) {
+          if (inPlace.isEmpty()) {
+            inPlace = new HashMap<>();
+          }
+          inPlace.put(at(s.kept.messageIndex(), s.kept.position()), s);
+        }
+      }
+    }
   }
 
   private IdMap<Boolean> collectIds() {
@@ -183,8 +254,20 @@ final class HistoryRepairer {
         if (!(contents.get(p) instanceof ToolCall call) || call.informational()) {
           continue;
         }
-        Slot slot = new Slot(i, p, call);
         String id = call.callId();
+        Slot earlier = id.isEmpty() ? null : slotsById.get(id);
+        if (earlier != null && HistoryChecker.sameCall(earlier.call, call)) {
+          // a replay of the same call: it goes, and its results answer the first one
+          if (repeatedCalls.isEmpty()) {
+            repeatedCalls = new HashSet<>();
+          }
+          repeatedCalls.add(at(i, p));
+          act(Kind.DEDUPLICATE, id, null, i, -1, "removed call " + id + " of tool '" + call.name()
+              + "': an exact copy of the call in message " + earlier.messageIndex + " (same id, tool and arguments);"
+              + " its results answer that call");
+          continue;
+        }
+        Slot slot = new Slot(i, p, call);
         Slot first = slotsById.putIfAbsent(id, slot);
         if (first != null) {
           Slot last = first;
@@ -198,7 +281,9 @@ final class HistoryRepairer {
         }
         slots[n++] = slot;
       }
-      slotsByMessage[i] = slots;
+      if (n > 0) {
+        slotsByMessage[i] = n == calls ? slots : java.util.Arrays.copyOf(slots, n);
+      }
     }
     return requested;
   }
@@ -316,13 +401,25 @@ final class HistoryRepairer {
    * message before {@code j} with no other assistant message in between; -1 if none.
    */
   private int turnOf(int j) {
-    for (int i = j - 1; i >= 0; i--) {
-      Message m = in.get(i);
-      if (m.role() == Role.ASSISTANT) {
-        return slotsByMessage[i] != null ? i : -1;
+    if (assistantBefore == null) {
+      int[] before = new int[in.size()];
+      int last = -1;
+      for (int k = 0; k < before.length; k++) {
+        before[k] = last;
+        if (in.get(k).role() == Role.ASSISTANT) {
+          last = k;
+        }
       }
+      assistantBefore = before;
     }
-    return -1;
+    int i = assistantBefore[j];
+    return i >= 0 && slotsByMessage[i] != null ? i : -1;
+  }
+
+  /** True when the kept result of {@code s} stays where it stands: after its call, beyond the block right after it. */
+  private boolean staysInPlace(Slot s) {
+    return rules.resultsAfterCall() && s.kept != null && s.kept.messageIndex() > s.messageIndex
+        && !inBlock(s.kept.messageIndex(), s.messageIndex);
   }
 
   private void chooseResults() {
@@ -359,13 +456,16 @@ final class HistoryRepairer {
     }
   }
 
-  /** A result that is not an error beats one that is; then one in the call's block; then the earlier. */
+  /**
+   * A result that is not an error beats one that is; then one in its place (in the call's block, or
+   * after the call where results may stand anywhere after it); then the earlier.
+   */
   private boolean better(Located a, Located b, Slot s) {
     if (a.result().error() != b.result().error()) {
       return !a.result().error();
     }
-    boolean aInBlock = inBlock(a.messageIndex(), s.messageIndex);
-    boolean bInBlock = inBlock(b.messageIndex(), s.messageIndex);
+    boolean aInBlock = placed(a.messageIndex(), s.messageIndex);
+    boolean bInBlock = placed(b.messageIndex(), s.messageIndex);
     if (aInBlock != bInBlock) {
       return aInBlock;
     }
@@ -373,17 +473,24 @@ final class HistoryRepairer {
         || (a.messageIndex() == b.messageIndex() && a.position() < b.position());
   }
 
+  /** True when a result in message {@code j} is where the rules want the result of a call in message {@code i}. */
+  private boolean placed(int j, int i) {
+    return rules.resultsAfterCall() ? j > i : inBlock(j, i);
+  }
+
   /** True when message {@code j} is one of the TOOL messages right after message {@code i}. */
   private boolean inBlock(int j, int i) {
     if (j <= i) {
       return false;
     }
-    for (int k = i + 1; k <= j; k++) {
-      if (in.get(k).role() != Role.TOOL) {
-        return false;
+    if (toolRunStart == null) {
+      int[] start = new int[in.size()];
+      for (int k = 0; k < start.length; k++) {
+        start[k] = in.get(k).role() != Role.TOOL ? -1 : k > 0 && start[k - 1] >= 0 ? start[k - 1] : k;
       }
+      toolRunStart = start;
     }
-    return true;
+    return toolRunStart[j] == i + 1;
   }
 
   /** Approval responses that answer no request, do not match it, or answer it twice. */
@@ -427,7 +534,7 @@ final class HistoryRepairer {
         if (m.contents().isEmpty()) {
           act(Kind.DROP, "", null, i, -1, "removed an empty tool message");
         }
-        Message answers = waitingAnswers.isEmpty() ? null : waitingAnswersOf(m, i);
+        Message answers = inPlace.isEmpty() && waitingAnswers.isEmpty() ? null : resultsInPlace(m, i, out.size());
         if (answers != null) {
           out.add(answers);
         }
@@ -444,12 +551,19 @@ final class HistoryRepairer {
         }
       }
       Slot[] slots = slotsByMessage[i];
-      if (slots == null) {
-        out.add(m);
-        continue;
+      if (slots != null) {
+        m = renamed(m, i, slots, out.size());
       }
-      out.add(renamed(m, i, slots, out.size()));
-      emitBlock(i, slots, out);
+      if (!repeatedCalls.isEmpty() && m.role() == Role.ASSISTANT) {
+        m = withoutRepeatedCalls(m, i);
+        if (m == null) {
+          continue; // it held copies of calls only
+        }
+      }
+      out.add(m);
+      if (slots != null) {
+        emitBlock(i, slots, out);
+      }
     }
     for (Located u : unbound) {
       act(Kind.DROP, u.result().callId(), null, u.messageIndex(), -1,
@@ -458,18 +572,57 @@ final class HistoryRepairer {
     return List.copyOf(out);
   }
 
-  /** The results of TOOL message {@code i} that answer waiting calls, kept in place; or null. */
-  private @Nullable Message waitingAnswersOf(Message m, int i) {
-    List<Content> kept = new ArrayList<>();
+  /**
+   * The results of TOOL message {@code i} that stay in place: the answers of waiting calls, and where
+   * results may stand anywhere after their calls, those beyond their call's block (renamed with their
+   * call, or rebound); or null when none does.
+   */
+  private @Nullable Message resultsInPlace(Message m, int i, int to) {
+    List<Content> kept = null;
+    boolean changed = false;
     for (int q = 0; q < m.contents().size(); q++) {
-      if (waitingAnswers.contains(at(i, q))) {
-        kept.add(m.contents().get(q));
+      ToolResult r = (ToolResult) m.contents().get(q);
+      long key = at(i, q);
+      Slot s = inPlace.get(key);
+      if (s == null && !waitingAnswers.contains(key)) {
+        changed = true; // moved, dropped or deduplicated: reported where that is decided
+        continue;
       }
+      if (s != null && !r.callId().equals(s.finalId)) {
+        r = r.withCallId(s.finalId).withMetadata(Metadata.ORIGINAL_CALL_ID, r.callId());
+        changed = true;
+      }
+      if (s != null && s.rebound) {
+        act(Kind.REBIND, s.kept.result().callId(), s.finalId, i, to,
+            "result " + describeId(s.kept.result().callId()) + " matched no call; bound it to call " + s.finalId
+                + " of tool '" + s.call.name() + "', the only unanswered call of its turn it can answer");
+      }
+      if (kept == null) {
+        kept = new ArrayList<>(m.contents().size());
+      }
+      kept.add(r);
     }
-    if (kept.isEmpty()) {
+    if (kept == null) {
       return null;
     }
-    return kept.size() == m.contents().size() ? m : m.withContents(kept);
+    return changed ? m.withContents(kept) : m;
+  }
+
+  private @Nullable Message withoutRepeatedCalls(Message m, int i) {
+    List<Content> kept = null;
+    for (int p = 0; p < m.contents().size(); p++) {
+      if (repeatedCalls.contains(at(i, p))) {
+        if (kept == null) {
+          kept = new ArrayList<>(m.contents().subList(0, p));
+        }
+      } else if (kept != null) {
+        kept.add(m.contents().get(p));
+      }
+    }
+    if (kept == null) {
+      return m;
+    }
+    return kept.isEmpty() ? null : m.withContents(kept);
   }
 
   private static long at(int messageIndex, int position) {
@@ -509,7 +662,11 @@ final class HistoryRepairer {
     return contents == null ? m : m.withContents(contents);
   }
 
-  /** Emits the results of the calls of message {@code i}; an intact block is kept as it was. */
+  /**
+   * Emits the results of the calls of message {@code i}; an intact block is kept as it was. Where
+   * results may stand anywhere after their calls, those beyond the block stay where they are and are
+   * not emitted here.
+   */
   private void emitBlock(int i, Slot[] slots, List<Message> out) {
     if (blockIntact(i, slots)) {
       for (int j = i + 1; j < in.size() && in.get(j).role() == Role.TOOL; j++) {
@@ -522,6 +679,9 @@ final class HistoryRepairer {
     int sourceMessage = Integer.MIN_VALUE;
     List<Content> group = new ArrayList<>();
     for (Slot s : slots) {
+      if (staysInPlace(s)) {
+        continue; // stays where it stands
+      }
       ToolResult result;
       int source;
       if (s.kept == null) {
@@ -593,9 +753,8 @@ final class HistoryRepairer {
     return id.isEmpty() ? "(without id)" : id;
   }
 
+  /** Records an action; each is logged once at the end of the repair, with its final indexes. */
   private void act(Kind kind, String callId, @Nullable String newCallId, int from, int to, String detail) {
-    RepairAction action = new RepairAction(kind, callId, newCallId, from, to, detail);
-    actions.add(action);
-    LOG.warn("toolguard repair: {}", action);
+    actions.add(new RepairAction(kind, callId, newCallId, from, to, detail));
   }
 }

@@ -30,7 +30,11 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * <p>Exit codes: 0 valid (check) or repaired (repair); 1 violations found (check); 2 bad usage or
- * bad input (not JSON, not a request body of the dialect, unreadable file); 3 an internal error.
+ * bad input (not JSON, not a request body of the dialect, unreadable file); 3 an internal error, or
+ * not enough memory for the body (one line that names its size and says to raise {@code -Xmx}).
+ *
+ * <p>Check and repair take time and memory in proportion to the body: no part of the history is
+ * scanned again per violation, so a body of tens of megabytes with thousands of violations is fine.
  */
 public final class Main {
 
@@ -40,7 +44,7 @@ public final class Main {
   public static final int VIOLATIONS = 1;
   /** Exit code: bad usage or bad input. */
   public static final int BAD_INPUT = 2;
-  /** Exit code: toolguard failed (a bug; please report it). */
+  /** Exit code: toolguard failed (a bug; please report it), or the body does not fit in the memory given. */
   public static final int INTERNAL_ERROR = 3;
 
   static final String USAGE = String.join("\n",
@@ -120,9 +124,28 @@ public final class Main {
     if (file == null) {
       return usage(err, "no input given; give a FILE, or - for standard input");
     }
+    long[] size = {-1};
+    try {
+      return runOn(command, dialect, file, in, out, err, size);
+    } catch (OutOfMemoryError e) {
+      // what was read and built is garbage now: there is room for one line
+      err.println(outOfMemory(size[0]));
+      err.flush();
+      return INTERNAL_ERROR;
+    }
+  }
+
+  /** The line printed when the body does not fit in the heap; {@code bytes} is its size, or -1 when not known. */
+  static String outOfMemory(long bytes) {
+    long mb = bytes < 0 ? -1 : Math.max(1, (bytes + 999_999) / 1_000_000);
+    return "toolguard: not enough memory for a body of " + (mb < 0 ? "this size" : mb + " MB") + "; raise -Xmx";
+  }
+
+  private static int runOn(String command, Dialect dialect, String file, InputStream in, PrintStream out,
+      PrintStream err, long[] size) {
     String body;
     try {
-      body = readInput(file, in);
+      body = readInput(file, in, size);
     } catch (BadInput e) {
       err.println(printable("toolguard: " + e.getMessage()));
       return BAD_INPUT;
@@ -200,11 +223,16 @@ public final class Main {
     }
   }
 
-  private static String readInput(String file, InputStream in) throws BadInput {
+  private static String readInput(String file, InputStream in, long[] size) throws BadInput {
     byte[] bytes;
     String where = file.equals("-") ? "standard input" : file;
     try {
-      bytes = file.equals("-") ? in.readAllBytes() : Files.readAllBytes(Path.of(file));
+      if (file.equals("-")) {
+        bytes = readAll(in, size);
+      } else {
+        size[0] = Files.size(Path.of(file));
+        bytes = Files.readAllBytes(Path.of(file));
+      }
     } catch (NoSuchFileException e) {
       throw new BadInput("cannot read the input: no such file (" + where + ")");
     } catch (AccessDeniedException e) {
@@ -222,6 +250,18 @@ public final class Main {
     } catch (CharacterCodingException e) {
       throw new BadInput("not JSON: the input is not UTF-8 text (" + where + ")");
     }
+  }
+
+  /** All of {@code in}, counting the bytes in {@code size[0]} as they come (so that an out-of-memory line can name it). */
+  private static byte[] readAll(InputStream in, long[] size) throws IOException {
+    java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream(1 << 16);
+    byte[] chunk = new byte[1 << 16];
+    size[0] = 0;
+    for (int n; (n = in.read(chunk)) >= 0; ) {
+      buffer.write(chunk, 0, n);
+      size[0] += n;
+    }
+    return buffer.toByteArray();
   }
 
   private static String describe(@Nullable Exception e) {

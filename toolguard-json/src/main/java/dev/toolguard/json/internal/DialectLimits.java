@@ -85,9 +85,17 @@ public final class DialectLimits {
 
   // ---------------------------------------------------------------- check
 
-  /** The violations of the limits of {@code dialect} in {@code history}, placed by {@code written}. */
-  public static List<WireViolation> check(Dialect dialect, List<Message> history, Encoded written) {
+  /**
+   * The violations of the limits of {@code dialect} in {@code history}, placed by {@code written};
+   * {@code stored} when the body continues a conversation stored on the server (its earlier items are
+   * not in the body); {@code thinking} when an Anthropic body turns extended thinking on.
+   */
+  public static List<WireViolation> check(Dialect dialect, List<Message> history, Encoded written, boolean stored,
+      boolean thinking) {
     List<WireViolation> out = new ArrayList<>();
+    if (thinking) {
+      checkThinkingFirst(history, written, out);
+    }
     for (int i = 0; i < history.size(); i++) {
       Message m = history.get(i);
       if (m.role() != Role.ASSISTANT) {
@@ -148,6 +156,25 @@ public final class DialectLimits {
         }
       }
     }
+    if (dialect == Dialect.OPENAI_RESPONSES && !stored) {
+      Set<String> requests = new HashSet<>();
+      for (int i = 0; i < history.size(); i++) {
+        List<Content> contents = history.get(i).contents();
+        for (int k = 0; k < contents.size(); k++) {
+          String request = approvalRequestId(contents.get(k));
+          String answered = request == null ? answeredApprovalRequest(contents.get(k)) : null;
+          if (request != null) {
+            requests.add(request);
+          } else if (answered != null && !requests.contains(answered)) {
+            int at = written.contentIndex(i, k);
+            String path = at < 0 ? written.messagePath(i) : written.field() + "[" + at + "]";
+            out.add(new WireViolation("UNMATCHED_MCP_APPROVAL", path + ".approval_request_id", "",
+                "MCP approval response for " + answered + " answers no mcp_approval_request before it",
+                "No MCP approval request found with id " + answered + " for the mcp_approval_response."));
+          }
+        }
+      }
+    }
     if (dialect == Dialect.OPENAI_RESPONSES) {
       Set<String> itemIds = new HashSet<>();
       for (int i = 0; i < history.size(); i++) {
@@ -205,6 +232,70 @@ public final class DialectLimits {
     ObjectNode copy = Json.template(c.metadata(), WireMetadata.NODE).deepCopy();
     copy.remove("id");
     return Contents.with(c, WireMetadata.NODE, copy);
+  }
+
+  /**
+   * Anthropic with thinking on: when the last user turn holds tool results, the assistant turn before
+   * it starts with a thinking block. Not repaired: a thinking block (and its signature) cannot be made
+   * up, and one from elsewhere is not the model's reasoning for these calls.
+   */
+  private static void checkThinkingFirst(List<Message> history, Encoded written, List<WireViolation> out) {
+    int end = history.size() - 1;
+    boolean results = false;
+    while (end >= 0 && (history.get(end).role() == Role.USER || history.get(end).role() == Role.TOOL)) {
+      results |= history.get(end).role() == Role.TOOL;
+      end--;
+    }
+    if (!results || end < 0 || history.get(end).role() != Role.ASSISTANT) {
+      return;
+    }
+    int start = end;
+    while (start > 0 && history.get(start - 1).role() == Role.ASSISTANT) {
+      start--;
+    }
+    for (int i = start; i <= end; i++) {
+      List<Content> contents = history.get(i).contents();
+      for (int k = 0; k < contents.size(); k++) {
+        Content c = contents.get(k);
+        if (!written(c)) {
+          continue;
+        }
+        String type = c instanceof Opaque ? ((Opaque) c).kind() : c instanceof ToolCall ? "tool_use"
+            : c instanceof Text ? "text" : "unknown";
+        if (!type.equals("thinking") && !type.equals("redacted_thinking")) {
+          int message = written.messageIndex(start);
+          out.add(new WireViolation("THINKING_NOT_FIRST", written.messagePath(start) + ".content[0]", "",
+              "thinking is enabled, and the assistant turn whose calls the last user turn answers starts with a "
+                  + type + " block, not a thinking block",
+              "messages." + message + ".content.0.type: Expected `thinking` or `redacted_thinking`, but found `" + type
+                  + "`. When `thinking` is enabled, a final `assistant` message must start with a thinking block"
+                  + " (preceeding the lastmost set of `tool_use` and `tool_result` blocks). We recommend you include"
+                  + " thinking blocks from previous turns. To avoid this requirement, disable `thinking`. Please"
+                  + " consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking"));
+        }
+        return;
+      }
+    }
+  }
+
+  /** The id of the {@code mcp_approval_request} item that {@code c} is, or null. */
+  private static @Nullable String approvalRequestId(Content c) {
+    if (!(c instanceof Opaque) || !((Opaque) c).kind().equals("mcp_approval_request")
+        || !(((Opaque) c).payload() instanceof ObjectNode)) {
+      return null;
+    }
+    JsonNode id = ((ObjectNode) ((Opaque) c).payload()).get("id");
+    return id != null && id.isTextual() ? id.asText() : null;
+  }
+
+  /** The {@code approval_request_id} that the {@code mcp_approval_response} item {@code c} answers, or null. */
+  private static @Nullable String answeredApprovalRequest(Content c) {
+    if (!(c instanceof Opaque) || !((Opaque) c).kind().equals("mcp_approval_response")
+        || !(((Opaque) c).payload() instanceof ObjectNode)) {
+      return null;
+    }
+    JsonNode id = ((ObjectNode) ((Opaque) c).payload()).get("approval_request_id");
+    return id != null && id.isTextual() ? id.asText() : null;
   }
 
   /** Positions of the reasoning items of {@code m} whose next written item is another reasoning item. */
@@ -285,7 +376,7 @@ public final class DialectLimits {
    * repaired. {@code changed} says whether core changed it: the Anthropic turns are merged only in a
    * body that changes anyway, so that a valid body stays exactly as it came.
    */
-  public static Applied apply(Dialect dialect, List<Message> repaired, boolean changed) {
+  public static Applied apply(Dialect dialect, List<Message> repaired, boolean changed, boolean stored) {
     List<Entry> entries = new ArrayList<>(repaired.size());
     for (int i = 0; i < repaired.size(); i++) {
       entries.add(new Entry(repaired.get(i), i));
@@ -295,6 +386,9 @@ public final class DialectLimits {
     if (dialect == Dialect.OPENAI_CHAT) {
       dropEmptyToolCalls(entries, pending);
     } else if (dialect == Dialect.OPENAI_RESPONSES) {
+      if (!stored) {
+        dropUnmatchedApprovals(entries, pending);
+      }
       uniqueItemIds(entries, pending);
       attachReasoning(entries, pending);
       dropStackedReasoning(entries, pending);
@@ -336,6 +430,8 @@ public final class DialectLimits {
 
   private static void rewriteIds(Dialect dialect, List<Entry> entries, List<Pending> pending) {
     Set<String> used = new HashSet<>();
+    // the TOOL messages that hold results of each id, made when the first id is rewritten
+    Map<String, List<Entry>> resultsById = null;
     for (Entry e : entries) {
       for (Content c : e.message.contents()) {
         if (c instanceof ToolCall) {
@@ -388,7 +484,10 @@ public final class DialectLimits {
           renamed = renamed.withMetadata(Metadata.ORIGINAL_CALL_ID, id);
         }
         contents.set(k, renamed);
-        int results = renameResults(entries, i, id, fresh);
+        if (resultsById == null) {
+          resultsById = resultsById(entries);
+        }
+        int results = renameResults(resultsById.getOrDefault(id, List.of()), id, fresh);
         pending.add(new Pending(RepairAction.Kind.RENAME, id, fresh, e,
             why + (results == 0 ? " (the call has no result)" : " (call and result together)")));
       }
@@ -398,10 +497,30 @@ public final class DialectLimits {
     }
   }
 
-  private static int renameResults(List<Entry> entries, int callMessage, String id, String fresh) {
+  /** For each result id, the TOOL messages that hold a result of it, in order: one pass. */
+  private static Map<String, List<Entry>> resultsById(List<Entry> entries) {
+    Map<String, List<Entry>> map = new java.util.HashMap<>();
+    for (Entry e : entries) {
+      if (e.message.role() != Role.TOOL) {
+        continue;
+      }
+      for (Content c : e.message.contents()) {
+        List<Entry> holders = map.computeIfAbsent(((ToolResult) c).callId(), x -> new ArrayList<>(1));
+        if (holders.isEmpty() || holders.get(holders.size() - 1) != e) {
+          holders.add(e);
+        }
+      }
+    }
+    return map;
+  }
+
+  /**
+   * Renames the results of {@code id} (in a history that core found valid, the results of the one
+   * call with that id, wherever the dialect lets them stand after it).
+   */
+  private static int renameResults(List<Entry> holders, String id, String fresh) {
     int renamed = 0;
-    for (int j = callMessage + 1; j < entries.size() && entries.get(j).message.role() == Role.TOOL; j++) {
-      Entry t = entries.get(j);
+    for (Entry t : holders) {
       List<Content> contents = null;
       for (int q = 0; q < t.message.contents().size(); q++) {
         ToolResult r = (ToolResult) t.message.contents().get(q);
@@ -537,12 +656,44 @@ public final class DialectLimits {
         }
       }
       if (rest.isEmpty()) {
-        entries.remove(i);
-        i--;
+        e.message = null; // removed below, in one pass: a removal per entry would be quadratic
       } else {
         e.message = e.message.withContents(rest);
       }
     }
+    entries.removeIf(x -> x.message == null);
+  }
+
+  /**
+   * An {@code mcp_approval_response} that answers no {@code mcp_approval_request} before it (in a body
+   * that holds the whole conversation) is removed: the provider refuses it, and there is no request
+   * it could be the answer to.
+   */
+  private static void dropUnmatchedApprovals(List<Entry> entries, List<Pending> pending) {
+    Set<String> requests = new HashSet<>();
+    for (Entry e : entries) {
+      List<Content> contents = null;
+      for (int k = 0; k < e.message.contents().size(); k++) {
+        Content c = e.message.contents().get(k);
+        String request = approvalRequestId(c);
+        String answered = request == null ? answeredApprovalRequest(c) : null;
+        if (request != null) {
+          requests.add(request);
+        } else if (answered != null && !requests.contains(answered)) {
+          if (contents == null) {
+            contents = new ArrayList<>(e.message.contents());
+          }
+          contents.set(k, null);
+          pending.add(new Pending(RepairAction.Kind.DROP, "", null, e, "removed an MCP approval response for "
+              + answered + ": it answers no mcp_approval_request before it, and OpenAI refuses it"));
+        }
+      }
+      if (contents != null) {
+        contents.removeIf(java.util.Objects::isNull);
+        e.message = contents.isEmpty() ? null : e.message.withContents(contents);
+      }
+    }
+    entries.removeIf(x -> x.message == null);
   }
 
   /**
@@ -578,13 +729,13 @@ public final class DialectLimits {
       if (contents != null) {
         contents.removeIf(java.util.Objects::isNull);
         if (contents.isEmpty()) {
-          entries.remove(i);
-          i--;
+          e.message = null; // removed below, in one pass
         } else {
           e.message = e.message.withContents(contents);
         }
       }
     }
+    entries.removeIf(x -> x.message == null);
   }
 
   /** A reasoning item followed by another reasoning item lost the item it belonged to: it is removed. */

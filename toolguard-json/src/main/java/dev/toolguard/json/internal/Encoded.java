@@ -108,6 +108,12 @@ public final class Encoded {
     return contentIndex[at(i, k)];
   }
 
+  /** The index of content {@code k} of message {@code i} in its item's array field, or -1 (not in an array, or not written). */
+  public int contentSub(int i, int k) {
+    requireTracked();
+    return contentField[at(i, k)] == null ? -1 : contentSub[at(i, k)];
+  }
+
   /** The path of content {@code k} of message {@code i}, or null when it is not written. */
   public @Nullable String contentPath(int i, int k) {
     requireTracked();

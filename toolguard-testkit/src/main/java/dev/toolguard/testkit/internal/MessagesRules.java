@@ -105,6 +105,33 @@ public final class MessagesRules {
       throw reject(Anthropic.FIRST_MESSAGE_NOT_USER);
     }
     checkPairing(turns);
+    checkThinking(body, turns);
+  }
+
+  /**
+   * With {@code thinking} enabled, when the last user turn answers tool_use blocks (the model is in
+   * the middle of a tool loop), the assistant turn before it must start with a thinking or
+   * redacted_thinking block.
+   */
+  private static void checkThinking(JsonNode body, List<Turn> turns) {
+    JsonNode thinking = body.get("thinking");
+    String type = thinking == null ? null : Json.text(thinking, "type");
+    if (!"enabled".equals(type) && !"adaptive".equals(type)) {
+      return;
+    }
+    Turn last = turns.get(turns.size() - 1);
+    if (!last.role().equals("user") || turns.size() < 2
+        || last.blocks().stream().noneMatch(b -> b.type().equals("tool_result"))) {
+      return;
+    }
+    Turn assistant = turns.get(turns.size() - 2);
+    if (assistant.blocks().isEmpty()) {
+      return;
+    }
+    Block first = assistant.blocks().get(0);
+    if (!first.type().equals("thinking") && !first.type().equals("redacted_thinking")) {
+      throw reject(Anthropic.thinkingNotFirst(first.message(), first.type()));
+    }
   }
 
   private static List<Block> checkMessage(JsonNode m, int i, boolean last) {

@@ -305,6 +305,20 @@ public final class ResponsesRules {
         throw reject(Responses.duplicateOutput(item.get("call_id").asText()), "input", null);
       }
     }
+    // 2b. a new MCP approval response answers an approval request of the conversation, before it
+    Set<String> approvalRequests = new HashSet<>();
+    for (int k = 0; k < items.size(); k++) {
+      JsonNode item = items.get(k);
+      String type = typeOf(item);
+      if (type.equals("mcp_approval_request")) {
+        approvalRequests.add(item.get("id").asText());
+      } else if (type.equals("mcp_approval_response") && k >= firstNew) {
+        String requestId = item.get("approval_request_id").asText();
+        if (!approvalRequests.contains(requestId)) {
+          throw reject(Responses.approvalRequestNotFound(requestId), "input", null);
+        }
+      }
+    }
     // 3. a new reasoning item is followed by the item it belongs to
     for (int k = firstNew; k < items.size(); k++) {
       JsonNode item = items.get(k);
