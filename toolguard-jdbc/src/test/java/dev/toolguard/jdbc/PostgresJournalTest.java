@@ -310,6 +310,8 @@ class PostgresJournalTest {
     List<Message> history = approved(loop.run("conv-down", List.of(Message.user("pay"))));
     assertThatThrownBy(() -> loop.run("conv-down", history))
         .isInstanceOfSatisfying(CallJournalException.class, e -> assertThat(e.callId()).isEqualTo("call_0"))
+        .hasMessageStartingWith("conversation 'conv-down': toolguard-jdbc: claiming call call_0 of tool 'pay' in"
+            + " conversation ")
         .hasMessageContaining("claiming call call_0 of tool 'pay' in conversation "
             + CallKey.conversationDigest("conv-down") + " (table toolguard_call_journal) failed: the DataSource gave"
             + " no connection")

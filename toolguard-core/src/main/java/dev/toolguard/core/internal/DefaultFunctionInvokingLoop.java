@@ -948,7 +948,9 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
         try {
           return step.get();
         } catch (CallJournalException e) {
-          throw e;
+          // the journal names the conversation by its digest only: say which conversation this is
+          throw new CallJournalException(call.callId(), (conversationKey == null ? "a run without a conversation key"
+              : "conversation '" + conversationKey + "'") + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
           throw new CallJournalException(call.callId(), "the call journal failed while " + what + " call "
               + call.callId() + " of tool '" + call.name() + "' in "
