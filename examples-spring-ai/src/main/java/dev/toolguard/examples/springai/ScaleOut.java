@@ -179,6 +179,7 @@ public final class ScaleOut {
       System.exit(2);
       return;
     }
+    quietDatabaseLog();
     Runtime.getRuntime().addShutdownHook(new Thread(ScaleOut::killAll, "scale-out-cleanup"));
     int status;
     try {
@@ -207,6 +208,7 @@ public final class ScaleOut {
     Path logs = Files.createTempDirectory("toolguard-scale-out");
     out.println("scale-out: seed " + seed + ", instance logs in " + logs);
     List<Instance> started = new ArrayList<>();
+    Figures figures;
     try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1")
         .setServerConfig("max_connections", String.valueOf(20 + 12 * instances)).start();
         ProviderReferee referee = ProviderReferee.start()) {
@@ -225,17 +227,25 @@ public final class ScaleOut {
           + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0) + " s");
       Driver driver = new Driver(started, db, new Random(seed), out);
       driver.drive(conversations);
-      Figures figures = driver.check(referee.rejections().size());
+      figures = driver.check(referee.rejections().size());
       out.println("scale-out: first clicks " + driver.firstClicks + ", stale clicks " + driver.staleClicks
           + ", repeats " + driver.repeats.get() + ", killed instance " + driver.killed + ", referee requests "
           + referee.requests().size() + " (refused " + figures.refereeRejections() + "), stale approvals accepted "
           + figures.staleAccepted() + ", failed steps " + figures.failedSteps());
-      out.println(figures.line());
-      return figures;
     } finally {
       for (Instance instance : started) {
         instance.kill();
       }
+    }
+    // last, after the database and the referee have stopped (and said so)
+    out.println(figures.line());
+    return figures;
+  }
+
+  /** The embedded PostgreSQL logs every line of its server at INFO; on the command line only its warnings. */
+  private static void quietDatabaseLog() {
+    if (org.slf4j.LoggerFactory.getLogger("io.zonky") instanceof ch.qos.logback.classic.Logger zonky) {
+      zonky.setLevel(ch.qos.logback.classic.Level.WARN);
     }
   }
 
