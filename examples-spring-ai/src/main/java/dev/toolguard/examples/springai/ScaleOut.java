@@ -102,8 +102,8 @@ public final class ScaleOut {
   /** The prefix of the invoice whose payment hangs on the instance that is killed. */
   static final String HANG_PREFIX = "HANG-";
 
-  static final Duration CALL_TIMEOUT = Duration.ofSeconds(6);
-  static final Duration CLAIM_LEASE = Duration.ofSeconds(8);
+  static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration CLAIM_LEASE = Duration.ofSeconds(12);
   static final Duration CLAIM_WAIT = Duration.ofSeconds(2);
   static final Duration HTTP_TIMEOUT = Duration.ofSeconds(60);
   static final Duration START_TIMEOUT = Duration.ofSeconds(240);
