@@ -1,7 +1,9 @@
--- the chat memory of the example app (JdbcChatMemoryStore): one row per message, the message as JSON
-CREATE TABLE IF NOT EXISTS TOOLGUARD_CHAT_MEMORY (
-    conversation_id VARCHAR(100) NOT NULL,
-    seq INT NOT NULL,
-    message CLOB NOT NULL,
-    PRIMARY KEY (conversation_id, seq)
+-- the example app's own side effects: one row per payment that PaymentTools.pay made. toolguard's
+-- tables (toolguard_conversation, toolguard_call_journal) are created by toolguard-jdbc itself
+-- (toolguard.jdbc-create-tables) or by its migrations. Portable to H2 and PostgreSQL.
+CREATE TABLE IF NOT EXISTS payments (
+    invoice VARCHAR(100) NOT NULL,
+    amount INT NOT NULL,
+    instance VARCHAR(100) NOT NULL,
+    paid_at TIMESTAMP NOT NULL
 );

@@ -1,6 +1,5 @@
 package dev.toolguard.examples.springai;
 
-import dev.toolguard.examples.springai.app.MessageJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,6 @@ import dev.toolguard.core.ApprovalRequest;
 import dev.toolguard.core.ApprovalResponse;
 import dev.toolguard.core.loop.ApprovalSigner;
 import dev.toolguard.examples.springai.TourWay.Env;
-import dev.toolguard.examples.springai.app.MessageJson;
 import dev.toolguard.springai.ToolGuardAdvisor;
 import dev.toolguard.springai.ToolGuardSpringAi;
 import java.io.IOException;

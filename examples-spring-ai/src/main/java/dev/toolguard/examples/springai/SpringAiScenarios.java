@@ -12,7 +12,6 @@ import dev.toolguard.core.loop.ApprovalSigner;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.examples.springai.TourWay.Env;
-import dev.toolguard.examples.springai.app.MessageJson;
 import dev.toolguard.springai.ToolGuardAdvisor;
 import dev.toolguard.springai.ToolGuardChatMemory;
 import dev.toolguard.springai.ToolGuardSpringAi;

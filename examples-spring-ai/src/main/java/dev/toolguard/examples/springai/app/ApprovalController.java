@@ -2,19 +2,22 @@ package dev.toolguard.examples.springai.app;
 
 import dev.toolguard.core.ApprovalRequest;
 import dev.toolguard.core.ApprovalResponse;
+import dev.toolguard.core.conversation.ConversationConflictException;
+import dev.toolguard.core.conversation.ConversationStore;
 import dev.toolguard.core.loop.ApprovalException;
+import dev.toolguard.core.loop.CallInProgressException;
+import dev.toolguard.core.loop.FunctionInvokingLoop;
+import dev.toolguard.core.ToolguardException;
 import dev.toolguard.springai.ToolGuardAdvisor;
 import dev.toolguard.springai.ToolGuardSpringAi;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.client.ChatClientResponse;
 import org.springframework.ai.chat.memory.ChatMemory;
-import org.springframework.ai.chat.memory.ChatMemoryRepository;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -27,6 +30,20 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
+ * The HTTP side: {@code POST /chat} talks, {@code GET /approvals?conversationId=…} lists the calls
+ * that wait in a conversation, and {@code POST /approvals/{callId}} approves or rejects one in the
+ * conversation its body names and lets the conversation go on.
+ *
+ * <p>Waiting calls are read from toolguard's {@link ConversationStore}, the one the advisor keeps the
+ * conversations in. Call ids repeat across conversations (models number them {@code call_0}, …), so an
+ * approval always names its conversation. There is no lock here: instances that share the database
+ * may serve the same conversation at once. The store's versions keep two writes of a conversation from
+ * overwriting each other ({@link ConversationConflictException}) and the call journal keeps an approved
+ * call from running twice ({@link CallInProgressException} while another instance runs it); both, like
+ * a refused answer ({@link ApprovalException}), are HTTP 409 with a JSON {@code error}: load the
+ * conversation again and decide on what it holds now.
+ */
+/**
  * The HTTP side: {@code POST /chat} talks, {@code GET /approvals} lists the calls that wait, and
  * {@code POST /approvals/{callId}} approves or rejects one and lets the conversation go on.
  */
@@ -34,14 +51,11 @@ import org.springframework.web.server.ResponseStatusException;
 public class ApprovalController {
 
   private final ChatClient chat;
-  private final ChatMemory memory;
-  private final ChatMemoryRepository conversations;
-  private final Map<String, Object> locks = new ConcurrentHashMap<>();
+  private final ConversationStore conversations;
 
-  /** The controller over the app's chat client and memory. */
-  public ApprovalController(ChatClient chat, ChatMemory memory, ChatMemoryRepository conversations) {
+  /** The controller over the app's chat client and toolguard's conversation store. */
+  public ApprovalController(ChatClient chat, ConversationStore conversations) {
     this.chat = chat;
-    this.memory = memory;
     this.conversations = conversations;
   }
 
@@ -56,7 +70,7 @@ public class ApprovalController {
   /**
    * The answer to a waiting call.
    *
-   * @param conversationId its conversation, or null to look it up by call id
+   * @param conversationId its conversation (required: call ids repeat across conversations)
    * @param approved whether the call may run
    * @param reason why not (told to the model), or null
    * @param message what the user says with it, or null
@@ -92,75 +106,73 @@ public class ApprovalController {
     }
     String conversationId = request.conversationId() == null || request.conversationId().isBlank()
         ? UUID.randomUUID().toString() : request.conversationId();
-    synchronized (lock(conversationId)) {
-      ChatClientResponse response = chat.prompt()
-          .user(request.message())
-          .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, conversationId))
-          .call().chatClientResponse();
-      return reply(conversationId, response);
-    }
+    ChatClientResponse response = chat.prompt()
+        .user(request.message())
+        .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, conversationId))
+        .call().chatClientResponse();
+    return reply(conversationId, response);
   }
 
-  /** The calls that wait, in one conversation or in all. */
+  /** The calls that wait in a conversation, as stored now. */
   @GetMapping("/approvals")
-  public List<PendingCall> approvals(@RequestParam(required = false) @Nullable String conversationId) {
-    List<String> ids = conversationId == null ? conversations.findConversationIds() : List.of(conversationId);
-    List<PendingCall> out = new ArrayList<>();
-    for (String id : ids) {
-      out.addAll(pendingCalls(id, ToolGuardSpringAi.pending(memory.get(id))));
-    }
-    return out;
+  public List<PendingCall> approvals(@RequestParam String conversationId) {
+    return pendingCalls(conversationId, waiting(requireConversationId(conversationId)));
   }
 
-  /** Approves or rejects a waiting call; the tool runs (or not) and the model answers. */
+  /** Approves or rejects a waiting call of a conversation; the tool runs (or not) and the model answers. */
   @PostMapping("/approvals/{callId}")
   public ChatReply decide(@PathVariable String callId, @RequestBody Decision decision) {
-    String conversationId = decision.conversationId() != null ? decision.conversationId() : conversationOf(callId);
-    synchronized (lock(conversationId)) {
-      ApprovalRequest request = ToolGuardSpringAi.pending(memory.get(conversationId)).stream()
-          .filter(r -> r.callId().equals(callId)).findFirst()
-          .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
-              "no call " + callId + " waits in conversation " + conversationId));
-      ApprovalResponse answer = decision.approved()
-          ? ApprovalResponse.approve(request)
-          : ApprovalResponse.reject(request, decision.reason() == null ? "rejected by the user" : decision.reason());
-      ChatClient.ChatClientRequestSpec spec = chat.prompt();
-      if (decision.message() != null && !decision.message().isBlank()) {
-        spec = spec.user(decision.message());
-      }
-      ChatClientResponse response = spec
-          .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, conversationId))
-          .advisors(ToolGuardSpringAi.approvals(answer))
-          .call().chatClientResponse();
-      return reply(conversationId, response);
+    String conversationId = requireConversationId(decision.conversationId());
+    ApprovalRequest request = waiting(conversationId).stream()
+        .filter(r -> r.callId().equals(callId)).findFirst()
+        .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
+            "no call " + callId + " waits in conversation " + conversationId));
+    ApprovalResponse answer = decision.approved()
+        ? ApprovalResponse.approve(request)
+        : ApprovalResponse.reject(request, decision.reason() == null ? "rejected by the user" : decision.reason());
+    ChatClient.ChatClientRequestSpec spec = chat.prompt();
+    if (decision.message() != null && !decision.message().isBlank()) {
+      spec = spec.user(decision.message());
     }
+    ChatClientResponse response = spec
+        .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, conversationId))
+        .advisors(ToolGuardSpringAi.approvals(answer))
+        .call().chatClientResponse();
+    return reply(conversationId, response);
   }
 
   /** An answer that does not fit the waiting call (forged, replayed, for other arguments): 409. */
   @ExceptionHandler(ApprovalException.class)
   public ResponseEntity<Map<String, String>> refused(ApprovalException e) {
+    return conflict(e);
+  }
+
+  /** Another instance (or request) saved the conversation since this one loaded it; nothing was written: 409. */
+  @ExceptionHandler(ConversationConflictException.class)
+  public ResponseEntity<Map<String, String>> conflicted(ConversationConflictException e) {
+    return conflict(e);
+  }
+
+  /** Another instance runs the approved call and did not finish within the claim wait; nothing ran here: 409. */
+  @ExceptionHandler(CallInProgressException.class)
+  public ResponseEntity<Map<String, String>> inProgress(CallInProgressException e) {
+    return conflict(e);
+  }
+
+  private static ResponseEntity<Map<String, String>> conflict(ToolguardException e) {
     return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", String.valueOf(e.getMessage())));
   }
 
-  private String conversationOf(String callId) {
-    List<String> holding = new ArrayList<>();
-    for (String id : conversations.findConversationIds()) {
-      if (ToolGuardSpringAi.pending(memory.get(id)).stream().anyMatch(r -> r.callId().equals(callId))) {
-        holding.add(id);
-      }
-    }
-    if (holding.isEmpty()) {
-      throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no call " + callId + " waits for approval");
-    }
-    if (holding.size() > 1) {
-      throw new ResponseStatusException(HttpStatus.CONFLICT,
-          "call " + callId + " waits in several conversations " + holding + "; give conversationId");
-    }
-    return holding.get(0);
+  private List<ApprovalRequest> waiting(String conversationId) {
+    return FunctionInvokingLoop.waiting(conversations.load(conversationId).messages());
   }
 
-  private Object lock(String conversationId) {
-    return locks.computeIfAbsent(conversationId, id -> new Object());
+  private static String requireConversationId(@Nullable String conversationId) {
+    if (conversationId == null || conversationId.isBlank()) {
+      throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
+          "conversationId is required: call ids repeat across conversations");
+    }
+    return conversationId;
   }
 
   private static ChatReply reply(String conversationId, ChatClientResponse response) {

@@ -1,4 +1,4 @@
-package dev.toolguard.examples.springai.app;
+package dev.toolguard.examples.springai;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
  * what a store must keep for tool turns and waiting approvals to survive it — toolguard keeps a
  * waiting call in the assistant message's metadata ({@code toolguard.*} keys, plain strings, numbers,
  * lists and maps), so the metadata must travel too. Spring AI's own {@code JdbcChatMemoryRepository}
- * (2.0.x) keeps the text only, which is why {@link JdbcChatMemoryStore} uses this instead.
+ * (2.0.x) keeps the text only. The tour's file-backed memory ({@link JsonFileChatMemoryRepository})
+ * and its second process use this; the example app keeps its conversations in toolguard's {@code
+ * JdbcConversationStore} instead.
  */
 public final class MessageJson {
 
