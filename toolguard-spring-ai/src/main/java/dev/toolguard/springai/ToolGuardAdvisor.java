@@ -14,13 +14,13 @@ import dev.toolguard.core.loop.ApprovalSigner;
 import dev.toolguard.core.loop.CallJournal;
 import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopConfig;
-import dev.toolguard.core.loop.LoopException;
 import dev.toolguard.core.loop.LoopListener;
 import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.core.loop.Tool;
 import dev.toolguard.core.loop.ToolRegistry;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.springai.internal.ChainBackend;
+import dev.toolguard.springai.internal.ChatMemoryConversation;
 import dev.toolguard.springai.internal.MessageMapper;
 import dev.toolguard.springai.internal.SpringTools;
 import java.util.ArrayList;
@@ -28,7 +28,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -302,66 +301,43 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
     ChatClientResponse run(Function<MessageMapper, ChainBackend> backends, boolean streaming) {
       MessageMapper mapper = new MessageMapper();
       List<Message> promptMessages = request.prompt().getInstructions();
-      Map<Message, Boolean> promptSystem = new IdentityHashMap<>();
       List<Message> springHistory = new ArrayList<>();
       List<Message> promptOthers = new ArrayList<>();
       for (Message m : promptMessages) {
         if (m instanceof SystemMessage) {
-          promptSystem.put(m, Boolean.TRUE);
           springHistory.add(m);
         } else {
           promptOthers.add(m);
         }
       }
-      if (store != null && conversationId != null) {
-        return runStored(mapper, springHistory, promptOthers, backends, streaming, conversationId);
-      }
-      List<Message> stored = memory == null || conversationId == null ? List.of() : memory.get(conversationId);
+      List<Message> stored = store == null && memory != null && conversationId != null
+          ? memory.get(conversationId) : List.of();
+      int system = springHistory.size();
       springHistory.addAll(stored);
       springHistory.addAll(promptOthers);
-
-      List<dev.toolguard.core.Message> history = new ArrayList<>(mapper.toCore(springHistory));
-      boolean lastFromPrompt = !promptOthers.isEmpty()
-          && promptOthers.get(promptOthers.size() - 1) instanceof UserMessage;
-      addAnswers(history, lastFromPrompt);
+      // one mapping of the whole history (an answer maps against the call it answers), then split
+      List<dev.toolguard.core.Message> all = mapper.toCore(springHistory);
+      List<dev.toolguard.core.Message> fresh = new ArrayList<>(all.subList(system + stored.size(), all.size()));
+      addAnswers(fresh, !promptOthers.isEmpty() && promptOthers.get(promptOthers.size() - 1) instanceof UserMessage);
 
       ChainBackend backend = backends.apply(mapper);
       FunctionInvokingLoop loop = loop(backend);
       LoopResult result;
-      try {
-        if (conversationId == null) {
-          result = streaming
-              ? loop.stream(history, dev.toolguard.core.loop.StreamHandler.ignoring())
-              : loop.run(history);
-        } else {
-          result = streaming
-              ? loop.stream(conversationId, history, dev.toolguard.core.loop.StreamHandler.ignoring())
-              : loop.run(conversationId, history);
-        }
-      } catch (LoopException e) {
-        persist(stored, mapper.toSpring(e.history()), promptSystem);
-        throw e;
+      if (conversationId == null) {
+        // no conversation: the loop alone, on what the request carries
+        List<dev.toolguard.core.Message> history = new ArrayList<>(all.subList(0, system));
+        history.addAll(fresh);
+        result = streaming ? loop.stream(history, dev.toolguard.core.loop.StreamHandler.ignoring()) : loop.run(history);
+      } else {
+        // core's one flow: the conversation from its store, the prompt's system messages sent and never stored
+        ConversationStore conversation = store != null ? store
+            : memory != null ? new ChatMemoryConversation(memory, mapper, stored, all.subList(system, system + stored.size()))
+            : ConversationStore.none();
+        Conversations conversations = Conversations.of(loop, conversation).withInstructions(all.subList(0, system));
+        result = streaming
+            ? conversations.stream(conversationId, fresh, dev.toolguard.core.loop.StreamHandler.ignoring())
+            : conversations.run(conversationId, fresh);
       }
-      List<Message> after = mapper.toSpring(result.history());
-      persist(stored, after, promptSystem);
-      return response(result, after, mapper, backend.last(), streaming);
-    }
-
-    /**
-     * The run of a conversation kept in the {@link ConversationStore}: core's one flow ({@link
-     * Conversations}) with the prompt's system messages as instructions (sent, never stored) and the
-     * prompt's other messages and the answers as the new messages; the save names the version read.
-     */
-    private ChatClientResponse runStored(MessageMapper mapper, List<Message> promptSystem, List<Message> promptOthers,
-        Function<MessageMapper, ChainBackend> backends, boolean streaming, String key) {
-      List<dev.toolguard.core.Message> instructions = mapper.toCore(promptSystem);
-      List<dev.toolguard.core.Message> newMessages = new ArrayList<>(mapper.toCore(promptOthers));
-      addAnswers(newMessages, !promptOthers.isEmpty() && promptOthers.get(promptOthers.size() - 1) instanceof UserMessage);
-      ChainBackend backend = backends.apply(mapper);
-      Conversations conversations = Conversations.of(loop(backend), store).withInstructions(instructions);
-      LoopResult result = streaming
-          ? conversations.stream(key, newMessages, dev.toolguard.core.loop.StreamHandler.ignoring())
-          : conversations.run(key, newMessages);
       return response(result, mapper.toSpring(result.history()), mapper, backend.last(), streaming);
     }
 
@@ -423,32 +399,6 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
       return settings.copy().backend(backend).tools(registry).build();
     }
 
-    /** Stores the run in the memory: appended when the stored part is unchanged, else replaced. */
-    private void persist(List<Message> stored, List<Message> after, Map<Message, Boolean> promptSystem) {
-      if (memory == null || conversationId == null) {
-        return;
-      }
-      List<Message> keep = new ArrayList<>(after.size());
-      for (Message m : after) {
-        if (!promptSystem.containsKey(m)) {
-          keep.add(m);
-        }
-      }
-      boolean prefix = keep.size() >= stored.size();
-      for (int i = 0; prefix && i < stored.size(); i++) {
-        prefix = keep.get(i) == stored.get(i);
-      }
-      if (prefix) {
-        if (keep.size() > stored.size()) {
-          memory.add(conversationId, keep.subList(stored.size(), keep.size()));
-        }
-      } else {
-        memory.clear(conversationId);
-        if (!keep.isEmpty()) {
-          memory.add(conversationId, keep);
-        }
-      }
-    }
 
     private ChatClientResponse response(LoopResult result, List<Message> after, MessageMapper mapper,
         @Nullable ChatClientResponse last, boolean streaming) {

@@ -48,6 +48,32 @@ public interface ConversationStore {
    */
   long save(String key, long expectedVersion, List<Message> messages);
 
+  /**
+   * A store that keeps nothing: every conversation loads empty and a save is dropped. For a stateless
+   * application that sends the whole history with every request and keeps it itself.
+   */
+  static ConversationStore none() {
+    return NONE;
+  }
+
+  /** See {@link #none()}. */
+  ConversationStore NONE = new ConversationStore() {
+    @Override
+    public Snapshot load(String key) {
+      return Snapshot.empty();
+    }
+
+    @Override
+    public long save(String key, long expectedVersion, List<Message> messages) {
+      return expectedVersion + 1;
+    }
+
+    @Override
+    public String toString() {
+      return "ConversationStore.none()";
+    }
+  };
+
   /** A store in this process's memory: for tests and one-instance applications. */
   static ConversationStore inMemory() {
     return new InMemoryConversationStore();
