@@ -48,6 +48,18 @@ public interface ConversationStore {
    */
   long save(String key, long expectedVersion, List<Message> messages);
 
+  /**
+   * The keys of the conversations this store holds, in no particular order: for listings (Spring AI's
+   * {@code ChatMemoryRepository.findConversationIds()}). A conversation saved with no messages may be
+   * listed. The default lists nothing it can see and says so.
+   *
+   * @throws UnsupportedOperationException if this store cannot list its conversations
+   */
+  default List<String> keys() {
+    throw new UnsupportedOperationException("this ConversationStore (" + this + ") cannot list its conversations;"
+        + " implement ConversationStore.keys() to list them");
+  }
+
   /** A store in this process's memory: for tests and one-instance applications. */
   static ConversationStore inMemory() {
     return new InMemoryConversationStore();
