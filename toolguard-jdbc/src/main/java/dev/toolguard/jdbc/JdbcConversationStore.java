@@ -92,6 +92,12 @@ public final class JdbcConversationStore implements ConversationStore {
     return conversations.save(key, expectedVersion, messages);
   }
 
+  /** The keys of every row of the table, in key order: one {@code SELECT}. */
+  @Override
+  public List<String> keys() {
+    return conversations.keys();
+  }
+
   /** The table this store keeps its conversations in, as configured. */
   public String tableName() {
     return conversations.table();

@@ -177,4 +177,13 @@ abstract class ConversationStoreContract {
             .hasMessage(conflict(key, expected, expected + 1)));
     assertThat(store.load(key)).isEqualTo(new Snapshot(racerHistory(winner), expected + 1));
   }
+
+  @Test
+  void keysListEveryConversationSavedAndNothingElse() {
+    assertThat(store.keys()).isEmpty();
+    store.save("b", 0, List.of(Message.user("hi")));
+    store.save("a", 0, List.of());
+    assertThatThrownBy(() -> store.save("c", 1, List.of())).isInstanceOf(ConversationConflictException.class);
+    assertThat(store.keys()).containsExactlyInAnyOrder("a", "b");
+  }
 }

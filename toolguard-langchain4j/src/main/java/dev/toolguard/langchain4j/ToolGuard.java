@@ -74,7 +74,8 @@ public final class ToolGuard {
 
   /**
    * A model that repairs (or rejects) the messages of every request before {@code model} gets them,
-   * and is otherwise {@code model}. A model this guard already guards is returned as it is.
+   * and is otherwise {@code model}. For an Anthropic model ({@code model.provider()}) the repair also
+   * keeps Anthropic's rules (the first message is the user's). A model this guard already guards is returned as it is.
    *
    * @throws IllegalArgumentException if {@code model} is null
    */
@@ -106,10 +107,11 @@ public final class ToolGuard {
    * <ul>
    *   <li>keeps the current exchange (the last user message and all after it) whole, even when the
    *       window is too small for a call and its results;
-   *   <li>starts at a user message (after the system messages): what a window left of an exchange whose
-   *       user message it evicted is evicted with it, so a tool call and its results go together;
-   *   <li>repairs the rest: a result moved back to its call, the orphan of an evicted call dropped, a
-   *       call whose result was lost (a crash, a tool that threw) answered with an error result.
+   *   <li>drops nothing said: what stands before the first user message (a greeting) is kept;
+   *   <li>repairs the rest (logged at WARN): a result moved back to its call, the orphan of an evicted
+   *       call dropped, a call whose result was lost (a crash, a tool that threw) answered with an error
+   *       result. Anthropic's rule that the first message is the user's is kept by the guarded model
+   *       ({@link #guard(ChatModel)}), which knows its provider.
    * </ul>
    *
    * <p>Repairs are made on every read and not written back. Approval requests and answers of the

@@ -70,7 +70,8 @@ class GuardedMemoryTest {
     UserMessage next = UserMessage.from("thanks");
     memory.add(next);
     assertThat(window.messages()).containsExactly(AiMessage.from("did both"), next);
-    assertThat(memory.messages()).as("what the window left of the old exchange goes with it").containsExactly(next);
+    assertThat(memory.messages()).as("nothing said is dropped: the answer the window kept stays")
+        .containsExactly(AiMessage.from("did both"), next);
   }
 
   @Test
@@ -161,11 +162,12 @@ class GuardedMemoryTest {
 
     memory.add(AiMessage.from("sunny"));
     memory.add(UserMessage.from("thanks"));
-    assertThat(memory.messages()).containsExactly(SystemMessage.from("be brief"), UserMessage.from("thanks"));
+    assertThat(memory.messages()).containsExactly(SystemMessage.from("be brief"), AiMessage.from("sunny"),
+        UserMessage.from("thanks"));
   }
 
   @Test
-  void aNewProcessOverAWindowWithoutAUserMessageStartsAfresh() {
+  void aNewProcessOverAWindowWithoutAUserMessageKeepsWhatWasSaid() {
     JsonStore store = new JsonStore();
     MessageWindowChatMemory window = MessageWindowChatMemory.builder().id("s").maxMessages(2)
         .chatMemoryStore(store).build();
@@ -177,7 +179,35 @@ class GuardedMemoryTest {
     ChatMemory restarted = ToolGuard.wrap(MessageWindowChatMemory.builder().id("s").maxMessages(2)
         .chatMemoryStore(store).build());
 
-    assertThat(restarted.messages()).containsExactly(SystemMessage.from("be brief"));
+    assertThat(restarted.messages()).containsExactly(SystemMessage.from("be brief"), AiMessage.from("sunny"));
+  }
+
+  @Test
+  void aGreetingBeforeTheFirstUserMessageIsKeptAndAnOrphanResultIsRepairedNotHidden() {
+    ChatMemory memory = ToolGuard.wrap(MessageWindowChatMemory.withMaxMessages(10));
+    memory.add(SystemMessage.from("be brief"));
+    memory.add(AiMessage.from("Hello! How can I help?"));
+    memory.add(UserMessage.from("weather?"));
+    assertThat(memory.messages()).containsExactly(SystemMessage.from("be brief"),
+        AiMessage.from("Hello! How can I help?"), UserMessage.from("weather?"));
+
+    ChatMemory cut = ToolGuard.wrap(MessageWindowChatMemory.withMaxMessages(10));
+    cut.set(List.of(SystemMessage.from("be brief"), ToolExecutionResultMessage.from("c0", "weather", "rain"),
+        AiMessage.from("it rains"), UserMessage.from("thanks")));
+    String log = dev.toolguard.testkit.ConsoleCapture.of(() -> assertThat(cut.messages())
+        .containsExactly(SystemMessage.from("be brief"), AiMessage.from("it rains"), UserMessage.from("thanks")));
+    assertThat(log).contains("WARN").contains("c0");
+  }
+
+  @Test
+  void anAnthropicModelGetsAPlaceholderUserMessageWhenTheWindowStartsWithTheAssistant() {
+    List<ChatMessage> history = List.of(SystemMessage.from("be brief"), AiMessage.from("Hello!"),
+        UserMessage.from("weather?"));
+    dev.toolguard.langchain4j.internal.HistoryGate gate = ToolGuard.ofDefaults().gate();
+    List<ChatMessage> anthropic = gate.forProvider(history, dev.toolguard.core.Dialect.ANTHROPIC);
+    assertThat(anthropic).extracting(m -> m.type().name()).containsExactly("SYSTEM", "USER", "AI", "USER");
+    assertThat(((UserMessage) anthropic.get(1)).singleText()).isEqualTo("[earlier messages were cut]");
+    assertThat(gate.forProvider(history, null)).isSameAs(history);
   }
 
   @Test

@@ -187,12 +187,59 @@ class ToolGuardAutoConfigurationTest {
   }
 
   @Test
-  void guardsChatMemoryBeansUnlessToldNotTo() {
-    runner.withBean(ChatMemory.class, () -> MessageWindowChatMemory.builder().build()).run(context ->
-        assertThat(context.getBean(ChatMemory.class)).isInstanceOf(ToolGuardChatMemory.class));
+  void guardsChatMemoryBeansOnlyWhenAsked() {
     runner.withBean(ChatMemory.class, () -> MessageWindowChatMemory.builder().build())
-        .withPropertyValues("toolguard.guard-chat-memory=false")
         .run(context -> assertThat(context.getBean(ChatMemory.class)).isInstanceOf(MessageWindowChatMemory.class));
+    runner.withBean(ChatMemory.class, () -> MessageWindowChatMemory.builder().build())
+        .withPropertyValues("toolguard.guard-chat-memory=true").run(context ->
+            assertThat(context.getBean(ChatMemory.class)).isInstanceOf(ToolGuardChatMemory.class));
+  }
+
+  /** An application that injects its memory by its own type. */
+  static final class NeedsWindowMemory {
+    final MessageWindowChatMemory memory;
+
+    NeedsWindowMemory(MessageWindowChatMemory memory) {
+      this.memory = memory;
+    }
+  }
+
+  @Test
+  void anApplicationInjectingItsMessageWindowChatMemoryByTypeStarts() {
+    MessageWindowChatMemory memory = MessageWindowChatMemory.builder().build();
+    runner.withBean(MessageWindowChatMemory.class, () -> memory)
+        .withBean(NeedsWindowMemory.class)
+        .withPropertyValues("toolguard.memory.store=none", "toolguard.use-chat-memory=true")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context.getBean(NeedsWindowMemory.class).memory).isSameAs(memory);
+          assertThat(context.getBean(ToolGuardAdvisor.class).chatMemory()).isSameAs(memory);
+        });
+  }
+
+  @Test
+  void aChatMemoryRepositoryKeepsWholeMessagesInTheDatabaseWithMemoryRepositoryJdbc() {
+    org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
+    h2.setURL("jdbc:h2:mem:autoconfig-repository;DB_CLOSE_DELAY=-1");
+    ApplicationContextRunner withDatabase = runner.withBean(javax.sql.DataSource.class, () -> h2);
+    withDatabase.run(context ->
+        assertThat(context).doesNotHaveBean(org.springframework.ai.chat.memory.ChatMemoryRepository.class));
+    withDatabase.withPropertyValues("toolguard.memory.repository=jdbc").run(context -> {
+      ToolGuardChatMemoryRepository repository = context.getBean(ToolGuardChatMemoryRepository.class);
+      assertThat(context).doesNotHaveBean(dev.toolguard.core.conversation.ConversationStore.class);
+      assertThat(context.getBean(ToolGuardAdvisor.class).conversationStore()).isNull();
+      repository.saveAll("r1", java.util.List.of(new org.springframework.ai.chat.messages.UserMessage("hi")));
+      assertThat(dev.toolguard.jdbc.JdbcConversationStore.of(h2, dev.toolguard.json.HistoryJson.codec()).load("r1")
+          .version()).isEqualTo(1);
+    });
+    withDatabase.withPropertyValues("toolguard.memory.repository=jdbc", "toolguard.memory.store=jdbc")
+        .run(context -> assertThat(context.getBean(ToolGuardChatMemoryRepository.class).store())
+            .isSameAs(context.getBean(dev.toolguard.core.conversation.ConversationStore.class)));
+    runner.withPropertyValues("toolguard.memory.repository=jdbc").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().hasMessage("toolguard.memory.repository=jdbc needs a"
+          + " DataSource bean (add spring-boot-starter-jdbc and spring.datasource.url), or remove the property");
+    });
   }
 
   @Test
@@ -236,7 +283,8 @@ class ToolGuardAutoConfigurationTest {
     ApplicationContextRunner withMemory = runner.withBean(ChatMemory.class,
         () -> MessageWindowChatMemory.builder().build());
     withMemory.run(context -> assertThat(context.getBean(ToolGuardAdvisor.class).chatMemory()).isNull());
-    withMemory.withPropertyValues("toolguard.use-chat-memory=true", "toolguard.default-conversation-id=boot")
+    withMemory.withPropertyValues("toolguard.use-chat-memory=true", "toolguard.default-conversation-id=boot",
+            "toolguard.guard-chat-memory=true")
         .run(context -> {
           ChatMemory memory = context.getBean(ChatMemory.class);
           ToolGuardAdvisor advisor = context.getBean(ToolGuardAdvisor.class);

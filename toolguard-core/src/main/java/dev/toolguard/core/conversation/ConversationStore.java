@@ -69,10 +69,27 @@ public interface ConversationStore {
     }
 
     @Override
+    public List<String> keys() {
+      return List.of();
+    }
+
+    @Override
     public String toString() {
       return "ConversationStore.none()";
     }
   };
+
+  /**
+   * The keys of the conversations this store holds, in no particular order: for listings (Spring AI's
+   * {@code ChatMemoryRepository.findConversationIds()}). A conversation saved with no messages may be
+   * listed. The default lists nothing it can see and says so.
+   *
+   * @throws UnsupportedOperationException if this store cannot list its conversations
+   */
+  default List<String> keys() {
+    throw new UnsupportedOperationException("this ConversationStore (" + this + ") cannot list its conversations;"
+        + " implement ConversationStore.keys() to list them");
+  }
 
   /** A store in this process's memory: for tests and one-instance applications. */
   static ConversationStore inMemory() {

@@ -30,6 +30,11 @@ public final class InMemoryConversationStore implements ConversationStore {
   }
 
   @Override
+  public List<String> keys() {
+    return List.copyOf(conversations.keySet());
+  }
+
+  @Override
   public String toString() {
     return "ConversationStore.inMemory()[" + conversations.size() + " conversations]";
   }

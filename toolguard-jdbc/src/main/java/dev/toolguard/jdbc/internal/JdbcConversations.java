@@ -38,7 +38,8 @@ public final class JdbcConversations {
   private volatile @Nullable Sql sql;
 
   /** The statements of one dialect for one table. */
-  private record Sql(SqlDialect dialect, String select, String version, String insert, String update) {
+  private record Sql(SqlDialect dialect, String select, String version, String insert, String update,
+      String keys) {
 
     static Sql of(SqlDialect dialect, String t) {
       String insert = "INSERT INTO " + t + " (conversation_key, version, history, updated_at) VALUES (?, 1, ?, ?)";
@@ -49,7 +50,8 @@ public final class JdbcConversations {
           "SELECT version, history FROM " + t + " WHERE conversation_key = ?",
           "SELECT version FROM " + t + " WHERE conversation_key = ?",
           insert,
-          "UPDATE " + t + " SET version = ?, history = ?, updated_at = ? WHERE conversation_key = ? AND version = ?");
+          "UPDATE " + t + " SET version = ?, history = ?, updated_at = ? WHERE conversation_key = ? AND version = ?",
+          "SELECT conversation_key FROM " + t + " ORDER BY conversation_key");
     }
   }
 
@@ -62,6 +64,7 @@ public final class JdbcConversations {
   /** What a method does, for messages: the words and what a failure leaves behind. */
   private enum Op {
     LOAD("loading", "Nothing was changed: fix the database and load it again"),
+    LIST("listing", "Nothing was changed: fix the database and list them again"),
     SAVE("saving", "The conversation was not saved and its stored version is as it was: fix the database and run"
         + " the request again (calls already settled are in the call journal and do not run twice)");
 
@@ -122,6 +125,19 @@ public final class JdbcConversations {
           + " conversation anew.", e);
     }
     return new Snapshot(messages, row.version());
+  }
+
+  /** See {@link dev.toolguard.core.conversation.ConversationStore#keys}: one {@code SELECT}, in key order. */
+  public List<String> keys() {
+    return run(Op.LIST, "*", (c, s) -> {
+      try (PreparedStatement ps = c.prepareStatement(s.keys()); ResultSet rs = ps.executeQuery()) {
+        List<String> keys = new java.util.ArrayList<>();
+        while (rs.next()) {
+          keys.add(rs.getString(1));
+        }
+        return List.copyOf(keys);
+      }
+    });
   }
 
   /** See {@link dev.toolguard.core.conversation.ConversationStore#save}. */
@@ -225,6 +241,9 @@ public final class JdbcConversations {
 
   /** The step, the conversation (its first 64 characters when longer) and the table. */
   private String subject(Op op, String key) {
+    if (op == Op.LIST) {
+      return "toolguard-jdbc: listing the conversations (table " + table.name() + ")";
+    }
     String shown = key.length() > 64 ? key.substring(0, 64) + "…" : key;
     return "toolguard-jdbc: " + op.doing + " conversation '" + shown + "' (table " + table.name() + ")";
   }

@@ -19,12 +19,12 @@ import org.slf4j.LoggerFactory;
  *   <li>keeps the current exchange whole: if the inner window evicted part of what was added since
  *       the last user message (say a window too small for a user message, a call and its results), the
  *       read gives the system messages and that whole exchange instead;
- *   <li>starts at a user message: whatever stands between the system messages and the first user
- *       message (or the end, when the window holds no user message) is the rest of an exchange whose
- *       user message the window evicted, and is left out with it (a tool call and its results go
- *       together);
- *   <li>repairs the rest with the {@link HistoryGate}: results moved to their calls, orphans of evicted
- *       calls dropped, a lost result (a crash, a tool that threw) answered with an error result.
+ *   <li>drops nothing said: what stands before the first user message (an assistant's greeting, the
+ *       text that answered an evicted question) is kept;
+ *   <li>repairs the rest with the {@link HistoryGate} (logged at WARN): results moved to their calls,
+ *       orphans of evicted calls dropped, a lost result (a crash, a tool that threw) answered with an
+ *       error result. A provider's own rules (Anthropic: the first message is the user's) are kept by the
+ *       guarded model, which knows its provider.
  * </ol>
  *
  * <p>Repairs are made on read and not written back. Thread-safe: reads and writes are serialized.
@@ -91,12 +91,12 @@ public final class GuardedChatMemory implements ChatMemory {
   }
 
   /**
-   * The messages with the current exchange kept whole and starting at a user message, not repaired:
+   * The messages with the current exchange kept whole, not repaired:
    * what the toolguard loop reads, so that it sees answers to waiting calls, even wrong ones, and
    * judges them itself before it repairs.
    */
   public synchronized List<ChatMessage> unrepaired() {
-    return startAtUserMessage(withWholeExchange(inner.messages()));
+    return withWholeExchange(inner.messages());
   }
 
   @Override
@@ -128,33 +128,6 @@ public final class GuardedChatMemory implements ChatMemory {
     out.addAll(exchange);
     LOG.debug("memory {}: the window kept {} of the {} messages of the current exchange; handing out all of them",
         inner.id(), k, exchange.size());
-    return out;
-  }
-
-  /**
-   * {@code messages} without what stands between the leading system messages and the first user
-   * message, or without every non-system message when there is no user message.
-   */
-  private List<ChatMessage> startAtUserMessage(List<ChatMessage> messages) {
-    int first = 0;
-    while (first < messages.size() && messages.get(first) instanceof SystemMessage) {
-      first++;
-    }
-    int user = first;
-    while (user < messages.size() && !(messages.get(user) instanceof UserMessage)) {
-      user++;
-    }
-    if (user == first) {
-      return messages;
-    }
-    List<ChatMessage> out = new ArrayList<>(messages.size());
-    for (int i = 0; i < messages.size(); i++) {
-      if (i < first || i >= user || messages.get(i) instanceof SystemMessage) {
-        out.add(messages.get(i));
-      }
-    }
-    LOG.debug("memory {}: left out {} message(s) before the first user message, what the window left of an"
-        + " evicted exchange", inner.id(), messages.size() - out.size());
     return out;
   }
 

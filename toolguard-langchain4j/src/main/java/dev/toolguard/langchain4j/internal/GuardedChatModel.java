@@ -35,17 +35,17 @@ public final class GuardedChatModel implements ChatModel {
 
   @Override
   public ChatResponse chat(ChatRequest chatRequest) {
-    return delegate.chat(gate.forProvider(chatRequest));
+    return delegate.chat(gate.forProvider(chatRequest, HistoryGate.dialectOf(delegate.provider())));
   }
 
   @Override
   public ChatResponse chat(ChatRequest chatRequest, ChatRequestOptions options) {
-    return delegate.chat(gate.forProvider(chatRequest), options);
+    return delegate.chat(gate.forProvider(chatRequest, HistoryGate.dialectOf(delegate.provider())), options);
   }
 
   @Override
   public ChatResponse doChat(ChatRequest chatRequest) {
-    return delegate.doChat(gate.forProvider(chatRequest));
+    return delegate.doChat(gate.forProvider(chatRequest, HistoryGate.dialectOf(delegate.provider())));
   }
 
   @Override

@@ -2,6 +2,8 @@ package dev.toolguard.langchain4j.internal;
 
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.ModelProvider;
+import dev.toolguard.core.Dialect;
 import dev.toolguard.core.HistoryGuard;
 import dev.toolguard.core.InvalidHistoryException;
 import dev.toolguard.core.Message;
@@ -12,6 +14,7 @@ import dev.toolguard.core.Violation;
 import dev.toolguard.core.loop.LoopConfig.HistoryPolicy;
 import java.util.List;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +37,17 @@ public record HistoryGate(HistoryGuard guard, HistoryPolicy policy, Consumer<Rep
    * @throws InvalidHistoryException if the history is broken and the policy is to reject
    */
   public List<ChatMessage> forProvider(List<ChatMessage> messages) {
+    return forProvider(messages, null);
+  }
+
+  /**
+   * Like {@link #forProvider(List)}, also keeping the rules of {@code dialect} when given (Anthropic: the
+   * first message is the user's, so a history a window cut to start with the assistant gets a placeholder
+   * user message, reported as a repair).
+   */
+  public List<ChatMessage> forProvider(List<ChatMessage> messages, @Nullable Dialect dialect) {
     List<Message> core = Messages.toCore(messages);
-    List<Message> checked = checked(core);
+    List<Message> checked = checked(core, dialect);
     List<Message> view = ProviderView.of(checked);
     return view == core ? messages : Messages.toLangChain4j(view);
   }
@@ -48,7 +60,12 @@ public record HistoryGate(HistoryGuard guard, HistoryPolicy policy, Consumer<Rep
    * @throws ToolguardException if the repair leaves nothing to send
    */
   public ChatRequest forProvider(ChatRequest request) {
-    List<ChatMessage> messages = forProvider(request.messages());
+    return forProvider(request, null);
+  }
+
+  /** Like {@link #forProvider(ChatRequest)} with the rules of {@code dialect} when given. */
+  public ChatRequest forProvider(ChatRequest request, @Nullable Dialect dialect) {
+    List<ChatMessage> messages = forProvider(request.messages(), dialect);
     if (messages == request.messages()) {
       return request;
     }
@@ -74,14 +91,19 @@ public record HistoryGate(HistoryGuard guard, HistoryPolicy policy, Consumer<Rep
 
   /** {@code core} repaired by the policy; the same instance when it is valid. */
   public List<Message> checked(List<Message> core) {
+    return checked(core, null);
+  }
+
+  /** {@code core} repaired by the policy for {@code dialect} (when given); the same instance when valid. */
+  public List<Message> checked(List<Message> core, @Nullable Dialect dialect) {
     if (policy == HistoryPolicy.REJECT) {
-      List<Violation> violations = guard.check(core);
+      List<Violation> violations = dialect == null ? guard.check(core) : guard.check(core, dialect);
       if (!violations.isEmpty()) {
         throw new InvalidHistoryException(violations);
       }
       return core;
     }
-    RepairResult repair = guard.repair(core);
+    RepairResult repair = dialect == null ? guard.repair(core) : guard.repair(core, dialect);
     if (repair.changed()) {
       try {
         onRepair.accept(repair);
@@ -91,5 +113,13 @@ public record HistoryGate(HistoryGuard guard, HistoryPolicy policy, Consumer<Rep
       }
     }
     return repair.history();
+  }
+
+  /**
+   * The dialect whose extra rules a model of {@code provider} needs: {@link Dialect#ANTHROPIC} for
+   * Anthropic, null (the rules every provider shares) for any other.
+   */
+  public static @Nullable Dialect dialectOf(@Nullable ModelProvider provider) {
+    return provider == ModelProvider.ANTHROPIC ? Dialect.ANTHROPIC : null;
   }
 }

@@ -7,6 +7,8 @@ import dev.toolguard.core.loop.CallJournal;
 import dev.toolguard.core.loop.LoopListener;
 import dev.toolguard.springai.ToolGuardAdvisor;
 import dev.toolguard.springai.ToolGuardChatMemory;
+import dev.toolguard.springai.ToolGuardChatMemoryRepository;
+import org.springframework.ai.chat.memory.ChatMemoryRepository;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.client.ChatClientCustomizer;
 import org.springframework.ai.chat.memory.ChatMemory;
@@ -23,13 +25,15 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Spring Boot auto-configuration of toolguard for Spring AI: a {@link ToolGuardAdvisor} bean built
  * from the {@code toolguard.*} properties, added to every {@code ChatClient.Builder} that Spring
- * Boot makes (in place of Spring AI's tool-calling advisor), and every {@link ChatMemory} bean
- * wrapped in a {@link ToolGuardChatMemory}. The advisor keeps conversations in the {@code ChatMemory}
+ * Boot makes (in place of Spring AI's tool-calling advisor); with {@code toolguard.guard-chat-memory=true}
+ * every {@link ChatMemory} bean wrapped in a {@link ToolGuardChatMemory} (no bean of the application is
+ * wrapped or changes type unless a property asks); with {@code toolguard.memory.repository=jdbc} a {@link
+ * ToolGuardChatMemoryRepository} bean on the application's {@code DataSource}. The advisor keeps conversations in the {@code ChatMemory}
  * bean with {@code toolguard.use-chat-memory=true} and signs approvals with {@code
  * toolguard.approval-signing-key}. On when Spring AI's {@code ChatClient} is on the class path and
  * {@code toolguard.enabled} is not false.
  */
-@AutoConfiguration
+@AutoConfiguration(beforeName = "org.springframework.ai.model.chat.memory.autoconfigure.ChatMemoryAutoConfiguration")
 @ConditionalOnClass({ChatClient.class, ToolGuardAdvisor.class})
 @ConditionalOnProperty(prefix = "toolguard", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(ToolGuardProperties.class)
@@ -156,6 +160,51 @@ public class ToolGuardAutoConfiguration {
     }
   }
 
+  /**
+   * With {@code toolguard.memory.repository=jdbc}: Spring AI's chat memory keeps whole messages, versioned,
+   * in a table of the application's {@code DataSource} (the {@link ConversationStore} bean when there is
+   * one, else a store of its own that the advisor does not use). An application's own {@link
+   * ChatMemoryRepository} bean wins; Spring AI's in-memory one steps back.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = {"dev.toolguard.jdbc.JdbcConversationStore", "dev.toolguard.json.HistoryJson"})
+  @ConditionalOnProperty(prefix = "toolguard.memory", name = "repository", havingValue = "jdbc")
+  static class JdbcRepositoryConfiguration {
+
+    /**
+     * The repository over the ConversationStore bean, or over a store on the only (or primary) {@code
+     * DataSource}.
+     *
+     * @throws IllegalArgumentException naming the property when there is neither
+     */
+    @Bean
+    @ConditionalOnMissingBean(ChatMemoryRepository.class)
+    ToolGuardChatMemoryRepository toolGuardChatMemoryRepository(ObjectProvider<ConversationStore> conversationStore,
+        ObjectProvider<javax.sql.DataSource> dataSource, ToolGuardProperties properties) {
+      ConversationStore store = conversationStore.getIfUnique();
+      if (store == null) {
+        javax.sql.DataSource ds = dataSource.getIfAvailable();
+        if (ds == null) {
+          throw new IllegalArgumentException(ToolGuardProperties.MEMORY_REPOSITORY + "=jdbc needs a DataSource bean"
+              + " (add spring-boot-starter-jdbc and spring.datasource.url), or remove the property");
+        }
+        store = dev.toolguard.jdbc.JdbcConversationStore.builder(ds, dev.toolguard.json.HistoryJson.codec())
+            .createTable(properties.isJdbcCreateTables()).build();
+      }
+      return ToolGuardChatMemoryRepository.of(store);
+    }
+  }
+
+  /** With {@code toolguard.memory.repository=jdbc} but a module missing: a start-up error naming the artifacts. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnProperty(prefix = "toolguard.memory", name = "repository", havingValue = "jdbc")
+  static class RepositoryModulesCheck {
+    RepositoryModulesCheck() {
+      requireClasses(ToolGuardProperties.MEMORY_REPOSITORY + "=jdbc", "dev.toolguard:toolguard-jdbc",
+          "dev.toolguard.jdbc.JdbcConversationStore", "dev.toolguard:toolguard-json", "dev.toolguard.json.HistoryJson");
+    }
+  }
+
   /** With {@code toolguard.memory.store=jdbc} but a module missing: a start-up error naming the artifacts. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnProperty(prefix = "toolguard.memory", name = "store", havingValue = "jdbc")
@@ -199,9 +248,13 @@ public class ToolGuardAutoConfiguration {
     return builder -> builder.defaultAdvisors(advisor);
   }
 
-  /** Wraps every {@link ChatMemory} bean so that it never hands out a broken history. */
+  /**
+   * With {@code toolguard.guard-chat-memory=true} (off by default): wraps every {@link ChatMemory} bean so
+   * that it never hands out a broken history. The wrapped bean is a {@link ToolGuardChatMemory}, no longer
+   * of its own type: inject it as {@code ChatMemory}.
+   */
   @Bean
-  @ConditionalOnProperty(prefix = "toolguard", name = "guard-chat-memory", havingValue = "true", matchIfMissing = true)
+  @ConditionalOnProperty(prefix = "toolguard", name = "guard-chat-memory", havingValue = "true")
   public static BeanPostProcessor toolGuardChatMemoryPostProcessor() {
     return new BeanPostProcessor() {
       @Override

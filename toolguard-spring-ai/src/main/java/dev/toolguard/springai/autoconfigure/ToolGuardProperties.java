@@ -58,6 +58,21 @@ public class ToolGuardProperties {
     JDBC
   }
 
+  /** The property that makes a ChatMemoryRepository bean of toolguard's. */
+  public static final String MEMORY_REPOSITORY = "toolguard.memory.repository";
+
+  /** Which ChatMemoryRepository bean toolguard makes. */
+  public enum Repository {
+    /** None: Spring AI's (or the application's) repository is used (the default). */
+    NONE,
+    /**
+     * A {@code ToolGuardChatMemoryRepository} over a table of the application's DataSource (the
+     * ConversationStore bean when there is one): whole messages, versioned writes. Needs toolguard-jdbc
+     * and toolguard-json.
+     */
+    JDBC
+  }
+
   /** Settings of the conversations the advisor keeps. */
   public static final class Memory {
     /**
@@ -67,8 +82,25 @@ public class ToolGuardProperties {
      */
     private Store store = Store.NONE;
 
+    /**
+     * The ChatMemoryRepository bean toolguard makes: none (the default), or jdbc (whole messages in a table
+     * of the application's DataSource, over the ConversationStore bean when there is one). An application's
+     * own ChatMemoryRepository bean wins.
+     */
+    private Repository repository = Repository.NONE;
+
     /** Creates the settings. */
     public Memory() {}
+
+    /** The ChatMemoryRepository bean toolguard makes. */
+    public Repository getRepository() {
+      return repository;
+    }
+
+    /** The ChatMemoryRepository bean toolguard makes. */
+    public void setRepository(Repository repository) {
+      this.repository = repository;
+    }
 
     /** Where the advisor keeps each conversation. */
     public Store getStore() {
@@ -124,8 +156,11 @@ public class ToolGuardProperties {
   /** Whether the advisor is added to every ChatClient.Builder that Spring Boot makes. */
   private boolean registerAdvisor = true;
 
-  /** Whether ChatMemory beans are wrapped so that they never hand out a broken history. */
-  private boolean guardChatMemory = true;
+  /**
+   * Whether ChatMemory beans are wrapped in a ToolGuardChatMemory so that they never hand out a broken
+   * history (default false: a wrapped bean is no longer of its own type, so only when asked).
+   */
+  private boolean guardChatMemory = false;
 
   /**
    * Whether the auto-configured advisor keeps each conversation in the application's ChatMemory bean
