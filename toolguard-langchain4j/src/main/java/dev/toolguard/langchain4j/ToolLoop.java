@@ -149,6 +149,12 @@ public final class ToolLoop {
     this.parameters = b.parameters;
     this.config = b.config;
     this.settings = b.settings.copy();
+    // the provider's own rules (Anthropic: the user's turn first) from the model, as the guarded model does
+    dev.toolguard.core.Dialect dialect = dev.toolguard.langchain4j.internal.HistoryGate.dialectOf(
+        model != null ? model.provider() : streamingModel != null ? streamingModel.provider() : null);
+    if (dialect != null) {
+      settings.dialect(dialect);
+    }
     for (ToolSpecification s : clientTools) {
       settings.clientTool(new ToolSpec(s.name(), s.description() == null ? "" : s.description(),
           "{\"type\":\"object\"}"));

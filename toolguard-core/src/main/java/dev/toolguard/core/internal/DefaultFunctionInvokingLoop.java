@@ -85,6 +85,7 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
   private final List<ToolSpec> advertised;
   private final CallJournal journal;
   private final java.time.Clock clock;
+  private final dev.toolguard.core.@Nullable Dialect dialect;
 
   /** Use {@link FunctionInvokingLoop#builder}. */
   public DefaultFunctionInvokingLoop(
@@ -100,7 +101,8 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
       @Nullable ApprovalSigner signer,
       HistoryGuard guard,
       Map<String, Object> options,
-      java.time.Clock clock) {
+      java.time.Clock clock,
+      dev.toolguard.core.@Nullable Dialect dialect) {
     this.backend = backend;
     this.tools = tools;
     this.clientTools = clientTools;
@@ -109,6 +111,7 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
     this.runner = new ToolRunner(executor == null ? SharedPool.INSTANCE : executor, config, listener);
     this.journal = journal;
     this.clock = clock;
+    this.dialect = dialect;
     this.rules = rules;
     this.approvalPredicate = approvalPredicate;
     this.signer = signer;
@@ -279,13 +282,13 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
 
     private void applyHistoryPolicy() {
       if (config.historyPolicy() == LoopConfig.HistoryPolicy.REJECT) {
-        List<Violation> violations = guard.check(working);
+        List<Violation> violations = dialect == null ? guard.check(working) : guard.check(working, dialect);
         if (!violations.isEmpty()) {
           throw new InvalidHistoryException(violations);
         }
         return;
       }
-      RepairResult repair = guard.repair(working);
+      RepairResult repair = dialect == null ? guard.repair(working) : guard.repair(working, dialect);
       if (repair.changed()) {
         listener.onRepair(repair);
         repairs.addAll(repair.actions());

@@ -125,6 +125,7 @@ public interface FunctionInvokingLoop {
     private HistoryGuard guard = HistoryGuard.ofDefaults();
     private Map<String, Object> options = Map.of();
     private java.time.Clock clock = java.time.Clock.systemUTC();
+    private dev.toolguard.core.@Nullable Dialect dialect;
 
     private Builder() {}
 
@@ -157,6 +158,7 @@ public interface FunctionInvokingLoop {
       c.guard = guard;
       c.options = options;
       c.clock = clock;
+      c.dialect = dialect;
       return c;
     }
 
@@ -249,6 +251,17 @@ public interface FunctionInvokingLoop {
       return this;
     }
 
+    /**
+     * The provider's wire format, when it has rules of its own that the history must keep (default:
+     * none, the invariant's rules only): with {@link dev.toolguard.core.Dialect#ANTHROPIC} a history
+     * that starts with the assistant (a window cut its user message) gets a user turn first, as
+     * Anthropic requires. See {@link HistoryGuard#repair(List, dev.toolguard.core.Dialect)}.
+     */
+    public Builder dialect(dev.toolguard.core.Dialect dialect) {
+      this.dialect = require("dialect", dialect);
+      return this;
+    }
+
     /** Options passed to the backend with every request (model, temperature, …). */
     public Builder options(Map<String, Object> options) {
       this.options = Map.copyOf(require("options", options));
@@ -274,7 +287,7 @@ public interface FunctionInvokingLoop {
       }
       return new DefaultFunctionInvokingLoop(backend, tools, java.util.Collections.unmodifiableMap(client), config,
           listener, executor,
-          journal, rules, approvalPredicate, signer, guard, options, clock);
+          journal, rules, approvalPredicate, signer, guard, options, clock, dialect);
     }
 
     private static <T> T require(String name, T value) {

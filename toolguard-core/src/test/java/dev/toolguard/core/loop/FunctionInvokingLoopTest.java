@@ -478,6 +478,25 @@ class FunctionInvokingLoopTest {
   }
 
   @Test
+  void withTheAnthropicDialectAHistoryCutToStartWithTheAssistantGetsAUserTurnFirst() {
+    // a window evicted the user's first message: the history starts with the assistant's greeting
+    List<Message> cut = List.of(Message.system("Be brief."), Message.assistant("Hello! How can I help?"),
+        Message.user("What's the time?"));
+    model.thenText("Noon.");
+    LoopResult r = FunctionInvokingLoop.builder(model).dialect(dev.toolguard.core.Dialect.ANTHROPIC).build().run(cut);
+    List<Message> sent = model.last().history();
+    assertThat(sent).extracting(Message::role).containsExactly(Role.SYSTEM, Role.USER, Role.ASSISTANT, Role.USER);
+    assertThat(sent.get(1).text()).isEqualTo(dev.toolguard.core.RepairPolicy.DEFAULT_CUT_HISTORY_TEXT);
+    assertThat(sent.get(2).text()).as("the greeting stays").isEqualTo("Hello! How can I help?");
+    assertThat(r.repairs()).extracting(a -> a.kind()).containsExactly(dev.toolguard.core.RepairAction.Kind.SYNTHESIZE);
+
+    // without a dialect the invariant's rules alone apply: the history goes out as it is
+    model.thenText("Noon.");
+    FunctionInvokingLoop.builder(model).build().run(cut);
+    assertThat(model.last().history()).isEqualTo(cut);
+  }
+
+  @Test
   void emptyOrReusedIdsFromTheModelAreReplaced() {
     model.thenCalls(ToolCall.of("", "t", "{}")).thenCalls(ToolCall.of("c1", "t", "{}"), ToolCall.of("c1", "t", "{}"))
         .thenText("ok");
