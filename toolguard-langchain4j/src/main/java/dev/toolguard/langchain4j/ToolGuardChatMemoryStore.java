@@ -4,7 +4,7 @@ import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.store.memory.chat.ChatMemoryStore;
 import dev.toolguard.core.conversation.ConversationConflictException;
 import dev.toolguard.core.conversation.ConversationStore;
-import dev.toolguard.langchain4j.internal.ReadVersions;
+import dev.toolguard.core.conversation.ThreadVersions;
 import dev.toolguard.langchain4j.internal.StoredMessages;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,10 +44,11 @@ import java.util.List;
 public final class ToolGuardChatMemoryStore implements ChatMemoryStore {
 
   private final ConversationStore store;
-  private final ReadVersions versions = new ReadVersions();
+  private final ThreadVersions versions;
 
   private ToolGuardChatMemoryStore(ConversationStore store) {
     this.store = store;
+    this.versions = new ThreadVersions(store);
   }
 
   /**
@@ -72,9 +73,8 @@ public final class ToolGuardChatMemoryStore implements ChatMemoryStore {
   @Override
   public List<ChatMessage> getMessages(Object memoryId) {
     String key = key(memoryId);
-    ConversationStore.Snapshot snapshot = store.load(key);
-    versions.remember(key, snapshot.version());
-    return new ArrayList<>(StoredMessages.fromStored(snapshot.messages()));
+    List<dev.toolguard.core.Message> stored = versions.read(key);
+    return new ArrayList<>(StoredMessages.fromStored(stored));
   }
 
   /**
@@ -99,13 +99,7 @@ public final class ToolGuardChatMemoryStore implements ChatMemoryStore {
   }
 
   private void save(String key, List<dev.toolguard.core.Message> core) {
-    long expected = versions.expected(key, () -> store.load(key).version());
-    try {
-      versions.remember(key, store.save(key, expected, core));
-    } catch (ConversationConflictException e) {
-      versions.forget(key);
-      throw e;
-    }
+    versions.write(key, core);
   }
 
   private static String key(Object memoryId) {

@@ -7,7 +7,7 @@ import dev.toolguard.core.ToolguardException;
 import dev.toolguard.core.conversation.ConversationConflictException;
 import dev.toolguard.core.conversation.ConversationStore;
 import dev.toolguard.springai.internal.MessageMapper;
-import dev.toolguard.springai.internal.ReadVersions;
+import dev.toolguard.core.conversation.ThreadVersions;
 import java.net.URI;
 import java.net.URL;
 import java.util.ArrayList;
@@ -38,7 +38,7 @@ import org.springframework.util.MimeType;
  * nothing. {@code MessageWindowChatMemory.add} reads and saves on one thread, so two requests that add
  * to one conversation at once (two instances, a double click) never lose a message: the second fails and
  * can be repeated on the fresh conversation. A thread that saves a conversation it has not read (or whose
- * version it forgot: each thread remembers its last {@value ReadVersions#PER_THREAD} conversations) saves
+ * version it forgot: each thread remembers its last {@value ThreadVersions#PER_THREAD} conversations) saves
  * over the version stored at that moment. {@link #deleteByConversationId} saves an empty conversation
  * the same way, so a deletion does not reset the version a racing writer read.
  *
@@ -55,10 +55,11 @@ public final class ToolGuardChatMemoryRepository implements ChatMemoryRepository
   static final String MEDIA_BYTES = "bytes";
 
   private final ConversationStore store;
-  private final ReadVersions versions = new ReadVersions();
+  private final ThreadVersions versions;
 
   private ToolGuardChatMemoryRepository(ConversationStore store) {
     this.store = store;
+    this.versions = new ThreadVersions(store);
   }
 
   /**
@@ -100,9 +101,8 @@ public final class ToolGuardChatMemoryRepository implements ChatMemoryRepository
   @Override
   public List<org.springframework.ai.chat.messages.Message> findByConversationId(String conversationId) {
     String key = requireId(conversationId);
-    ConversationStore.Snapshot snapshot = store.load(key);
-    versions.remember(key, snapshot.version());
-    return new MessageMapper().toSpring(fromStored(snapshot.messages()));
+    List<dev.toolguard.core.Message> stored = versions.read(key);
+    return new MessageMapper().toSpring(fromStored(stored));
   }
 
   /**
@@ -129,13 +129,7 @@ public final class ToolGuardChatMemoryRepository implements ChatMemoryRepository
   }
 
   private void save(String key, List<Message> core) {
-    long expected = versions.expected(key, () -> store.load(key).version());
-    try {
-      versions.remember(key, store.save(key, expected, core));
-    } catch (ConversationConflictException e) {
-      versions.forget(key);
-      throw e;
-    }
+    versions.write(key, core);
   }
 
   private static String requireId(String conversationId) {
