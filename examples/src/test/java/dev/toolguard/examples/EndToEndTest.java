@@ -22,8 +22,8 @@ class EndToEndTest {
     assertThat(r.code()).as(r.out()).isEqualTo(Tour.OK);
     assertThat(r.lastLine()).isEqualTo("tour: 42 passed, 0 failed");
     assertThat(r.out())
-        .contains("user-between          400 → ok  400 → ok")
-        .contains("approval-after-json   400 → ok  n/a → n/a")
+        .contains("user-between          400 → ok    400 → ok")
+        .contains("approval-after-json   400 → ok    n/a → n/a")
         .contains("  loop  guarded  PASS  MOVE call_1; answer: You said: Hurry up, please.")
         .contains("  cli   guarded  PASS  toolguard repair: MOVE call_1; HTTP 200, answer: You said: Hurry up, please.")
         .contains("  loop  bare     PASS  HTTP 400: No tool call found for function call output with call_id mcp_1.")
