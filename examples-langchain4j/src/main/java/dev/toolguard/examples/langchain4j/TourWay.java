@@ -262,8 +262,8 @@ public final class TourWay implements WayRunner {
           throw new IllegalStateException("A ended " + a.status() + ", B " + b.status() + "; pay ran " + onA.made.get()
               + " times on A, " + onB.made.get() + " on B; B's result: " + inB);
         }
-        return "two ToolLoops sharing a JdbcCallJournal (H2), by memory id: A ran pay " + callId
-            + ", B resumed the same copy and reused A's result; pay ran once; answer: " + b.text();
+        return "2 ToolLoops, 1 JdbcCallJournal (H2), by memory id: A ran pay " + callId
+            + ", B resumed the same copy, reused A's result; pay ran once; answer: " + b.text();
       });
       return List.of(bare, guarded);
     }
