@@ -263,7 +263,7 @@ public final class TourWay implements WayRunner {
               + " times on A, " + onB.made.get() + " on B; B's result: " + inB);
         }
         return "2 ToolLoops, 1 JdbcCallJournal (H2), by memory id: A ran pay " + callId
-            + ", B resumed the same copy, reused A's result; pay ran once; answer: " + b.text();
+            + ", B, on the same copy, reused A's result; pay ran once; answer: " + b.text();
       });
       return List.of(bare, guarded);
     }

@@ -36,8 +36,8 @@ class TourWayTest {
         .anyMatch(d -> d.matches("ToolLoop AWAITING pay call_\\d+; memory to a file \\(LangChain4j JSON\\); a new JVM "
             + "approved by call id, pay ran once; answer: Done: 40 EUR paid to Bob."))
         .anyMatch(d -> d.startsWith("DefaultToolExecutor: pay ran 2 times for one approval"))
-        .anyMatch(d -> d.matches("2 ToolLoops, 1 JdbcCallJournal \\(H2\\), by memory id: A ran pay call_\\d+, B "
-            + "resumed the same copy, reused A's result; pay ran once; answer: Done: 40 EUR paid to Bob."));
+        .anyMatch(d -> d.matches("2 ToolLoops, 1 JdbcCallJournal \\(H2\\), by memory id: A ran pay call_\\d+, B, "
+            + "on the same copy, reused A's result; pay ran once; answer: Done: 40 EUR paid to Bob."));
   }
 
   @Test

@@ -451,7 +451,7 @@ final class SpringAiScenarios {
             + "); B's result: " + inB);
       }
       return "2 ToolGuardAdvisors, 1 JdbcCallJournal (H2): A ran pay " + request.callId()
-          + ", B resumed the same copy, reused A's result; pay ran once; answer: " + answer(b);
+          + ", B, on the same copy, reused A's result; pay ran once; answer: " + answer(b);
     } finally {
       deleteTree(dir);
     }

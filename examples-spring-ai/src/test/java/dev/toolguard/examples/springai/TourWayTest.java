@@ -23,7 +23,7 @@ class TourWayTest {
       Map.entry("late-result", "MOVE call_1"),
       Map.entry("early-result", "MOVE call_1"),
       Map.entry("parallel-split", "MOVE call_2"),
-      Map.entry("two-instances", "B resumed the same copy, reused A's result; pay ran once"));
+      Map.entry("two-instances", "B, on the same copy, reused A's result; pay ran once"));
 
   @Test
   void everyBareCellGetsTheProvidersErrorAndEveryGuardedCellSucceeds() {
