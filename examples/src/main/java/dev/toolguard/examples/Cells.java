@@ -14,6 +14,22 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Cells {
 
+  /**
+   * What a bare side showed when its failure is not the provider's 400 (see {@link
+   * Scenario#bareShows()}).
+   *
+   * @param shown whether the failure showed (for {@link Scenario#TWO_INSTANCES}: the tool ran twice)
+   * @param detail what happened, in one line
+   */
+  public record Shown(boolean shown, String detail) {}
+
+  /** A bare side that reports what it showed rather than failing. */
+  @FunctionalInterface
+  public interface Demonstration {
+    /** Runs the side. */
+    Shown run() throws Exception;
+  }
+
   /** One side of a cell: runs it and says what it did (for guarded, what was repaired and the answer). */
   @FunctionalInterface
   public interface Action {
@@ -49,6 +65,30 @@ public final class Cells {
       return Row.pass(scenario, way, Side.BARE, describe(e));
     }
     return Row.fail(scenario, way, Side.BARE, "the bare call did not fail, so the scenario proves nothing: " + got);
+  }
+
+  /**
+   * The bare side of a scenario whose failure is not a 400 ({@link Scenario#TWO_INSTANCES}: the
+   * framework's own mechanics run an approved call twice): it passes when {@code action} says it showed
+   * the failure, and fails when it did not or threw. N/A against a real provider, as {@link #bare}.
+   */
+  public Row bareShows(Scenario scenario, Demonstration action) {
+    if (target != null) {
+      return Row.notApplicable(scenario, way, Side.BARE, "bare runs against the referee only: its strictness is the point");
+    }
+    referee.clearRequests();
+    Shown shown;
+    try {
+      shown = action.run();
+    } catch (Exception | LinkageError e) {
+      return Row.fail(scenario, way, Side.BARE, "the bare side failed before it showed " + scenario.bareShows() + ": "
+          + describe(e));
+    }
+    if (!shown.shown()) {
+      return Row.fail(scenario, way, Side.BARE, "the bare side did not show " + scenario.bareShows()
+          + ", so the scenario proves nothing: " + shown.detail());
+    }
+    return Row.pass(scenario, way, Side.BARE, shown.detail());
   }
 
   /** The guarded side: the same through toolguard must succeed, with no rejection. */

@@ -5,8 +5,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The failure classes of the design, as the tour names them: each breaks a bare client with the
- * provider's 400, and each is survived by a guarded one.
+ * The failure classes of the design, as the tour names them: each breaks a bare client — most with the
+ * provider's 400, {@link #TWO_INSTANCES} by paying twice — and each is survived by a guarded one.
  */
 public enum Scenario {
   /** A user message lands between an assistant tool call and its result. */
@@ -30,14 +30,25 @@ public enum Scenario {
   /** A result is stored before its call. */
   EARLY_RESULT("early-result", "a result stored before its call"),
   /** The results of parallel calls are split up by a user message. */
-  PARALLEL_SPLIT("parallel-split", "the results of parallel calls split by a user message");
+  PARALLEL_SPLIT("parallel-split", "the results of parallel calls split by a user message"),
+  /**
+   * An approved call is resumed by two instances: A, then B from the same stale copy of the history (a
+   * load balancer's retry). Bare, {@code pay} runs twice; guarded, once, B reusing A's result.
+   */
+  TWO_INSTANCES("two-instances", "an approval answered on two instances", "2×pay");
 
   private final String id;
   private final String title;
+  private final String bareShows;
 
   Scenario(String id, String title) {
+    this(id, title, "400");
+  }
+
+  Scenario(String id, String title, String bareShows) {
     this.id = id;
     this.title = title;
+    this.bareShows = bareShows;
   }
 
   /** The scenario's name on the command line and in rows, e.g. {@code user-between}. */
@@ -48,6 +59,14 @@ public enum Scenario {
   /** What goes wrong, in a few words. */
   public String title() {
     return title;
+  }
+
+  /**
+   * What a passing bare side shows, as the table prints it: {@code 400} (the provider's 400) for most,
+   * {@code 2×pay} (the approved payment ran twice) for {@link #TWO_INSTANCES}.
+   */
+  public String bareShows() {
+    return bareShows;
   }
 
   /** The scenario named {@code id}, or null. */

@@ -255,8 +255,9 @@ public final class Tour {
         + (target == null
             ? "against the testkit referee on loopback (no network, no keys)"
             : "guarded side against " + target.baseUrl() + " (model " + target.model() + "), bare side N/A"));
-    out.println("each cell: bare → guarded   (400 = the provider's 400, as expected; ok = succeeded;"
-        + " FAIL = not as expected; n/a = the way cannot show it)");
+    out.println("each cell: bare → guarded   (400 = the provider's 400, as expected;"
+        + (scenarios.contains(Scenario.TWO_INSTANCES) ? " 2×pay = the approved payment ran twice, as expected;" : "")
+        + " ok = succeeded; FAIL = not as expected; n/a = the way cannot show it)");
     out.println();
     int first = "scenario".length();
     for (Scenario s : scenarios) {
@@ -318,8 +319,13 @@ public final class Tour {
     return rows == null ? List.of() : rows;
   }
 
-  /** The table cell of {@code scenario} in {@code rows}: {@code 400 → ok} and so on. */
+  /**
+   * The table cell of {@code scenario} in {@code rows}: {@code 400 → ok} and so on; a passing bare side
+   * is what the scenario's bare side shows ({@link Scenario#bareShows()}).
+   */
   static String cell(@Nullable List<Row> rows, String scenario) {
+    Scenario known = Scenario.find(scenario);
+    String shows = known == null ? "400" : known.bareShows();
     String bare = "-";
     String guarded = "-";
     if (rows != null) {
@@ -328,7 +334,7 @@ public final class Tour {
           continue;
         }
         if (r.side() == Side.BARE) {
-          bare = r.outcome() == Outcome.PASS ? "400" : r.outcome() == Outcome.FAIL ? "FAIL" : "n/a";
+          bare = r.outcome() == Outcome.PASS ? shows : r.outcome() == Outcome.FAIL ? "FAIL" : "n/a";
         } else {
           guarded = r.outcome() == Outcome.PASS ? "ok" : r.outcome() == Outcome.FAIL ? "FAIL" : "n/a";
         }

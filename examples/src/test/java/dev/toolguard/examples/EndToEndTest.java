@@ -20,10 +20,10 @@ class EndToEndTest {
     TourTest.Run r = TourTest.run(new Tour(Path.of("no-ways-built")), "--only", "loop,cli");
 
     assertThat(r.code()).as(r.out()).isEqualTo(Tour.OK);
-    assertThat(r.lastLine()).isEqualTo("tour: 40 passed, 0 failed");
+    assertThat(r.lastLine()).isEqualTo("tour: 42 passed, 0 failed");
     assertThat(r.out())
-        .contains("user-between          400 → ok  400 → ok")
-        .contains("approval-after-json   400 → ok  n/a → n/a")
+        .contains("user-between          400 → ok    400 → ok")
+        .contains("approval-after-json   400 → ok    n/a → n/a")
         .contains("  loop  guarded  PASS  MOVE call_1; answer: You said: Hurry up, please.")
         .contains("  cli   guarded  PASS  toolguard repair: MOVE call_1; HTTP 200, answer: You said: Hurry up, please.")
         .contains("  loop  bare     PASS  HTTP 400: No tool call found for function call output with call_id mcp_1.")
@@ -36,7 +36,13 @@ class EndToEndTest {
             + "approved by call id; pay ran once; answer: Done: 40 EUR paid to Bob.")
         .containsPattern("loop  guarded  PASS  AWAITING pay call_\\d+; history to a file \\(HistoryJson\\); a new JVM "
             + "approved by call id, pay ran once; answer: Done: 40 EUR paid to Bob.")
-        .contains("  cli   bare     N/A   the command line repairs request bodies; it has no approvals");
+        .contains("  cli   bare     N/A   the command line repairs request bodies; it has no approvals")
+        .contains("two-instances         2×pay → ok  n/a → n/a")
+        .contains("2×pay = the approved payment ran twice, as expected")
+        .contains("  loop  bare     PASS  pay ran 2 times for one approval (instance A, then B from its copy of the history)")
+        .containsPattern("loop  guarded  PASS  two loops sharing a JdbcCallJournal \\(H2\\): A ran pay call_\\d+, B resumed "
+            + "the same copy and reused A's result; pay ran once; answer: Done: 40 EUR paid to Bob.")
+        .contains("  cli   guarded  N/A   the command line repairs request bodies; it runs no tools");
   }
 
   @Test

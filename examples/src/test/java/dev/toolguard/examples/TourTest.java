@@ -89,10 +89,12 @@ class TourTest {
     Run r = run(new Tour(scripted(ways, null)));
 
     assertThat(r.code()).isEqualTo(Tour.OK);
-    assertThat(r.lastLine()).isEqualTo("tour: 100 passed, 0 failed");
-    assertThat(r.out()).contains("scenario              langchain4j  spring-ai  openai-java  loop       cli")
-        .contains("user-between          400 → ok     400 → ok   400 → ok     400 → ok   400 → ok")
-        .contains("approval-new-process  n/a → n/a    n/a → n/a  n/a → n/a    n/a → n/a  n/a → n/a")
+    assertThat(r.lastLine()).isEqualTo("tour: 110 passed, 0 failed");
+    assertThat(r.out()).contains("scenario              langchain4j  spring-ai   openai-java  loop        cli")
+        .contains("user-between          400 → ok     400 → ok    400 → ok     400 → ok    400 → ok")
+        .contains("approval-new-process  n/a → n/a    n/a → n/a   n/a → n/a    n/a → n/a   n/a → n/a")
+        .contains("two-instances         2×pay → ok   2×pay → ok  2×pay → ok   2×pay → ok  2×pay → ok")
+        .contains("(400 = the provider's 400, as expected; 2×pay = the approved payment ran twice, as expected; ok =")
         .contains("user-between: a user message between a call and its result")
         .contains("  openai-java  bare     PASS  HTTP 400: broken user-between");
     assertThat(ways).containsOnlyKeys(Way.values());
@@ -100,11 +102,24 @@ class TourTest {
   }
 
   @Test
+  void aPassingBareCellShowsWhatItsScenarioShowsAndTheLegendSaysItOnlyWhenItIsThere() {
+    Run two = run(new Tour(scripted(new ConcurrentHashMap<>(), null)), "--only", "loop", "--scenario", "two-instances");
+    Run one = run(new Tour(scripted(new ConcurrentHashMap<>(), null)), "--only", "loop", "--scenario", "user-between");
+
+    assertThat(two.out()).contains("two-instances  2×pay → ok").contains("2×pay = the approved payment ran twice");
+    assertThat(one.out()).contains("user-between  400 → ok").doesNotContain("2×pay")
+        .contains("each cell: bare → guarded   (400 = the provider's 400, as expected; ok = succeeded;"
+            + " FAIL = not as expected; n/a = the way cannot show it)");
+    assertThat(Tour.cell(List.of(Row.fail(Scenario.TWO_INSTANCES, "loop", Side.BARE, "ran once")), "two-instances"))
+        .isEqualTo("FAIL → -");
+  }
+
+  @Test
   void aFailedGuardedCellExitsOne() {
     Run r = run(new Tour(scripted(new ConcurrentHashMap<>(), Scenario.LATE_RESULT)), "--only", "loop,cli");
 
     assertThat(r.code()).isEqualTo(Tour.FAILED);
-    assertThat(r.lastLine()).isEqualTo("tour: 38 passed, 2 failed");
+    assertThat(r.lastLine()).isEqualTo("tour: 42 passed, 2 failed");
     assertThat(r.out()).contains("late-result           400 → FAIL  400 → FAIL")
         .contains("  loop  guarded  FAIL  HTTP 400 again");
   }
@@ -182,7 +197,7 @@ class TourTest {
 
     assertThat(r.code()).isZero();
     assertThat(r.out()).doesNotContain("not built").doesNotContain("spring-ai");
-    assertThat(r.lastLine()).isEqualTo("tour: 20 passed, 0 failed");
+    assertThat(r.lastLine()).isEqualTo("tour: 22 passed, 0 failed");
   }
 
   @Test
@@ -221,7 +236,7 @@ class TourTest {
 
     Run all = run(tour, "--only", "langchain4j");
     assertThat(all.out()).contains("late-result           400 → ok").as("the first row of a cell counts");
-    assertThat(all.lastLine()).isEqualTo("tour: 21 passed, 1 failed");
+    assertThat(all.lastLine()).isEqualTo("tour: 23 passed, 1 failed");
   }
 
   @Test

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.agent.tool.ToolSpecifications;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.service.tool.DefaultToolExecutor;
 import dev.langchain4j.data.message.ChatMessageDeserializer;
 import dev.langchain4j.data.message.ChatMessageSerializer;
 import dev.langchain4j.data.message.SystemMessage;
@@ -19,6 +23,7 @@ import dev.langchain4j.model.openai.OpenAiResponsesChatModel;
 import dev.toolguard.core.ApprovalRequest;
 import dev.toolguard.core.ApprovalResponse;
 import dev.toolguard.core.RepairAction;
+import dev.toolguard.core.loop.CallJournal;
 import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult;
@@ -28,6 +33,8 @@ import dev.toolguard.examples.Scenario;
 import dev.toolguard.examples.TourOptions.Target;
 import dev.toolguard.examples.WayMain;
 import dev.toolguard.examples.WayRunner;
+import dev.toolguard.examples.internal.SharedJournal;
+import dev.toolguard.jdbc.JdbcCallJournal;
 import dev.toolguard.langchain4j.ToolGuard;
 import dev.toolguard.langchain4j.ToolLoop;
 import dev.toolguard.testkit.ProviderReferee;
@@ -112,6 +119,9 @@ public final class TourWay implements WayRunner {
       if (s == Scenario.APPROVAL_AFTER_JSON || s == Scenario.APPROVAL_NEW_PROCESS) {
         return approval(s);
       }
+      if (s == Scenario.TWO_INSTANCES) {
+        return twoInstances(s);
+      }
       if (s == Scenario.REPLAYED_MCP_OUTPUT) {
         List<ChatMessage> history = BrokenHistories.replayedMcpOutput();
         Row bare = cells.bare(s, () -> answer(responses(referee.openAiBaseUrl(), "test", MODEL), history, List.of()));
@@ -186,6 +196,88 @@ public final class TourWay implements WayRunner {
       });
       return List.of(bare, guarded);
     }
+
+    /**
+     * An approved call of {@code pay} is resumed by instance A, then by instance B from the same stale
+     * copy of the memory (a load balancer's retry). Bare, each instance runs the kept call with
+     * LangChain4j's own {@link DefaultToolExecutor} and adds its {@link ToolExecutionResultMessage}: pay
+     * runs twice. Guarded, two {@link ToolLoop}s (each its own memory and tool object) share one {@link
+     * dev.toolguard.jdbc.JdbcCallJournal}, keyed by the memory id: B reuses A's result.
+     */
+    List<Row> twoInstances(Scenario s) {
+      ToolSpecification pay = ToolSpecifications.toolSpecificationsFrom(Payments.class).get(0);
+      Row bare = cells.bareShows(s, () -> {
+        referee.script().enqueue(Reply.toolCall("pay", Payments.ARGUMENTS));
+        ChatModel m = bare();
+        List<ChatMessage> memory = new ArrayList<>(List.of(
+            SystemMessage.from("You are a payment assistant. Be brief."), UserMessage.from(Payments.REQUEST)));
+        ChatResponse first = m.chat(ChatRequest.builder().messages(memory).toolSpecifications(pay).build());
+        if (!first.aiMessage().hasToolExecutionRequests()) {
+          throw new IllegalStateException("the model did not call pay: " + first.aiMessage().text());
+        }
+        memory.add(first.aiMessage());
+        String copy = ChatMessageSerializer.messagesToJson(memory); // kept while the human decides
+        int paid = 0;
+        for (String instance : List.of("A", "B")) {
+          // the human approved: each instance reads the copy, executes the kept call and sends its result
+          Payments payments = new Payments(instance);
+          List<ChatMessage> history = new ArrayList<>(ChatMessageDeserializer.messagesFromJson(copy));
+          ToolExecutionRequest call = ((AiMessage) history.get(history.size() - 1)).toolExecutionRequests().get(0);
+          String result = new DefaultToolExecutor(payments, call).execute(call, "alice");
+          history.add(ToolExecutionResultMessage.from(call, result));
+          answer(m, history, List.of(pay));
+          paid += payments.made.get();
+        }
+        return new Cells.Shown(paid == 2, "DefaultToolExecutor: pay ran " + paid
+            + " times for one approval (instance A, then B from its copy of the memory); the provider took both");
+      });
+      Row guarded = cells.guarded(s, () -> {
+        if (target == null) {
+          referee.script().enqueue(Reply.toolCall("pay", Payments.ARGUMENTS), Reply.text("Done: 40 EUR paid to Bob."),
+              Reply.text("Done: 40 EUR paid to Bob."));
+        }
+        JdbcCallJournal journal = SharedJournal.h2();
+        JsonMemory store = new JsonMemory();
+        ToolLoop.Result first = payLoop(forGuarded(), new Payments("A"), target != null, journal)
+            .run(store.memory("alice"), SystemMessage.from("You are a payment assistant. Be brief."),
+                UserMessage.from(Payments.REQUEST));
+        if (first.status() != LoopResult.Status.AWAITING || first.pending().size() != 1) {
+          throw new IllegalStateException("the model did not call pay (status " + first.status() + "): " + first.text());
+        }
+        String callId = first.pending().get(0).request().id();
+        String copy = store.json("alice"); // the stale copy: what A and B both read
+        UserMessage approval = ToolLoop.answers("Yes, approved.",
+            ApprovalResponse.approve(pendingIn(ChatMessageDeserializer.messagesFromJson(copy))));
+        Payments onA = new Payments("A");
+        Payments onB = new Payments("B");
+        JsonMemory storeA = new JsonMemory();
+        storeA.putJson("alice", copy);
+        ToolLoop.Result a = payLoop(forGuarded(), onA, false, journal).run(storeA.memory("alice"), approval);
+        JsonMemory storeB = new JsonMemory();
+        storeB.putJson("alice", copy);
+        ToolLoop.Result b = payLoop(forGuarded(), onB, false, journal).run(storeB.memory("alice"), approval);
+        String inB = SharedJournal.resultOf(ToolGuard.toCore(b.messages()), callId);
+        if (a.status() != LoopResult.Status.COMPLETED || b.status() != LoopResult.Status.COMPLETED
+            || onA.made.get() != 1 || onB.made.get() != 0 || inB == null || !inB.contains("\"instance\":\"A\"")) {
+          throw new IllegalStateException("A ended " + a.status() + ", B " + b.status() + "; pay ran " + onA.made.get()
+              + " times on A, " + onB.made.get() + " on B; B's result: " + inB);
+        }
+        return "2 ToolLoops, 1 JdbcCallJournal (H2), by memory id: A ran pay " + callId
+            + ", B, on the same copy, reused A's result; pay ran once; answer: " + b.text();
+      });
+      return List.of(bare, guarded);
+    }
+  }
+
+  static ToolLoop payLoop(ChatModel model, Payments payments, boolean askForACall, CallJournal journal) {
+    ToolLoop.Builder b = ToolLoop.builder(model)
+        .tools(payments)
+        .config(LoopConfig.custom().approvalRequired(Set.of("pay")).build())
+        .journal(journal);
+    if (askForACall) {
+      b.parameters(ChatRequestParameters.builder().toolChoice(ToolChoice.REQUIRED).build());
+    }
+    return b.build();
   }
 
   static ToolLoop payLoop(ChatModel model, Payments payments, boolean askForACall) {

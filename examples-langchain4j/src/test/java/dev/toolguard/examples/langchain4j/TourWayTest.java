@@ -34,7 +34,10 @@ class TourWayTest {
         .anyMatch(d -> d.matches("ToolLoop AWAITING pay call_\\d+; memory through LangChain4j JSON; approved by call id; "
             + "pay ran once; answer: Done: 40 EUR paid to Bob."))
         .anyMatch(d -> d.matches("ToolLoop AWAITING pay call_\\d+; memory to a file \\(LangChain4j JSON\\); a new JVM "
-            + "approved by call id, pay ran once; answer: Done: 40 EUR paid to Bob."));
+            + "approved by call id, pay ran once; answer: Done: 40 EUR paid to Bob."))
+        .anyMatch(d -> d.startsWith("DefaultToolExecutor: pay ran 2 times for one approval"))
+        .anyMatch(d -> d.matches("2 ToolLoops, 1 JdbcCallJournal \\(H2\\), by memory id: A ran pay call_\\d+, B, "
+            + "on the same copy, reused A's result; pay ran once; answer: Done: 40 EUR paid to Bob."));
   }
 
   @Test

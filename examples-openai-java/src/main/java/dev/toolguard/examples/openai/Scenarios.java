@@ -20,11 +20,14 @@ import dev.toolguard.core.Message;
 import dev.toolguard.core.RepairAction;
 import dev.toolguard.core.Role;
 import dev.toolguard.core.Text;
+import dev.toolguard.core.ToolResult;
+import dev.toolguard.core.loop.CallJournal;
 import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.core.loop.Tool;
 import dev.toolguard.core.loop.ToolSpec;
+import dev.toolguard.jdbc.JdbcCallJournal;
 import dev.toolguard.openai.OpenAiHistory;
 import dev.toolguard.openai.ToolGuard;
 import dev.toolguard.openai.ToolGuardOptions;
@@ -35,9 +38,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.h2.jdbcx.JdbcDataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -57,7 +62,7 @@ final class Scenarios {
   /** The scenarios, in the tour's order. */
   static final List<String> NAMES = List.of("user-between", "evicted-call", "replayed-mcp-output",
       "crash-after-call", "rewritten-ids", "approval-after-json", "approval-new-process", "duplicate-result",
-      "late-result", "early-result", "parallel-split");
+      "late-result", "early-result", "parallel-split", "two-instances");
 
   private static final JsonMapper JSON = ObjectMappers.jsonMapper();
   private static final String PAY_ARGUMENTS = "{\"to\":\"Alice\",\"amount\":5}";
@@ -71,8 +76,15 @@ final class Scenarios {
     String run() throws Exception;
   }
 
-  /** A scenario: its name and its two cells. */
-  record Scenario(String name, Cell bare, Cell guarded) {}
+  /**
+   * A scenario: its name and its two cells. When {@code bareRuns} is set the bare cell's failure is not
+   * a 400 but a tool run twice ({@code two-instances}): it returns what it showed, or throws.
+   */
+  record Scenario(String name, Cell bare, Cell guarded, boolean bareRuns) {
+    Scenario(String name, Cell bare, Cell guarded) {
+      this(name, bare, guarded, false);
+    }
+  }
 
   private final OpenAIClient client;
   private final Supplier<OpenAIClient> newClient;
@@ -154,6 +166,8 @@ final class Scenarios {
             tool("call_a", "{\"sky\":\"sunny\"}"),
             Chat.user("still there?"),
             tool("call_b", "12:00"));
+      case "two-instances":
+        return new Scenario(name, this::naiveTwoInstances, this::twoInstances, true);
       default:
         throw new IllegalArgumentException("no scenario '" + name + "'; one of " + String.join(", ", NAMES));
     }
@@ -312,6 +326,121 @@ final class Scenarios {
     } finally {
       second.close();
     }
+  }
+
+  // ---- two-instances: an approved call resumed by instance A, then by B from the same stale copy
+
+  /**
+   * The naive way behind a load balancer: the application keeps the model's pay call in its stored
+   * history; on the approval an instance reads the history, runs pay itself from the stored call and
+   * sends its output. The retry sends the same approval to instance B with the same stale copy: pay
+   * runs again.
+   */
+  private String naiveTwoInstances() throws Exception {
+    scriptPay();
+    List<ResponseInputItem> items = new ArrayList<>(List.of(Items.user(PAY_QUESTION)));
+    Response first = client.responses().create(responses(items).toBuilder().addTool(Items.payTool()).build());
+    items.addAll(Items.asInput(first));
+    Items.firstCall(first); // it waits for a human
+    String copy = JSON.writeValueAsString(items);
+    AtomicInteger payments = new AtomicInteger();
+    for (String instance : List.of("A", "B")) {
+      OpenAIClient own = newClient.get();
+      try {
+        List<ResponseInputItem> history = new ArrayList<>(
+            JSON.readValue(copy, new TypeReference<List<ResponseInputItem>>() {}));
+        ResponseFunctionToolCall call = history.stream().filter(ResponseInputItem::isFunctionCall)
+            .map(ResponseInputItem::asFunctionCall).reduce((a, b) -> b).orElseThrow();
+        payments.incrementAndGet(); // pay(call.arguments()), as the application runs it
+        history.add(Items.output(call.callId(), "{\"paid\":true,\"instance\":\"" + instance + "\"}"));
+        Items.text(own.responses().create(responses(history).toBuilder().addTool(Items.payTool()).build()));
+      } finally {
+        own.close();
+      }
+    }
+    if (payments.get() != 2) {
+      throw new IllegalStateException("pay ran " + payments.get() + " times, not twice");
+    }
+    return "pay ran " + payments.get() + " times for one approval (instance A, then B from its copy of the history);"
+        + " the provider took both";
+  }
+
+  /**
+   * Two instances, each with its own client and loop, share one {@link JdbcCallJournal} (H2): A runs
+   * the approved call, B resumes the same copy under the same conversation key and reuses A's result.
+   */
+  private String twoInstances() {
+    if (referee != null) {
+      referee.script().enqueue(Reply.toolCall("pay", PAY_ARGUMENTS), Reply.text("Paid 5 EUR to Alice."),
+          Reply.text("Paid 5 EUR to Alice."));
+    }
+    JdbcCallJournal journal = sharedJournal();
+    String conversation = "two-instances";
+    AtomicInteger onA = new AtomicInteger();
+    AtomicInteger onB = new AtomicInteger();
+    LoopResult waiting = awaitPay(payLoop(client, onA, "A", journal)
+        .run(conversation, List.of(Message.user(PAY_QUESTION))));
+    List<Message> approved = new ArrayList<>(OpenAiHistory.fromJson(OpenAiHistory.toJson(waiting.history())));
+    ApprovalRequest request = pendingIn(approved, waiting.pending().get(0).callId());
+    approved.add(Message.of(Role.USER, ApprovalResponse.approve(request), Text.of("Yes, go ahead.")));
+    String copy = OpenAiHistory.toJson(approved); // what the load balancer sends to A, and again to B
+    LoopResult a = resumeOn(payLoop(newClient, onA, "A", journal), conversation, copy);
+    LoopResult b = resumeOn(payLoop(newClient, onB, "B", journal), conversation, copy);
+    String inB = resultOf(b.history(), request.callId());
+    if (a.status() != LoopResult.Status.COMPLETED || b.status() != LoopResult.Status.COMPLETED
+        || onA.get() != 1 || onB.get() != 0 || inB == null || !inB.contains("\"instance\":\"A\"")) {
+      throw new IllegalStateException("A ended " + a.status() + ", B " + b.status() + "; pay ran " + onA.get()
+          + " times on A, " + onB.get() + " on B; B's result: " + inB);
+    }
+    return "two loops, one JdbcCallJournal (H2): A ran pay " + request.callId() + ", B resumed the same copy and reused"
+        + " A's result; pay ran once | answer: " + b.text();
+  }
+
+  private static LoopResult resumeOn(Instance instance, String conversation, String copy) {
+    try {
+      return instance.loop().run(conversation, OpenAiHistory.fromJson(copy));
+    } finally {
+      instance.client().close();
+    }
+  }
+
+  /** One instance of {@code two-instances}: its own client and loop. */
+  private record Instance(OpenAIClient client, FunctionInvokingLoop loop) {}
+
+  private Instance payLoop(Supplier<OpenAIClient> clients, AtomicInteger payments, String name, CallJournal journal) {
+    OpenAIClient own = clients.get();
+    return new Instance(own, payLoop(own, payments, name, journal));
+  }
+
+  private FunctionInvokingLoop payLoop(OpenAIClient through, AtomicInteger payments, String name, CallJournal journal) {
+    Tool pay = Tool.of(new ToolSpec("pay", "Pays an amount in EUR to a person", PAY_SCHEMA), args -> {
+      payments.incrementAndGet();
+      return "{\"paid\":true,\"instance\":\"" + name + "\"}";
+    });
+    return FunctionInvokingLoop.builder(ToolGuard.responses(through, b -> b.model(model)))
+        .tools(pay)
+        .config(LoopConfig.custom().approvalRequired(Set.of("pay")).build())
+        .journal(journal)
+        .build();
+  }
+
+  /** The journal the instances share: toolguard-jdbc on a new in-memory H2 database. */
+  private static JdbcCallJournal sharedJournal() {
+    JdbcDataSource ds = new JdbcDataSource();
+    ds.setURL("jdbc:h2:mem:toolguard-tour-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    return JdbcCallJournal.builder(ds).createTable(true).build();
+  }
+
+  /** The output of the result of {@code callId} in {@code history}, or null. */
+  private static @Nullable String resultOf(List<Message> history, String callId) {
+    for (Message m : history) {
+      for (Content c : m.contents()) {
+        if (c instanceof ToolResult r && r.callId().equals(callId)) {
+          return r.output();
+        }
+      }
+    }
+    return null;
   }
 
   /** With the referee: the model asks for {@code pay}, then answers with what the tool said. */

@@ -39,6 +39,7 @@ class TourWayTest {
     assertThat(bare.get("approval-new-process")).contains("No tool output found for function call call_1");
     assertThat(bare.get("duplicate-result")).contains("Duplicate value for 'tool_call_id' of 'call_a'");
     assertThat(bare.get("parallel-split")).contains("did not have response messages: call_b");
+    assertThat(bare.get("two-instances")).startsWith("pay ran 2 times for one approval");
 
     Map<String, String> guarded = rows.stream().filter(r -> r.side().equals("guarded"))
         .collect(Collectors.toMap(Row::scenario, Row::detail));
@@ -52,6 +53,7 @@ class TourWayTest {
     assertThat(guarded.get("duplicate-result")).startsWith("DEDUPLICATE call_a");
     assertThat(guarded.get("early-result")).startsWith("MOVE call_a");
     assertThat(guarded.get("parallel-split")).startsWith("MOVE call_b");
+    assertThat(guarded.get("two-instances")).contains("B resumed the same copy and reused A's result; pay ran once");
   }
 
   @Test

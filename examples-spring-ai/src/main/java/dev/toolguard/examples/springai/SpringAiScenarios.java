@@ -12,6 +12,7 @@ import dev.toolguard.core.loop.ApprovalSigner;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.examples.springai.TourWay.Env;
+import dev.toolguard.jdbc.JdbcCallJournal;
 import dev.toolguard.springai.ToolGuardAdvisor;
 import dev.toolguard.springai.ToolGuardChatMemory;
 import dev.toolguard.springai.ToolGuardSpringAi;
@@ -27,8 +28,11 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
+import org.h2.jdbcx.JdbcDataSource;
+import org.jspecify.annotations.Nullable;
 import org.springframework.ai.chat.client.AdvisorParams;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.client.ChatClientResponse;
@@ -39,6 +43,13 @@ import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.ToolResponseMessage;
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.model.Generation;
+import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.model.tool.ToolCallingChatOptions;
+import org.springframework.ai.model.tool.ToolCallingManager;
+import org.springframework.ai.model.tool.ToolExecutionResult;
+import org.springframework.ai.support.ToolCallbacks;
 
 /**
  * The tour's scenarios through Spring AI: for each, the bare Spring AI call and the guarded one.
@@ -49,7 +60,7 @@ final class SpringAiScenarios {
   /** The scenario names, in the protocol's order. */
   static final List<String> NAMES = List.of("user-between", "evicted-call", "replayed-mcp-output", "crash-after-call",
       "rewritten-ids", "approval-after-json", "approval-new-process", "duplicate-result", "late-result",
-      "early-result", "parallel-split");
+      "early-result", "parallel-split", "two-instances");
 
   /** The key both processes of {@code approval-new-process} sign and check approvals with. */
   static final byte[] APPROVAL_KEY = "toolguard tour: a key of at least thirty-two bytes".getBytes(StandardCharsets.UTF_8);
@@ -65,14 +76,32 @@ final class SpringAiScenarios {
     String run(Env env) throws Exception;
   }
 
-  /** A scenario: its name, its bare step and its guarded step. */
-  record Scenario(String name, Step bare, Step guarded) {
+  /**
+   * A scenario: its name, its bare step and its guarded step. When {@code bareRuns} is set, the bare
+   * step's failure is not a 400 but that it ran a tool twice ({@code two-instances}): it throws {@link
+   * NotShown} when it did not, and its detail is the row's.
+   */
+  record Scenario(String name, Step bare, Step guarded, boolean bareRuns) {
+
+    Scenario(String name, Step bare, Step guarded) {
+      this(name, bare, guarded, false);
+    }
 
     Row bare(Env env) {
       if (env.real()) {
         return Row.notApplicable(name, "bare", "bare runs against the referee only: its strictness is the point");
       }
       env.referee.reset();
+      if (bareRuns) {
+        try {
+          return Row.pass(name, "bare", bare.run(env));
+        } catch (NotShown e) {
+          return Row.fail(name, "bare", "the bare side did not run pay twice, so the scenario proves nothing: "
+              + e.getMessage());
+        } catch (Exception e) {
+          return Row.fail(name, "bare", "the bare side failed before it ran pay twice: " + reported(e));
+        }
+      }
       String answer;
       try {
         answer = bare.run(env);
@@ -144,7 +173,9 @@ final class SpringAiScenarios {
                 user("so?"))),
         advisorScenario("parallel-split",
             List.of(user("Weather in Paris and in Rome?"), weatherCalls("call_1", "call_2"), weatherResult("call_1"),
-                user("hurry"), weatherResult("call_2"), user("so?"))));
+                user("hurry"), weatherResult("call_2"), user("so?"))),
+        new Scenario("two-instances", SpringAiScenarios::twoInstancesBare, SpringAiScenarios::twoInstancesGuarded,
+            true));
   }
 
   // ---- broken histories sent as they are (bare) and through ToolGuardAdvisor (guarded) ----
@@ -341,6 +372,135 @@ final class SpringAiScenarios {
     } finally {
       deleteTree(dir);
     }
+  }
+
+  // ---- two-instances: an approved call resumed by instance A, then by B from the same stale copy ----
+
+  /** A bare side that did not show what its scenario is about. */
+  static final class NotShown extends Exception {
+    NotShown(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Spring AI's user-controlled tool execution: the app keeps the model's pay call; on the approval
+   * each instance reads the stored copy, executes the call with Spring AI's {@link ToolCallingManager}
+   * and sends the result. A load balancer's retry sends the same approval to B: pay runs twice.
+   */
+  static String twoInstancesBare(Env env) throws NotShown {
+    String copy = MessageJson.writeAll(bareWaiting(env)); // stored while the human decides
+    ToolCallingManager manager = ToolCallingManager.builder().build();
+    int paid = 0;
+    for (String instance : List.of("A", "B")) {
+      TourTools.Payments payments = new TourTools.Payments(instance);
+      List<org.springframework.ai.chat.messages.Message> history = new ArrayList<>(MessageJson.readAll(copy));
+      AssistantMessage waiting = (AssistantMessage) history.remove(history.size() - 1);
+      Prompt prompt = new Prompt(history,
+          ToolCallingChatOptions.builder().toolCallbacks(ToolCallbacks.from(payments)).build());
+      ToolExecutionResult executed = manager.executeToolCalls(prompt, new ChatResponse(List.of(new Generation(waiting))));
+      bareUserControlled(env.chatModel).prompt().messages(executed.conversationHistory()).tools(payments).call()
+          .content();
+      paid += payments.paid();
+    }
+    if (paid != 2) {
+      throw new NotShown("pay ran " + paid + " times");
+    }
+    return "ToolCallingManager.executeToolCalls: pay ran " + paid
+        + " times for one approval (instance A, then B from its copy of the history); the provider took both";
+  }
+
+  /**
+   * Two advisors, each with its own chat memory over its own copy of the stored conversation and its
+   * own tool object, share one {@link JdbcCallJournal} (H2); the conversation id is the key. B reuses
+   * A's result.
+   */
+  static String twoInstancesGuarded(Env env) throws IOException {
+    if (env.referee != null) {
+      env.referee.script().enqueue(Reply.toolCall("pay", PAY_ARGS), Reply.text("Paid invoice INV-42 (5 EUR)."),
+          Reply.text("Paid invoice INV-42 (5 EUR)."));
+    }
+    JdbcCallJournal journal = sharedJournal();
+    Path dir = Files.createTempDirectory("toolguard-tour-");
+    try {
+      Path stored = Files.createDirectories(dir.resolve("stored"));
+      TourTools.Payments first = new TourTools.Payments("A");
+      ChatClient client = ChatClient.builder(env.chatModel).defaultAdvisors(approvalAdvisor(
+          MessageWindowChatMemory.builder().chatMemoryRepository(new JsonFileChatMemoryRepository(stored)).build())
+          .journal(journal).build()).build();
+      ChatClientResponse asked = client.prompt().user(PAY_ASK).tools(first)
+          .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "two-instances")).call().chatClientResponse();
+      if (ToolGuardSpringAi.pending(asked).isEmpty() || first.paid() != 0) {
+        throw notWaiting(asked, first);
+      }
+      // the stale copy: A and B each get the stored conversation as it was, and the same approval
+      Path onA = copyTree(stored, dir.resolve("a"));
+      Path onB = copyTree(stored, dir.resolve("b"));
+      ChatMemory memoryA = memoryOn(onA);
+      ChatMemory memoryB = memoryOn(onB);
+      ApprovalRequest request = ToolGuardSpringAi.pending(memoryA.get("two-instances")).get(0);
+      ApprovalResponse approval = ApprovalResponse.approve(request);
+      TourTools.Payments payA = new TourTools.Payments("A");
+      TourTools.Payments payB = new TourTools.Payments("B");
+      ChatClientResponse a = resume(env, memoryA, journal, payA, approval);
+      ChatClientResponse b = resume(env, memoryB, journal, payB, approval);
+      String inB = resultIn(memoryB.get("two-instances"), request.callId());
+      if (payA.paid() != 1 || payB.paid() != 0 || inB == null || !inB.contains("on instance A")) {
+        throw new IllegalStateException("pay ran " + payA.paid() + " times on A, " + payB.paid() + " on B (A: "
+            + a.context().get(ToolGuardAdvisor.STATUS) + ", B: " + b.context().get(ToolGuardAdvisor.STATUS)
+            + "); B's result: " + inB);
+      }
+      return "2 ToolGuardAdvisors, 1 JdbcCallJournal (H2): A ran pay " + request.callId()
+          + ", B, on the same copy, reused A's result; pay ran once; answer: " + answer(b);
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  static ChatMemory memoryOn(Path dir) {
+    return ToolGuardSpringAi.guard(MessageWindowChatMemory.builder()
+        .chatMemoryRepository(new JsonFileChatMemoryRepository(dir)).build());
+  }
+
+  static ChatClientResponse resume(Env env, ChatMemory memory, JdbcCallJournal journal, TourTools.Payments payments,
+      ApprovalResponse approval) {
+    ChatClient instance = ChatClient.builder(env.chatModel)
+        .defaultAdvisors(approvalAdvisor(memory).journal(journal).build()).build();
+    return instance.prompt().user("Yes, go ahead.").tools(payments)
+        .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "two-instances"))
+        .advisors(ToolGuardSpringAi.approvals(approval))
+        .call().chatClientResponse();
+  }
+
+  /** The journal the instances share: toolguard-jdbc on a new in-memory H2 database. */
+  static JdbcCallJournal sharedJournal() {
+    JdbcDataSource ds = new JdbcDataSource();
+    ds.setURL("jdbc:h2:mem:toolguard-tour-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    return JdbcCallJournal.builder(ds).createTable(true).build();
+  }
+
+  /** The text of the response to {@code callId} in {@code history}, or null. */
+  static @Nullable String resultIn(List<org.springframework.ai.chat.messages.Message> history, String callId) {
+    for (org.springframework.ai.chat.messages.Message m : history) {
+      if (m instanceof ToolResponseMessage t) {
+        for (ToolResponseMessage.ToolResponse r : t.getResponses()) {
+          if (r.id().equals(callId)) {
+            return r.responseData();
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  static Path copyTree(Path from, Path to) throws IOException {
+    Files.createDirectories(to);
+    try (Stream<Path> files = Files.list(from)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, to.resolve(f.getFileName()));
+      }
+    }
+    return to;
   }
 
   // ---- helpers ----

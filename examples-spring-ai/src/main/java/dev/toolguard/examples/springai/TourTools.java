@@ -24,13 +24,24 @@ final class TourTools {
   /** A payment that needs a human's approval, and a balance that does not. */
   public static final class Payments {
     final AtomicInteger paid = new AtomicInteger();
+    private final String on;
+
+    /** The tool of one application. */
+    public Payments() {
+      this.on = "";
+    }
+
+    /** The tool of one instance of an application ({@code two-instances}); its results name it. */
+    public Payments(String instance) {
+      this.on = " on instance " + instance;
+    }
 
     /** Pays an invoice. */
     @Tool(description = "Pays an invoice; needs the user's approval")
     public String pay(@ToolParam(description = "the invoice number") String invoice,
         @ToolParam(description = "the amount in EUR") int amount) {
       paid.incrementAndGet();
-      return "paid " + amount + " EUR for " + invoice;
+      return "paid " + amount + " EUR for " + invoice + on;
     }
 
     /** How often {@link #pay} ran. */

@@ -54,6 +54,9 @@ public final class CliWay implements WayRunner {
     if (s == Scenario.APPROVAL_AFTER_JSON || s == Scenario.APPROVAL_NEW_PROCESS) {
       return cells.notApplicable(s, "the command line repairs request bodies; it has no approvals");
     }
+    if (s == Scenario.TWO_INSTANCES) {
+      return cells.notApplicable(s, "the command line repairs request bodies; it runs no tools");
+    }
     Dialect dialect;
     String body;
     if (s == Scenario.REPLAYED_MCP_OUTPUT) {

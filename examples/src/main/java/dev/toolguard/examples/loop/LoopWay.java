@@ -9,6 +9,9 @@ import dev.toolguard.core.Message;
 import dev.toolguard.core.RepairAction;
 import dev.toolguard.core.Role;
 import dev.toolguard.core.Text;
+import dev.toolguard.core.ToolCall;
+import dev.toolguard.core.ToolResult;
+import dev.toolguard.core.loop.CallJournal;
 import dev.toolguard.core.loop.ChatBackend;
 import dev.toolguard.core.loop.ChatRequest;
 import dev.toolguard.core.loop.ChatResponse;
@@ -25,6 +28,8 @@ import dev.toolguard.examples.WayRunner;
 import dev.toolguard.examples.Cells;
 import dev.toolguard.examples.internal.Histories;
 import dev.toolguard.examples.internal.Http;
+import dev.toolguard.examples.internal.SharedJournal;
+import dev.toolguard.jdbc.JdbcCallJournal;
 import dev.toolguard.json.HistoryJson;
 import dev.toolguard.json.WireCodec;
 import dev.toolguard.json.WireRequest;
@@ -58,6 +63,9 @@ public final class LoopWay implements WayRunner {
    * loop scopes a waiting call to its conversation, so both runs name the same one.
    */
   static final String CONVERSATION = "tour-approval";
+
+  /** The key of the conversation that both instances of {@code two-instances} resume. */
+  static final String TWO_INSTANCES = "tour-two-instances";
 
 
   static final String MODEL = "gpt-4o-mini";
@@ -135,6 +143,9 @@ public final class LoopWay implements WayRunner {
       if (s == Scenario.APPROVAL_AFTER_JSON || s == Scenario.APPROVAL_NEW_PROCESS) {
         return approval(s);
       }
+      if (s == Scenario.TWO_INSTANCES) {
+        return twoInstances(s);
+      }
       List<Message> history = Histories.chat(s);
       if (history == null) {
         return cells.notApplicable(s, "no history for this scenario");
@@ -208,6 +219,67 @@ public final class LoopWay implements WayRunner {
       });
       return List.of(bare, guarded);
     }
+
+    /**
+     * An approved call of {@code pay} is resumed by instance A, then by instance B from the same stale copy
+     * of the history (a load balancer's retry). Bare, the application runs the stored call itself on
+     * each: pay runs twice. Guarded, two loops share one {@link dev.toolguard.jdbc.JdbcCallJournal}: B
+     * finds the call settled and reuses A's result.
+     */
+    List<Row> twoInstances(Scenario s) {
+      List<Message> start = List.of(Message.system("You are a payment assistant. Be brief."),
+          Message.user(Histories.PAY_REQUEST));
+      Row bare = cells.bareShows(s, () -> {
+        referee.script().enqueue(Reply.toolCall("pay", Histories.PAY_ARGUMENTS));
+        ChatResponse first = bareChat().send(new ChatRequest(start, List.of(Histories.PAY), Map.of()));
+        if (!first.message().hasToolCalls()) {
+          throw new IllegalStateException("the model did not call pay: " + first.message().text());
+        }
+        List<Message> waiting = new ArrayList<>(start);
+        waiting.add(first.message());
+        String copy = HistoryJson.write(waiting); // the stored history with the call the human approves
+        AtomicInteger payments = new AtomicInteger();
+        for (String instance : List.of("A", "B")) {
+          // each instance reads the copy, runs the approved call from it, and sends the result
+          List<Message> history = new ArrayList<>(HistoryJson.read(copy));
+          ToolCall call = history.get(history.size() - 1).toolCalls().get(0);
+          payments.incrementAndGet();
+          history.add(Message.tool(ToolResult.of(call.callId(), call.name(), paid(instance))));
+          post(Dialect.OPENAI_CHAT, history, List.of(Histories.PAY));
+        }
+        return new Cells.Shown(payments.get() == 2, "pay ran " + payments.get()
+            + " times for one approval (instance A, then B from its copy of the history); the provider took both");
+      });
+      Row guarded = cells.guarded(s, () -> {
+        if (target == null) {
+          referee.script().enqueue(Reply.toolCall("pay", Histories.PAY_ARGUMENTS),
+              Reply.text("Done: 40 EUR paid to Bob."), Reply.text("Done: 40 EUR paid to Bob."));
+        }
+        JdbcCallJournal journal = SharedJournal.h2();
+        AtomicInteger payments = new AtomicInteger();
+        Map<String, Object> firstOptions = target == null ? Map.of() : Map.of("tool_choice", "required");
+        LoopResult first = payLoop(guardedChat(), payments, firstOptions, "A", journal).run(TWO_INSTANCES, start);
+        if (first.status() != LoopResult.Status.AWAITING || first.pending().size() != 1) {
+          throw new IllegalStateException("the model did not call pay (status " + first.status() + "): " + first.text());
+        }
+        String callId = first.pending().get(0).callId();
+        List<Message> approved = new ArrayList<>(HistoryJson.read(HistoryJson.write(first.history())));
+        approved.add(Message.of(Role.USER, ApprovalResponse.approve(ResumeApproval.pendingIn(approved)),
+            Text.of("Yes, approved.")));
+        String copy = HistoryJson.write(approved); // what the load balancer sends to A, and again to B
+        LoopResult a = payLoop(guardedChat(), payments, Map.of(), "A", journal).run(TWO_INSTANCES, HistoryJson.read(copy));
+        LoopResult b = payLoop(guardedChat(), payments, Map.of(), "B", journal).run(TWO_INSTANCES, HistoryJson.read(copy));
+        String inB = SharedJournal.resultOf(b.history(), callId);
+        if (a.status() != LoopResult.Status.COMPLETED || b.status() != LoopResult.Status.COMPLETED
+            || payments.get() != 1 || inB == null || !inB.equals(paid("A"))) {
+          throw new IllegalStateException("A ended " + a.status() + ", B " + b.status() + "; pay ran " + payments.get()
+              + " times; B's result: " + inB);
+        }
+        return "two loops sharing a JdbcCallJournal (H2): A ran pay " + callId + ", B resumed the same copy and reused"
+            + " A's result; pay ran once; answer: " + b.text();
+      });
+      return List.of(bare, guarded);
+    }
   }
 
   /** toolguard-json's HTTP backend configuration for an OpenAI-compatible endpoint. */
@@ -236,6 +308,25 @@ public final class LoopWay implements WayRunner {
         .config(LoopConfig.custom().approvalRequired(Set.of("pay")).build())
         .options(options)
         .build();
+  }
+
+  /** One instance's loop of {@code two-instances}: its own objects, the shared journal; pay says who ran it. */
+  static FunctionInvokingLoop payLoop(ChatBackend backend, AtomicInteger payments, Map<String, Object> options,
+      String instance, CallJournal journal) {
+    return FunctionInvokingLoop.builder(backend)
+        .tools(Tool.of(Histories.PAY, args -> {
+          payments.incrementAndGet();
+          return paid(instance);
+        }))
+        .config(LoopConfig.custom().approvalRequired(Set.of("pay")).build())
+        .journal(journal)
+        .options(options)
+        .build();
+  }
+
+  /** What pay returns on {@code instance}. */
+  static String paid(String instance) {
+    return "{\"status\":\"paid\",\"to\":\"Bob\",\"amount\":40,\"instance\":\"" + instance + "\"}";
   }
 
   /** What a guarded run repaired and answered, or an exception when it did not complete. */
