@@ -186,6 +186,19 @@ public final class ErrorMessages {
     public static final String REASONING_WITHOUT_FOLLOWING_ITEM =
         "Item '%s' of type 'reasoning' was provided without its required following item.";
 
+    /**
+     * Provider text pattern: an item that the service produced directly after a reasoning item, sent
+     * back (with its id) without that reasoning item directly before it: the item's id, its type, the
+     * reasoning item's id.
+     */
+    public static final String WITHOUT_REQUIRED_REASONING =
+        "Item '%s' of type '%s' was provided without its required 'reasoning' item: '%s'.";
+
+    /** {@link #WITHOUT_REQUIRED_REASONING} filled in. */
+    public static String withoutRequiredReasoning(String itemId, String type, String reasoningId) {
+      return String.format(Locale.ROOT, WITHOUT_REQUIRED_REASONING, itemId, type, reasoningId);
+    }
+
     /** Pattern for an {@code item_reference} to an unknown item; referee wording. */
     public static final String ITEM_NOT_FOUND = "Item with id '%s' not found.";
 

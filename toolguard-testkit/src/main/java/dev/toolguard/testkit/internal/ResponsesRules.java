@@ -65,6 +65,19 @@ public final class ResponsesRules {
 
     /** A stored item (input or output of any stored response) with this item id, or null. */
     @Nullable JsonNode item(String itemId);
+
+    /**
+     * The id of the reasoning item produced directly before the output item {@code itemId}, or null
+     * when the service produced no reasoning item right before it (or did not produce it).
+     */
+    default @Nullable String reasoningBefore(String itemId) {
+      return null;
+    }
+
+    /** The id of the item produced directly after the reasoning item {@code reasoningId}, or null. */
+    default @Nullable String itemAfter(String reasoningId) {
+      return null;
+    }
   }
 
   /** Checks {@code body} against the rules and the stored responses. */
@@ -133,7 +146,7 @@ public final class ResponsesRules {
     for (JsonNode item : input) {
       conversation.add(resolveReference(item, conversation, stored));
     }
-    checkConversation(conversation, chainSize);
+    checkConversation(conversation, chainSize, stored);
   }
 
   /** The item an {@code item_reference} stands for: an earlier item of this request, or a stored one. */
@@ -273,7 +286,7 @@ public final class ResponsesRules {
   }
 
   /** Pairing, duplicates and reasoning over the whole conversation; items from {@code firstNew} on are new. */
-  private static void checkConversation(List<JsonNode> items, int firstNew) {
+  private static void checkConversation(List<JsonNode> items, int firstNew, Store stored) {
     // 1. every new output answers a call before it
     Set<String> callsSoFar = new HashSet<>();
     for (int k = 0; k < items.size(); k++) {
@@ -319,13 +332,29 @@ public final class ResponsesRules {
         }
       }
     }
-    // 3. a new reasoning item is followed by the item it belongs to
+    // 3. a new reasoning item is followed by the item it belongs to: an item of the model's side,
+    // and when the service produced the reasoning item, the very item it produced after it (an item
+    // sent without id is a new item, which the referee lets follow it)
     for (int k = firstNew; k < items.size(); k++) {
       JsonNode item = items.get(k);
       if (typeOf(item).equals("reasoning")) {
         JsonNode next = k + 1 < items.size() ? items.get(k + 1) : null;
-        if (next == null || !followsReasoning(next)) {
+        String produced = stored.itemAfter(item.get("id").asText());
+        String nextId = next == null ? null : Json.text(next, "id");
+        if (next == null || !followsReasoning(next) || (produced != null && nextId != null && !produced.equals(nextId))) {
           throw reject(Responses.reasoningWithoutFollowingItem(item.get("id").asText()), "input", null);
+        }
+      }
+    }
+    // 3b. a new item that the service produced directly after a reasoning item comes directly after it
+    for (int k = firstNew; k < items.size(); k++) {
+      JsonNode item = items.get(k);
+      String id = Json.text(item, "id");
+      String reasoning = id == null || typeOf(item).equals("reasoning") ? null : stored.reasoningBefore(id);
+      if (reasoning != null) {
+        JsonNode previous = k > 0 ? items.get(k - 1) : null;
+        if (previous == null || !typeOf(previous).equals("reasoning") || !reasoning.equals(Json.text(previous, "id"))) {
+          throw reject(Responses.withoutRequiredReasoning(id, typeOf(item), reasoning), "input", null);
         }
       }
     }
