@@ -336,6 +336,18 @@ final class Conversations {
         break;
       }
       default: {
+        if (random.nextBoolean()) {
+          // a reasoning item and the item after it stored twice, later in the list
+          for (int i = 0; i + 1 < list.size(); i++) {
+            if (list.get(i).path("type").asText().equals("reasoning")) {
+              int at = i + 2 + random.nextInt(list.size() - i - 1);
+              list.insert(at, list.get(i + 1).deepCopy());
+              list.insert(at, list.get(i).deepCopy());
+              return;
+            }
+          }
+          return;
+        }
         // a reasoning item loses the item after it
         for (int i = 0; i + 1 < list.size(); i++) {
           if (list.get(i).path("type").asText().equals("reasoning")) {

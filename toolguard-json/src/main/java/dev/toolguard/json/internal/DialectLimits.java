@@ -146,6 +146,7 @@ public final class DialectLimits {
                   + " by the call or message it belongs to",
               "Item '" + id + "' of type 'reasoning' was provided without its required following item."));
         }
+        checkPairs(m, i, written, out);
         for (int k : trailingReasoning(m)) {
           String path = written.contentPath(i, k);
           String id = reasoningId(contents.get(k));
@@ -298,6 +299,92 @@ public final class DialectLimits {
     return id != null && id.isTextual() ? id.asText() : null;
   }
 
+  /**
+   * OpenAI Responses: the pairs read together ({@link WireMetadata#PAIRED}) that {@code m} no longer
+   * holds together: a reasoning item followed by another item with a server id than the one it was
+   * produced with, and an item with its server id whose reasoning item is not directly before it.
+   */
+  private static void checkPairs(Message m, int i, Encoded written, List<WireViolation> out) {
+    List<Content> contents = m.contents();
+    List<Integer> starts = itemStarts(m);
+    for (int t = 0; t < starts.size(); t++) {
+      Content c = contents.get(starts.get(t));
+      String with = pairedWith(c);
+      if (with == null) {
+        continue;
+      }
+      int at = written.contentIndex(i, starts.get(t));
+      String path = at < 0 ? written.messagePath(i) : written.field() + "[" + at + "]";
+      if (isReasoning(c)) {
+        String next = followingItemId(contents, starts, t);
+        if (next != null && !next.equals(with)) {
+          String id = reasoningId(c);
+          out.add(new WireViolation("REASONING_WITHOUT_FOLLOWING_ITEM", path, "",
+              "reasoning item " + id + " is followed by item " + next + ", not by item " + with
+                  + " that it was produced with",
+              "Item '" + id + "' of type 'reasoning' was provided without its required following item."));
+        }
+      } else if (itemId(c) != null && !reasoningBefore(contents, starts, t, with)) {
+        String id = itemId(c);
+        String type = itemType(c);
+        out.add(new WireViolation("ITEM_WITHOUT_REASONING", path + ".id", c instanceof ToolCall
+            ? ((ToolCall) c).callId() : "",
+            type + " item " + id + " carries its server id but reasoning item " + with
+                + ", produced directly before it, is not directly before it",
+            "Item '" + id + "' of type '" + type + "' was provided without its required 'reasoning' item: '" + with
+                + "'."));
+      }
+    }
+  }
+
+  /** The positions in {@code m} of the contents that start an input item, in order. */
+  private static List<Integer> itemStarts(Message m) {
+    List<Content> contents = m.contents();
+    List<Integer> starts = new ArrayList<>(contents.size());
+    for (int k = 0; k < contents.size(); k++) {
+      if (written(contents.get(k)) && !Json.flag(contents.get(k).metadata(), WireMetadata.JOINED)) {
+        starts.add(k);
+      }
+    }
+    return starts;
+  }
+
+  /** The server id of the item after start {@code t} when it is not a reasoning item, or null. */
+  private static @Nullable String followingItemId(List<Content> contents, List<Integer> starts, int t) {
+    if (t + 1 >= starts.size()) {
+      return null;
+    }
+    Content next = contents.get(starts.get(t + 1));
+    return isReasoning(next) ? null : itemId(next);
+  }
+
+  /** True when the item before start {@code t} is the reasoning item {@code reasoning}. */
+  private static boolean reasoningBefore(List<Content> contents, List<Integer> starts, int t, String reasoning) {
+    if (t == 0) {
+      return false;
+    }
+    Content previous = contents.get(starts.get(t - 1));
+    return isReasoning(previous) && reasoningId(previous).equals(reasoning);
+  }
+
+  private static @Nullable String pairedWith(Content c) {
+    Object with = c.metadata().get(WireMetadata.PAIRED);
+    return with instanceof String ? (String) with : null;
+  }
+
+  /** The Responses item type of the item that {@code c} starts. */
+  private static String itemType(Content c) {
+    ObjectNode item = Json.template(c.metadata(), WireMetadata.ITEM);
+    if (item != null || c instanceof Text) {
+      return item == null ? "message" : item.path("type").asText("message");
+    }
+    if (c instanceof ToolCall) {
+      ObjectNode node = Json.template(c.metadata(), WireMetadata.NODE);
+      return node == null ? "function_call" : node.path("type").asText("function_call");
+    }
+    return c instanceof Opaque ? ((Opaque) c).kind() : "message";
+  }
+
   /** Positions of the reasoning items of {@code m} whose next written item is another reasoning item. */
   private static List<Integer> stackedReasoning(Message m) {
     List<Integer> stacked = new ArrayList<>(0);
@@ -392,6 +479,7 @@ public final class DialectLimits {
       uniqueItemIds(entries, pending);
       attachReasoning(entries, pending);
       dropStackedReasoning(entries, pending);
+      keepPairs(entries, pending);
     } else if (changed || !pending.isEmpty()) {
       mergeTurns(entries, pending);
     }
@@ -604,6 +692,12 @@ public final class DialectLimits {
 
   // ---------------------------------------------------------------- OpenAI Responses
 
+  /**
+   * A reasoning item that ends its assistant turn lost the item it was produced with. When the next
+   * assistant turn starts with a call or message that carries no server id (a user message came
+   * between them, say), it moves to directly before it; an item with a server id was produced without
+   * it (else they would have been read together), so otherwise the reasoning item is removed.
+   */
   private static void attachReasoning(List<Entry> entries, List<Pending> pending) {
     for (int i = 0; i < entries.size(); i++) {
       Entry e = entries.get(i);
@@ -627,7 +721,7 @@ public final class DialectLimits {
           for (int k = 0; k < next.message.contents().size(); k++) {
             Content c = next.message.contents().get(k);
             if (written(c)) {
-              if (c instanceof ToolCall || c instanceof Text) {
+              if ((c instanceof ToolCall || c instanceof Text) && itemId(c) == null) {
                 target = next;
                 first = k;
               }
@@ -651,8 +745,8 @@ public final class DialectLimits {
       } else {
         for (Content r : moved) {
           pending.add(new Pending(RepairAction.Kind.DROP, "", null, e, "removed reasoning item " + describe(r)
-              + ": no call or message follows it that it can belong to, and OpenAI rejects a reasoning item"
-              + " without its following item"));
+              + ": no call or message follows it that it can belong to (an item the service made without it is"
+              + " not one), and OpenAI rejects a reasoning item without its following item"));
         }
       }
       if (rest.isEmpty()) {
@@ -662,6 +756,63 @@ public final class DialectLimits {
       }
     }
     entries.removeIf(x -> x.message == null);
+  }
+
+  /**
+   * Keeps the pairs read together ({@link WireMetadata#PAIRED}) together: a reasoning item followed
+   * by another item with a server id than the one it was produced with is removed; then an item that
+   * carries its server id without its reasoning item directly before it loses the id, so that it goes
+   * as a new item (the service refuses an item it produced after a reasoning item without it, and a
+   * reasoning item cannot be made up).
+   */
+  private static void keepPairs(List<Entry> entries, List<Pending> pending) {
+    for (Entry e : entries) {
+      if (e.message.role() != Role.ASSISTANT) {
+        continue;
+      }
+      List<Content> contents = e.message.contents();
+      List<Integer> starts = itemStarts(e.message);
+      List<Content> changed = null;
+      for (int t = 0; t < starts.size(); t++) {
+        Content c = contents.get(starts.get(t));
+        String with = pairedWith(c);
+        String next = with != null && isReasoning(c) ? followingItemId(contents, starts, t) : null;
+        if (next != null && !next.equals(with)) {
+          if (changed == null) {
+            changed = new ArrayList<>(contents);
+          }
+          changed.set(starts.get(t), null);
+          pending.add(new Pending(RepairAction.Kind.DROP, "", null, e, "removed reasoning item " + describe(c)
+              + ": item " + with + ", which it was produced with, no longer follows it (" + next + " does), and OpenAI"
+              + " rejects a reasoning item without its following item"));
+        }
+      }
+      if (changed != null) {
+        changed.removeIf(java.util.Objects::isNull);
+        e.message = e.message.withContents(changed);
+        contents = changed;
+        starts = itemStarts(e.message);
+        changed = null;
+      }
+      for (int t = 0; t < starts.size(); t++) {
+        Content c = contents.get(starts.get(t));
+        String with = pairedWith(c);
+        String id = with == null || isReasoning(c) ? null : itemId(c);
+        if (id != null && !reasoningBefore(contents, starts, t, with)) {
+          if (changed == null) {
+            changed = new ArrayList<>(contents);
+          }
+          changed.set(starts.get(t), Contents.without(withoutItemId(c), WireMetadata.PAIRED));
+          pending.add(new Pending(RepairAction.Kind.DROP, c instanceof ToolCall ? ((ToolCall) c).callId() : "", null, e,
+              "removed server id " + id + " from the " + itemType(c) + " item: reasoning item " + with
+                  + ", which was produced directly before it, is not before it, and OpenAI rejects the item without it;"
+                  + " without its id it goes as a new item"));
+        }
+      }
+      if (changed != null) {
+        e.message = e.message.withContents(changed);
+      }
+    }
   }
 
   /**
