@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>OpenAI Chat: call ids of at most 40 characters; no empty {@code tool_calls} array.
  *   <li>OpenAI Responses: call ids of at most 64 characters; a reasoning item directly followed by
- *       the item it belongs to (not by another reasoning item); every item id used once (a later item
- *       that repeats one loses it, a repeated reasoning item is removed).
+ *       the item it belongs to (not by another reasoning item, nor by another item than the one read
+ *       with it); an item read with a reasoning item ({@link WireMetadata#PAIRED}) directly after it,
+ *       or sent without its server id; every item id used once (a later item that repeats one loses
+ *       it, a repeated reasoning item is removed).
  *   <li>Anthropic: call ids of {@code [a-zA-Z0-9_-]} only; in a repaired body, consecutive turns of
  *       the same role merged into one message, its tool_result blocks first.
  * </ul>
