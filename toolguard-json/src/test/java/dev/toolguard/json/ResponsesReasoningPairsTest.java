@@ -199,6 +199,56 @@ class ResponsesReasoningPairsTest {
     assertThat(refereeSays(repair.body())).isEqualTo("accepted");
   }
 
+  @Test
+  void anItemIdOfAnotherKindIsFlaggedInTheProvidersWordsAndDropped() throws Exception {
+    String in = body(USER, FC1.replace("fc_1", "item_1"), OUT1);
+    String provider = "Invalid 'input[1].id': 'item_1'. Expected an ID that begins with 'fc'.";
+    assertThat(refereeSays(in)).isEqualTo(provider);
+    assertThat(GUARD.check(D, in)).extracting(v -> v.code() + " " + v.path() + ": " + v.providerError())
+        .containsExactly("ITEM_ID_PREFIX input[1].id: " + provider);
+    WireRepair repair = GUARD.repair(D, in);
+    assertSameJson(repair.body(), body(USER, FC1_WITHOUT_ID, OUT1));
+    assertThat(report(repair)).containsExactly("DROP call_1 [- -> input[1]]");
+    assertThat(repair.actions().get(0).detail()).isEqualTo("removed item id item_1 from the function_call item: it"
+        + " does not begin with fc, and OpenAI rejects it; without its id it goes as a new item");
+    assertThat(refereeSays(repair.body())).isEqualTo("accepted");
+  }
+
+  @Test
+  void aReasoningItemWithAnIdOfAnotherKindIsRemovedAndItsItemGoesWithoutItsId() throws Exception {
+    String in = body(USER, RS.replace("rs_1", "msg_9"), FC1, OUT1);
+    String provider = "Invalid 'input[1].id': 'msg_9'. Expected an ID that begins with 'rs'.";
+    assertThat(refereeSays(in)).isEqualTo(provider);
+    assertThat(GUARD.check(D, in)).extracting(WireViolation::providerError).containsExactly(provider);
+    WireRepair repair = GUARD.repair(D, in);
+    assertSameJson(repair.body(), body(USER, FC1_WITHOUT_ID, OUT1));
+    assertThat(report(repair)).containsExactly("DROP (no id) [- -> input[1]]", "DROP call_1 [- -> input[1]]");
+    assertThat(refereeSays(repair.body())).isEqualTo("accepted");
+  }
+
+  @Test
+  void repairWritesNoIdOfAnotherKind() throws Exception {
+    // a call id reused by another call is renamed: the item ids stay as they were; a made-up result has no id
+    String in = body(USER, RS, FC1, OUT1, "{'role':'user','content':'again'}", FC2.replace("call_2", "call_1"),
+        OUT1.replace("done", "again"), MSG.replace("msg_1", "msg_2"), "{'role':'user','content':'and 8?'}",
+        FC2.replace("fc_2", "fc_3"));
+    WireRepair repair = GUARD.repair(D, in);
+    JsonNode input = dev.toolguard.json.internal.Json.parse(repair.body()).get("input");
+    for (JsonNode item : input) {
+      String type = item.path("type").asText("message");
+      if (item.has("id")) {
+        assertThat(item.get("id").asText()).as(item.toString())
+            .startsWith(type.equals("reasoning") ? "rs_" : type.equals("function_call") ? "fc_" : "msg_");
+      }
+      if (type.equals("function_call_output")) {
+        assertThat(item.has("id")).as(item.toString()).isFalse();
+      }
+    }
+    assertThat(report(repair)).anySatisfy(line -> assertThat(line).startsWith("RENAME call_1 -> "))
+        .anySatisfy(line -> assertThat(line).startsWith("SYNTHESIZE call_2"));
+    assertThat(refereeSays(repair.body())).isEqualTo("accepted");
+  }
+
   /** Named predicates. */
   static final class DialectLimitsHolder {
     static boolean isReasoningContent(Content c) {

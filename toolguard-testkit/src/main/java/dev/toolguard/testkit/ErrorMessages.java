@@ -199,6 +199,20 @@ public final class ErrorMessages {
       return String.format(Locale.ROOT, WITHOUT_REQUIRED_REASONING, itemId, type, reasoningId);
     }
 
+    /**
+     * Provider text pattern: an item id that does not begin with its type's prefix (the path of the
+     * id, the id, the prefix), as in {@code Invalid 'input[66].id': 'item_df7e…'. Expected an ID that
+     * begins with 'rs'.} Which prefix each type takes is the referee's model: {@code rs} reasoning,
+     * {@code fc} function_call, {@code msg} message, {@code mcpr} mcp_approval_request, {@code mcp}
+     * mcp_call and mcp_list_tools.
+     */
+    public static final String ID_PREFIX = "Invalid '%s': '%s'. Expected an ID that begins with '%s'.";
+
+    /** {@link #ID_PREFIX} filled in. */
+    public static String idPrefix(String path, String id, String prefix) {
+      return String.format(Locale.ROOT, ID_PREFIX, path, id, prefix);
+    }
+
     /** Pattern for an {@code item_reference} to an unknown item; referee wording. */
     public static final String ITEM_NOT_FOUND = "Item with id '%s' not found.";
 

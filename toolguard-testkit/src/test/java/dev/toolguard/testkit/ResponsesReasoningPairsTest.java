@@ -89,4 +89,21 @@ class ResponsesReasoningPairsTest extends RefereeTestBase {
     assertRejected(post(Endpoint.RESPONSES, body(USER, Json.write(call), back)),
         Responses.withoutRequiredReasoning(call.get("id").asText(), "function_call", reasoning));
   }
+
+  @Test
+  void anItemIdOfAnotherKindIsRefused() {
+    assertRejected(post(Endpoint.RESPONSES, body(USER, CALL.replace("fc_1", "item_df7e"), OUTPUT)),
+        "Invalid 'input[1].id': 'item_df7e'. Expected an ID that begins with 'fc'.");
+    assertRejected(post(Endpoint.RESPONSES, body(USER, REASONING.replace("rs_1", "msg_1"), CALL, OUTPUT)),
+        "Invalid 'input[1].id': 'msg_1'. Expected an ID that begins with 'rs'.");
+    assertRejected(post(Endpoint.RESPONSES, body(USER, MESSAGE.replace("msg_1", "fc_1"))),
+        "Invalid 'input[1].id': 'fc_1'. Expected an ID that begins with 'msg'.");
+    assertThat(post(Endpoint.RESPONSES, body(USER, REASONING, CALL, OUTPUT, MESSAGE)).status()).isEqualTo(200);
+  }
+
+  @Test
+  void twoItemsWithOneIdAreRefused() {
+    assertRejected(post(Endpoint.RESPONSES, body(USER, CALL, OUTPUT, OTHER_CALL.replace("fc_2", "fc_1"), OTHER_OUTPUT)),
+        "Duplicate item found with id fc_1. Remove duplicate items from your input and try again.");
+  }
 }

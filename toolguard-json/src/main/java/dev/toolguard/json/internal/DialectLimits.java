@@ -57,6 +57,14 @@ public final class DialectLimits {
   /** The longest call id that OpenAI Responses accepts. */
   public static final int OPENAI_RESPONSES_MAX_ID = 64;
 
+  /**
+   * OpenAI Responses: the prefix of the server id of each item type that has one; the service refuses
+   * an id of another kind ({@code Expected an ID that begins with 'rs'.}).
+   */
+  static final Map<String, String> ID_PREFIXES = Map.of(
+      "reasoning", "rs", "function_call", "fc", "message", "msg", "mcp_approval_request", "mcpr",
+      "mcp_call", "mcp", "mcp_list_tools", "mcp");
+
   private DialectLimits() {}
 
   /** A change for a limit; {@code message} indexes the history after all limits. */
@@ -174,6 +182,24 @@ public final class DialectLimits {
             out.add(new WireViolation("UNMATCHED_MCP_APPROVAL", path + ".approval_request_id", "",
                 "MCP approval response for " + answered + " answers no mcp_approval_request before it",
                 "No MCP approval request found with id " + answered + " for the mcp_approval_response."));
+          }
+        }
+      }
+    }
+    if (dialect == Dialect.OPENAI_RESPONSES) {
+      for (int i = 0; i < history.size(); i++) {
+        List<Content> contents = history.get(i).contents();
+        for (int k = 0; k < contents.size(); k++) {
+          String id = itemId(contents.get(k));
+          String prefix = id == null ? null : ID_PREFIXES.get(itemType(contents.get(k)));
+          if (prefix != null && !id.startsWith(prefix)) {
+            int at = written.contentIndex(i, k);
+            String path = (at < 0 ? written.messagePath(i) : written.field() + "[" + at + "]") + ".id";
+            out.add(new WireViolation("ITEM_ID_PREFIX", path, contents.get(k) instanceof ToolCall
+                ? ((ToolCall) contents.get(k)).callId() : "",
+                itemType(contents.get(k)) + " item id " + id + " does not begin with " + prefix
+                    + ", the prefix of its kind",
+                "Invalid '" + path + "': '" + id + "'. Expected an ID that begins with '" + prefix + "'."));
           }
         }
       }
@@ -478,6 +504,7 @@ public final class DialectLimits {
       if (!stored) {
         dropUnmatchedApprovals(entries, pending);
       }
+      keepIdPrefixes(entries, pending);
       uniqueItemIds(entries, pending);
       attachReasoning(entries, pending);
       dropStackedReasoning(entries, pending);
@@ -839,6 +866,42 @@ public final class DialectLimits {
           contents.set(k, null);
           pending.add(new Pending(RepairAction.Kind.DROP, "", null, e, "removed an MCP approval response for "
               + answered + ": it answers no mcp_approval_request before it, and OpenAI refuses it"));
+        }
+      }
+      if (contents != null) {
+        contents.removeIf(java.util.Objects::isNull);
+        e.message = contents.isEmpty() ? null : e.message.withContents(contents);
+      }
+    }
+    entries.removeIf(x -> x.message == null);
+  }
+
+  /**
+   * An item whose server id has another kind's prefix loses the id (it goes as a new item); a
+   * reasoning item, which cannot go without its id, is removed. No id is ever made up.
+   */
+  private static void keepIdPrefixes(List<Entry> entries, List<Pending> pending) {
+    for (Entry e : entries) {
+      List<Content> contents = null;
+      for (int k = 0; k < e.message.contents().size(); k++) {
+        Content c = e.message.contents().get(k);
+        String id = itemId(c);
+        String prefix = id == null ? null : ID_PREFIXES.get(itemType(c));
+        if (prefix == null || id.startsWith(prefix)) {
+          continue;
+        }
+        if (contents == null) {
+          contents = new ArrayList<>(e.message.contents());
+        }
+        if (isReasoning(c)) {
+          contents.set(k, null);
+          pending.add(new Pending(RepairAction.Kind.DROP, "", null, e, "removed reasoning item " + id
+              + ": its id does not begin with rs, OpenAI rejects it, and a reasoning item cannot go without its id"));
+        } else {
+          contents.set(k, Contents.without(withoutItemId(c), WireMetadata.PAIRED));
+          pending.add(new Pending(RepairAction.Kind.DROP, c instanceof ToolCall ? ((ToolCall) c).callId() : "", null,
+              e, "removed item id " + id + " from the " + itemType(c) + " item: it does not begin with " + prefix
+                  + ", and OpenAI rejects it; without its id it goes as a new item"));
         }
       }
       if (contents != null) {

@@ -38,6 +38,11 @@ public final class ResponsesRules {
       "shell_call", "shell_call_output", "apply_patch_call", "apply_patch_call_output",
       "custom_tool_call", "custom_tool_call_output", "compaction");
 
+  /** The prefix of the item id of each item type that has one (the referee's model of the service's ids). */
+  public static final java.util.Map<String, String> ID_PREFIXES = java.util.Map.of(
+      "reasoning", "rs", "function_call", "fc", "message", "msg", "mcp_approval_request", "mcpr",
+      "mcp_call", "mcp", "mcp_list_tools", "mcp");
+
   private static final Set<String> ROLES = Set.of("user", "assistant", "system", "developer");
   private static final Set<String> INPUT_PARTS = Set.of("input_text", "input_image", "input_file", "input_audio");
   private static final Set<String> OUTPUT_PARTS = Set.of("output_text", "refusal");
@@ -186,6 +191,11 @@ public final class ResponsesRules {
     }
     if (!ITEM_TYPES.contains(type)) {
       throw reject(invalidValue(type, quoted(ITEM_TYPES)), at + ".type", "invalid_value");
+    }
+    String prefix = ID_PREFIXES.get(type);
+    JsonNode id = item.get("id");
+    if (prefix != null && id != null && id.isTextual() && !id.asText().startsWith(prefix)) {
+      throw reject(Responses.idPrefix(at + ".id", id.asText(), prefix), at + ".id", "invalid_value");
     }
     switch (type) {
       case "message":
