@@ -213,6 +213,17 @@ public final class ErrorMessages {
       return String.format(Locale.ROOT, ID_PREFIX, path, id, prefix);
     }
 
+    /**
+     * Provider text pattern ({@code code: unknown_parameter}): a field that the item type (or the
+     * content part type) does not have, as in {@code Unknown parameter: 'input[1].metadata'.}
+     */
+    public static final String UNKNOWN_PARAMETER = "Unknown parameter: '%s'.";
+
+    /** {@link #UNKNOWN_PARAMETER} filled in. */
+    public static String unknownParameter(String path) {
+      return String.format(Locale.ROOT, UNKNOWN_PARAMETER, path);
+    }
+
     /** Pattern for an {@code item_reference} to an unknown item; referee wording. */
     public static final String ITEM_NOT_FOUND = "Item with id '%s' not found.";
 
@@ -335,6 +346,17 @@ public final class ErrorMessages {
 
     /** Provider text: an empty text block. */
     public static final String EMPTY_TEXT_BLOCK = "messages: text content blocks must be non-empty";
+
+    /**
+     * Provider text pattern: a field that the block type (or the message) does not have, at its
+     * path, as in {@code messages.1.content.0.tool_use.foo: Extra inputs are not permitted}.
+     */
+    public static final String EXTRA_INPUT = "%s: Extra inputs are not permitted";
+
+    /** {@link #EXTRA_INPUT} filled in. */
+    public static String extraInput(String path) {
+      return String.format(Locale.ROOT, EXTRA_INPUT, path);
+    }
 
     /** Provider text pattern: a required field is missing. */
     public static final String FIELD_REQUIRED = "%s: Field required";

@@ -106,4 +106,28 @@ class ResponsesReasoningPairsTest extends RefereeTestBase {
     assertRejected(post(Endpoint.RESPONSES, body(USER, CALL, OUTPUT, OTHER_CALL.replace("fc_2", "fc_1"), OTHER_OUTPUT)),
         "Duplicate item found with id fc_1. Remove duplicate items from your input and try again.");
   }
+
+  @Test
+  void aFieldTheItemTypeDoesNotHaveIsRefused() {
+    assertRejected(post(Endpoint.RESPONSES, body(USER, CALL.replace("{\"type\"", "{\"metadata\":{},\"type\""), OUTPUT)),
+        "Unknown parameter: 'input[1].metadata'.");
+    assertRejected(post(Endpoint.RESPONSES, body(USER, MESSAGE.replace("\"text\":", "\"toolguard\":1,\"text\":"))),
+        "Unknown parameter: 'input[1].content[0].toolguard'.");
+    assertThat(Http.post(referee, Endpoint.RESPONSES, body(USER, MESSAGE)).status()).isEqualTo(200);
+  }
+
+  @Test
+  void anAnthropicBlockFieldTheTypeDoesNotHaveIsRefused() {
+    String body = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},"
+        + "{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"get\",\"input\":{},"
+        + "\"foo\":1}]},{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_1\","
+        + "\"content\":\"ok\"}]}]}";
+    Http.Result r = post(Endpoint.MESSAGES, body);
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().at("/error/message").asText())
+        .isEqualTo("messages.1.content.0.tool_use.foo: Extra inputs are not permitted");
+    assertThat(post(Endpoint.MESSAGES, body.replace(",\"foo\":1", "")).status()).isEqualTo(200);
+    Http.Result m = post(Endpoint.MESSAGES, body.replace("{\"role\":\"assistant\",", "{\"role\":\"assistant\",\"name\":\"x\","));
+    assertThat(m.json().at("/error/message").asText()).isEqualTo("messages.1.name: Extra inputs are not permitted");
+  }
 }

@@ -43,6 +43,24 @@ public final class ResponsesRules {
       "reasoning", "rs", "function_call", "fc", "message", "msg", "mcp_approval_request", "mcpr",
       "mcp_call", "mcp", "mcp_list_tools", "mcp");
 
+  /** The fields of the item types whose fields the referee knows; any other field is refused. */
+  public static final java.util.Map<String, Set<String>> ITEM_FIELDS = java.util.Map.of(
+      "message", Set.of("type", "role", "content", "id", "status", "phase"),
+      "function_call", Set.of("type", "id", "call_id", "name", "arguments", "status"),
+      "function_call_output", Set.of("type", "id", "call_id", "output", "status"),
+      "reasoning", Set.of("type", "id", "summary", "content", "encrypted_content", "status"),
+      "item_reference", Set.of("type", "id"),
+      "mcp_approval_request", Set.of("type", "id", "name", "server_label", "arguments"),
+      "mcp_approval_response", Set.of("type", "id", "approval_request_id", "approve", "reason"),
+      "mcp_call", Set.of("type", "id", "name", "server_label", "arguments", "output", "error", "status",
+          "approval_request_id"));
+
+  /** The fields of the text parts of a message item. */
+  private static final java.util.Map<String, Set<String>> PART_FIELDS = java.util.Map.of(
+      "input_text", Set.of("type", "text"),
+      "output_text", Set.of("type", "text", "annotations", "logprobs"),
+      "refusal", Set.of("type", "refusal"));
+
   private static final Set<String> ROLES = Set.of("user", "assistant", "system", "developer");
   private static final Set<String> INPUT_PARTS = Set.of("input_text", "input_image", "input_file", "input_audio");
   private static final Set<String> OUTPUT_PARTS = Set.of("output_text", "refusal");
@@ -192,6 +210,16 @@ public final class ResponsesRules {
     if (!ITEM_TYPES.contains(type)) {
       throw reject(invalidValue(type, quoted(ITEM_TYPES)), at + ".type", "invalid_value");
     }
+    Set<String> fields = ITEM_FIELDS.get(type);
+    if (fields != null) {
+      java.util.Iterator<String> names = item.fieldNames();
+      while (names.hasNext()) {
+        String name = names.next();
+        if (!fields.contains(name)) {
+          throw reject(Responses.unknownParameter(at + "." + name), at + "." + name, "unknown_parameter");
+        }
+      }
+    }
     String prefix = ID_PREFIXES.get(type);
     JsonNode id = item.get("id");
     if (prefix != null && id != null && id.isTextual() && !id.asText().startsWith(prefix)) {
@@ -283,6 +311,16 @@ public final class ResponsesRules {
       }
       if (type.endsWith("text")) {
         requireString(part, "text", pat);
+      }
+      Set<String> fields = PART_FIELDS.get(type);
+      if (fields != null) {
+        java.util.Iterator<String> names = part.fieldNames();
+        while (names.hasNext()) {
+          String name = names.next();
+          if (!fields.contains(name)) {
+            throw reject(Responses.unknownParameter(pat + "." + name), pat + "." + name, "unknown_parameter");
+          }
+        }
       }
     }
   }
