@@ -108,6 +108,26 @@ public final class DialectLimits {
     }
     for (int i = 0; i < history.size(); i++) {
       Message m = history.get(i);
+      if (dialect == Dialect.OPENAI_RESPONSES && m.role() == Role.TOOL) {
+        // the service measures the call_id of an output too (repair renames it with its call, or
+        // drops it with no call)
+        for (int k = 0; k < m.contents().size(); k++) {
+          if (!(m.contents().get(k) instanceof ToolResult)) {
+            continue;
+          }
+          String id = ((ToolResult) m.contents().get(k)).callId();
+          int length = id.codePointCount(0, id.length());
+          String path = written.contentPath(i, k);
+          if (length > OPENAI_RESPONSES_MAX_ID && path != null) {
+            String field = path + ".call_id";
+            out.add(new WireViolation("CALL_ID_TOO_LONG", field, id,
+                "the output's call id " + id + " has " + length + " characters; " + dialect.id() + " accepts at most "
+                    + OPENAI_RESPONSES_MAX_ID,
+                "Invalid '" + field + "': string too long. Expected a string with maximum length "
+                    + OPENAI_RESPONSES_MAX_ID + ", but got a string with length " + length + " instead."));
+          }
+        }
+      }
       if (m.role() != Role.ASSISTANT) {
         continue;
       }
