@@ -100,4 +100,30 @@ class AnthropicThinkingTest {
     assertThat(refereeSays(repair.body())).isEqualTo("accepted");
     assertThat(WireGuard.ofDefaults().check(Dialect.ANTHROPIC, repair.body())).isEmpty();
   }
+
+  @Test
+  void aReplayedTurnGoesWithItsThinkingBlock() throws Exception {
+    // the turn [thinking, tool_use] and its result stored twice: the copy goes whole, thinking block included
+    String in = body(false, USER, assistant(THINKING, USE), RESULT, assistant(THINKING, USE), RESULT,
+        "{'role':'assistant','content':'sunny'}");
+    WireRepair repair = WireGuard.ofDefaults().repair(Dialect.ANTHROPIC, in);
+    Bodies.assertSameJson(repair.body(), body(false, USER, assistant(THINKING, USE), RESULT,
+        "{'role':'assistant','content':'sunny'}"));
+    assertThat(repair.actions()).extracting(a -> a.kind() + " " + a.callId() + ": " + a.detail())
+        .contains("DROP toolu_1: removed a thinking block before call toolu_1: it goes with the exact copy of the call"
+            + " it precedes");
+    assertThat(refereeSays(repair.body())).isEqualTo("accepted");
+    assertThat(WireGuard.ofDefaults().check(Dialect.ANTHROPIC, repair.body())).isEmpty();
+  }
+
+  @Test
+  void aThinkingBlockStaysWhenTheTurnAlsoMakesANewCall() {
+    String other = "{'type':'tool_use','id':'toolu_2','name':'get','input':{'city':'Rome'}}";
+    String in = body(false, USER, assistant(THINKING, USE), RESULT, assistant(THINKING, USE, other),
+        "{'role':'user','content':[{'type':'tool_result','tool_use_id':'toolu_2','content':'rain'}]}");
+    WireRepair repair = WireGuard.ofDefaults().repair(Dialect.ANTHROPIC, in);
+    assertThat(repair.actions()).extracting(WireAction::detail)
+        .noneMatch(d -> d.startsWith("removed a thinking block"));
+    assertThat(repair.body()).contains(json(assistant(THINKING, other)));
+  }
 }
