@@ -214,6 +214,8 @@ class RefereeCrossCheckProperties {
         .count();
     assertThat(count(sent, "reasoning")).as("reasoning items: %s", context)
         .isEqualTo(count(in, "reasoning") - droppedReasoning);
+    assertThat(Survival.thinking(sent)).as("thinking blocks: %s", context)
+        .isEqualTo(Survival.thinking(in) - Survival.droppedThinking(repair));
     assertCompletePairsKept(in, out, context, dialect == Dialect.OPENAI_RESPONSES);
 
     Verdict verdict = judged.join();
