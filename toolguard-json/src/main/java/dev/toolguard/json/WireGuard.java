@@ -76,6 +76,7 @@ public final class WireGuard {
     Map<String, Integer> callMessages = null;
     ChatErrors chat = null;
     Map<String, int[]> firstCalls = null;
+    Map<String, String> secondUses = null;
     for (Violation v : guard.check(history, request.dialect())) {
       int i = v.messageIndex();
       int k = v.code() == ViolationCode.FIRST_MESSAGE_NOT_USER ? -1
@@ -98,6 +99,15 @@ public final class WireGuard {
           chat = new ChatErrors(history, written);
         }
         error = chat.error(v, call, path);
+      } else if (request.dialect() == Dialect.ANTHROPIC
+          && (v.code() == ViolationCode.DUPLICATE_CALL_ID || v.code() == ViolationCode.REPEATED_CALL)) {
+        // the provider names the block of the id's second tool_use, as it meets it in the body
+        if (secondUses == null) {
+          secondUses = secondToolUses(history, written);
+        }
+        String second = secondUses.get(v.callId());
+        error = second == null ? null
+            : second.replaceAll("\\[(\\d+)]", ".$1") + ": `tool_use` ids must be unique";
       } else if (request.dialect() == Dialect.OPENAI_RESPONSES) {
         if (firstCalls == null) {
           firstCalls = firstCallItems(history, written);
@@ -222,6 +232,22 @@ public final class WireGuard {
       }
     }
     return map;
+  }
+
+  /** For each call id written twice or more, the path of its second written call: one pass. */
+  private static Map<String, String> secondToolUses(List<Message> history, Encoded written) {
+    Map<String, Integer> seen = new HashMap<>();
+    Map<String, String> second = new HashMap<>();
+    for (int i = 0; i < history.size(); i++) {
+      List<Content> contents = history.get(i).contents();
+      for (int k = 0; k < contents.size(); k++) {
+        String path = contents.get(k) instanceof ToolCall ? written.contentPath(i, k) : null;
+        if (path != null && seen.merge(((ToolCall) contents.get(k)).callId(), 1, Integer::sum) == 2) {
+          second.put(((ToolCall) contents.get(k)).callId(), path);
+        }
+      }
+    }
+    return second;
   }
 
   /** True when an Anthropic body turns extended thinking on ({@code thinking.type} enabled or adaptive). */

@@ -126,4 +126,15 @@ class AnthropicThinkingTest {
         .noneMatch(d -> d.startsWith("removed a thinking block"));
     assertThat(repair.body()).contains(json(assistant(THINKING, other)));
   }
+
+  @Test
+  void aToolUseIdGivenTwiceIsWordedAsTheProviderMeetsIt() throws Exception {
+    // (not about thinking: Anthropic's words for a reused tool_use id name the block of the second use)
+    String other = "{'type':'tool_use','id':'toolu_1','name':'get','input':{'city':'Rome'}}";
+    String in = body(false, USER, assistant(USE), RESULT, assistant("{'type':'text','text':'and Rome'}", other),
+        "{'role':'user','content':[{'type':'tool_result','tool_use_id':'toolu_1','content':'rain'}]}");
+    assertThat(refereeSays(in)).isEqualTo("messages.3.content.1: `tool_use` ids must be unique");
+    assertThat(WireGuard.ofDefaults().check(Dialect.ANTHROPIC, in)).extracting(WireViolation::providerError)
+        .contains("messages.3.content.1: `tool_use` ids must be unique");
+  }
 }
