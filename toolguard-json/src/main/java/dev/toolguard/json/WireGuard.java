@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks and repairs whole request bodies: the core invariant (through a {@link HistoryGuard}) plus
@@ -74,6 +75,8 @@ public final class WireGuard {
     List<WireViolation> out = new ArrayList<>();
     Map<String, Integer> callMessages = null;
     ChatErrors chat = null;
+    Map<String, int[]> firstCalls = null;
+    Map<String, String> secondUses = null;
     for (Violation v : guard.check(history, request.dialect())) {
       int i = v.messageIndex();
       int k = v.code() == ViolationCode.FIRST_MESSAGE_NOT_USER ? -1
@@ -96,6 +99,20 @@ public final class WireGuard {
           chat = new ChatErrors(history, written);
         }
         error = chat.error(v, call, path);
+      } else if (request.dialect() == Dialect.ANTHROPIC
+          && (v.code() == ViolationCode.DUPLICATE_CALL_ID || v.code() == ViolationCode.REPEATED_CALL)) {
+        // the provider names the block of the id's second tool_use, as it meets it in the body
+        if (secondUses == null) {
+          secondUses = secondToolUses(history, written);
+        }
+        String second = secondUses.get(v.callId());
+        error = second == null ? null
+            : second.replaceAll("\\[(\\d+)]", ".$1") + ": `tool_use` ids must be unique";
+      } else if (request.dialect() == Dialect.OPENAI_RESPONSES) {
+        if (firstCalls == null) {
+          firstCalls = firstCallItems(history, written);
+        }
+        error = responsesError(v, k < 0 ? -1 : written.contentIndex(i, k), firstCalls);
       }
       out.add(new WireViolation(v.code().name(), path, v.callId(), v.detail(),
           error != null ? error : v.code().providerError(request.dialect(), v.callId(), wireIndex)));
@@ -153,6 +170,84 @@ public final class WireGuard {
           + " history still breaks the invariant: " + left);
     }
     return new WireRepair(repaired, dev.toolguard.json.internal.Json.write(out.body()), actions);
+  }
+
+  /**
+   * OpenAI Responses: the error for {@code v} as the referee meets it in the body (the provider's
+   * words where known, else the referee's, which check mirrors): an output before any call of its id
+   * is one with no tool call; an id given to a second call, or to a second output, is refused at
+   * whichever of the two comes first in the input. Null for the code's own words.
+   *
+   * @param at the input index of the item the violation is about, or -1
+   * @param items for each call id, the input indexes of its calls and of its outputs
+   */
+  private static @Nullable String responsesError(Violation v, int at, Map<String, int[]> items) {
+    String id = v.callId();
+    int[] seen = items.getOrDefault(id, NONE);
+    String duplicateCall = "Duplicate function call found with call_id " + id + ".";
+    String duplicateOutput = "Duplicate function call output found with call_id " + id + ".";
+    switch (v.code()) {
+      case DUPLICATE_CALL_ID:
+      case REPEATED_CALL:
+        return seen[3] < seen[1] ? duplicateOutput : duplicateCall;
+      case ORPHAN_RESULT:
+      case MISPLACED_RESULT:
+      case DUPLICATE_RESULT:
+        if (seen[0] == Integer.MAX_VALUE || (at >= 0 && seen[0] > at)) {
+          return "No tool call found for function call output with call_id " + id + ".";
+        }
+        if (v.code() != ViolationCode.DUPLICATE_RESULT) {
+          return null;
+        }
+        return seen[1] < seen[3] ? duplicateCall : duplicateOutput;
+      default:
+        return null;
+    }
+  }
+
+  private static final int[] NONE = {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE};
+
+  /**
+   * For each call id: the input index of its first and second written call, and of its first and
+   * second output ({@code Integer.MAX_VALUE} for none); one pass.
+   */
+  private static Map<String, int[]> firstCallItems(List<Message> history, Encoded written) {
+    Map<String, int[]> map = new HashMap<>();
+    for (int i = 0; i < history.size(); i++) {
+      List<Content> contents = history.get(i).contents();
+      for (int k = 0; k < contents.size(); k++) {
+        Content c = contents.get(k);
+        int at = c instanceof ToolCall || c instanceof ToolResult ? written.contentIndex(i, k) : -1;
+        if (at < 0) {
+          continue;
+        }
+        String id = c instanceof ToolCall ? ((ToolCall) c).callId() : ((ToolResult) c).callId();
+        int[] seen = map.computeIfAbsent(id, x -> NONE.clone());
+        int first = c instanceof ToolCall ? 0 : 2;
+        if (seen[first] == Integer.MAX_VALUE) {
+          seen[first] = at;
+        } else if (seen[first + 1] == Integer.MAX_VALUE) {
+          seen[first + 1] = at;
+        }
+      }
+    }
+    return map;
+  }
+
+  /** For each call id written twice or more, the path of its second written call: one pass. */
+  private static Map<String, String> secondToolUses(List<Message> history, Encoded written) {
+    Map<String, Integer> seen = new HashMap<>();
+    Map<String, String> second = new HashMap<>();
+    for (int i = 0; i < history.size(); i++) {
+      List<Content> contents = history.get(i).contents();
+      for (int k = 0; k < contents.size(); k++) {
+        String path = contents.get(k) instanceof ToolCall ? written.contentPath(i, k) : null;
+        if (path != null && seen.merge(((ToolCall) contents.get(k)).callId(), 1, Integer::sum) == 2) {
+          second.put(((ToolCall) contents.get(k)).callId(), path);
+        }
+      }
+    }
+    return second;
   }
 
   /** True when an Anthropic body turns extended thinking on ({@code thinking.type} enabled or adaptive). */

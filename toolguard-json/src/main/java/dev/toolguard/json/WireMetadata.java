@@ -59,5 +59,15 @@ public final class WireMetadata {
    */
   public static final String VERBATIM = "toolguard.json.verbatim";
 
+  /**
+   * OpenAI Responses: the pairing of a reasoning item and the item of the model's side read directly
+   * after it, when that item has a server {@code id}: on the reasoning item's {@code Opaque}, the
+   * item's id; on the content that starts the item, the reasoning item's id. The service produced
+   * them together and refuses either without the other; check and repair keep them together (an
+   * item whose reasoning item is gone goes without its id, a reasoning item before another item is
+   * removed). Never written.
+   */
+  public static final String PAIRED = "toolguard.json.paired";
+
   private WireMetadata() {}
 }

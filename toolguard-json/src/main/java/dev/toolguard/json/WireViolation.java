@@ -5,7 +5,8 @@ package dev.toolguard.json;
  *
  * @param code the rule broken: a core {@link dev.toolguard.core.ViolationCode} name, or a dialect
  *     rule ({@code CALL_ID_TOO_LONG}, {@code CALL_ID_CHARACTERS}, {@code EMPTY_TOOL_CALLS}, {@code
- *     REASONING_WITHOUT_FOLLOWING_ITEM})
+ *     REASONING_WITHOUT_FOLLOWING_ITEM}, {@code ITEM_WITHOUT_REASONING}, {@code ITEM_ID_PREFIX}, {@code DUPLICATE_ITEM_ID}, {@code
+ *     UNMATCHED_MCP_APPROVAL}, {@code THINKING_NOT_FIRST})
  * @param path where in the body, such as {@code messages[3].tool_calls[0]}
  * @param callId the call id concerned; empty when there is none
  * @param detail what was found, in words

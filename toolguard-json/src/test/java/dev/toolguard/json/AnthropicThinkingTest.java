@@ -100,4 +100,41 @@ class AnthropicThinkingTest {
     assertThat(refereeSays(repair.body())).isEqualTo("accepted");
     assertThat(WireGuard.ofDefaults().check(Dialect.ANTHROPIC, repair.body())).isEmpty();
   }
+
+  @Test
+  void aReplayedTurnGoesWithItsThinkingBlock() throws Exception {
+    // the turn [thinking, tool_use] and its result stored twice: the copy goes whole, thinking block included
+    String in = body(false, USER, assistant(THINKING, USE), RESULT, assistant(THINKING, USE), RESULT,
+        "{'role':'assistant','content':'sunny'}");
+    WireRepair repair = WireGuard.ofDefaults().repair(Dialect.ANTHROPIC, in);
+    Bodies.assertSameJson(repair.body(), body(false, USER, assistant(THINKING, USE), RESULT,
+        "{'role':'assistant','content':'sunny'}"));
+    assertThat(repair.actions()).extracting(a -> a.kind() + " " + a.callId() + ": " + a.detail())
+        .contains("DROP toolu_1: removed a thinking block before call toolu_1: it goes with the exact copy of the call"
+            + " it precedes");
+    assertThat(refereeSays(repair.body())).isEqualTo("accepted");
+    assertThat(WireGuard.ofDefaults().check(Dialect.ANTHROPIC, repair.body())).isEmpty();
+  }
+
+  @Test
+  void aThinkingBlockStaysWhenTheTurnAlsoMakesANewCall() {
+    String other = "{'type':'tool_use','id':'toolu_2','name':'get','input':{'city':'Rome'}}";
+    String in = body(false, USER, assistant(THINKING, USE), RESULT, assistant(THINKING, USE, other),
+        "{'role':'user','content':[{'type':'tool_result','tool_use_id':'toolu_2','content':'rain'}]}");
+    WireRepair repair = WireGuard.ofDefaults().repair(Dialect.ANTHROPIC, in);
+    assertThat(repair.actions()).extracting(WireAction::detail)
+        .noneMatch(d -> d.startsWith("removed a thinking block"));
+    assertThat(repair.body()).contains(json(assistant(THINKING, other)));
+  }
+
+  @Test
+  void aToolUseIdGivenTwiceIsWordedAsTheProviderMeetsIt() throws Exception {
+    // (not about thinking: Anthropic's words for a reused tool_use id name the block of the second use)
+    String other = "{'type':'tool_use','id':'toolu_1','name':'get','input':{'city':'Rome'}}";
+    String in = body(false, USER, assistant(USE), RESULT, assistant("{'type':'text','text':'and Rome'}", other),
+        "{'role':'user','content':[{'type':'tool_result','tool_use_id':'toolu_1','content':'rain'}]}");
+    assertThat(refereeSays(in)).isEqualTo("messages.3.content.1: `tool_use` ids must be unique");
+    assertThat(WireGuard.ofDefaults().check(Dialect.ANTHROPIC, in)).extracting(WireViolation::providerError)
+        .contains("messages.3.content.1: `tool_use` ids must be unique");
+  }
 }

@@ -336,6 +336,35 @@ final class Conversations {
         break;
       }
       default: {
+        if (random.nextInt(3) == 0) {
+          // an item id of another kind (a client that made its own ids)
+          List<ObjectNode> withIds = new ArrayList<>();
+          for (JsonNode item : list) {
+            if (item.hasNonNull("id")) {
+              withIds.add((ObjectNode) item);
+            }
+          }
+          if (!withIds.isEmpty()) {
+            ObjectNode item = withIds.get(random.nextInt(withIds.size()));
+            item.put("id", (random.nextBoolean() ? "item_" : "fc_x") + next());
+            if (item.path("type").asText().equals("function_call")) {
+              item.put("id", "msg_" + next());
+            }
+          }
+          return;
+        }
+        if (random.nextBoolean()) {
+          // a reasoning item and the item after it stored twice, later in the list
+          for (int i = 0; i + 1 < list.size(); i++) {
+            if (list.get(i).path("type").asText().equals("reasoning")) {
+              int at = i + 2 + random.nextInt(list.size() - i - 1);
+              list.insert(at, list.get(i + 1).deepCopy());
+              list.insert(at, list.get(i).deepCopy());
+              return;
+            }
+          }
+          return;
+        }
         // a reasoning item loses the item after it
         for (int i = 0; i + 1 < list.size(); i++) {
           if (list.get(i).path("type").asText().equals("reasoning")) {

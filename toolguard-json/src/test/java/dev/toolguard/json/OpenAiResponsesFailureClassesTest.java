@@ -191,7 +191,10 @@ class OpenAiResponsesFailureClassesTest {
   void aCallIdLongerThanSixtyFourCharactersIsShortenedWithItsOutput() {
     String longId = "call_" + "x".repeat(70);
     String in = body(call(longId), output(longId, "r"));
-    assertThat(violations(D, in)).containsExactly("CALL_ID_TOO_LONG input[0].call_id");
+    // the output's call_id is measured too
+    assertThat(violations(D, in)).containsExactly("CALL_ID_TOO_LONG input[0].call_id", "CALL_ID_TOO_LONG input[1].call_id");
+    assertThat(WireGuard.ofDefaults().check(D, in).get(1).providerError()).isEqualTo("Invalid 'input[1].call_id':"
+        + " string too long. Expected a string with maximum length 64, but got a string with length 75 instead.");
     WireRepair repair = WireGuard.ofDefaults().repair(D, in);
     String shortId = repair.actions().get(0).newCallId();
     assertThat(shortId).hasSize(64).startsWith("call_xxx").matches(".*_[0-9a-f]{10}");

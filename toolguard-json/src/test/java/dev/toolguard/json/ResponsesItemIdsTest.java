@@ -126,11 +126,17 @@ class ResponsesItemIdsTest {
         + "{'type':'function_call','id':'fc_1','call_id':'call_1','name':'get','arguments':'{}'},"
         + "{'type':'function_call_output','call_id':'call_1','output':'ok'},"
         + "{'role':'user','content':'more'},"
-        + "{'type':'function_call','id':'fc_2','call_id':'call_2','name':'get','arguments':'{}'},"
+        + "{'type':'function_call','call_id':'call_2','name':'get','arguments':'{}'},"
         + "{'type':'function_call_output','call_id':'call_2','output':'ok'}]}"),
-        "DROP (no id) [- -> input[5]]", "DROP (no id) [- -> input[1]]");
-    assertThat(repair.actions()).extracting(WireAction::detail)
-        .allSatisfy(d -> assertThat(d).startsWith("removed reasoning item"));
+        "DROP (no id) [- -> input[5]]", "DROP (no id) [- -> input[1]]", "DROP call_2 [- -> input[5]]");
+    assertThat(repair.actions()).extracting(WireAction::detail).containsExactly(
+        "removed reasoning item rs_2: a copy of an earlier item with the same id, and OpenAI rejects an item id given"
+            + " twice",
+        "removed reasoning item rs_1: another reasoning item follows it, not the call or message it belongs to, and"
+            + " OpenAI rejects a reasoning item without its following item",
+        // the copy of rs_2 was read directly before fc_2: gone, fc_2 goes as a new item
+        "removed server id fc_2 from the function_call item: reasoning item rs_2, which was produced directly before"
+            + " it, is not before it, and OpenAI rejects the item without it; without its id it goes as a new item");
     assertThat(refereeSays(repair.body())).isEqualTo("accepted");
   }
 }

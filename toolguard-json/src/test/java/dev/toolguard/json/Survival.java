@@ -26,14 +26,29 @@ final class Survival {
 
   private Survival() {}
 
-  /** Texts and opaque items other than reasoning, with their role, in order. */
+  /** The model's own reasoning (Responses reasoning items, Anthropic thinking blocks): counted apart. */
+  static final java.util.Set<String> HIDDEN = java.util.Set.of("reasoning", "thinking", "redacted_thinking");
+
+  /** The thinking blocks of {@code history}. */
+  static long thinking(List<Message> history) {
+    return count(history, "thinking") + count(history, "redacted_thinking");
+  }
+
+  /** The thinking blocks that {@code repair} reports dropped. */
+  static long droppedThinking(WireRepair repair) {
+    return repair.actions().stream().filter(a -> a.kind() == dev.toolguard.core.RepairAction.Kind.DROP
+        && (a.detail().startsWith("removed a thinking block") || a.detail().startsWith("removed a redacted_thinking block")))
+        .count();
+  }
+
+  /** Texts and opaque items other than reasoning and thinking, with their role, in order. */
   static List<String> said(List<Message> history) {
     List<String> said = new ArrayList<>();
     for (Message m : history) {
       for (Content c : m.contents()) {
         if (c instanceof Text) {
           said.add(m.role() + ": " + ((Text) c).text());
-        } else if (c instanceof Opaque && !((Opaque) c).kind().equals("reasoning")) {
+        } else if (c instanceof Opaque && !HIDDEN.contains(((Opaque) c).kind())) {
           said.add(m.role() + ": " + ((Opaque) c).kind() + " " + ((Opaque) c).payload());
         }
       }

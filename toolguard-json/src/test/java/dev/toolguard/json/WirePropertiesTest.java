@@ -67,6 +67,8 @@ class WirePropertiesTest {
         .filter(a -> a.kind() == RepairAction.Kind.DROP && a.detail().startsWith("removed reasoning item"))
         .count();
     assertThat(count(out, "reasoning")).as(context).isEqualTo(count(in, "reasoning") - droppedReasoning);
+    assertThat(Survival.thinking(out)).as("thinking blocks: %s", context)
+        .isEqualTo(Survival.thinking(in) - Survival.droppedThinking(repair));
     assertCompletePairsKept(in, repair.request().history(), context, dialect == Dialect.OPENAI_RESPONSES);
   }
 

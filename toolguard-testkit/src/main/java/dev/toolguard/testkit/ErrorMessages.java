@@ -186,6 +186,44 @@ public final class ErrorMessages {
     public static final String REASONING_WITHOUT_FOLLOWING_ITEM =
         "Item '%s' of type 'reasoning' was provided without its required following item.";
 
+    /**
+     * Provider text pattern: an item that the service produced directly after a reasoning item, sent
+     * back (with its id) without that reasoning item directly before it: the item's id, its type, the
+     * reasoning item's id.
+     */
+    public static final String WITHOUT_REQUIRED_REASONING =
+        "Item '%s' of type '%s' was provided without its required 'reasoning' item: '%s'.";
+
+    /** {@link #WITHOUT_REQUIRED_REASONING} filled in. */
+    public static String withoutRequiredReasoning(String itemId, String type, String reasoningId) {
+      return String.format(Locale.ROOT, WITHOUT_REQUIRED_REASONING, itemId, type, reasoningId);
+    }
+
+    /**
+     * Provider text pattern: an item id that does not begin with its type's prefix (the path of the
+     * id, the id, the prefix), as in {@code Invalid 'input[66].id': 'item_df7e…'. Expected an ID that
+     * begins with 'rs'.} Which prefix each type takes is the referee's model: {@code rs} reasoning,
+     * {@code fc} function_call, {@code msg} message, {@code mcpr} mcp_approval_request, {@code mcp}
+     * mcp_call and mcp_list_tools.
+     */
+    public static final String ID_PREFIX = "Invalid '%s': '%s'. Expected an ID that begins with '%s'.";
+
+    /** {@link #ID_PREFIX} filled in. */
+    public static String idPrefix(String path, String id, String prefix) {
+      return String.format(Locale.ROOT, ID_PREFIX, path, id, prefix);
+    }
+
+    /**
+     * Provider text pattern ({@code code: unknown_parameter}): a field that the item type (or the
+     * content part type) does not have, as in {@code Unknown parameter: 'input[1].metadata'.}
+     */
+    public static final String UNKNOWN_PARAMETER = "Unknown parameter: '%s'.";
+
+    /** {@link #UNKNOWN_PARAMETER} filled in. */
+    public static String unknownParameter(String path) {
+      return String.format(Locale.ROOT, UNKNOWN_PARAMETER, path);
+    }
+
     /** Pattern for an {@code item_reference} to an unknown item; referee wording. */
     public static final String ITEM_NOT_FOUND = "Item with id '%s' not found.";
 
@@ -308,6 +346,17 @@ public final class ErrorMessages {
 
     /** Provider text: an empty text block. */
     public static final String EMPTY_TEXT_BLOCK = "messages: text content blocks must be non-empty";
+
+    /**
+     * Provider text pattern: a field that the block type (or the message) does not have, at its
+     * path, as in {@code messages.1.content.0.tool_use.foo: Extra inputs are not permitted}.
+     */
+    public static final String EXTRA_INPUT = "%s: Extra inputs are not permitted";
+
+    /** {@link #EXTRA_INPUT} filled in. */
+    public static String extraInput(String path) {
+      return String.format(Locale.ROOT, EXTRA_INPUT, path);
+    }
 
     /** Provider text pattern: a required field is missing. */
     public static final String FIELD_REQUIRED = "%s: Field required";

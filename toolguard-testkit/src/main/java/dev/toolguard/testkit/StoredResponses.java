@@ -41,6 +41,11 @@ public final class StoredResponses {
   private final Map<String, StoredResponse> byId = new ConcurrentHashMap<>();
   private final Map<String, JsonNode> itemsById = new ConcurrentHashMap<>();
   private final List<String> order = new ArrayList<>();
+  /** For an output item that a reasoning item directly preceded when it was produced: the reasoning's id. */
+  private final Map<String, String> reasoningBefore = new ConcurrentHashMap<>();
+  /** For a produced reasoning item: the id of the item produced directly after it. */
+  private final Map<String, String> itemAfter = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong producedIds = new java.util.concurrent.atomic.AtomicLong();
   private volatile boolean replayOrphanOutputs;
 
   StoredResponses() {}
@@ -84,6 +89,8 @@ public final class StoredResponses {
     synchronized (order) {
       byId.clear();
       itemsById.clear();
+      reasoningBefore.clear();
+      itemAfter.clear();
       order.clear();
     }
   }
@@ -98,7 +105,37 @@ public final class StoredResponses {
           itemsById.putIfAbsent(id.asText(), item);
         }
       }
+      JsonNode output = response.response().path("output");
+      for (int j = 0; j + 1 < output.size(); j++) {
+        String reasoning = output.get(j).path("type").asText("").equals("reasoning")
+            ? output.get(j).path("id").asText("") : "";
+        String next = output.get(j + 1).path("id").asText("");
+        if (!reasoning.isEmpty() && !next.isEmpty() && !output.get(j + 1).path("type").asText("").equals("reasoning")) {
+          reasoningBefore.putIfAbsent(next, reasoning);
+          itemAfter.putIfAbsent(reasoning, next);
+        }
+      }
     }
+  }
+
+  /**
+   * Stores a response whose {@code output} is {@code output}, as if the referee had produced those
+   * items: they are known by id (an {@code item_reference} finds them), and an item that a reasoning
+   * item directly precedes in {@code output} must be sent back directly after that reasoning item,
+   * as the real service requires of the items it produced. For tests that send items made elsewhere.
+   *
+   * @return the id of the stored response ({@code resp_stored_N}), which a request may continue
+   */
+  public String produced(List<? extends JsonNode> output) {
+    String id = "resp_stored_" + producedIds.incrementAndGet();
+    com.fasterxml.jackson.databind.node.ObjectNode response = dev.toolguard.testkit.internal.Json.object();
+    response.put("id", id).put("object", "response").put("status", "completed");
+    com.fasterxml.jackson.databind.node.ArrayNode items = response.putArray("output");
+    output.forEach(item -> items.add(item.deepCopy()));
+    List<JsonNode> conversation = new ArrayList<>();
+    items.forEach(conversation::add);
+    put(new StoredResponse(id, conversation, response));
+    return id;
   }
 
   @Nullable StoredResponse lookup(String responseId) {
@@ -116,6 +153,16 @@ public final class StoredResponses {
       @Override
       public @Nullable JsonNode item(String itemId) {
         return itemsById.get(itemId);
+      }
+
+      @Override
+      public @Nullable String reasoningBefore(String itemId) {
+        return reasoningBefore.get(itemId);
+      }
+
+      @Override
+      public @Nullable String itemAfter(String reasoningId) {
+        return itemAfter.get(reasoningId);
       }
     };
   }

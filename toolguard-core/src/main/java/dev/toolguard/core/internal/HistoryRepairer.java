@@ -5,6 +5,7 @@ import dev.toolguard.core.ApprovalResponse;
 import dev.toolguard.core.Content;
 import dev.toolguard.core.Message;
 import dev.toolguard.core.Metadata;
+import dev.toolguard.core.Opaque;
 import dev.toolguard.core.RepairAction;
 import dev.toolguard.core.RepairAction.Kind;
 import dev.toolguard.core.RepairPolicy;
@@ -281,11 +282,34 @@ final class HistoryRepairer {
         }
         slots[n++] = slot;
       }
+      if (n == 0) {
+        dropThinkingOfReplayedTurn(contents, i);
+      }
       if (n > 0) {
         slotsByMessage[i] = n == calls ? slots : java.util.Arrays.copyOf(slots, n);
       }
     }
     return requested;
+  }
+
+  /**
+   * An assistant turn whose calls are all exact copies of earlier ones is a replay: its thinking
+   * blocks ({@code Opaque} of kind {@code thinking} or {@code redacted_thinking}) directly before a
+   * copied call go with it, so that no thinking block stays behind without the call it preceded.
+   */
+  private void dropThinkingOfReplayedTurn(List<Content> contents, int i) {
+    for (int p = 0; p < contents.size(); p++) {
+      if (!repeatedCalls.contains(at(i, p))) {
+        continue;
+      }
+      String id = ((ToolCall) contents.get(p)).callId();
+      for (int q = p - 1; q >= 0 && contents.get(q) instanceof Opaque o
+          && (o.kind().equals("thinking") || o.kind().equals("redacted_thinking")); q--) {
+        repeatedCalls.add(at(i, q));
+        act(Kind.DROP, id, null, i, -1, "removed a " + o.kind() + " block before call " + id + ": it goes with the"
+            + " exact copy of the call it precedes");
+      }
+    }
   }
 
   private String freshId(String base) {

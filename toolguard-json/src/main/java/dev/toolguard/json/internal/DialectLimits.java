@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>OpenAI Chat: call ids of at most 40 characters; no empty {@code tool_calls} array.
  *   <li>OpenAI Responses: call ids of at most 64 characters; a reasoning item directly followed by
- *       the item it belongs to (not by another reasoning item); every item id used once (a later item
- *       that repeats one loses it, a repeated reasoning item is removed).
+ *       the item it belongs to (not by another reasoning item, nor by another item than the one read
+ *       with it); an item read with a reasoning item ({@link WireMetadata#PAIRED}) directly after it,
+ *       or sent without its server id; every item id used once (a later item that repeats one loses
+ *       it, a repeated reasoning item is removed).
  *   <li>Anthropic: call ids of {@code [a-zA-Z0-9_-]} only; in a repaired body, consecutive turns of
  *       the same role merged into one message, its tool_result blocks first.
  * </ul>
@@ -54,6 +56,14 @@ public final class DialectLimits {
 
   /** The longest call id that OpenAI Responses accepts. */
   public static final int OPENAI_RESPONSES_MAX_ID = 64;
+
+  /**
+   * OpenAI Responses: the prefix of the server id of each item type that has one; the service refuses
+   * an id of another kind ({@code Expected an ID that begins with 'rs'.}).
+   */
+  static final Map<String, String> ID_PREFIXES = Map.of(
+      "reasoning", "rs", "function_call", "fc", "message", "msg", "mcp_approval_request", "mcpr",
+      "mcp_call", "mcp", "mcp_list_tools", "mcp");
 
   private DialectLimits() {}
 
@@ -98,6 +108,26 @@ public final class DialectLimits {
     }
     for (int i = 0; i < history.size(); i++) {
       Message m = history.get(i);
+      if (dialect == Dialect.OPENAI_RESPONSES && m.role() == Role.TOOL) {
+        // the service measures the call_id of an output too (repair renames it with its call, or
+        // drops it with no call)
+        for (int k = 0; k < m.contents().size(); k++) {
+          if (!(m.contents().get(k) instanceof ToolResult)) {
+            continue;
+          }
+          String id = ((ToolResult) m.contents().get(k)).callId();
+          int length = id.codePointCount(0, id.length());
+          String path = written.contentPath(i, k);
+          if (length > OPENAI_RESPONSES_MAX_ID && path != null) {
+            String field = path + ".call_id";
+            out.add(new WireViolation("CALL_ID_TOO_LONG", field, id,
+                "the output's call id " + id + " has " + length + " characters; " + dialect.id() + " accepts at most "
+                    + OPENAI_RESPONSES_MAX_ID,
+                "Invalid '" + field + "': string too long. Expected a string with maximum length "
+                    + OPENAI_RESPONSES_MAX_ID + ", but got a string with length " + length + " instead."));
+          }
+        }
+      }
       if (m.role() != Role.ASSISTANT) {
         continue;
       }
@@ -146,6 +176,7 @@ public final class DialectLimits {
                   + " by the call or message it belongs to",
               "Item '" + id + "' of type 'reasoning' was provided without its required following item."));
         }
+        checkPairs(m, i, written, out);
         for (int k : trailingReasoning(m)) {
           String path = written.contentPath(i, k);
           String id = reasoningId(contents.get(k));
@@ -171,6 +202,24 @@ public final class DialectLimits {
             out.add(new WireViolation("UNMATCHED_MCP_APPROVAL", path + ".approval_request_id", "",
                 "MCP approval response for " + answered + " answers no mcp_approval_request before it",
                 "No MCP approval request found with id " + answered + " for the mcp_approval_response."));
+          }
+        }
+      }
+    }
+    if (dialect == Dialect.OPENAI_RESPONSES) {
+      for (int i = 0; i < history.size(); i++) {
+        List<Content> contents = history.get(i).contents();
+        for (int k = 0; k < contents.size(); k++) {
+          String id = itemId(contents.get(k));
+          String prefix = id == null ? null : ID_PREFIXES.get(itemType(contents.get(k)));
+          if (prefix != null && !id.startsWith(prefix)) {
+            int at = written.contentIndex(i, k);
+            String path = (at < 0 ? written.messagePath(i) : written.field() + "[" + at + "]") + ".id";
+            out.add(new WireViolation("ITEM_ID_PREFIX", path, contents.get(k) instanceof ToolCall
+                ? ((ToolCall) contents.get(k)).callId() : "",
+                itemType(contents.get(k)) + " item id " + id + " does not begin with " + prefix
+                    + ", the prefix of its kind",
+                "Invalid '" + path + "': '" + id + "'. Expected an ID that begins with '" + prefix + "'."));
           }
         }
       }
@@ -298,6 +347,92 @@ public final class DialectLimits {
     return id != null && id.isTextual() ? id.asText() : null;
   }
 
+  /**
+   * OpenAI Responses: the pairs read together ({@link WireMetadata#PAIRED}) that {@code m} no longer
+   * holds together: a reasoning item followed by another item with a server id than the one it was
+   * produced with, and an item with its server id whose reasoning item is not directly before it.
+   */
+  private static void checkPairs(Message m, int i, Encoded written, List<WireViolation> out) {
+    List<Content> contents = m.contents();
+    List<Integer> starts = itemStarts(m);
+    for (int t = 0; t < starts.size(); t++) {
+      Content c = contents.get(starts.get(t));
+      String with = pairedWith(c);
+      if (with == null) {
+        continue;
+      }
+      int at = written.contentIndex(i, starts.get(t));
+      String path = at < 0 ? written.messagePath(i) : written.field() + "[" + at + "]";
+      if (isReasoning(c)) {
+        String next = followingItemId(contents, starts, t);
+        if (next != null && !next.equals(with)) {
+          String id = reasoningId(c);
+          out.add(new WireViolation("REASONING_WITHOUT_FOLLOWING_ITEM", path, "",
+              "reasoning item " + id + " is followed by item " + next + ", not by item " + with
+                  + " that it was produced with",
+              "Item '" + id + "' of type 'reasoning' was provided without its required following item."));
+        }
+      } else if (itemId(c) != null && !reasoningBefore(contents, starts, t, with)) {
+        String id = itemId(c);
+        String type = itemType(c);
+        out.add(new WireViolation("ITEM_WITHOUT_REASONING", path + ".id", c instanceof ToolCall
+            ? ((ToolCall) c).callId() : "",
+            type + " item " + id + " carries its server id but reasoning item " + with
+                + ", produced directly before it, is not directly before it",
+            "Item '" + id + "' of type '" + type + "' was provided without its required 'reasoning' item: '" + with
+                + "'."));
+      }
+    }
+  }
+
+  /** The positions in {@code m} of the contents that start an input item, in order. */
+  private static List<Integer> itemStarts(Message m) {
+    List<Content> contents = m.contents();
+    List<Integer> starts = new ArrayList<>(contents.size());
+    for (int k = 0; k < contents.size(); k++) {
+      if (written(contents.get(k)) && !Json.flag(contents.get(k).metadata(), WireMetadata.JOINED)) {
+        starts.add(k);
+      }
+    }
+    return starts;
+  }
+
+  /** The server id of the item after start {@code t} when it is not a reasoning item, or null. */
+  private static @Nullable String followingItemId(List<Content> contents, List<Integer> starts, int t) {
+    if (t + 1 >= starts.size()) {
+      return null;
+    }
+    Content next = contents.get(starts.get(t + 1));
+    return isReasoning(next) ? null : itemId(next);
+  }
+
+  /** True when the item before start {@code t} is the reasoning item {@code reasoning}. */
+  private static boolean reasoningBefore(List<Content> contents, List<Integer> starts, int t, String reasoning) {
+    if (t == 0) {
+      return false;
+    }
+    Content previous = contents.get(starts.get(t - 1));
+    return isReasoning(previous) && reasoningId(previous).equals(reasoning);
+  }
+
+  private static @Nullable String pairedWith(Content c) {
+    Object with = c.metadata().get(WireMetadata.PAIRED);
+    return with instanceof String ? (String) with : null;
+  }
+
+  /** The Responses item type of the item that {@code c} starts. */
+  private static String itemType(Content c) {
+    ObjectNode item = Json.template(c.metadata(), WireMetadata.ITEM);
+    if (item != null || c instanceof Text) {
+      return item == null ? "message" : item.path("type").asText("message");
+    }
+    if (c instanceof ToolCall) {
+      ObjectNode node = Json.template(c.metadata(), WireMetadata.NODE);
+      return node == null ? "function_call" : node.path("type").asText("function_call");
+    }
+    return c instanceof Opaque ? ((Opaque) c).kind() : "message";
+  }
+
   /** Positions of the reasoning items of {@code m} whose next written item is another reasoning item. */
   private static List<Integer> stackedReasoning(Message m) {
     List<Integer> stacked = new ArrayList<>(0);
@@ -389,9 +524,11 @@ public final class DialectLimits {
       if (!stored) {
         dropUnmatchedApprovals(entries, pending);
       }
+      keepIdPrefixes(entries, pending);
       uniqueItemIds(entries, pending);
       attachReasoning(entries, pending);
       dropStackedReasoning(entries, pending);
+      keepPairs(entries, pending);
     } else if (changed || !pending.isEmpty()) {
       mergeTurns(entries, pending);
     }
@@ -604,6 +741,12 @@ public final class DialectLimits {
 
   // ---------------------------------------------------------------- OpenAI Responses
 
+  /**
+   * A reasoning item that ends its assistant turn lost the item it was produced with. When the next
+   * assistant turn starts with a call or message that carries no server id (a user message came
+   * between them, say), it moves to directly before it; an item with a server id was produced without
+   * it (else they would have been read together), so otherwise the reasoning item is removed.
+   */
   private static void attachReasoning(List<Entry> entries, List<Pending> pending) {
     for (int i = 0; i < entries.size(); i++) {
       Entry e = entries.get(i);
@@ -627,7 +770,7 @@ public final class DialectLimits {
           for (int k = 0; k < next.message.contents().size(); k++) {
             Content c = next.message.contents().get(k);
             if (written(c)) {
-              if (c instanceof ToolCall || c instanceof Text) {
+              if ((c instanceof ToolCall || c instanceof Text) && itemId(c) == null) {
                 target = next;
                 first = k;
               }
@@ -651,8 +794,8 @@ public final class DialectLimits {
       } else {
         for (Content r : moved) {
           pending.add(new Pending(RepairAction.Kind.DROP, "", null, e, "removed reasoning item " + describe(r)
-              + ": no call or message follows it that it can belong to, and OpenAI rejects a reasoning item"
-              + " without its following item"));
+              + ": no call or message follows it that it can belong to (an item the service made without it is"
+              + " not one), and OpenAI rejects a reasoning item without its following item"));
         }
       }
       if (rest.isEmpty()) {
@@ -662,6 +805,63 @@ public final class DialectLimits {
       }
     }
     entries.removeIf(x -> x.message == null);
+  }
+
+  /**
+   * Keeps the pairs read together ({@link WireMetadata#PAIRED}) together: a reasoning item followed
+   * by another item with a server id than the one it was produced with is removed; then an item that
+   * carries its server id without its reasoning item directly before it loses the id, so that it goes
+   * as a new item (the service refuses an item it produced after a reasoning item without it, and a
+   * reasoning item cannot be made up).
+   */
+  private static void keepPairs(List<Entry> entries, List<Pending> pending) {
+    for (Entry e : entries) {
+      if (e.message.role() != Role.ASSISTANT) {
+        continue;
+      }
+      List<Content> contents = e.message.contents();
+      List<Integer> starts = itemStarts(e.message);
+      List<Content> changed = null;
+      for (int t = 0; t < starts.size(); t++) {
+        Content c = contents.get(starts.get(t));
+        String with = pairedWith(c);
+        String next = with != null && isReasoning(c) ? followingItemId(contents, starts, t) : null;
+        if (next != null && !next.equals(with)) {
+          if (changed == null) {
+            changed = new ArrayList<>(contents);
+          }
+          changed.set(starts.get(t), null);
+          pending.add(new Pending(RepairAction.Kind.DROP, "", null, e, "removed reasoning item " + describe(c)
+              + ": item " + with + ", which it was produced with, no longer follows it (" + next + " does), and OpenAI"
+              + " rejects a reasoning item without its following item"));
+        }
+      }
+      if (changed != null) {
+        changed.removeIf(java.util.Objects::isNull);
+        e.message = e.message.withContents(changed);
+        contents = changed;
+        starts = itemStarts(e.message);
+        changed = null;
+      }
+      for (int t = 0; t < starts.size(); t++) {
+        Content c = contents.get(starts.get(t));
+        String with = pairedWith(c);
+        String id = with == null || isReasoning(c) ? null : itemId(c);
+        if (id != null && !reasoningBefore(contents, starts, t, with)) {
+          if (changed == null) {
+            changed = new ArrayList<>(contents);
+          }
+          changed.set(starts.get(t), Contents.without(withoutItemId(c), WireMetadata.PAIRED));
+          pending.add(new Pending(RepairAction.Kind.DROP, c instanceof ToolCall ? ((ToolCall) c).callId() : "", null, e,
+              "removed server id " + id + " from the " + itemType(c) + " item: reasoning item " + with
+                  + ", which was produced directly before it, is not before it, and OpenAI rejects the item without it;"
+                  + " without its id it goes as a new item"));
+        }
+      }
+      if (changed != null) {
+        e.message = e.message.withContents(changed);
+      }
+    }
   }
 
   /**
@@ -686,6 +886,42 @@ public final class DialectLimits {
           contents.set(k, null);
           pending.add(new Pending(RepairAction.Kind.DROP, "", null, e, "removed an MCP approval response for "
               + answered + ": it answers no mcp_approval_request before it, and OpenAI refuses it"));
+        }
+      }
+      if (contents != null) {
+        contents.removeIf(java.util.Objects::isNull);
+        e.message = contents.isEmpty() ? null : e.message.withContents(contents);
+      }
+    }
+    entries.removeIf(x -> x.message == null);
+  }
+
+  /**
+   * An item whose server id has another kind's prefix loses the id (it goes as a new item); a
+   * reasoning item, which cannot go without its id, is removed. No id is ever made up.
+   */
+  private static void keepIdPrefixes(List<Entry> entries, List<Pending> pending) {
+    for (Entry e : entries) {
+      List<Content> contents = null;
+      for (int k = 0; k < e.message.contents().size(); k++) {
+        Content c = e.message.contents().get(k);
+        String id = itemId(c);
+        String prefix = id == null ? null : ID_PREFIXES.get(itemType(c));
+        if (prefix == null || id.startsWith(prefix)) {
+          continue;
+        }
+        if (contents == null) {
+          contents = new ArrayList<>(e.message.contents());
+        }
+        if (isReasoning(c)) {
+          contents.set(k, null);
+          pending.add(new Pending(RepairAction.Kind.DROP, "", null, e, "removed reasoning item " + id
+              + ": its id does not begin with rs, OpenAI rejects it, and a reasoning item cannot go without its id"));
+        } else {
+          contents.set(k, Contents.without(withoutItemId(c), WireMetadata.PAIRED));
+          pending.add(new Pending(RepairAction.Kind.DROP, c instanceof ToolCall ? ((ToolCall) c).callId() : "", null,
+              e, "removed item id " + id + " from the " + itemType(c) + " item: it does not begin with " + prefix
+                  + ", and OpenAI rejects it; without its id it goes as a new item"));
         }
       }
       if (contents != null) {

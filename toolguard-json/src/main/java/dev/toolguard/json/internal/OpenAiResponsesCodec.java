@@ -143,6 +143,18 @@ final class OpenAiResponsesCodec extends DialectCodec {
       }
     }
 
+    // a reasoning item and the item of the model's side with a server id read directly after it
+    String[] paired = new String[items.size()];
+    for (int j = 0; j + 1 < items.size(); j++) {
+      String reasoning = types.get(j).equals("reasoning") ? Json.text(items.get(j), "id") : null;
+      String next = Json.text(items.get(j + 1), "id");
+      if (reasoning != null && !reasoning.isEmpty() && next != null && !next.isEmpty()
+          && modelSide(types.get(j + 1), items.get(j + 1))) {
+        paired[j] = next;
+        paired[j + 1] = reasoning;
+      }
+    }
+
     List<Draft> drafts = new ArrayList<>();
     Draft group = null;
     int toolRunStart = -1;
@@ -160,14 +172,14 @@ final class OpenAiResponsesCodec extends DialectCodec {
               group = new Draft(Role.ASSISTANT);
               drafts.add(group);
             }
-            readMessageParts(item, path, group);
+            readMessageParts(item, path, group, paired[j]);
             break;
           case "user":
           case "system":
           case "developer":
             group = null;
             Draft d = new Draft(role.equals("user") ? Role.USER : Role.SYSTEM);
-            readMessageParts(item, path, d);
+            readMessageParts(item, path, d, null);
             drafts.add(d);
             break;
           default:
@@ -180,7 +192,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
           group = new Draft(Role.ASSISTANT);
           drafts.add(group);
         }
-        group.add(readCall(item, type, path));
+        group.add(paired(readCall(item, type, path), paired[j]));
         toolRunStart = -1;
       } else if (isOutputType(type)) {
         group = null;
@@ -215,7 +227,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
           group = new Draft(Role.ASSISTANT);
           drafts.add(group);
         }
-        group.add(Opaque.of(type, item));
+        group.add(paired(Opaque.of(type, item), paired[j]));
         toolRunStart = -1;
       }
     }
@@ -226,13 +238,25 @@ final class OpenAiResponsesCodec extends DialectCodec {
     return new WireRequest(Dialect.OPENAI_RESPONSES, history, envelope);
   }
 
+  /** True for an item of the model's side that a reasoning item may precede (not a reasoning item). */
+  private static boolean modelSide(String type, ObjectNode item) {
+    if (type.equals("message")) {
+      return "assistant".equals(Json.text(item, "role"));
+    }
+    return !type.equals("reasoning") && !type.equals("item_reference") && !isOutputType(type) && !isUserSideOpaque(type);
+  }
+
+  private static Content paired(Content c, @Nullable String with) {
+    return with == null ? c : Contents.with(c, WireMetadata.PAIRED, with);
+  }
+
   private static boolean hasValue(ObjectNode body, String field) {
     JsonNode v = body.get(field);
     return v != null && !v.isNull() && !(v.isTextual() && v.asText().isEmpty());
   }
 
   /** Adds the parts of a message item; the first carries the item's template, the others {@link WireMetadata#JOINED}. */
-  private static void readMessageParts(ObjectNode item, Object path, Draft out) {
+  private static void readMessageParts(ObjectNode item, Object path, Draft out, @Nullable String paired) {
     JsonNode content = item.get("content");
     if (content == null || content.isNull()) {
       throw new WireFormatException("content is " + (content == null ? "missing" : "null")
@@ -240,7 +264,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
     }
     if (content.isTextual()) {
       String text = content.asText();
-      out.add(new Text(text, Map.of(WireMetadata.ITEM, item)));
+      out.add(paired(new Text(text, Map.of(WireMetadata.ITEM, item)), paired));
       return;
     }
     if (!content.isArray()) {
@@ -248,7 +272,7 @@ final class OpenAiResponsesCodec extends DialectCodec {
           + " where the content is expected: a string or an array of content parts", path + ".content");
     }
     if (content.size() == 0) {
-      out.add(Opaque.of("message", item)); // an empty message item travels whole
+      out.add(paired(Opaque.of("message", item), paired)); // an empty message item travels whole
       return;
     }
     // the item's node becomes its template, and each part's node the part's
@@ -256,7 +280,8 @@ final class OpenAiResponsesCodec extends DialectCodec {
       Path partPath = Path.of(path, ".content", k);
       ObjectNode part = Json.object(content.get(k), partPath, "a content part");
       String type = Json.reqString(part, "type", partPath, "every content part needs a type (input_text, …)");
-      Map<String, Object> position = k == 0 ? Map.of(WireMetadata.ITEM, item) : Map.of(WireMetadata.JOINED, true);
+      Map<String, Object> position = k == 0 ? paired == null ? Map.of(WireMetadata.ITEM, item)
+          : Map.of(WireMetadata.ITEM, item, WireMetadata.PAIRED, paired) : Map.of(WireMetadata.JOINED, true);
       if (type.equals("input_text") || type.equals("output_text") || type.equals("text")) {
         String text = Json.reqString(part, "text", partPath, "a text part needs its text");
         out.add(new Text(text, Contents.with(position, WireMetadata.NODE, part)));

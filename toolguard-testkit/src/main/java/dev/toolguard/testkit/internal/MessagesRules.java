@@ -26,6 +26,15 @@ public final class MessagesRules {
   public static final Pattern ID_PATTERN = Pattern.compile("^[a-zA-Z0-9_-]+$");
 
   /** Content block types the endpoint accepts in messages. */
+  /** The fields of the block types whose fields the referee knows; any other field is refused. */
+  public static final java.util.Map<String, java.util.Set<String>> BLOCK_FIELDS = java.util.Map.of(
+      "text", java.util.Set.of("type", "text", "citations", "cache_control"),
+      "tool_use", java.util.Set.of("type", "id", "name", "input", "cache_control", "caller"),
+      "tool_result", java.util.Set.of("type", "tool_use_id", "content", "is_error", "cache_control"),
+      "thinking", java.util.Set.of("type", "thinking", "signature"),
+      "redacted_thinking", java.util.Set.of("type", "data"),
+      "image", java.util.Set.of("type", "source", "cache_control"));
+
   public static final List<String> BLOCK_TYPES = List.of(
       "text", "image", "document", "search_result", "thinking", "redacted_thinking", "tool_use",
       "tool_result", "server_tool_use", "web_search_tool_result", "web_fetch_tool_result",
@@ -152,6 +161,13 @@ public final class MessagesRules {
     if (!m.has("content")) {
       throw reject(Anthropic.fieldRequired(at + ".content"));
     }
+    java.util.Iterator<String> names = m.fieldNames();
+    while (names.hasNext()) {
+      String name = names.next();
+      if (!name.equals("role") && !name.equals("content")) {
+        throw reject(Anthropic.extraInput(at + "." + name));
+      }
+    }
     JsonNode content = m.get("content");
     boolean finalAssistant = last && role.equals("assistant");
     List<Block> blocks = new ArrayList<>();
@@ -238,6 +254,16 @@ public final class MessagesRules {
         break;
       default:
         break;
+    }
+    java.util.Set<String> fields = BLOCK_FIELDS.get(type);
+    if (fields != null) {
+      java.util.Iterator<String> names = b.fieldNames();
+      while (names.hasNext()) {
+        String name = names.next();
+        if (!fields.contains(name)) {
+          throw reject(Anthropic.extraInput(at + "." + type + "." + name));
+        }
+      }
     }
     return new Block(i, j, b, type);
   }

@@ -38,6 +38,29 @@ public final class ResponsesRules {
       "shell_call", "shell_call_output", "apply_patch_call", "apply_patch_call_output",
       "custom_tool_call", "custom_tool_call_output", "compaction");
 
+  /** The prefix of the item id of each item type that has one (the referee's model of the service's ids). */
+  public static final java.util.Map<String, String> ID_PREFIXES = java.util.Map.of(
+      "reasoning", "rs", "function_call", "fc", "message", "msg", "mcp_approval_request", "mcpr",
+      "mcp_call", "mcp", "mcp_list_tools", "mcp");
+
+  /** The fields of the item types whose fields the referee knows; any other field is refused. */
+  public static final java.util.Map<String, Set<String>> ITEM_FIELDS = java.util.Map.of(
+      "message", Set.of("type", "role", "content", "id", "status", "phase"),
+      "function_call", Set.of("type", "id", "call_id", "name", "arguments", "status"),
+      "function_call_output", Set.of("type", "id", "call_id", "output", "status"),
+      "reasoning", Set.of("type", "id", "summary", "content", "encrypted_content", "status"),
+      "item_reference", Set.of("type", "id"),
+      "mcp_approval_request", Set.of("type", "id", "name", "server_label", "arguments"),
+      "mcp_approval_response", Set.of("type", "id", "approval_request_id", "approve", "reason"),
+      "mcp_call", Set.of("type", "id", "name", "server_label", "arguments", "output", "error", "status",
+          "approval_request_id"));
+
+  /** The fields of the text parts of a message item. */
+  private static final java.util.Map<String, Set<String>> PART_FIELDS = java.util.Map.of(
+      "input_text", Set.of("type", "text"),
+      "output_text", Set.of("type", "text", "annotations", "logprobs"),
+      "refusal", Set.of("type", "refusal"));
+
   private static final Set<String> ROLES = Set.of("user", "assistant", "system", "developer");
   private static final Set<String> INPUT_PARTS = Set.of("input_text", "input_image", "input_file", "input_audio");
   private static final Set<String> OUTPUT_PARTS = Set.of("output_text", "refusal");
@@ -65,6 +88,19 @@ public final class ResponsesRules {
 
     /** A stored item (input or output of any stored response) with this item id, or null. */
     @Nullable JsonNode item(String itemId);
+
+    /**
+     * The id of the reasoning item produced directly before the output item {@code itemId}, or null
+     * when the service produced no reasoning item right before it (or did not produce it).
+     */
+    default @Nullable String reasoningBefore(String itemId) {
+      return null;
+    }
+
+    /** The id of the item produced directly after the reasoning item {@code reasoningId}, or null. */
+    default @Nullable String itemAfter(String reasoningId) {
+      return null;
+    }
   }
 
   /** Checks {@code body} against the rules and the stored responses. */
@@ -133,7 +169,7 @@ public final class ResponsesRules {
     for (JsonNode item : input) {
       conversation.add(resolveReference(item, conversation, stored));
     }
-    checkConversation(conversation, chainSize);
+    checkConversation(conversation, chainSize, stored);
   }
 
   /** The item an {@code item_reference} stands for: an earlier item of this request, or a stored one. */
@@ -173,6 +209,21 @@ public final class ResponsesRules {
     }
     if (!ITEM_TYPES.contains(type)) {
       throw reject(invalidValue(type, quoted(ITEM_TYPES)), at + ".type", "invalid_value");
+    }
+    Set<String> fields = ITEM_FIELDS.get(type);
+    if (fields != null) {
+      java.util.Iterator<String> names = item.fieldNames();
+      while (names.hasNext()) {
+        String name = names.next();
+        if (!fields.contains(name)) {
+          throw reject(Responses.unknownParameter(at + "." + name), at + "." + name, "unknown_parameter");
+        }
+      }
+    }
+    String prefix = ID_PREFIXES.get(type);
+    JsonNode id = item.get("id");
+    if (prefix != null && id != null && id.isTextual() && !id.asText().startsWith(prefix)) {
+      throw reject(Responses.idPrefix(at + ".id", id.asText(), prefix), at + ".id", "invalid_value");
     }
     switch (type) {
       case "message":
@@ -261,6 +312,16 @@ public final class ResponsesRules {
       if (type.endsWith("text")) {
         requireString(part, "text", pat);
       }
+      Set<String> fields = PART_FIELDS.get(type);
+      if (fields != null) {
+        java.util.Iterator<String> names = part.fieldNames();
+        while (names.hasNext()) {
+          String name = names.next();
+          if (!fields.contains(name)) {
+            throw reject(Responses.unknownParameter(pat + "." + name), pat + "." + name, "unknown_parameter");
+          }
+        }
+      }
     }
   }
 
@@ -273,7 +334,7 @@ public final class ResponsesRules {
   }
 
   /** Pairing, duplicates and reasoning over the whole conversation; items from {@code firstNew} on are new. */
-  private static void checkConversation(List<JsonNode> items, int firstNew) {
+  private static void checkConversation(List<JsonNode> items, int firstNew, Store stored) {
     // 1. every new output answers a call before it
     Set<String> callsSoFar = new HashSet<>();
     for (int k = 0; k < items.size(); k++) {
@@ -319,13 +380,29 @@ public final class ResponsesRules {
         }
       }
     }
-    // 3. a new reasoning item is followed by the item it belongs to
+    // 3. a new reasoning item is followed by the item it belongs to: an item of the model's side,
+    // and when the service produced the reasoning item, the very item it produced after it (an item
+    // sent without id is a new item, which the referee lets follow it)
     for (int k = firstNew; k < items.size(); k++) {
       JsonNode item = items.get(k);
       if (typeOf(item).equals("reasoning")) {
         JsonNode next = k + 1 < items.size() ? items.get(k + 1) : null;
-        if (next == null || !followsReasoning(next)) {
+        String produced = stored.itemAfter(item.get("id").asText());
+        String nextId = next == null ? null : Json.text(next, "id");
+        if (next == null || !followsReasoning(next) || (produced != null && nextId != null && !produced.equals(nextId))) {
           throw reject(Responses.reasoningWithoutFollowingItem(item.get("id").asText()), "input", null);
+        }
+      }
+    }
+    // 3b. a new item that the service produced directly after a reasoning item comes directly after it
+    for (int k = firstNew; k < items.size(); k++) {
+      JsonNode item = items.get(k);
+      String id = Json.text(item, "id");
+      String reasoning = id == null || typeOf(item).equals("reasoning") ? null : stored.reasoningBefore(id);
+      if (reasoning != null) {
+        JsonNode previous = k > 0 ? items.get(k - 1) : null;
+        if (previous == null || !typeOf(previous).equals("reasoning") || !reasoning.equals(Json.text(previous, "id"))) {
+          throw reject(Responses.withoutRequiredReasoning(id, typeOf(item), reasoning), "input", null);
         }
       }
     }
