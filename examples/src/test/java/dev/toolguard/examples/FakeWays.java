@@ -48,7 +48,7 @@ final class FakeWays {
   /** Never ends. */
   static final class Hang {
     public static void main(String[] args) throws InterruptedException {
-      Thread.sleep(60_000);
+      new java.util.concurrent.CountDownLatch(1).await();
     }
   }
 }

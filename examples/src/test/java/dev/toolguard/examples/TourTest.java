@@ -253,14 +253,14 @@ class TourTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(120) // a guard against a hung build, not a measure: the way never ends by itself
   void aSubprocessWayThatHangsIsStopped() throws Exception {
     fakeJar(Way.OPENAI_JAVA);
     Tour tour = new Tour(way -> new SubprocessWay(way, root, Duration.ofSeconds(2), FakeWays.Hang.class.getName()));
 
-    long start = System.nanoTime();
     Run r = run(tour, "--only", "openai-java", "--scenario", "user-between");
 
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+    // the way hangs for ever: that the tour returned at all, saying why, shows it was stopped
     assertThat(r.out()).contains("openai-java: openai-java did not finish within 2 s and was stopped");
     assertThat(r.code()).isEqualTo(Tour.FAILED);
   }

@@ -142,11 +142,10 @@ class FaultsOverHttpTest {
   void aToolThatHangsPastItsTimeoutIsStoppedAndAnswered(Case c) {
     referee.script().enqueue(Reply.toolCall("slow", "{}"), Reply.text("It took too long."));
     AtomicReference<Boolean> interrupted = new AtomicReference<>(false);
-    long start = System.nanoTime();
 
     LoopResult r = run(loop(c, LoopConfig.custom().callTimeout(Duration.ofMillis(200)).build(), tool("slow", a -> {
       try {
-        Thread.sleep(30_000);
+        new CountDownLatch(1).await(); // until the timeout interrupts it
       } catch (InterruptedException e) {
         interrupted.set(true);
         throw e;
@@ -154,7 +153,6 @@ class FaultsOverHttpTest {
       return "never";
     })), List.of(Message.user("Go")), c.mode());
 
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     assertThat(r.status()).isEqualTo(LoopResult.Status.COMPLETED);
     ToolResult result = onlyResultOf(r.history(), 2);
     assertThat(result.error()).isTrue();
