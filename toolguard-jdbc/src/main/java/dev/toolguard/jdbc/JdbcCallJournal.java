@@ -5,7 +5,6 @@ import dev.toolguard.core.loop.CallJournal;
 import dev.toolguard.core.loop.CallKey;
 import dev.toolguard.core.loop.Claim;
 import dev.toolguard.jdbc.internal.JdbcJournal;
-import dev.toolguard.jdbc.internal.JdbcTable;
 import java.time.Duration;
 import java.time.Instant;
 import javax.sql.DataSource;
@@ -114,52 +113,19 @@ public final class JdbcCallJournal implements CallJournal {
   }
 
   /**
-   * Builds a {@link JdbcCallJournal}. Every setter checks its value at once and names it when it is
-   * wrong; {@link #build()} touches no database. Not thread-safe.
+   * Builds a {@link JdbcCallJournal}: its table ({@value #DEFAULT_TABLE_NAME} by default; its migration
+   * is {@link SqlDialect#migration()}), dialect and whether the table is created on first use. Every
+   * setter checks its value at once and names it when it is wrong; {@link #build()} touches no database.
+   * Not thread-safe.
    */
-  public static final class Builder {
-    private final DataSource dataSource;
-    private String tableName = DEFAULT_TABLE_NAME;
-    private @Nullable SqlDialect dialect;
-    private boolean createTable;
+  public static final class Builder extends TableSettings<Builder> {
 
     private Builder(DataSource dataSource) {
-      this.dataSource = dataSource;
+      super(dataSource, DEFAULT_TABLE_NAME);
     }
 
-    /**
-     * The journal's table (default {@value #DEFAULT_TABLE_NAME}), optionally schema-qualified ({@code
-     * schema.table}); each part a letter or underscore followed by up to 62 letters, digits or underscores.
-     * It is put into SQL unquoted, so the database folds its case as it does for any unquoted name.
-     *
-     * @throws IllegalArgumentException if the name is null or not of that form
-     */
-    public Builder tableName(String tableName) {
-      this.tableName = JdbcTable.checkedName(tableName);
-      return this;
-    }
-
-    /**
-     * The database's dialect; unless set it is detected from the database product name on first use
-     * (PostgreSQL, MySQL, MariaDB, H2).
-     *
-     * @throws IllegalArgumentException if {@code dialect} is null
-     */
-    public Builder dialect(SqlDialect dialect) {
-      if (dialect == null) {
-        throw new IllegalArgumentException("dialect must not be null; leave it unset to detect it from the database");
-      }
-      this.dialect = dialect;
-      return this;
-    }
-
-    /**
-     * Whether the journal creates its table (and the index on {@code completed_at}) if it is missing,
-     * with the dialect's migration ({@code CREATE TABLE IF NOT EXISTS}), on first use. Default false: run
-     * the migration {@link SqlDialect#migration()} (for example with Flyway) instead.
-     */
-    public Builder createTable(boolean createTable) {
-      this.createTable = createTable;
+    @Override
+    Builder self() {
       return this;
     }
 

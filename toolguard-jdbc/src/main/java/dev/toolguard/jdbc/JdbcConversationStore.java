@@ -4,7 +4,6 @@ import dev.toolguard.core.Message;
 import dev.toolguard.core.conversation.ConversationStore;
 import dev.toolguard.core.conversation.HistoryCodec;
 import dev.toolguard.jdbc.internal.JdbcConversations;
-import dev.toolguard.jdbc.internal.JdbcTable;
 import java.time.Clock;
 import java.util.List;
 import javax.sql.DataSource;
@@ -114,55 +113,22 @@ public final class JdbcConversationStore implements ConversationStore {
   }
 
   /**
-   * Builds a {@link JdbcConversationStore}. Every setter checks its value at once and names it when it is
-   * wrong; {@link #build()} touches no database. Not thread-safe.
+   * Builds a {@link JdbcConversationStore}: its table ({@value #DEFAULT_TABLE_NAME} by default; its
+   * migration is {@link SqlDialect#conversationMigration()}), dialect, whether the table is created on
+   * first use, and the clock of {@code updated_at}. Every setter checks its value at once and names it
+   * when it is wrong; {@link #build()} touches no database. Not thread-safe.
    */
-  public static final class Builder {
-    private final DataSource dataSource;
+  public static final class Builder extends TableSettings<Builder> {
     private final HistoryCodec codec;
-    private String tableName = DEFAULT_TABLE_NAME;
-    private @Nullable SqlDialect dialect;
-    private boolean createTable;
     private Clock clock = Clock.systemUTC();
 
     private Builder(DataSource dataSource, HistoryCodec codec) {
-      this.dataSource = dataSource;
+      super(dataSource, DEFAULT_TABLE_NAME);
       this.codec = codec;
     }
 
-    /**
-     * The store's table (default {@value #DEFAULT_TABLE_NAME}), optionally schema-qualified ({@code
-     * schema.table}); each part a letter or underscore followed by up to 62 letters, digits or underscores.
-     * It is put into SQL unquoted, so the database folds its case as it does for any unquoted name.
-     *
-     * @throws IllegalArgumentException if the name is null or not of that form
-     */
-    public Builder tableName(String tableName) {
-      this.tableName = JdbcTable.checkedName(tableName);
-      return this;
-    }
-
-    /**
-     * The database's dialect; unless set it is detected from the database product name on first use
-     * (PostgreSQL, MySQL, MariaDB, H2).
-     *
-     * @throws IllegalArgumentException if {@code dialect} is null
-     */
-    public Builder dialect(SqlDialect dialect) {
-      if (dialect == null) {
-        throw new IllegalArgumentException("dialect must not be null; leave it unset to detect it from the database");
-      }
-      this.dialect = dialect;
-      return this;
-    }
-
-    /**
-     * Whether the store creates its table if it is missing, with the dialect's migration ({@code CREATE
-     * TABLE IF NOT EXISTS}), on first use. Default false: run the migration {@link
-     * SqlDialect#conversationMigration()} (for example with Flyway) instead.
-     */
-    public Builder createTable(boolean createTable) {
-      this.createTable = createTable;
+    @Override
+    Builder self() {
       return this;
     }
 
