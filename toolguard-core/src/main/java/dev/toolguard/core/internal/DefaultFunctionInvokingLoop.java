@@ -167,8 +167,8 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
   private final class Run {
     /** The conversation key, or null. */
     private final @Nullable String conversationKey;
-    /** The digest that stands for the key in requests and journal entries, or {@link CallKey#NO_CONVERSATION}. */
-    private final String conversation;
+    /** The digest of the key, made when first needed (most runs make no waiting call and settle none). */
+    private @Nullable String digest;
     /** Who holds this run's claims. */
     private final String holder = java.util.UUID.randomUUID().toString();
     private final List<Message> input;
@@ -184,9 +184,18 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
     /** The turn just completed returns its results to the caller (every call ran a returnDirect tool). */
     private boolean returnedDirect;
 
+    /** The digest that stands for the key in requests and journal entries, or {@link CallKey#NO_CONVERSATION}. */
+    private String conversation() {
+      String d = digest;
+      if (d == null) {
+        d = conversationKey == null ? CallKey.NO_CONVERSATION : CallKey.conversationDigest(conversationKey);
+        digest = d;
+      }
+      return d;
+    }
+
     Run(@Nullable String conversationKey, List<Message> input, @Nullable StreamHandler handler) {
       this.conversationKey = conversationKey;
-      this.conversation = conversationKey == null ? CallKey.NO_CONVERSATION : CallKey.conversationDigest(conversationKey);
       this.input = input;
       this.handler = handler;
       this.working = new ArrayList<>(input.size() + 8);
@@ -304,7 +313,7 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
       for (int p = 0; p < answer.contents().size(); p++) {
         if (answer.contents().get(p) instanceof ToolCall call && !call.informational()
             && (call.callId().isEmpty() || !usedIds.add(call.callId()))) {
-          String fresh = fresh(call.callId());
+          String fresh = freshId();
           LOG.warn("the model gave call {} of tool '{}' an id that is empty or used before; it is now {}",
               call.callId(), call.name(), fresh);
           if (contents == null) {
@@ -317,7 +326,7 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
     }
 
     /** A random id: model ids repeat across conversations, so a fresh one must not (see {@link Ids#callId}). */
-    private String fresh(String base) {
+    private String freshId() {
       while (true) {
         String id = Ids.callId();
         if (usedIds.add(id)) {
@@ -485,10 +494,10 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
       meta.put(Metadata.ISSUED_AT, issued.toString());
       meta.put(Metadata.EXPIRES_AT, expires.toString());
       if (conversationKey != null) {
-        meta.put(Metadata.CONVERSATION, conversation);
+        meta.put(Metadata.CONVERSATION, conversation());
       }
       if (signer != null) {
-        meta.put(Metadata.SIGNATURE, signer.sign(new ApprovalSigner.Subject(conversation, call.asInvocable(), nonce,
+        meta.put(Metadata.SIGNATURE, signer.sign(new ApprovalSigner.Subject(conversation(), call.asInvocable(), nonce,
             issued, expires)));
       }
       return new ApprovalRequest(call.callId(), call, meta);
@@ -774,7 +783,7 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
         }
         ApprovalRequest request = w.request();
         Object requestConversation = request.metadata().get(Metadata.CONVERSATION);
-        if (requestConversation != null && !conversation.equals(requestConversation.toString())) {
+        if (requestConversation != null && !conversation().equals(requestConversation.toString())) {
           throw new ApprovalException(Reason.FOREIGN_CONVERSATION, id, "call " + id + " waits in another"
               + " conversation than this run's " + (conversationKey == null ? "(a run without a conversation key)"
               : "'" + conversationKey + "'") + " (rule: a waiting call and its answers belong to one conversation);"
@@ -851,7 +860,7 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
         }
         CallKey key;
         try {
-          key = new CallKey(conversation, call.callId(), nonce, call.name(), CallKey.fingerprint(call));
+          key = new CallKey(conversation(), call.callId(), nonce, call.name(), CallKey.fingerprint(call));
         } catch (dev.toolguard.core.InvalidMessageException e) {
           LOG.warn("call {} cannot be claimed in the journal ({}); it is settled without a claim",
               shortId(call.callId()), e.getMessage());
