@@ -9,7 +9,7 @@ import dev.toolguard.core.loop.ChatResponse;
 import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +52,7 @@ public class LoopBenchmark {
         : TEXT;
   };
 
-  private final Tool noop = Tool.of(ToolSpec.of("noop", "does nothing"), args -> "ok");
+  private final LoopTool noop = LoopTool.of(ToolSpec.of("noop", "does nothing"), args -> "ok");
   private final List<Message> history = List.of(Message.user("go"));
   private FunctionInvokingLoop loop;
   private FunctionInvokingLoop parallelLoop;
@@ -61,7 +61,7 @@ public class LoopBenchmark {
   @Setup
   public void setUp() {
     loop = FunctionInvokingLoop.builder(NO_OP).tools(noop).build();
-    Tool sleeper = Tool.of(ToolSpec.of("sleep", "sleeps 50 ms"), args -> {
+    LoopTool sleeper = LoopTool.of(ToolSpec.of("sleep", "sleeps 50 ms"), args -> {
       Thread.sleep(50);
       return "slept";
     });

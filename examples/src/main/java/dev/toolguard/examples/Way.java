@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * as a subprocess (Spring AI and openai-java 4.101 cannot share a classpath).
  */
 public enum Way {
-  /** LangChain4j's {@code OpenAiChatModel}, bare and wrapped by {@code ToolGuard}. */
+  /** LangChain4j's {@code OpenAiChatModel}, bare and wrapped by {@code LangChain4jToolGuard}. */
   LANGCHAIN4J("langchain4j", "dev.toolguard.examples.langchain4j.TourWay"),
   /** Spring AI's {@code ChatClient}, bare and with toolguard's advisor. */
   SPRING_AI("spring-ai", "dev.toolguard.examples.springai.TourWay"),

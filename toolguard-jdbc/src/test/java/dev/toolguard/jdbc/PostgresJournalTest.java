@@ -25,7 +25,7 @@ import dev.toolguard.core.loop.Claim;
 import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.json.HistoryJson;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -168,7 +168,7 @@ class PostgresJournalTest {
   }
 
   /** The payment tool: each run inserts a row into its own table and answers with the row's id. */
-  static final class Pay implements Tool {
+  static final class Pay implements LoopTool {
     private final CountDownLatch otherRunWaits;
 
     Pay(CountDownLatch otherRunWaits) {

@@ -36,7 +36,7 @@ import java.util.List;
  * that moment. {@link #deleteMessages} saves an empty conversation the same way, so a deletion does not
  * reset the version a racing writer read.
  *
- * <p>Each message is mapped to core as {@link ToolGuard#toCore} maps it, and kept with LangChain4j's own
+ * <p>Each message is mapped to core as {@link LangChain4jToolGuard#toCore} maps it, and kept with LangChain4j's own
  * JSON of it ({@code ChatMessageSerializer}) for what core has no field for; a message that toolguard
  * changed in the store since (its core form no longer matches) is mapped from core. Values in {@code
  * CustomMessage} attributes must be of a type the store's codec keeps. Instances are thread-safe.

@@ -29,7 +29,7 @@ import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopException;
 import dev.toolguard.core.loop.LoopListener;
 import dev.toolguard.core.loop.LoopResult;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolRegistry;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.core.conversation.Conversations;
@@ -103,7 +103,7 @@ import org.jspecify.annotations.Nullable;
  * copy of the history, or on another instance sharing the {@link Builder#journal journal}, its result
  * is reused. {@link #run(List)} has no key: use it for histories that no one resumes twice.
  *
- * <p>A guarded model ({@link ToolGuard#wrap(ChatModel)}) never sends these attributes
+ * <p>A guarded model ({@link LangChain4jToolGuard#wrap(ChatModel)}) never sends these attributes
  * to a provider. Instances are immutable and thread-safe; runs over the same {@link ChatMemory} are
  * serialized on it.
  */
@@ -163,12 +163,12 @@ public final class ToolLoop {
 
   /** A builder for a loop over {@code model}. */
   public static Builder builder(ChatModel model) {
-    return new Builder(ToolGuard.require(model, "model"), null);
+    return new Builder(LangChain4jToolGuard.require(model, "model"), null);
   }
 
   /** A builder for a loop over a streaming {@code model}; {@link #stream} passes its text on as it arrives. */
   public static Builder builder(StreamingChatModel model) {
-    return new Builder(null, ToolGuard.require(model, "model"));
+    return new Builder(null, LangChain4jToolGuard.require(model, "model"));
   }
 
   /**
@@ -177,15 +177,15 @@ public final class ToolLoop {
    * @throws dev.toolguard.core.loop.ApprovalException if an answer is refused (nothing ran)
    * @throws dev.toolguard.core.InvalidHistoryException if the history is broken and the policy is to reject
    * @throws LoopException if the model failed or the run was interrupted; its history (core model, map it
-   *     with {@link ToolGuard#fromCore}) is balanced
+   *     with {@link LangChain4jToolGuard#fromCore}) is balanced
    */
   public Result run(List<ChatMessage> history) {
-    return execute(ToolGuard.require(history, "history"), null, null, null);
+    return execute(LangChain4jToolGuard.require(history, "history"), null, null, null);
   }
 
   /** Like {@link #run(List)}; assistant text reaches {@code onText} as it arrives when the model streams. */
   public Result stream(List<ChatMessage> history, Consumer<String> onText) {
-    return execute(ToolGuard.require(history, "history"), ToolGuard.require(onText, "onText"), null, null);
+    return execute(LangChain4jToolGuard.require(history, "history"), LangChain4jToolGuard.require(onText, "onText"), null, null);
   }
 
   /**
@@ -209,12 +209,12 @@ public final class ToolLoop {
    * @throws LoopException as {@link #run(List)}
    */
   public Result run(String conversationKey, List<ChatMessage> history) {
-    return execute(ToolGuard.require(history, "history"), null, conversationKey(conversationKey), conversationKey);
+    return execute(LangChain4jToolGuard.require(history, "history"), null, conversationKey(conversationKey), conversationKey);
   }
 
   /** Like {@link #run(String, List)}; assistant text reaches {@code onText} as it arrives when the model streams. */
   public Result stream(String conversationKey, List<ChatMessage> history, Consumer<String> onText) {
-    return execute(ToolGuard.require(history, "history"), ToolGuard.require(onText, "onText"),
+    return execute(LangChain4jToolGuard.require(history, "history"), LangChain4jToolGuard.require(onText, "onText"),
         conversationKey(conversationKey), conversationKey);
   }
 
@@ -232,7 +232,7 @@ public final class ToolLoop {
    * {@link LoopException} the balanced history is stored before it is thrown; on a refused answer
    * ({@link dev.toolguard.core.loop.ApprovalException}) or a rejected history nothing is stored. Tools
    * get {@code memory.id()} as their chat memory id. Runs on one memory are serialized. A memory
-   * guarded by {@link ToolGuard#wrap(ChatMemory)} is read before its repair, so that the loop judges
+   * guarded by {@link LangChain4jToolGuard#wrap(ChatMemory)} is read before its repair, so that the loop judges
    * answers itself.
    *
    * <p>The run's conversation key ({@link #run(String, List)}) is {@code String.valueOf(memory.id())}: a
@@ -243,21 +243,21 @@ public final class ToolLoop {
    *     the journal) holds a call this one was to settle; nothing ran and nothing is stored
    */
   public Result run(ChatMemory memory, ChatMessage... newMessages) {
-    return runOn(ToolGuard.require(memory, "memory"), null, newMessages);
+    return runOn(LangChain4jToolGuard.require(memory, "memory"), null, newMessages);
   }
 
   /** Like {@link #run(ChatMemory, ChatMessage...)}, passing text on as it arrives. */
   public Result stream(ChatMemory memory, Consumer<String> onText, ChatMessage... newMessages) {
-    return runOn(ToolGuard.require(memory, "memory"), ToolGuard.require(onText, "onText"), newMessages);
+    return runOn(LangChain4jToolGuard.require(memory, "memory"), LangChain4jToolGuard.require(onText, "onText"), newMessages);
   }
 
   private Result runOn(ChatMemory memory, @Nullable Consumer<String> onText, ChatMessage... newMessages) {
-    ToolGuard.require(newMessages, "newMessages");
+    LangChain4jToolGuard.require(newMessages, "newMessages");
     synchronized (memory) {
       List<ChatMessage> stored = memory instanceof GuardedChatMemory guarded ? guarded.unrepaired() : memory.messages();
       List<ChatMessage> history = new ArrayList<>(stored);
       for (ChatMessage m : newMessages) {
-        history.add(ToolGuard.require(m, "a new message"));
+        history.add(LangChain4jToolGuard.require(m, "a new message"));
       }
       // one mapping of the whole history (an answer maps against the call it answers), then core's flow
       List<Message> core = Messages.toCore(history);
@@ -286,7 +286,7 @@ public final class ToolLoop {
   }
 
   private FunctionInvokingLoop loop(ToolRun run) {
-    List<Tool> bound = new ArrayList<>(tools.size());
+    List<LoopTool> bound = new ArrayList<>(tools.size());
     for (LangChain4jTool t : tools) {
       bound.add(t.in(run));
     }
@@ -460,7 +460,7 @@ public final class ToolLoop {
      * @throws InvalidMessageException if an object is a class, a collection, or has no {@code @Tool} method
      */
     public Builder tools(Object... objectsWithTools) {
-      for (Object o : ToolGuard.require(objectsWithTools, "objectsWithTools")) {
+      for (Object o : LangChain4jToolGuard.require(objectsWithTools, "objectsWithTools")) {
         tools.addAll(LangChain4jTool.of(o));
       }
       return this;
@@ -468,14 +468,14 @@ public final class ToolLoop {
 
     /** A tool given by its specification and the executor that runs it; its results go to the model. */
     public Builder tool(ToolSpecification specification, ToolExecutor executor) {
-      tools.add(LangChain4jTool.of(ToolGuard.require(specification, "specification"),
-          ToolGuard.require(executor, "executor")));
+      tools.add(LangChain4jTool.of(LangChain4jToolGuard.require(specification, "specification"),
+          LangChain4jToolGuard.require(executor, "executor")));
       return this;
     }
 
     /** Tools given by specification and executor, as {@code AiServices.tools(Map)} takes them. */
     public Builder tools(Map<ToolSpecification, ToolExecutor> tools) {
-      ToolGuard.require(tools, "tools").forEach(this::tool);
+      LangChain4jToolGuard.require(tools, "tools").forEach(this::tool);
       return this;
     }
 
@@ -486,10 +486,10 @@ public final class ToolLoop {
      * @throws InvalidMessageException if a name is not the name of a tool of {@code tools}
      */
     public Builder tools(Map<ToolSpecification, ToolExecutor> tools, Set<String> immediateReturnToolNames) {
-      ToolGuard.require(tools, "tools");
-      ToolGuard.require(immediateReturnToolNames, "immediateReturnToolNames");
+      LangChain4jToolGuard.require(tools, "tools");
+      LangChain4jToolGuard.require(immediateReturnToolNames, "immediateReturnToolNames");
       Set<String> names = new HashSet<>();
-      tools.keySet().forEach(s -> names.add(ToolGuard.require(s, "a tool specification").name()));
+      tools.keySet().forEach(s -> names.add(LangChain4jToolGuard.require(s, "a tool specification").name()));
       for (String name : immediateReturnToolNames) {
         if (!names.contains(name)) {
           throw new InvalidMessageException("immediateReturnToolNames names '" + name
@@ -499,7 +499,7 @@ public final class ToolLoop {
       tools.forEach((spec, executor) -> {
         ReturnBehavior behavior = immediateReturnToolNames.contains(spec.name())
             ? ReturnBehavior.IMMEDIATE : ReturnBehavior.TO_LLM;
-        this.tools.add(new LangChain4jTool(spec, ToolGuard.require(executor, "executor"), behavior, null));
+        this.tools.add(new LangChain4jTool(spec, LangChain4jToolGuard.require(executor, "executor"), behavior, null));
       });
       return this;
     }
@@ -509,8 +509,8 @@ public final class ToolLoop {
      * ToolService.findTools(object)}), each returning as its {@code returnBehavior()} says.
      */
     public Builder tools(List<AiServiceTool> tools) {
-      for (AiServiceTool t : ToolGuard.require(tools, "tools")) {
-        ToolGuard.require(t, "an AiServiceTool");
+      for (AiServiceTool t : LangChain4jToolGuard.require(tools, "tools")) {
+        LangChain4jToolGuard.require(t, "an AiServiceTool");
         this.tools.add(new LangChain4jTool(t.toolSpecification(), t.toolExecutor(), t.returnBehavior(), null));
       }
       return this;
@@ -521,7 +521,7 @@ public final class ToolLoop {
      * {@link PendingCall} until the application answers with a {@code ToolExecutionResultMessage}.
      */
     public Builder clientTool(ToolSpecification specification) {
-      clientTools.add(ToolGuard.require(specification, "specification"));
+      clientTools.add(LangChain4jToolGuard.require(specification, "specification"));
       return this;
     }
 
@@ -530,7 +530,7 @@ public final class ToolLoop {
      * are the loop's.
      */
     public Builder parameters(ChatRequestParameters parameters) {
-      this.parameters = ToolGuard.require(parameters, "parameters");
+      this.parameters = LangChain4jToolGuard.require(parameters, "parameters");
       return this;
     }
 
@@ -543,7 +543,7 @@ public final class ToolLoop {
 
     /** Calls for which {@code predicate} is true need approval (besides {@link LoopConfig#approvalRequired()}). */
     public Builder approvalRequiredWhen(Predicate<ToolExecutionRequest> predicate) {
-      ToolGuard.require(predicate, "approvalRequiredWhen");
+      LangChain4jToolGuard.require(predicate, "approvalRequiredWhen");
       settings.approvalRequiredWhen(call -> predicate.test(Messages.toRequest(call)));
       return this;
     }

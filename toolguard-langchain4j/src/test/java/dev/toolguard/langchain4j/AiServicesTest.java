@@ -26,7 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * An {@code AiServices} app, unchanged but for {@code ToolGuard.wrap} around its model and memories,
+ * An {@code AiServices} app, unchanged but for {@code LangChain4jToolGuard.wrap} around its model and memories,
  * against the referee through LangChain4j's own clients: what breaks the bare app is survived, and the
  * next call succeeds. AiServices runs the tools; the guard never runs one.
  */
@@ -77,7 +77,7 @@ class AiServicesTest extends RefereeTest {
   private Assistant assistant(Provider provider, boolean guarded, JsonStore store, int window, Bank bank) {
     ChatModel model = model(provider);
     return AiServices.builder(Assistant.class)
-        .chatModel(guarded ? ToolGuard.wrap(model) : model)
+        .chatModel(guarded ? LangChain4jToolGuard.wrap(model) : model)
         .chatMemoryProvider(id -> memory(id, guarded, store, window))
         .tools(bank)
         .build();
@@ -85,7 +85,7 @@ class AiServicesTest extends RefereeTest {
 
   static ChatMemory memory(Object id, boolean guarded, JsonStore store, int window) {
     ChatMemory memory = MessageWindowChatMemory.builder().id(id).maxMessages(window).chatMemoryStore(store).build();
-    return guarded ? ToolGuard.wrap(memory) : memory;
+    return guarded ? LangChain4jToolGuard.wrap(memory) : memory;
   }
 
   /**
@@ -107,7 +107,7 @@ class AiServicesTest extends RefereeTest {
 
   private void assertStoredHistoryIsValidAfterRepair(JsonStore store) {
     List<ChatMessage> stored = store.getMessages("u1");
-    assertThat(HistoryGuard.ofDefaults().check(ToolGuard.toCore(ToolGuard.ofDefaults().repair(stored)))).isEmpty();
+    assertThat(HistoryGuard.ofDefaults().check(LangChain4jToolGuard.toCore(LangChain4jToolGuard.ofDefaults().repair(stored)))).isEmpty();
   }
 
   @ParameterizedTest
@@ -283,7 +283,7 @@ class AiServicesTest extends RefereeTest {
   private StreamingAssistant streamingAssistant(Provider provider, boolean guarded, JsonStore store, Bank bank) {
     StreamingChatModel model = Provider.streamingModel(provider, referee);
     return AiServices.builder(StreamingAssistant.class)
-        .streamingChatModel(guarded ? ToolGuard.wrap(model) : model)
+        .streamingChatModel(guarded ? LangChain4jToolGuard.wrap(model) : model)
         .chatMemoryProvider(id -> memory(id, guarded, store, 20))
         .tools(bank)
         .build();

@@ -91,7 +91,7 @@ class BoundedLoadTest {
       boolean stream = c % loops.size() >= 2;
       futures.add(pool.submit(() -> {
         go.await();
-        ChatMemory memory = ToolGuard.wrap(MessageWindowChatMemory.builder().id(marker).maxMessages(100)
+        ChatMemory memory = LangChain4jToolGuard.wrap(MessageWindowChatMemory.builder().id(marker).maxMessages(100)
             .chatMemoryStore(store).build());
         return stream ? loop.stream(memory, text -> { }, UserMessage.from("Hello from " + marker))
             : loop.run(memory, UserMessage.from("Hello from " + marker));
@@ -124,7 +124,7 @@ class BoundedLoadTest {
       assertThat(r.status()).isEqualTo(Status.COMPLETED);
       assertThat(r.text()).isEqualTo(marker + " done after " + ROUNDS + " rounds");
       List<ChatMessage> stored = store.getMessages(marker);
-      assertThat(HistoryGuard.ofDefaults().check(ToolGuard.toCore(stored))).isEmpty();
+      assertThat(HistoryGuard.ofDefaults().check(LangChain4jToolGuard.toCore(stored))).isEmpty();
       assertThat(ConversationLoad.markers(stored.toString())).containsExactly(marker);
       List<String> calls = new ArrayList<>();
       List<String> results = new ArrayList<>();

@@ -166,7 +166,7 @@ class ChatMemoryStoreTest extends RefereeTest {
     assertThat(bank.balances).hasValue(1);
     assertThat(referee.rejections()).isEmpty();
     List<ChatMessage> stored = restart(db).getMessages(id);
-    assertThat(HistoryGuard.ofDefaults().check(ToolGuard.toCore(stored))).isEmpty();
+    assertThat(HistoryGuard.ofDefaults().check(LangChain4jToolGuard.toCore(stored))).isEmpty();
     assertThat(stored).extracting(m -> m.type().name())
         .containsExactly("USER", "AI", "TOOL_EXECUTION_RESULT", "AI");
   }

@@ -81,7 +81,7 @@ class FaultInjectionTest extends RefereeTest {
   }
 
   private static void assertBalanced(List<ChatMessage> stored) {
-    assertThat(HistoryGuard.ofDefaults().check(ToolGuard.toCore(stored))).as("violations of %s", stored).isEmpty();
+    assertThat(HistoryGuard.ofDefaults().check(LangChain4jToolGuard.toCore(stored))).as("violations of %s", stored).isEmpty();
     List<String> calls = new ArrayList<>();
     List<String> results = new ArrayList<>();
     for (ChatMessage m : stored) {
@@ -279,7 +279,7 @@ class FaultInjectionTest extends RefereeTest {
     referee.script().enqueue(Reply.toolCall("lookup", "{\"q\":\"c\"}"), Reply.text("a found, b lost, c found."));
 
     Assistant assistant = AiServices.builder(Assistant.class)
-        .chatModel(ToolGuard.wrap(Provider.chatModel(provider, referee)))
+        .chatModel(LangChain4jToolGuard.wrap(Provider.chatModel(provider, referee)))
         .chatMemoryProvider(id -> memory(store))
         .tools(tools)
         .build();

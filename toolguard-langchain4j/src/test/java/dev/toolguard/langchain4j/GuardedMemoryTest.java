@@ -25,7 +25,7 @@ class GuardedMemoryTest {
   }
 
   static void assertValid(List<ChatMessage> messages) {
-    assertThat(HistoryGuard.ofDefaults().check(ToolGuard.toCore(messages))).isEmpty();
+    assertThat(HistoryGuard.ofDefaults().check(LangChain4jToolGuard.toCore(messages))).isEmpty();
   }
 
   /** Counts one token per character of text, so that a window size is easy to reason about. */
@@ -53,7 +53,7 @@ class GuardedMemoryTest {
   @Test
   void aTinyWindowKeepsTheCurrentExchangeWhole() {
     MessageWindowChatMemory window = MessageWindowChatMemory.withMaxMessages(2);
-    ChatMemory memory = ToolGuard.wrap(window);
+    ChatMemory memory = LangChain4jToolGuard.wrap(window);
     AiMessage twoCalls = AiMessage.from(call("c1", "a"), call("c2", "b"));
     UserMessage question = UserMessage.from("do a and b");
 
@@ -77,7 +77,7 @@ class GuardedMemoryTest {
   @Test
   void anEvictedCallTakesItsResultsAlongEvenWithAUserMessageBetween() {
     MessageWindowChatMemory window = MessageWindowChatMemory.withMaxMessages(4);
-    ChatMemory memory = ToolGuard.wrap(window);
+    ChatMemory memory = LangChain4jToolGuard.wrap(window);
     memory.add(UserMessage.from("weather?"));
     memory.add(AiMessage.from(call("c1", "weather")));
     memory.add(UserMessage.from("hurry"));                                // typed while the tool ran
@@ -94,7 +94,7 @@ class GuardedMemoryTest {
 
   @Test
   void aResultTypedAroundIsMovedBackToItsCall() {
-    ChatMemory memory = ToolGuard.wrap(MessageWindowChatMemory.withMaxMessages(10));
+    ChatMemory memory = LangChain4jToolGuard.wrap(MessageWindowChatMemory.withMaxMessages(10));
     memory.add(UserMessage.from("weather?"));
     memory.add(AiMessage.from(call("c1", "weather")));
     memory.add(UserMessage.from("hurry"));
@@ -109,7 +109,7 @@ class GuardedMemoryTest {
   @Test
   void aTokenWindowIsGuardedTheSameWay() {
     TokenWindowChatMemory window = TokenWindowChatMemory.builder().maxTokens(25, new CharCount()).build();
-    ChatMemory memory = ToolGuard.wrap(window);
+    ChatMemory memory = LangChain4jToolGuard.wrap(window);
     UserMessage question = UserMessage.from("look up a very long thing, please, in detail");
     AiMessage lookup = AiMessage.from(call("c1", "lookup"));
     ToolExecutionResultMessage result = ToolExecutionResultMessage.from("c1", "lookup", "a very long result text");
@@ -127,13 +127,13 @@ class GuardedMemoryTest {
   @Test
   void aCrashAfterTheAssistantMessageIsAnsweredOnReadInTheNextProcess() {
     JsonStore store = new JsonStore();
-    ChatMemory first = ToolGuard.wrap(MessageWindowChatMemory.builder().id("s1").maxMessages(20)
+    ChatMemory first = LangChain4jToolGuard.wrap(MessageWindowChatMemory.builder().id("s1").maxMessages(20)
         .chatMemoryStore(store).build());
     first.add(UserMessage.from("pay the invoice"));
     first.add(AiMessage.from(call("c9", "pay")));
     // the process dies here, before the result is stored
 
-    ChatMemory second = ToolGuard.wrap(MessageWindowChatMemory.builder().id("s1").maxMessages(20)
+    ChatMemory second = LangChain4jToolGuard.wrap(MessageWindowChatMemory.builder().id("s1").maxMessages(20)
         .chatMemoryStore(store).build());
     second.add(UserMessage.from("did it work?"));
     List<ChatMessage> messages = second.messages();
@@ -151,7 +151,7 @@ class GuardedMemoryTest {
   void systemMessagesStayFirstAndAValidHistoryIsHandedOutAsItIs() {
     MessageWindowChatMemory window = MessageWindowChatMemory.builder().maxMessages(3)
         .alwaysKeepSystemMessageFirst(true).build();
-    ChatMemory memory = ToolGuard.wrap(window);
+    ChatMemory memory = LangChain4jToolGuard.wrap(window);
     memory.add(SystemMessage.from("be brief"));
     memory.add(UserMessage.from("weather?"));
     memory.add(AiMessage.from(call("c1", "weather")));
@@ -176,7 +176,7 @@ class GuardedMemoryTest {
     window.add(AiMessage.from("sunny"));
     assertThat(store.getMessages("s")).containsExactly(SystemMessage.from("be brief"), AiMessage.from("sunny"));
 
-    ChatMemory restarted = ToolGuard.wrap(MessageWindowChatMemory.builder().id("s").maxMessages(2)
+    ChatMemory restarted = LangChain4jToolGuard.wrap(MessageWindowChatMemory.builder().id("s").maxMessages(2)
         .chatMemoryStore(store).build());
 
     assertThat(restarted.messages()).containsExactly(SystemMessage.from("be brief"), AiMessage.from("sunny"));
@@ -184,14 +184,14 @@ class GuardedMemoryTest {
 
   @Test
   void aGreetingBeforeTheFirstUserMessageIsKeptAndAnOrphanResultIsRepairedNotHidden() {
-    ChatMemory memory = ToolGuard.wrap(MessageWindowChatMemory.withMaxMessages(10));
+    ChatMemory memory = LangChain4jToolGuard.wrap(MessageWindowChatMemory.withMaxMessages(10));
     memory.add(SystemMessage.from("be brief"));
     memory.add(AiMessage.from("Hello! How can I help?"));
     memory.add(UserMessage.from("weather?"));
     assertThat(memory.messages()).containsExactly(SystemMessage.from("be brief"),
         AiMessage.from("Hello! How can I help?"), UserMessage.from("weather?"));
 
-    ChatMemory cut = ToolGuard.wrap(MessageWindowChatMemory.withMaxMessages(10));
+    ChatMemory cut = LangChain4jToolGuard.wrap(MessageWindowChatMemory.withMaxMessages(10));
     cut.set(List.of(SystemMessage.from("be brief"), ToolExecutionResultMessage.from("c0", "weather", "rain"),
         AiMessage.from("it rains"), UserMessage.from("thanks")));
     String log = dev.toolguard.testkit.ConsoleCapture.of(() -> assertThat(cut.messages())
@@ -203,7 +203,7 @@ class GuardedMemoryTest {
   void anAnthropicModelGetsAPlaceholderUserMessageWhenTheWindowStartsWithTheAssistant() {
     List<ChatMessage> history = List.of(SystemMessage.from("be brief"), AiMessage.from("Hello!"),
         UserMessage.from("weather?"));
-    dev.toolguard.langchain4j.internal.HistoryGate gate = ToolGuard.ofDefaults().gate();
+    dev.toolguard.langchain4j.internal.HistoryGate gate = LangChain4jToolGuard.ofDefaults().gate();
     List<ChatMessage> anthropic = gate.forProvider(history, dev.toolguard.core.Dialect.ANTHROPIC);
     assertThat(anthropic).extracting(m -> m.type().name()).containsExactly("SYSTEM", "USER", "AI", "USER");
     assertThat(((UserMessage) anthropic.get(1)).singleText()).isEqualTo("[earlier messages were cut]");
@@ -213,7 +213,7 @@ class GuardedMemoryTest {
   @Test
   void setAndClearGoToTheInnerMemory() {
     MessageWindowChatMemory window = MessageWindowChatMemory.withMaxMessages(10);
-    ChatMemory memory = ToolGuard.wrap(window);
+    ChatMemory memory = LangChain4jToolGuard.wrap(window);
     memory.set(UserMessage.from("a"), AiMessage.from("b"));
     assertThat(window.messages()).hasSize(2);
     assertThat(memory.id()).isEqualTo(window.id());

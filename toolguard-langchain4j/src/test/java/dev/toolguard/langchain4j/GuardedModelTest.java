@@ -45,7 +45,7 @@ class GuardedModelTest {
     InProcessModel bare = InProcessModel.answering(AiMessage.from("Sunny, and tomorrow too."));
     assertThatThrownBy(() -> bare.chat(userMessageBetweenCallAndResult())).hasMessageContaining("400");
 
-    ChatModel guarded = ToolGuard.wrap((ChatModel) bare);
+    ChatModel guarded = LangChain4jToolGuard.wrap((ChatModel) bare);
     ChatResponse response = guarded.chat(userMessageBetweenCallAndResult());
 
     assertThat(response.aiMessage().text()).isEqualTo("Sunny, and tomorrow too.");
@@ -71,7 +71,7 @@ class GuardedModelTest {
         return ChatResponse.builder().aiMessage(AiMessage.from("two")).build();
       }
     };
-    ChatModel guarded = ToolGuard.wrap(recorder);
+    ChatModel guarded = LangChain4jToolGuard.wrap(recorder);
     ChatRequest valid = ChatRequest.builder().messages(UserMessage.from("hi")).temperature(0.2).build();
     ChatRequestOptions opts = ChatRequestOptions.builder().addListenerAttribute("k", "v").build();
 
@@ -90,7 +90,7 @@ class GuardedModelTest {
     ChatRequest broken = ChatRequest.builder().messages(userMessageBetweenCallAndResult())
         .temperature(0.3).maxOutputTokens(77).build();
 
-    ToolGuard.wrap((ChatModel) model).chat(broken);
+    LangChain4jToolGuard.wrap((ChatModel) model).chat(broken);
 
     ChatRequest sent = model.requests.get(0);
     assertThat(sent.temperature()).isEqualTo(0.3);
@@ -108,7 +108,7 @@ class GuardedModelTest {
         heard.add(context.chatRequest().messages());
       }
     });
-    ChatModel guarded = ToolGuard.wrap((ChatModel) model);
+    ChatModel guarded = LangChain4jToolGuard.wrap((ChatModel) model);
 
     guarded.chat(userMessageBetweenCallAndResult());
 
@@ -119,8 +119,8 @@ class GuardedModelTest {
   @Test
   void everythingElseIsTheDelegates() {
     InProcessModel model = new InProcessModel();
-    ChatModel guarded = ToolGuard.wrap((ChatModel) model);
-    StreamingChatModel streaming = ToolGuard.wrap((StreamingChatModel) model);
+    ChatModel guarded = LangChain4jToolGuard.wrap((ChatModel) model);
+    StreamingChatModel streaming = LangChain4jToolGuard.wrap((StreamingChatModel) model);
 
     assertThat(guarded.provider()).isEqualTo(ModelProvider.OPEN_AI);
     assertThat(guarded.supportedCapabilities()).containsExactly(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
@@ -142,7 +142,7 @@ class GuardedModelTest {
     List<ChatMessage> broken = List.of(UserMessage.from("Weather?"), withReasoning, UserMessage.from("quick"),
         ToolExecutionResultMessage.from(WEATHER, "sunny"));
 
-    ToolGuard.wrap((ChatModel) model).chat(broken);
+    LangChain4jToolGuard.wrap((ChatModel) model).chat(broken);
 
     assertThat(model.lastMessages().get(1)).isSameAs(withReasoning);
   }
@@ -150,7 +150,7 @@ class GuardedModelTest {
   @Test
   void theRejectPolicyFailsWithTheViolations() {
     InProcessModel model = InProcessModel.answering(AiMessage.from("never"));
-    ChatModel strict = ToolGuard.custom().historyPolicy(HistoryPolicy.REJECT).build().guard((ChatModel) model);
+    ChatModel strict = LangChain4jToolGuard.custom().historyPolicy(HistoryPolicy.REJECT).build().guard((ChatModel) model);
 
     assertThatThrownBy(() -> strict.chat(userMessageBetweenCallAndResult()))
         .isInstanceOf(InvalidHistoryException.class)
@@ -163,7 +163,7 @@ class GuardedModelTest {
   @Test
   void theStreamingModelStreamsTheRepairedRequest() throws Exception {
     InProcessModel model = InProcessModel.answering(AiMessage.from("Sunny and warm."));
-    StreamingChatModel guarded = ToolGuard.wrap((StreamingChatModel) model);
+    StreamingChatModel guarded = LangChain4jToolGuard.wrap((StreamingChatModel) model);
     StringBuilder text = new StringBuilder();
     CompletableFuture<ChatResponse> done = new CompletableFuture<>();
 
@@ -178,7 +178,7 @@ class GuardedModelTest {
   void aRejectedStreamingRequestReachesOnError() throws Exception {
     InProcessModel model = InProcessModel.answering(AiMessage.from("never"));
     StreamingChatModel strict =
-        ToolGuard.custom().historyPolicy(HistoryPolicy.REJECT).build().guard((StreamingChatModel) model);
+        LangChain4jToolGuard.custom().historyPolicy(HistoryPolicy.REJECT).build().guard((StreamingChatModel) model);
     CompletableFuture<ChatResponse> done = new CompletableFuture<>();
 
     strict.chat(ChatRequest.builder().messages(userMessageBetweenCallAndResult()).build(),
@@ -191,28 +191,28 @@ class GuardedModelTest {
 
   @Test
   void nullModelsAreRefused() {
-    assertThatThrownBy(() -> ToolGuard.wrap((ChatModel) null)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> LangChain4jToolGuard.wrap((ChatModel) null)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("model");
-    assertThatThrownBy(() -> ToolGuard.custom().historyPolicy(null)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> LangChain4jToolGuard.custom().historyPolicy(null)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("historyPolicy");
-    assertThat(Set.of(ToolGuard.ofDefaults().toString())).isNotEmpty();
+    assertThat(Set.of(LangChain4jToolGuard.ofDefaults().toString())).isNotEmpty();
   }
 
   @Test
   void wrappingTwiceIsWrappingOnce() {
     InProcessModel model = new InProcessModel();
-    ChatModel once = ToolGuard.wrap((ChatModel) model);
-    StreamingChatModel streaming = ToolGuard.wrap((StreamingChatModel) model);
-    assertThat(ToolGuard.wrap(once)).isSameAs(once);
-    assertThat(ToolGuard.wrap(streaming)).isSameAs(streaming);
-    assertThat(ToolGuard.custom().build().guard(once)).as("same settings").isSameAs(once);
-    assertThat(ToolGuard.custom().historyPolicy(HistoryPolicy.REJECT).build().guard(once)).isNotSameAs(once);
+    ChatModel once = LangChain4jToolGuard.wrap((ChatModel) model);
+    StreamingChatModel streaming = LangChain4jToolGuard.wrap((StreamingChatModel) model);
+    assertThat(LangChain4jToolGuard.wrap(once)).isSameAs(once);
+    assertThat(LangChain4jToolGuard.wrap(streaming)).isSameAs(streaming);
+    assertThat(LangChain4jToolGuard.custom().build().guard(once)).as("same settings").isSameAs(once);
+    assertThat(LangChain4jToolGuard.custom().historyPolicy(HistoryPolicy.REJECT).build().guard(once)).isNotSameAs(once);
   }
 
   @Test
   void aRequestThatRepairLeavesEmptyIsAClearError() {
     InProcessModel model = InProcessModel.answering(AiMessage.from("never"));
-    ChatModel guarded = ToolGuard.wrap((ChatModel) model);
+    ChatModel guarded = LangChain4jToolGuard.wrap((ChatModel) model);
 
     assertThatThrownBy(() -> guarded.chat(ToolExecutionResultMessage.from("mcp_1", "search", "{}")))
         .isInstanceOf(dev.toolguard.core.ToolguardException.class)

@@ -70,7 +70,7 @@ class HostileInputTest extends RefereeTest {
 
   private void assertAccepted(ToolLoop.Result r, JsonStore store) {
     assertThat(r.status()).isEqualTo(Status.COMPLETED);
-    assertThat(HistoryGuard.ofDefaults().check(ToolGuard.toCore(store.getMessages("u1")))).isEmpty();
+    assertThat(HistoryGuard.ofDefaults().check(LangChain4jToolGuard.toCore(store.getMessages("u1")))).isEmpty();
     assertThat(referee.rejections()).isEmpty();
   }
 
@@ -178,7 +178,7 @@ class HostileInputTest extends RefereeTest {
   }
 
   private static ApprovalRequest waiting(JsonStore store) {
-    for (Message m : ToolGuard.toCore(store.getMessages("u1"))) {
+    for (Message m : LangChain4jToolGuard.toCore(store.getMessages("u1"))) {
       for (var c : m.contents()) {
         if (c instanceof ApprovalRequest r) {
           return r;

@@ -51,7 +51,7 @@ final class InProcessModel implements ChatModel, StreamingChatModel {
   public ChatResponse doChat(ChatRequest request) {
     requests.add(request);
     if (strict) {
-      var violations = HistoryGuard.ofDefaults().check(ToolGuard.toCore(request.messages()));
+      var violations = HistoryGuard.ofDefaults().check(LangChain4jToolGuard.toCore(request.messages()));
       if (!violations.isEmpty()) {
         throw new IllegalStateException("400 " + violations.get(0));
       }

@@ -57,7 +57,7 @@ class LoadTest {
       JsonStore store = new JsonStore();
 
       ConversationLoad.Run<ToolLoop.Result> run = LOAD.runAtOnce(c -> () -> loop.run(
-          ToolGuard.wrap(MessageWindowChatMemory.builder().id(marker(c)).maxMessages(100).chatMemoryStore(store).build()),
+          LangChain4jToolGuard.wrap(MessageWindowChatMemory.builder().id(marker(c)).maxMessages(100).chatMemoryStore(store).build()),
           UserMessage.from("Hello from " + marker(c))), Duration.ofSeconds(120));
 
       List<RecordedRequest> requests = referee.requests();
@@ -73,7 +73,7 @@ class LoadTest {
         assertThat(r.status()).isEqualTo(Status.COMPLETED);
         assertThat(r.text()).isEqualTo(LOAD.answer(c));
         List<ChatMessage> stored = store.getMessages(marker(c));
-        assertThat(HistoryGuard.ofDefaults().check(ToolGuard.toCore(stored))).isEmpty();
+        assertThat(HistoryGuard.ofDefaults().check(LangChain4jToolGuard.toCore(stored))).isEmpty();
         assertThat(markers(stored.toString())).containsExactly(marker(c));
         assertThat(stored.stream().filter(m -> m instanceof ToolExecutionResultMessage).count()).isEqualTo(ROUNDS);
         assertThat(stored.toString()).as("the tool ran with the conversation's own memory id")

@@ -64,9 +64,9 @@ class LogHygieneTest {
             .arguments("{\"card\":\"" + SECRET + "\"}").build();
         List<ChatMessage> broken = List.of(UserMessage.from("pay with " + SECRET), AiMessage.from(lost),
             UserMessage.from("typed " + SECRET), ToolExecutionResultMessage.from("call_gone", "pay", "refund " + SECRET));
-        ToolGuard.wrap(model).chat(broken);
+        LangChain4jToolGuard.wrap(model).chat(broken);
 
-        ChatMemory memory = ToolGuard.wrap(MessageWindowChatMemory.withMaxMessages(3));
+        ChatMemory memory = LangChain4jToolGuard.wrap(MessageWindowChatMemory.withMaxMessages(3));
         broken.forEach(memory::add);
         memory.messages();
 
@@ -77,7 +77,7 @@ class LogHygieneTest {
             .signApprovals(ApprovalSigner.hmacSha256(("key " + SECRET + " of 32 or more bytes").getBytes(StandardCharsets.UTF_8)))
             .config(LoopConfig.custom().callTimeout(Duration.ofMillis(100)).approvalRequired(Set.of("pay")).build())
             .build();
-        ChatMemory conversation = ToolGuard.wrap(MessageWindowChatMemory.withMaxMessages(50));
+        ChatMemory conversation = LangChain4jToolGuard.wrap(MessageWindowChatMemory.withMaxMessages(50));
         ToolLoop.Result waiting = loop.run(conversation, UserMessage.from("pay " + SECRET));
         ToolLoop.PendingCall pay = waiting.pending().get(0);
         catchThrowable(() -> loop.run(conversation, ToolLoop.answers(new dev.toolguard.core.ApprovalResponse(

@@ -63,15 +63,15 @@ class MessagesTest {
   @Test
   void aValidHistoryComesBackAsTheSameList() {
     List<ChatMessage> history = everyKind();
-    assertThat(ToolGuard.ofDefaults().repair(history)).isSameAs(history);
+    assertThat(LangChain4jToolGuard.ofDefaults().repair(history)).isSameAs(history);
   }
 
   @Test
   void everyMessageMapsBackToTheSameObject() {
     List<ChatMessage> history = everyKind();
-    List<Message> core = ToolGuard.toCore(history);
+    List<Message> core = LangChain4jToolGuard.toCore(history);
     assertThat(core).hasSize(history.size());
-    List<ChatMessage> back = ToolGuard.fromCore(core);
+    List<ChatMessage> back = LangChain4jToolGuard.fromCore(core);
     assertThat(back).hasSize(history.size());
     for (int i = 0; i < history.size(); i++) {
       assertThat(back.get(i)).isSameAs(history.get(i));
@@ -80,7 +80,7 @@ class MessagesTest {
 
   @Test
   void coreSeesRolesTextsCallsResultsAndOpaqueItems() {
-    List<Message> core = ToolGuard.toCore(everyKind());
+    List<Message> core = LangChain4jToolGuard.toCore(everyKind());
     assertThat(core).extracting(Message::role).containsExactly(Role.SYSTEM, Role.USER, Role.ASSISTANT, Role.TOOL,
         Role.TOOL, Role.SYSTEM, Role.ASSISTANT);
     assertThat(core.get(1).contents()).hasSize(2).first().isEqualTo(Text.of("Book this"));
@@ -101,10 +101,10 @@ class MessagesTest {
     AiMessage ai = AiMessage.from(legacy);
     ToolExecutionResultMessage result = ToolExecutionResultMessage.from((String) null, "f", "ok");
     List<ChatMessage> history = List.of(UserMessage.from("go"), ai, result);
-    List<Message> core = ToolGuard.toCore(history);
+    List<Message> core = LangChain4jToolGuard.toCore(history);
     assertThat(core.get(1).toolCalls().get(0).callId()).isEmpty();
     assertThat(core.get(1).toolCalls().get(0).argumentsJson()).isEmpty();
-    List<ChatMessage> back = ToolGuard.fromCore(core);
+    List<ChatMessage> back = LangChain4jToolGuard.fromCore(core);
     assertThat(back.get(1)).isSameAs(ai);
     assertThat(back.get(2)).isSameAs(result);
   }
@@ -118,7 +118,7 @@ class MessagesTest {
     ToolExecutionResultMessage result = ToolExecutionResultMessage.from(call("call_1", "weather", "{}"), "sunny");
     List<ChatMessage> broken = List.of(UserMessage.from("weather?"), ai, typedMeanwhile, result);
 
-    List<ChatMessage> repaired = ToolGuard.ofDefaults().repair(broken);
+    List<ChatMessage> repaired = LangChain4jToolGuard.ofDefaults().repair(broken);
 
     assertThat(repaired).containsExactly(broken.get(0), ai, result, typedMeanwhile);
     assertThat(repaired.get(1)).isSameAs(ai);
@@ -136,7 +136,7 @@ class MessagesTest {
         .attributes(Map.of("cache_control", "ephemeral")).build();
     List<ChatMessage> broken = List.of(UserMessage.from("go"), first, r1, reused, r2);
 
-    List<ChatMessage> repaired = ToolGuard.ofDefaults().repair(broken);
+    List<ChatMessage> repaired = LangChain4jToolGuard.ofDefaults().repair(broken);
 
     AiMessage renamed = (AiMessage) repaired.get(3);
     String newId = renamed.toolExecutionRequests().get(0).id();
@@ -156,7 +156,7 @@ class MessagesTest {
     AiMessage ai = AiMessage.from(call("call_9", "pay", "{}"));
     List<ChatMessage> crashed = List.of(UserMessage.from("pay"), ai, UserMessage.from("hello?"));
 
-    List<ChatMessage> repaired = ToolGuard.ofDefaults().repair(crashed);
+    List<ChatMessage> repaired = LangChain4jToolGuard.ofDefaults().repair(crashed);
 
     assertThat(repaired).hasSize(4);
     ToolExecutionResultMessage synthetic = (ToolExecutionResultMessage) repaired.get(2);
@@ -165,7 +165,7 @@ class MessagesTest {
     assertThat(synthetic.isError()).isTrue();
     assertThat(synthetic.attributes()).containsEntry(Metadata.SYNTHETIC, Metadata.SYNTHETIC_BY_REPAIR);
     // and it is recognized as such when it comes back, e.g. from a store
-    ToolResult back = ToolGuard.toCore(List.of(ChatMessageDeserializer.messageFromJson(
+    ToolResult back = LangChain4jToolGuard.toCore(List.of(ChatMessageDeserializer.messageFromJson(
         ChatMessageSerializer.messageToJson(synthetic)))).get(0).toolResults().get(0);
     assertThat(back.synthetic()).isTrue();
   }
@@ -183,7 +183,7 @@ class MessagesTest {
         Message.tool(ToolResult.of("call_1", "book", "ok"), ToolResult.of("call_3", "mail", "sent")), answers,
         answersOnly);
 
-    List<ChatMessage> l4j = ToolGuard.fromCore(core);
+    List<ChatMessage> l4j = LangChain4jToolGuard.fromCore(core);
     AiMessage ai = (AiMessage) l4j.get(1);
     assertThat(ai.toolExecutionRequests()).extracting(ToolExecutionRequest::id).containsExactly("call_1", "call_3");
     assertThat(ai.attributes()).containsKey(ToolLoop.APPROVAL_REQUESTS);
@@ -192,7 +192,7 @@ class MessagesTest {
     assertThat(only.attributes()).containsEntry(ToolLoop.ANSWERS_ONLY, true);
 
     List<ChatMessage> stored = ChatMessageDeserializer.messagesFromJson(ChatMessageSerializer.messagesToJson(l4j));
-    List<Message> again = ToolGuard.toCore(stored);
+    List<Message> again = LangChain4jToolGuard.toCore(stored);
 
     assertThat(withoutSources(again.get(1).contents())).containsExactlyElementsOf(assistant.contents());
     assertThat(withoutSources(again.get(4).contents())).containsExactlyElementsOf(answers.contents());
@@ -223,10 +223,10 @@ class MessagesTest {
   void theProviderViewLeavesApprovalsOut() {
     ToolCall pay = ToolCall.of("call_2", "pay", "{}");
     ApprovalRequest request = ApprovalRequest.of(pay);
-    List<ChatMessage> history = ToolGuard.fromCore(List.of(Message.user("pay"), Message.assistant(Text.of("ok"), request),
+    List<ChatMessage> history = LangChain4jToolGuard.fromCore(List.of(Message.user("pay"), Message.assistant(Text.of("ok"), request),
         Message.of(Role.USER, ApprovalResponse.approve(request))));
 
-    List<ChatMessage> sent = ToolGuard.ofDefaults().repair(history);
+    List<ChatMessage> sent = LangChain4jToolGuard.ofDefaults().repair(history);
 
     assertThat(sent).hasSize(2);
     assertThat(((AiMessage) sent.get(1)).attributes()).doesNotContainKey(ToolLoop.APPROVAL_REQUESTS);
@@ -241,10 +241,10 @@ class MessagesTest {
     AiMessage tampered = AiMessage.builder().text("x")
         .attributes(Map.of(ToolLoop.APPROVAL_REQUESTS, List.of(entry))).build();
 
-    assertThatThrownBy(() -> ToolGuard.toCore(List.of(tampered)))
+    assertThatThrownBy(() -> LangChain4jToolGuard.toCore(List.of(tampered)))
         .isInstanceOf(InvalidMessageException.class)
         .hasMessageContaining("call_1").hasMessageContaining("arguments");
-    assertThatThrownBy(() -> ToolGuard.toCore(List.of(AiMessage.builder().text("x")
+    assertThatThrownBy(() -> LangChain4jToolGuard.toCore(List.of(AiMessage.builder().text("x")
         .attributes(Map.of(ToolLoop.APPROVAL_REQUESTS, "nope")).build())))
         .isInstanceOf(InvalidMessageException.class).hasMessageContaining(ToolLoop.APPROVAL_REQUESTS);
   }
@@ -254,14 +254,14 @@ class MessagesTest {
     List<ChatMessage> withNull = new ArrayList<>();
     withNull.add(UserMessage.from("a"));
     withNull.add(null);
-    assertThatThrownBy(() -> ToolGuard.toCore(withNull)).isInstanceOf(InvalidMessageException.class)
+    assertThatThrownBy(() -> LangChain4jToolGuard.toCore(withNull)).isInstanceOf(InvalidMessageException.class)
         .hasMessageContaining("message 1 is null");
   }
 
   @Test
   void repairActionsAreReportedToTheListener() {
     List<RepairResult> seen = new ArrayList<>();
-    ToolGuard guard = ToolGuard.custom().onRepair(seen::add).build();
+    LangChain4jToolGuard guard = LangChain4jToolGuard.custom().onRepair(seen::add).build();
     guard.repair(List.of(UserMessage.from("x"), ToolExecutionResultMessage.from("mcp_7", "search", "old")));
     assertThat(seen).hasSize(1);
     assertThat(seen.get(0).actions()).extracting(RepairAction::kind).containsExactly(RepairAction.Kind.DROP);

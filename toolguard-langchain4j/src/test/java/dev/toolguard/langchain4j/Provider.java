@@ -65,10 +65,10 @@ enum Provider {
     ChatRequest request = ChatRequest.builder().messages(messages).build();
     if (!streaming()) {
       ChatModel model = chatModel(this, referee);
-      return (guarded ? ToolGuard.wrap(model) : model).chat(request);
+      return (guarded ? LangChain4jToolGuard.wrap(model) : model).chat(request);
     }
     StreamingChatModel model = streamingModel(this, referee);
-    return stream(guarded ? ToolGuard.wrap(model) : model, request);
+    return stream(guarded ? LangChain4jToolGuard.wrap(model) : model, request);
   }
 
   static ChatResponse stream(StreamingChatModel model, ChatRequest request) {

@@ -34,7 +34,7 @@ class ReadmeSnippetsTest {
   void configuration() {
     AtomicInteger repairs = new AtomicInteger();
     ChatModel model = InProcessModel.answering(AiMessage.from("ok"));
-    ToolGuard guard = ToolGuard.custom()
+    LangChain4jToolGuard guard = LangChain4jToolGuard.custom()
         .historyPolicy(HistoryPolicy.REJECT)
         .historyGuard(HistoryGuard.of(RepairPolicy.builder()
             .missingResultText("Call {callId} ({name}) was lost; do not assume it ran.").build()))
@@ -56,7 +56,7 @@ class ReadmeSnippetsTest {
     ToolSpecification clockSpec = ToolSpecification.builder().name("clock").description("the time")
         .parameters(JsonObjectSchema.builder().build()).build();
     ToolSpecification locationSpec = ToolSpecification.builder().name("location").description("where").build();
-    ChatMemory memory = ToolGuard.wrap(MessageWindowChatMemory.withMaxMessages(20));
+    ChatMemory memory = LangChain4jToolGuard.wrap(MessageWindowChatMemory.withMaxMessages(20));
 
     ToolLoop loop = ToolLoop.builder(model)
         .tools(new ToolLoopTest.Travel())
@@ -90,7 +90,7 @@ class ReadmeSnippetsTest {
   void toolsThatReturnImmediately() {
     ChatModel model = InProcessModel.answering(AiMessage.from(ToolExecutionRequest.builder().id("c1").name("chart")
         .arguments("{\"title\":\"sales\"}").build()));
-    ChatMemory memory = ToolGuard.wrap(MessageWindowChatMemory.withMaxMessages(20));
+    ChatMemory memory = LangChain4jToolGuard.wrap(MessageWindowChatMemory.withMaxMessages(20));
     ToolLoop loop = ToolLoop.builder(model).tools(new Reports()).build();
 
     ToolLoop.Result r = loop.run(memory, UserMessage.from("Chart the sales"));

@@ -53,6 +53,6 @@ abstract class RefereeTest {
 
   /** Conversation {@code id}: a guarded window of 50 messages over {@code store}. */
   static ChatMemory memory(JsonStore store, String id) {
-    return ToolGuard.wrap(MessageWindowChatMemory.builder().id(id).maxMessages(50).chatMemoryStore(store).build());
+    return LangChain4jToolGuard.wrap(MessageWindowChatMemory.builder().id(id).maxMessages(50).chatMemoryStore(store).build());
   }
 }

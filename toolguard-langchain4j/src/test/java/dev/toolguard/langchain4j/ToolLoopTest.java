@@ -179,7 +179,7 @@ class ToolLoopTest {
     InProcessModel model = InProcessModel.answering(
         AiMessage.from(call("c1", "findTrain", "{\"city\":\"Lyon\"}"), call("c2", "pay", "{\"amount\":40}")),
         AiMessage.from("Booked and paid."));
-    ChatMemory memory = ToolGuard.wrap(MessageWindowChatMemory.builder().id("u1").maxMessages(50)
+    ChatMemory memory = LangChain4jToolGuard.wrap(MessageWindowChatMemory.builder().id("u1").maxMessages(50)
         .chatMemoryStore(store).build());
 
     ToolLoop.Result waiting = ToolLoop.builder((ChatModel) model).tools(travel).config(config).build()
@@ -197,7 +197,7 @@ class ToolLoopTest {
     assertThat(stored.attributes()).containsKey(ToolLoop.APPROVAL_REQUESTS);
 
     // another process: new memory, new loop, the pending call read back from JSON
-    ChatMemory later = ToolGuard.wrap(MessageWindowChatMemory.builder().id("u1").maxMessages(50)
+    ChatMemory later = LangChain4jToolGuard.wrap(MessageWindowChatMemory.builder().id("u1").maxMessages(50)
         .chatMemoryStore(store).build());
     ToolLoop again = ToolLoop.builder((ChatModel) model).tools(travel).config(config).build();
     ToolLoop.Result done = again.run(later, ToolLoop.answers(pending.approve()));
@@ -248,7 +248,7 @@ class ToolLoopTest {
     InProcessModel model = InProcessModel.answering(AiMessage.from(call("c1", "location", "{}")),
         AiMessage.from("You are in Lyon."));
     ToolLoop loop = ToolLoop.builder((ChatModel) model).clientTool(location).build();
-    ChatMemory memory = ToolGuard.wrap(MessageWindowChatMemory.withMaxMessages(20));
+    ChatMemory memory = LangChain4jToolGuard.wrap(MessageWindowChatMemory.withMaxMessages(20));
 
     ToolLoop.Result waiting = loop.run(memory, UserMessage.from("where am I?"));
     assertThat(waiting.status()).isEqualTo(Status.AWAITING);

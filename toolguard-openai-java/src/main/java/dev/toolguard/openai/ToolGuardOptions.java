@@ -6,7 +6,7 @@ import dev.toolguard.core.loop.LoopConfig.HistoryPolicy;
 import java.util.function.Consumer;
 
 /**
- * How a client decorated by {@link ToolGuard#wrap(com.openai.client.OpenAIClient, ToolGuardOptions)}
+ * How a client decorated by {@link OpenAiToolGuard#wrap(com.openai.client.OpenAIClient, ToolGuardOptions)}
  * treats the requests it sends. Immutable; build one with {@link #builder()} or take {@link
  * #ofDefaults()}.
  */

@@ -36,7 +36,7 @@ class ChatCompletionsRefereeTest {
   static void start() {
     referee = ProviderReferee.start();
     bare = Referee.client(referee);
-    guarded = ToolGuard.wrap(bare);
+    guarded = OpenAiToolGuard.wrap(bare);
   }
 
   @AfterAll
@@ -202,7 +202,7 @@ class ChatCompletionsRefereeTest {
     OpenAIClientAsync async = com.openai.client.okhttp.OpenAIOkHttpClientAsync.builder().apiKey("test")
         .baseUrl(referee.openAiBaseUrl()).maxRetries(0).build();
     try {
-      OpenAIClientAsync wrapped = ToolGuard.wrap(async);
+      OpenAIClientAsync wrapped = OpenAiToolGuard.wrap(async);
       ChatCompletionCreateParams params = chatParams(list(user("weather?"), CALL_A, user("hello?")));
       assertThat(wrapped.chat().completions().create(params).get().choices()).hasSize(1);
       StringBuilder text = new StringBuilder();
@@ -218,7 +218,7 @@ class ChatCompletionsRefereeTest {
 
   @Test
   void otherCallsPassThrough() {
-    assertThat(guarded.toString()).startsWith("ToolGuard[");
+    assertThat(guarded.toString()).startsWith("OpenAiToolGuard[");
     assertThat(guarded).isEqualTo(guarded).isNotEqualTo(bare);
     assertThat(guarded.models()).isSameAs(bare.models());
   }

@@ -18,7 +18,7 @@ import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.core.loop.LoopResult.Status;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.openai.LoopRefereeTest.Api;
 import dev.toolguard.testkit.Gate;
@@ -35,8 +35,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A tool call belongs to its conversation: an openai-java client, {@link ToolGuard#chatCompletions} or
- * {@link ToolGuard#responses}, and the {@link FunctionInvokingLoop} over it, against the referee, each
+ * A tool call belongs to its conversation: an openai-java client, {@link OpenAiToolGuard#chatCompletions} or
+ * {@link OpenAiToolGuard#responses}, and the {@link FunctionInvokingLoop} over it, against the referee, each
  * run with its conversation key. One loop serves two conversations whose model sends the same call
  * ids; an approval resumed twice at once, or again from a stale copy, pays once; and the approval of
  * one conversation is refused in another. Histories are stored as {@link OpenAiHistory} JSON.
@@ -52,13 +52,13 @@ class ConversationKeyTest extends RefereeClientTest {
   private Gate gate = race.gate();
   private final AtomicInteger paid = new AtomicInteger();
 
-  private Tool sameIdsTool(String name) {
-    return Tool.of(new ToolSpec(name, "A lookup of an account",
+  private LoopTool sameIdsTool(String name) {
+    return LoopTool.of(new ToolSpec(name, "A lookup of an account",
         "{\"type\":\"object\",\"properties\":{\"account\":{\"type\":\"string\"}}}"), args -> ledger.run(current, name));
   }
 
   private FunctionInvokingLoop payLoop(Api api, CallJournal journal, Duration claimWait) {
-    Tool pay = Tool.of(new ToolSpec("pay", "Pays someone", "{\"type\":\"object\"}"), args -> {
+    LoopTool pay = LoopTool.of(new ToolSpec("pay", "Pays someone", "{\"type\":\"object\"}"), args -> {
       gate.pass();
       return "paid 40 to bob, payment " + paid.incrementAndGet();
     });

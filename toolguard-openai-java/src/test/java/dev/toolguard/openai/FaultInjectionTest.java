@@ -19,7 +19,7 @@ import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopException;
 import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.core.loop.LoopResult.Status;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.testkit.Endpoint;
 import dev.toolguard.testkit.Fault;
@@ -54,8 +54,8 @@ class FaultInjectionTest {
 
   /** The two APIs the loop runs over. */
   enum Api {
-    CHAT(Endpoint.CHAT_COMPLETIONS, c -> ToolGuard.chatCompletions(c, (ChatCompletionCreateParams.Builder b) -> b.model("gpt-test"))),
-    RESPONSES(Endpoint.RESPONSES, c -> ToolGuard.responses(c, (ResponseCreateParams.Builder b) -> b.model("gpt-test")));
+    CHAT(Endpoint.CHAT_COMPLETIONS, c -> OpenAiToolGuard.chatCompletions(c, (ChatCompletionCreateParams.Builder b) -> b.model("gpt-test"))),
+    RESPONSES(Endpoint.RESPONSES, c -> OpenAiToolGuard.responses(c, (ResponseCreateParams.Builder b) -> b.model("gpt-test")));
 
     final Endpoint endpoint;
     final Function<OpenAIClient, ChatBackend> backend;
@@ -73,7 +73,7 @@ class FaultInjectionTest {
   /** How often the tool ran, and what it does when it runs (queue a fault, throw, block). */
   private final AtomicInteger runs = new AtomicInteger();
   private final AtomicReference<Runnable> onRun = new AtomicReference<>(() -> { });
-  private final Tool lookup = Tool.of(ToolSpec.of("lookup", "Looks something up"), args -> {
+  private final LoopTool lookup = LoopTool.of(ToolSpec.of("lookup", "Looks something up"), args -> {
     runs.incrementAndGet();
     onRun.get().run();
     return "{\"found\":\"yes\"}";
@@ -251,10 +251,10 @@ class FaultInjectionTest {
   @ParameterizedTest
   @EnumSource(Api.class)
   void aToolThatThrowsOrHangsIsAnsweredWithAnErrorAndTheModelIsAskedAgain(Api api) {
-    Tool broken = Tool.of(ToolSpec.of("broken", "Fails"), args -> {
+    LoopTool broken = LoopTool.of(ToolSpec.of("broken", "Fails"), args -> {
       throw new IllegalStateException("database down");
     });
-    Tool stuck = Tool.of(ToolSpec.of("stuck", "Hangs"), args -> {
+    LoopTool stuck = LoopTool.of(ToolSpec.of("stuck", "Hangs"), args -> {
       Thread.sleep(30_000);
       return "never";
     });

@@ -25,7 +25,7 @@ import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.core.loop.LoopResult.Status;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.testkit.Endpoint;
 import dev.toolguard.testkit.ProviderReferee;
@@ -60,8 +60,8 @@ class HostileInputTest {
 
   /** The two APIs the loop runs over. */
   enum Api {
-    CHAT(Endpoint.CHAT_COMPLETIONS, c -> ToolGuard.chatCompletions(c, (ChatCompletionCreateParams.Builder b) -> b.model("gpt-test"))),
-    RESPONSES(Endpoint.RESPONSES, c -> ToolGuard.responses(c, (ResponseCreateParams.Builder b) -> b.model("gpt-test")));
+    CHAT(Endpoint.CHAT_COMPLETIONS, c -> OpenAiToolGuard.chatCompletions(c, (ChatCompletionCreateParams.Builder b) -> b.model("gpt-test"))),
+    RESPONSES(Endpoint.RESPONSES, c -> OpenAiToolGuard.responses(c, (ResponseCreateParams.Builder b) -> b.model("gpt-test")));
 
     final Endpoint endpoint;
     final Function<OpenAIClient, ChatBackend> backend;
@@ -80,7 +80,7 @@ class HostileInputTest {
 
   private final AtomicInteger payments = new AtomicInteger();
   /** Pays {@code {"amount": <integer>}}; anything else is refused by the tool itself. */
-  private final Tool pay = Tool.of(new ToolSpec("pay", "Pays an amount",
+  private final LoopTool pay = LoopTool.of(new ToolSpec("pay", "Pays an amount",
       "{\"type\":\"object\",\"properties\":{\"amount\":{\"type\":\"integer\"}},\"required\":[\"amount\"]}"), args -> {
         JsonNode amount = JSON.readTree(args).get("amount");
         if (amount == null || !amount.isIntegralNumber()) {
@@ -89,7 +89,7 @@ class HostileInputTest {
         payments.incrementAndGet();
         return "paid " + amount.asInt();
       });
-  private final Tool dump = Tool.of(ToolSpec.of("dump", "Returns a huge output"), args -> "y".repeat(3_000_000));
+  private final LoopTool dump = LoopTool.of(ToolSpec.of("dump", "Returns a huge output"), args -> "y".repeat(3_000_000));
 
   @BeforeAll
   static void start() {

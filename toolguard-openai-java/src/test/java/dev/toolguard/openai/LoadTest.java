@@ -15,7 +15,7 @@ import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.core.loop.LoopResult.Status;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.testkit.ConversationLoad;
 import dev.toolguard.testkit.Endpoint;
@@ -99,7 +99,7 @@ class LoadTest {
   @Test
   void twoHundredConversationsOfTenToolRoundsAtOnceOverOneClient() throws Exception {
     AtomicInteger runs = new AtomicInteger();
-    Tool step = Tool.of(ToolSpec.of(ConversationLoad.TOOL, "Does one step of the conversation's work"), args -> {
+    LoopTool step = LoopTool.of(ToolSpec.of(ConversationLoad.TOOL, "Does one step of the conversation's work"), args -> {
       runs.incrementAndGet();
       String conversation = markers(args).stream().findFirst().orElse("?");
       return "{\"ok\":\"" + conversation + "\",\"log\":\"" + PADDING + "\"}";
@@ -111,10 +111,10 @@ class LoadTest {
       LoopConfig config = LoopConfig.custom().maxIterations(ROUNDS + 1).build();
       CallJournal journal = CallJournal.inMemory(500);
       FunctionInvokingLoop chat = FunctionInvokingLoop.builder(
-              ToolGuard.chatCompletions(ToolGuard.wrap(client), (ChatCompletionCreateParams.Builder b) -> b.model("gpt-test")))
+              OpenAiToolGuard.chatCompletions(OpenAiToolGuard.wrap(client), (ChatCompletionCreateParams.Builder b) -> b.model("gpt-test")))
           .tools(step).config(config).journal(journal).build();
       FunctionInvokingLoop responses = FunctionInvokingLoop.builder(
-              ToolGuard.responses(ToolGuard.wrap(client), (ResponseCreateParams.Builder b) -> b.model("gpt-test").store(false)))
+              OpenAiToolGuard.responses(OpenAiToolGuard.wrap(client), (ResponseCreateParams.Builder b) -> b.model("gpt-test").store(false)))
           .tools(step).config(config).journal(journal).build();
 
       Batch first = batch(chat, responses, referee);

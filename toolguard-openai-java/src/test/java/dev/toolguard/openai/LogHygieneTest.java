@@ -16,7 +16,7 @@ import dev.toolguard.core.loop.ApprovalSigner;
 import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.testkit.ConsoleCapture;
 import dev.toolguard.testkit.ProviderReferee;
@@ -46,7 +46,7 @@ class LogHygieneTest {
       try (ProviderReferee referee = ProviderReferee.start()) {
         OpenAIClient bare = OpenAIOkHttpClient.builder().apiKey(API_KEY).baseUrl(referee.openAiBaseUrl()).maxRetries(0)
             .build();
-        OpenAIClient guarded = ToolGuard.wrap(bare);
+        OpenAIClient guarded = OpenAiToolGuard.wrap(bare);
         List<Message> broken = List.of(Message.user("pay with " + SECRET),
             Message.assistant(ToolCall.of("call_1", "pay", "{\"card\":\"" + SECRET + "\"}")),
             Message.user("typed " + SECRET),
@@ -59,21 +59,21 @@ class LogHygieneTest {
         guarded.responses().create(ResponseCreateParams.builder().model("gpt-test")
             .inputOfResponse(OpenAiHistory.toResponses(broken)).build());
 
-        Tool boom = Tool.of(ToolSpec.of("boom", ""), args -> {
+        LoopTool boom = LoopTool.of(ToolSpec.of("boom", ""), args -> {
           throw new IllegalStateException("declined " + SECRET + " " + args);
         });
-        Tool slow = Tool.of(ToolSpec.of("slow", ""), args -> {
+        LoopTool slow = LoopTool.of(ToolSpec.of("slow", ""), args -> {
           Thread.sleep(5_000);
           return SECRET;
         });
-        Tool pay = Tool.of(ToolSpec.of("pay", ""), args -> "paid " + SECRET);
+        LoopTool pay = LoopTool.of(ToolSpec.of("pay", ""), args -> "paid " + SECRET);
         referee.script().enqueue(
             Reply.toolCalls(Reply.call("boom", "{\"card\":\"" + SECRET + "\"}"),
                 Reply.call("slow", "{\"card\":\"" + SECRET + "\"}"),
                 Reply.call("nope", "{\"card\":\"" + SECRET + "\"}"),
                 Reply.call("pay", "{\"card\":\"" + SECRET + "\"}")),
             Reply.text("done " + SECRET));
-        FunctionInvokingLoop loop = FunctionInvokingLoop.builder(ToolGuard.chatCompletions(bare,
+        FunctionInvokingLoop loop = FunctionInvokingLoop.builder(OpenAiToolGuard.chatCompletions(bare,
                 (ChatCompletionCreateParams.Builder b) -> b.model("gpt-test")))
             .tools(boom, slow, pay).signApprovals(ApprovalSigner.hmacSha256(SIGNING_KEY))
             .config(LoopConfig.custom().callTimeout(Duration.ofMillis(100)).approvalRequired(Set.of("pay")).build())

@@ -22,7 +22,7 @@ import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.core.loop.LoopResult.Status;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.testkit.Endpoint;
 import dev.toolguard.testkit.RecordedRequest;
@@ -46,8 +46,8 @@ class LoopRefereeTest extends RefereeClientTest {
 
   /** The two APIs the loop runs over. */
   enum Api {
-    CHAT(Endpoint.CHAT_COMPLETIONS, c -> ToolGuard.chatCompletions(c, (ChatCompletionCreateParams.Builder b) -> b.model("gpt-test"))),
-    RESPONSES(Endpoint.RESPONSES, c -> ToolGuard.responses(c, (ResponseCreateParams.Builder b) -> b.model("gpt-test")));
+    CHAT(Endpoint.CHAT_COMPLETIONS, c -> OpenAiToolGuard.chatCompletions(c, (ChatCompletionCreateParams.Builder b) -> b.model("gpt-test"))),
+    RESPONSES(Endpoint.RESPONSES, c -> OpenAiToolGuard.responses(c, (ResponseCreateParams.Builder b) -> b.model("gpt-test")));
 
     final Endpoint endpoint;
     final Function<OpenAIClient, ChatBackend> backend;
@@ -59,11 +59,11 @@ class LoopRefereeTest extends RefereeClientTest {
   }
 
   private final AtomicInteger payments = new AtomicInteger();
-  private final Tool weather = Tool.of(new ToolSpec("weather", "The weather in a city",
+  private final LoopTool weather = LoopTool.of(new ToolSpec("weather", "The weather in a city",
       "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}"),
       args -> "{\"sky\":\"sunny\"}");
-  private final Tool time = Tool.of(ToolSpec.of("time", "The time"), args -> "noon");
-  private final Tool pay = Tool.of(ToolSpec.of("pay", "Pays an amount"), args -> {
+  private final LoopTool time = LoopTool.of(ToolSpec.of("time", "The time"), args -> "noon");
+  private final LoopTool pay = LoopTool.of(ToolSpec.of("pay", "Pays an amount"), args -> {
     payments.incrementAndGet();
     return "paid";
   });

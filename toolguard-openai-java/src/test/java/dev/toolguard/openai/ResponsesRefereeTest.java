@@ -54,7 +54,7 @@ class ResponsesRefereeTest {
 
   @org.junit.jupiter.api.BeforeEach
   void wrap() {
-    guarded = ToolGuard.wrap(bare);
+    guarded = OpenAiToolGuard.wrap(bare);
   }
 
   private static final String USER = "{'type':'message','role':'user','content':'weather?'}";
@@ -247,7 +247,7 @@ class ResponsesRefereeTest {
 
     // a response this client did not create, fetched by id, counts as seen
     Response other = bare.responses().create(responsesParams(list(USER)));
-    OpenAIClient fresh = ToolGuard.wrap(bare);
+    OpenAIClient fresh = OpenAiToolGuard.wrap(bare);
     fresh.responses().retrieve(other.id());
     fresh.responses().create(ResponseCreateParams.builder().model("gpt-test").previousResponseId(other.id())
         .inputOfResponse(Wire.items(list(user("skip it too")))).build());

@@ -16,7 +16,7 @@ import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopListener;
 import dev.toolguard.core.loop.LoopResult;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolRegistry;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.springai.internal.ChainBackend;
@@ -277,7 +277,7 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
         }
         toolContext = tco.getToolContext();
       }
-      List<Tool> coreTools = new ArrayList<>(byName.size());
+      List<LoopTool> coreTools = new ArrayList<>(byName.size());
       for (ToolCallback cb : byName.values()) {
         coreTools.add(SpringTools.tool(cb, toolContext));
       }

@@ -35,7 +35,7 @@ import dev.toolguard.examples.WayMain;
 import dev.toolguard.examples.WayRunner;
 import dev.toolguard.examples.internal.SharedJournal;
 import dev.toolguard.jdbc.JdbcCallJournal;
-import dev.toolguard.langchain4j.ToolGuard;
+import dev.toolguard.langchain4j.LangChain4jToolGuard;
 import dev.toolguard.langchain4j.ToolLoop;
 import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.Reply;
@@ -54,7 +54,7 @@ import org.jspecify.annotations.Nullable;
  * The way {@code langchain4j}: LangChain4j's own {@code OpenAiChatModel} (and {@code
  * OpenAiResponsesChatModel} for the Responses API's replayed output) against the referee. Bare, the
  * model gets the broken history as the application's memory holds it; guarded, the same model wrapped
- * by {@link ToolGuard#wrap}. The approval scenarios run toolguard's {@link ToolLoop}, whose waiting
+ * by {@link LangChain4jToolGuard#wrap}. The approval scenarios run toolguard's {@link ToolLoop}, whose waiting
  * call lives in the memory itself and goes through LangChain4j's own JSON serializer.
  *
  * <pre>
@@ -256,7 +256,7 @@ public final class TourWay implements WayRunner {
         JsonMemory storeB = new JsonMemory();
         storeB.putJson("alice", copy);
         ToolLoop.Result b = payLoop(forGuarded(), onB, false, journal).run(storeB.memory("alice"), approval);
-        String inB = SharedJournal.resultOf(ToolGuard.toCore(b.messages()), callId);
+        String inB = SharedJournal.resultOf(LangChain4jToolGuard.toCore(b.messages()), callId);
         if (a.status() != LoopResult.Status.COMPLETED || b.status() != LoopResult.Status.COMPLETED
             || onA.made.get() != 1 || onB.made.get() != 0 || inB == null || !inB.contains("\"instance\":\"A\"")) {
           throw new IllegalStateException("A ended " + a.status() + ", B " + b.status() + "; pay ran " + onA.made.get()
@@ -307,7 +307,7 @@ public final class TourWay implements WayRunner {
   /** The guarded call: what was repaired and the answer. */
   static String guarded(ChatModel model, List<ChatMessage> history, List<ToolSpecification> tools) {
     List<RepairAction> repairs = new CopyOnWriteArrayList<>();
-    ChatModel guarded = ToolGuard.custom().onRepair(r -> repairs.addAll(r.actions())).build().guard(model);
+    ChatModel guarded = LangChain4jToolGuard.custom().onRepair(r -> repairs.addAll(r.actions())).build().guard(model);
     ChatResponse r = guarded.chat(ChatRequest.builder().messages(history).toolSpecifications(tools).build());
     StringBuilder sb = new StringBuilder();
     for (RepairAction a : repairs) {
@@ -344,7 +344,7 @@ public final class TourWay implements WayRunner {
 
   /** The call waiting for approval in a LangChain4j history, as the history holds it (matched later by id). */
   static ApprovalRequest pendingIn(List<ChatMessage> messages) {
-    List<ApprovalRequest> waiting = FunctionInvokingLoop.waiting(ToolGuard.toCore(messages));
+    List<ApprovalRequest> waiting = FunctionInvokingLoop.waiting(LangChain4jToolGuard.toCore(messages));
     if (waiting.size() != 1) {
       throw new IllegalStateException(waiting.size() + " calls wait in the stored memory; expected the payment");
     }

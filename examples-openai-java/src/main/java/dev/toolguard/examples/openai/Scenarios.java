@@ -25,11 +25,11 @@ import dev.toolguard.core.loop.CallJournal;
 import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.jdbc.JdbcCallJournal;
 import dev.toolguard.openai.OpenAiHistory;
-import dev.toolguard.openai.ToolGuard;
+import dev.toolguard.openai.OpenAiToolGuard;
 import dev.toolguard.openai.ToolGuardOptions;
 import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.Reply;
@@ -48,8 +48,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The tour's scenarios through openai-java. Each has a bare cell (the plain {@code OpenAIOkHttpClient}
  * sending the broken request, or the naive code an application would write for approvals) and a
- * guarded cell ({@link ToolGuard#wrap} for the broken histories, toolguard's loop over {@link
- * ToolGuard#responses} for the approvals).
+ * guarded cell ({@link OpenAiToolGuard#wrap} for the broken histories, toolguard's loop over {@link
+ * OpenAiToolGuard#responses} for the approvals).
  *
  * <p>Most scenarios run on Chat Completions; {@code replayed-mcp-output} and the two approval
  * scenarios run on Responses (the replayed {@code mcp_…} output is a Responses item).
@@ -173,7 +173,7 @@ final class Scenarios {
     }
   }
 
-  // ---- broken Chat Completions histories: the same request, bare and through ToolGuard.wrap(client)
+  // ---- broken Chat Completions histories: the same request, bare and through OpenAiToolGuard.wrap(client)
 
   private Scenario chat(String name, ChatCompletionMessageParam... messages) {
     List<ChatCompletionMessageParam> history = List.of(messages);
@@ -188,7 +188,7 @@ final class Scenarios {
 
   /** {@code client} guarded, collecting what it repairs into {@code repaired}. */
   private OpenAIClient guard(List<RepairAction> repaired) {
-    return ToolGuard.wrap(client, ToolGuardOptions.builder().onRepair(r -> repaired.addAll(r.actions())).build());
+    return OpenAiToolGuard.wrap(client, ToolGuardOptions.builder().onRepair(r -> repaired.addAll(r.actions())).build());
   }
 
   private static String repairs(List<RepairAction> actions) {
@@ -413,11 +413,11 @@ final class Scenarios {
   }
 
   private FunctionInvokingLoop payLoop(OpenAIClient through, AtomicInteger payments, String name, CallJournal journal) {
-    Tool pay = Tool.of(new ToolSpec("pay", "Pays an amount in EUR to a person", PAY_SCHEMA), args -> {
+    LoopTool pay = LoopTool.of(new ToolSpec("pay", "Pays an amount in EUR to a person", PAY_SCHEMA), args -> {
       payments.incrementAndGet();
       return "{\"paid\":true,\"instance\":\"" + name + "\"}";
     });
-    return FunctionInvokingLoop.builder(ToolGuard.responses(through, b -> b.model(model)))
+    return FunctionInvokingLoop.builder(OpenAiToolGuard.responses(through, b -> b.model(model)))
         .tools(pay)
         .config(LoopConfig.custom().approvalRequired(Set.of("pay")).build())
         .journal(journal)
@@ -451,11 +451,11 @@ final class Scenarios {
   }
 
   private FunctionInvokingLoop payLoop(OpenAIClient through, AtomicInteger payments) {
-    Tool pay = Tool.of(new ToolSpec("pay", "Pays an amount in EUR to a person", PAY_SCHEMA), args -> {
+    LoopTool pay = LoopTool.of(new ToolSpec("pay", "Pays an amount in EUR to a person", PAY_SCHEMA), args -> {
       payments.incrementAndGet();
       return "{\"paid\":true}";
     });
-    return FunctionInvokingLoop.builder(ToolGuard.responses(through, b -> b.model(model)))
+    return FunctionInvokingLoop.builder(OpenAiToolGuard.responses(through, b -> b.model(model)))
         .tools(pay)
         .config(LoopConfig.custom().approvalRequired(Set.of("pay")).build())
         .build();

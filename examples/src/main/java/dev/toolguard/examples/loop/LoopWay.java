@@ -18,7 +18,7 @@ import dev.toolguard.core.loop.ChatResponse;
 import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.examples.Row;
 import dev.toolguard.examples.Scenario;
@@ -295,13 +295,13 @@ public final class LoopWay implements WayRunner {
 
   static FunctionInvokingLoop weatherLoop(ChatBackend backend) {
     return FunctionInvokingLoop.builder(backend)
-        .tools(Tool.of(Histories.WEATHER, args -> "sunny, 21 C"), Tool.of(Histories.TIME, args -> "12:00"))
+        .tools(LoopTool.of(Histories.WEATHER, args -> "sunny, 21 C"), LoopTool.of(Histories.TIME, args -> "12:00"))
         .build();
   }
 
   static FunctionInvokingLoop payLoop(ChatBackend backend, AtomicInteger payments, Map<String, Object> options) {
     return FunctionInvokingLoop.builder(backend)
-        .tools(Tool.of(Histories.PAY, args -> {
+        .tools(LoopTool.of(Histories.PAY, args -> {
           payments.incrementAndGet();
           return PAID;
         }))
@@ -314,7 +314,7 @@ public final class LoopWay implements WayRunner {
   static FunctionInvokingLoop payLoop(ChatBackend backend, AtomicInteger payments, Map<String, Object> options,
       String instance, CallJournal journal) {
     return FunctionInvokingLoop.builder(backend)
-        .tools(Tool.of(Histories.PAY, args -> {
+        .tools(LoopTool.of(Histories.PAY, args -> {
           payments.incrementAndGet();
           return paid(instance);
         }))

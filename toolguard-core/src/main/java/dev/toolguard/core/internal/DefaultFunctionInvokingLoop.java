@@ -34,7 +34,7 @@ import dev.toolguard.core.loop.LoopListener;
 import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.core.loop.LoopResult.Status;
 import dev.toolguard.core.loop.StreamHandler;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolRegistry;
 import dev.toolguard.core.loop.ToolSpec;
 import java.util.ArrayList;
@@ -365,7 +365,7 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
           waiting.put(call, kind);
           continue;
         }
-        Tool tool = tools.find(call.name());
+        LoopTool tool = tools.find(call.name());
         if (tool == null) {
           results.put(i, ToolRunner.synthetic(call, unknownToolText(call)));
           continue;
@@ -600,7 +600,7 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
             continue; // still waits
           }
           if (runAs != null) {
-            Tool tool = tools.find(runAs.name());
+            LoopTool tool = tools.find(runAs.name());
             ToolResult invalid = tool == null ? ToolRunner.synthetic(runAs, unknownToolText(runAs))
                 : invalidArguments(runAs);
             if (invalid != null) {
@@ -693,7 +693,7 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
         if (call == null || (c instanceof ToolCall t && t.informational())) {
           continue;
         }
-        Tool tool = tools.find(call.name());
+        LoopTool tool = tools.find(call.name());
         if (tool == null || !tool.returnDirect()) {
           return false;
         }
@@ -850,7 +850,7 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
        * records its decided result), or the result to use instead: the one recorded before, or
        * "outcome unknown" for a call whose holder died, unless {@code runs} is an idempotent tool.
        */
-      @Nullable ToolResult take(ApprovalRequest request, @Nullable Tool runs) {
+      @Nullable ToolResult take(ApprovalRequest request, @Nullable LoopTool runs) {
         ToolCall call = request.call().asInvocable();
         Object n = request.metadata().get(Metadata.NONCE);
         String nonce = n == null ? "" : n.toString();

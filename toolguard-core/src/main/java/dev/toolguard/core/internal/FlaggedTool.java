@@ -1,18 +1,18 @@
 package dev.toolguard.core.internal;
 
 import dev.toolguard.core.ToolCall;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 
-/** A tool run as another one is, with its flags set: {@link Tool#returningDirect()}, {@link Tool#asIdempotent()}. */
-public final class FlaggedTool implements Tool {
+/** A tool run as another one is, with its flags set: {@link LoopTool#returningDirect()}, {@link LoopTool#asIdempotent()}. */
+public final class FlaggedTool implements LoopTool {
 
-  private final Tool tool;
+  private final LoopTool tool;
   private final boolean returnDirect;
   private final boolean idempotent;
 
   /** {@code tool} with these flags. */
-  public FlaggedTool(Tool tool, boolean returnDirect, boolean idempotent) {
+  public FlaggedTool(LoopTool tool, boolean returnDirect, boolean idempotent) {
     this.tool = tool instanceof FlaggedTool flagged ? flagged.tool : tool;
     this.returnDirect = returnDirect;
     this.idempotent = idempotent;

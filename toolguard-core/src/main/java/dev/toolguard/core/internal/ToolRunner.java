@@ -5,7 +5,7 @@ import dev.toolguard.core.ToolCall;
 import dev.toolguard.core.ToolResult;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopListener;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -32,7 +32,7 @@ final class ToolRunner {
   private static final Logger LOG = LoggerFactory.getLogger("dev.toolguard.loop");
 
   /** A call to run and the tool that runs it. */
-  record Job(int index, ToolCall call, Tool tool) {}
+  record Job(int index, ToolCall call, LoopTool tool) {}
 
   /** The outcome of a batch: a result per job index, and the failures. */
   record Outcome(Map<Integer, ToolResult> results, Map<String, Throwable> failures, boolean interrupted) {}

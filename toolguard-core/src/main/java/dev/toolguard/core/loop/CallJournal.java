@@ -22,7 +22,7 @@ import java.time.Instant;
  *       LoopConfig#claimWait()}, then fails with {@link CallInProgressException}; it never runs it;
  *   <li>{@link Claim.Expired}: its holder died mid-call: the loop {@link #takeOver takes it over} and
  *       answers it "may or may not have run", or runs it again when the tool is {@link
- *       Tool#idempotent() idempotent}.
+ *       LoopTool#idempotent() idempotent}.
  * </ul>
  *
  * <p>Each method is one atomic step (for a database: one statement on the unique key, never read

@@ -169,7 +169,7 @@ public interface FunctionInvokingLoop {
     }
 
     /** The tools the loop runs, all advertised. */
-    public Builder tools(Tool... tools) {
+    public Builder tools(LoopTool... tools) {
       return tools(ToolRegistry.of(tools));
     }
 

@@ -57,7 +57,7 @@ public record LoopResult(
     ERROR_LIMIT,
     /**
      * Every call of the last turn ran a tool that returns its result directly ({@link
-     * Tool#returnDirect()}): the results are for the caller ({@link #directResults()}), and the
+     * LoopTool#returnDirect()}): the results are for the caller ({@link #directResults()}), and the
      * model was not asked again. The history ends with the turn's calls and results, valid as ever.
      */
     RETURNED_DIRECT

@@ -18,10 +18,10 @@ public interface ToolRegistry {
   List<ToolSpec> advertised();
 
   /** The tool called {@code name}, advertised or not, or null when there is none. */
-  @Nullable Tool find(String name);
+  @Nullable LoopTool find(String name);
 
   /** A registry of {@code tools}, all advertised. */
-  static ToolRegistry of(Tool... tools) {
+  static ToolRegistry of(LoopTool... tools) {
     return of(List.of(tools), List.of());
   }
 
@@ -31,18 +31,18 @@ public interface ToolRegistry {
    *
    * @throws InvalidMessageException if two tools share a name
    */
-  static ToolRegistry of(List<Tool> advertised, List<Tool> hidden) {
-    Map<String, Tool> byName = new LinkedHashMap<>();
+  static ToolRegistry of(List<LoopTool> advertised, List<LoopTool> hidden) {
+    Map<String, LoopTool> byName = new LinkedHashMap<>();
     List<ToolSpec> specs = new ArrayList<>();
-    for (Tool t : advertised) {
+    for (LoopTool t : advertised) {
       put(byName, t);
       specs.add(t.spec());
     }
-    for (Tool t : hidden) {
+    for (LoopTool t : hidden) {
       put(byName, t);
     }
     List<ToolSpec> advertisedSpecs = List.copyOf(specs);
-    Map<String, Tool> tools = Collections.unmodifiableMap(byName);
+    Map<String, LoopTool> tools = Collections.unmodifiableMap(byName);
     return new ToolRegistry() {
       @Override
       public List<ToolSpec> advertised() {
@@ -50,7 +50,7 @@ public interface ToolRegistry {
       }
 
       @Override
-      public @Nullable Tool find(String name) {
+      public @Nullable LoopTool find(String name) {
         return tools.get(name);
       }
 
@@ -61,7 +61,7 @@ public interface ToolRegistry {
     };
   }
 
-  private static void put(Map<String, Tool> byName, Tool t) {
+  private static void put(Map<String, LoopTool> byName, LoopTool t) {
     if (t == null) {
       throw new InvalidMessageException("ToolRegistry: a tool is null");
     }

@@ -17,7 +17,7 @@ import dev.toolguard.core.loop.LoopException;
 import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.core.loop.LoopResult.Status;
 import dev.toolguard.core.loop.ScriptedBackend;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +52,7 @@ class ConversationsTest {
   }
 
   private Conversations instance(ScriptedBackend model, CallJournal journal) {
-    Tool pay = Tool.of(ToolSpec.of("pay", "pays"), args -> {
+    LoopTool pay = LoopTool.of(ToolSpec.of("pay", "pays"), args -> {
       int n = paid.incrementAndGet();
       payStarted.countDown();
       payMayFinish.await(10, TimeUnit.SECONDS);

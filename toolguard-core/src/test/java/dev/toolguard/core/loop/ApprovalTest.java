@@ -32,8 +32,8 @@ class ApprovalTest {
   private final List<String> ran = new CopyOnWriteArrayList<>();
   private final LoopConfig payNeedsApproval = LoopConfig.custom().approvalRequired(Set.of("pay")).build();
 
-  private Tool tool(String name) {
-    return Tool.of(ToolSpec.of(name, ""), args -> {
+  private LoopTool tool(String name) {
+    return LoopTool.of(ToolSpec.of(name, ""), args -> {
       ran.add(name + args);
       return name + " done";
     });

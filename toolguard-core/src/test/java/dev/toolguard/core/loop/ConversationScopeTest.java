@@ -57,8 +57,8 @@ class ConversationScopeTest {
     threads.shutdownNow();
   }
 
-  private Tool counting(String name, boolean idempotent) {
-    Tool base = Tool.of(ToolSpec.of(name, ""), args -> {
+  private LoopTool counting(String name, boolean idempotent) {
+    LoopTool base = LoopTool.of(ToolSpec.of(name, ""), args -> {
       int n = runs.computeIfAbsent(name + args, k -> new AtomicInteger()).incrementAndGet();
       if (name.equals("pay")) {
         payStarted.countDown();

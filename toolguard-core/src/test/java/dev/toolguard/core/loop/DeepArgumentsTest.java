@@ -23,7 +23,7 @@ class DeepArgumentsTest {
         .thenCalls(ToolCall.of("c1", "f", deep), ToolCall.of("c2", "f", "{\"a\":[1,\"{[[[\"]}"), ToolCall.of("c3", "f", "[}"))
         .thenText("ok");
     LoopResult r = FunctionInvokingLoop.builder(model)
-        .tools(Tool.of(dev.toolguard.core.loop.ToolSpec.of("f", ""), args -> "ran " + runs.incrementAndGet())).build()
+        .tools(LoopTool.of(dev.toolguard.core.loop.ToolSpec.of("f", ""), args -> "ran " + runs.incrementAndGet())).build()
         .run(List.of(Message.user("go")));
 
     List<String> outputs = r.history().get(2).toolResults().stream().map(t -> t.output()).toList();

@@ -37,8 +37,8 @@ class FunctionInvokingLoopTest {
     callers.shutdownNow();
   }
 
-  static Tool echo(String name) {
-    return Tool.of(ToolSpec.of(name, "echoes"), args -> name + ":" + args);
+  static LoopTool echo(String name) {
+    return LoopTool.of(ToolSpec.of(name, "echoes"), args -> name + ":" + args);
   }
 
   static ToolCall call(String id, String name) {
@@ -71,7 +71,7 @@ class FunctionInvokingLoopTest {
   @Test
   void parallelCallsRunConcurrentlyAndResultsKeepCallOrder() {
     CountDownLatch allStarted = new CountDownLatch(3);
-    Tool slow = Tool.of(ToolSpec.of("slow", "waits for the others"), args -> {
+    LoopTool slow = LoopTool.of(ToolSpec.of("slow", "waits for the others"), args -> {
       allStarted.countDown();
       if (!allStarted.await(5, TimeUnit.SECONDS)) {
         throw new IllegalStateException("calls did not run at the same time");
@@ -89,15 +89,15 @@ class FunctionInvokingLoopTest {
     AtomicInteger now = new AtomicInteger();
     AtomicInteger peak = new AtomicInteger();
     List<String> alone = new CopyOnWriteArrayList<>();
-    Tool.Function body = args -> {
+    LoopTool.Function body = args -> {
       int n = now.incrementAndGet();
       peak.accumulateAndGet(n, Math::max);
       Thread.sleep(30);
       now.decrementAndGet();
       return "ok";
     };
-    Tool parallel = Tool.of(ToolSpec.of("p", ""), body);
-    Tool single = Tool.of(ToolSpec.of("s", ""), args -> {
+    LoopTool parallel = LoopTool.of(ToolSpec.of("p", ""), body);
+    LoopTool single = LoopTool.of(ToolSpec.of("s", ""), args -> {
       alone.add(now.get() == 0 ? "alone" : "not alone");
       return body.apply(args);
     });
@@ -114,7 +114,7 @@ class FunctionInvokingLoopTest {
 
   @Test
   void aToolThatThrowsBecomesAnErrorResultAndTheExceptionIsKept() {
-    Tool broken = Tool.of(ToolSpec.of("pay", ""), args -> {
+    LoopTool broken = LoopTool.of(ToolSpec.of("pay", ""), args -> {
       throw new IllegalStateException("card 4111 declined");
     });
     model.thenCalls(call("c1", "pay")).thenText("sorry");
@@ -136,7 +136,7 @@ class FunctionInvokingLoopTest {
   @Test
   void aToolThatHangsPastItsTimeoutIsStoppedAndAnswered() {
     CountDownLatch interrupted = new CountDownLatch(1);
-    Tool hangs = Tool.of(ToolSpec.of("hang", ""), args -> {
+    LoopTool hangs = LoopTool.of(ToolSpec.of("hang", ""), args -> {
       try {
         Thread.sleep(60_000);
       } catch (InterruptedException e) {
@@ -159,7 +159,7 @@ class FunctionInvokingLoopTest {
   @Test
   void interruptingTheCallerMidToolBalancesTheHistoryAndSaysSo() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
-    Tool hangs = Tool.of(ToolSpec.of("hang", ""), args -> {
+    LoopTool hangs = LoopTool.of(ToolSpec.of("hang", ""), args -> {
       started.countDown();
       Thread.sleep(60_000);
       return "never";
@@ -177,7 +177,7 @@ class FunctionInvokingLoopTest {
   @Test
   void aSingleCallRunsOnTheCallersThreadUnderTheSameTimeout() {
     List<String> threads = new CopyOnWriteArrayList<>();
-    Tool hangs = Tool.of(ToolSpec.of("hang", ""), args -> {
+    LoopTool hangs = LoopTool.of(ToolSpec.of("hang", ""), args -> {
       threads.add(Thread.currentThread().getName());
       Thread.sleep(60_000);
       return "never";
@@ -197,7 +197,7 @@ class FunctionInvokingLoopTest {
   @Test
   void aToolThatIgnoresInterruptsIsAbandonedWhenNotInline() {
     CountDownLatch release = new CountDownLatch(1);
-    Tool stubborn = Tool.of(ToolSpec.of("stubborn", ""), args -> {
+    LoopTool stubborn = LoopTool.of(ToolSpec.of("stubborn", ""), args -> {
       while (release.getCount() > 0) {
         try {
           release.await();
@@ -222,7 +222,7 @@ class FunctionInvokingLoopTest {
   @Test
   void interruptingTheCallerDuringAnInlineCallCancelsIt() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
-    Tool hangs = Tool.of(ToolSpec.of("hang", ""), args -> {
+    LoopTool hangs = LoopTool.of(ToolSpec.of("hang", ""), args -> {
       started.countDown();
       Thread.sleep(60_000);
       return "never";
@@ -242,7 +242,7 @@ class FunctionInvokingLoopTest {
   @Test
   void aToolThatWrapsTheInterruptStillEndsTheRunAsCancelled() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
-    Tool wrapping = Tool.of(ToolSpec.of("wrap", ""), args -> {
+    LoopTool wrapping = LoopTool.of(ToolSpec.of("wrap", ""), args -> {
       started.countDown();
       try {
         Thread.sleep(60_000);
@@ -321,7 +321,7 @@ class FunctionInvokingLoopTest {
 
   @Test
   void repeatedFailuresEndTheLoop() {
-    Tool broken = Tool.of(ToolSpec.of("t", ""), args -> {
+    LoopTool broken = LoopTool.of(ToolSpec.of("t", ""), args -> {
       throw new RuntimeException("down");
     });
     for (int i = 0; i < 5; i++) {
@@ -366,7 +366,7 @@ class FunctionInvokingLoopTest {
   @Test
   void malformedOrOversizedArgumentsAreAnsweredWithoutRunningTheTool() {
     AtomicInteger runs = new AtomicInteger();
-    Tool t = Tool.of(ToolSpec.of("t", ""), args -> "ran " + runs.incrementAndGet());
+    LoopTool t = LoopTool.of(ToolSpec.of("t", ""), args -> "ran " + runs.incrementAndGet());
     model.thenCalls(ToolCall.of("c1", "t", "{not json"), ToolCall.of("c2", "t", "{\"x\":\"" + "y".repeat(100) + "\"}"))
         .thenText("ok");
     LoopResult r = FunctionInvokingLoop.builder(model).tools(t)
@@ -541,7 +541,7 @@ class FunctionInvokingLoopTest {
   @Test
   void aCopiedBuilderKeepsTheSettingsSharesTheJournalAndChangesAlone() {
     AtomicInteger paid = new AtomicInteger();
-    Tool pay = Tool.of(ToolSpec.of("pay", "pays"), args -> "paid " + paid.incrementAndGet());
+    LoopTool pay = LoopTool.of(ToolSpec.of("pay", "pays"), args -> "paid " + paid.incrementAndGet());
     FunctionInvokingLoop.Builder settings = FunctionInvokingLoop.builder()
         .tools(pay)
         .config(LoopConfig.custom().approvalRequired(Set.of("pay")).build());

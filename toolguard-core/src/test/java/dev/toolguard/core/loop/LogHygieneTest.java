@@ -37,14 +37,14 @@ class LogHygieneTest {
               ToolCall.of("c3", "slow", "{\"card\":\"" + SECRET + "\"}"))
           .thenCalls(ToolCall.of("c4", "pay", "{\"card\":\"" + SECRET + "\"}"))
           .thenCalls(ToolCall.of("c5", "boom", "{}"), ToolCall.of("c6", "boom", "{}"));
-      Tool boom = Tool.of(ToolSpec.of("boom", ""), args -> {
+      LoopTool boom = LoopTool.of(ToolSpec.of("boom", ""), args -> {
         throw new IllegalStateException("declined " + SECRET + " " + args);
       });
-      Tool slow = Tool.of(ToolSpec.of("slow", ""), args -> {
+      LoopTool slow = LoopTool.of(ToolSpec.of("slow", ""), args -> {
         Thread.sleep(5_000);
         return SECRET;
       });
-      Tool pay = Tool.of(ToolSpec.of("pay", ""), args -> SECRET);
+      LoopTool pay = LoopTool.of(ToolSpec.of("pay", ""), args -> SECRET);
       FunctionInvokingLoop.builder(model).tools(boom, slow, pay)
           .approvalRequiredWhen(call -> {
             throw new IllegalArgumentException("cannot read " + call.argumentsJson());

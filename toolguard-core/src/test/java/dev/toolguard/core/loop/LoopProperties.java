@@ -53,16 +53,16 @@ class LoopProperties {
       }
     }
     Map<String, Integer> runs = new ConcurrentHashMap<>();
-    Tool.Function counting = args -> {
+    LoopTool.Function counting = args -> {
       runs.merge(args, 1, Integer::sum);
       return "ok";
     };
-    Tool ok = Tool.of(ToolSpec.of("ok", ""), counting);
-    Tool pay = Tool.of(ToolSpec.of("pay", ""), counting);
-    Tool boom = Tool.of(ToolSpec.of("boom", ""), args -> {
+    LoopTool ok = LoopTool.of(ToolSpec.of("ok", ""), counting);
+    LoopTool pay = LoopTool.of(ToolSpec.of("pay", ""), counting);
+    LoopTool boom = LoopTool.of(ToolSpec.of("boom", ""), args -> {
       throw new IllegalStateException("boom");
     });
-    Tool slow = Tool.of(ToolSpec.of("slow", ""), args -> {
+    LoopTool slow = LoopTool.of(ToolSpec.of("slow", ""), args -> {
       Thread.sleep(args.hashCode() % 3 == 0 ? 200 : 1); // some calls time out, decided by the call alone
       return "slow";
     });

@@ -27,14 +27,14 @@ class ReturnDirectTest {
   private final ScriptedBackend model = new ScriptedBackend();
   private final List<String> ran = new CopyOnWriteArrayList<>();
 
-  private Tool tool(String name) {
-    return Tool.of(ToolSpec.of(name, ""), args -> {
+  private LoopTool tool(String name) {
+    return LoopTool.of(ToolSpec.of(name, ""), args -> {
       ran.add(name);
       return name + " says " + args;
     });
   }
 
-  private Tool direct(String name) {
+  private LoopTool direct(String name) {
     return tool(name).returningDirect();
   }
 
@@ -54,8 +54,8 @@ class ReturnDirectTest {
 
   @Test
   void aToolReturnsDirectlyOnlyWhenItSaysSo() {
-    Tool plain = tool("t");
-    Tool direct = plain.returningDirect();
+    LoopTool plain = tool("t");
+    LoopTool direct = plain.returningDirect();
     assertThat(plain.returnDirect()).isFalse();
     assertThat(direct.returnDirect()).isTrue();
     assertThat(direct.spec()).isSameAs(plain.spec());
@@ -107,7 +107,7 @@ class ReturnDirectTest {
   @Test
   void aFailingToolStillRanAndItsErrorIsReturnedDirectly() {
     model.thenCalls(call("c1", "report"));
-    Tool failing = Tool.of(ToolSpec.of("report", ""), args -> {
+    LoopTool failing = LoopTool.of(ToolSpec.of("report", ""), args -> {
       throw new IllegalStateException("disk full");
     }).returningDirect();
     LoopResult r = FunctionInvokingLoop.builder(model).tools(failing).build().run(List.of(Message.user("go")));

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 class WrappedInterruptTest {
 
   /** Like a reflective tool executor: the InterruptedException arrives wrapped, the flag cleared. */
-  private static Tool wrapping(CountDownLatch started) {
-    return Tool.of(ToolSpec.of("slow", ""), args -> {
+  private static LoopTool wrapping(CountDownLatch started) {
+    return LoopTool.of(ToolSpec.of("slow", ""), args -> {
       started.countDown();
       try {
         Thread.sleep(30_000);

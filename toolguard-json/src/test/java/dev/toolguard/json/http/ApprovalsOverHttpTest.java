@@ -20,7 +20,7 @@ import dev.toolguard.core.loop.ApprovalSigner;
 import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.json.HistoryJson;
 import dev.toolguard.json.http.Http.Case;
@@ -75,11 +75,11 @@ class ApprovalsOverHttpTest {
   private FunctionInvokingLoop newLoop(Case c, Http.Strict strict) {
     return FunctionInvokingLoop.builder(backend(c.dialect(), referee))
         .tools(
-            Tool.of(ToolSpec.of("pay", "Pays someone"), args -> {
+            LoopTool.of(ToolSpec.of("pay", "Pays someone"), args -> {
               ran.add("pay " + args);
               return "paid";
             }),
-            Tool.of(ToolSpec.of("weather", "The weather"), args -> {
+            LoopTool.of(ToolSpec.of("weather", "The weather"), args -> {
               ran.add("weather " + args);
               return "sunny";
             }))

@@ -10,7 +10,7 @@ import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.core.loop.LoopResult.Status;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.testkit.ConversationLoad;
 import dev.toolguard.testkit.Endpoint;
@@ -154,7 +154,7 @@ class BoundedLoadOverHttpTest {
   @Test
   void twoHundredConversationsOfTenToolRoundsAtOnceTwiceWithBoundedMemory() throws Exception {
     AtomicInteger runs = new AtomicInteger();
-    Tool step = Tool.of(ToolSpec.of("step", "Does one step of the conversation's work"), args -> {
+    LoopTool step = LoopTool.of(ToolSpec.of("step", "Does one step of the conversation's work"), args -> {
       runs.incrementAndGet();
       Matcher m = MARKER.matcher(args);
       return "{\"ok\":\"" + (m.find() ? m.group() : "?") + "\",\"log\":\"" + PADDING + "\"}";

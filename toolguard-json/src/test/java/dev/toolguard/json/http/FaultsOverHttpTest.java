@@ -17,7 +17,7 @@ import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopException;
 import dev.toolguard.core.loop.LoopResult;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.json.http.Http.Case;
 import dev.toolguard.testkit.ErrorMessages;
@@ -74,11 +74,11 @@ class FaultsOverHttpTest {
     return Http.cases();
   }
 
-  private static Tool tool(String name, Tool.Function body) {
-    return Tool.of(ToolSpec.of(name, "The " + name + " tool"), body);
+  private static LoopTool tool(String name, LoopTool.Function body) {
+    return LoopTool.of(ToolSpec.of(name, "The " + name + " tool"), body);
   }
 
-  private static FunctionInvokingLoop loop(Case c, LoopConfig config, Tool... tools) {
+  private static FunctionInvokingLoop loop(Case c, LoopConfig config, LoopTool... tools) {
     return FunctionInvokingLoop.builder(backend(c.dialect(), referee)).tools(tools).config(config).build();
   }
 

@@ -26,7 +26,7 @@ import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopException;
 import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.core.loop.LoopResult.Status;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.json.HistoryJson;
 import dev.toolguard.json.http.Http.Case;
@@ -85,7 +85,7 @@ class HostileInputOverHttpTest {
 
   private final AtomicInteger payments = new AtomicInteger();
   /** Pays {@code {"amount": <integer>}}; anything else is refused by the tool itself. */
-  private final Tool pay = Tool.of(new ToolSpec("pay", "Pays an amount",
+  private final LoopTool pay = LoopTool.of(new ToolSpec("pay", "Pays an amount",
       "{\"type\":\"object\",\"properties\":{\"amount\":{\"type\":\"integer\"}},\"required\":[\"amount\"]}"), args -> {
         JsonNode amount = JSON.readTree(args).get("amount");
         if (amount == null || !amount.isIntegralNumber()) {
@@ -94,7 +94,7 @@ class HostileInputOverHttpTest {
         payments.incrementAndGet();
         return "paid " + amount.asInt();
       });
-  private final Tool dump = Tool.of(ToolSpec.of("dump", "Returns a huge output"), args -> "y".repeat(3_000_000));
+  private final LoopTool dump = LoopTool.of(ToolSpec.of("dump", "Returns a huge output"), args -> "y".repeat(3_000_000));
 
   @BeforeAll
   static void start() {

@@ -13,7 +13,7 @@ import dev.toolguard.core.loop.ChatRequest;
 import dev.toolguard.core.loop.ChatResponse;
 import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopResult;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.json.WireCodec;
 import dev.toolguard.json.WireRequest;
@@ -344,7 +344,7 @@ class HttpChatBackendTest {
     referee.responses().replayOrphanOutputs(true);
     referee.script().enqueue(Reply.toolCall("weather", "{\"city\":\"Paris\"}"), Reply.text("Sunny."));
     FunctionInvokingLoop loop = FunctionInvokingLoop.builder(backend(Dialect.OPENAI_RESPONSES, referee))
-        .tools(Tool.of(WEATHER, args -> "sunny"))
+        .tools(LoopTool.of(WEATHER, args -> "sunny"))
         .build();
 
     LoopResult r = loop.run(List.of(Message.user("Weather?")));

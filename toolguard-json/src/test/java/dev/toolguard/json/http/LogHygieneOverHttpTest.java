@@ -16,7 +16,7 @@ import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopException;
 import dev.toolguard.core.loop.LoopResult;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.json.HistoryJson;
 import dev.toolguard.json.http.Http.Mode;
@@ -99,14 +99,14 @@ class LogHygieneOverHttpTest {
       referee.reset();
       HttpChatBackend backend = HttpChatBackend.of(d, HttpBackendConfig.builder().baseUrl(referee.openAiBaseUrl())
           .apiKey("sk-" + SECRET).model(Http.model(d)).httpClient(Http.CLIENT).build());
-      Tool boom = Tool.of(ToolSpec.of("boom", "Fails"), a -> {
+      LoopTool boom = LoopTool.of(ToolSpec.of("boom", "Fails"), a -> {
         throw new IllegalStateException("declined " + SECRET + " " + a);
       });
-      Tool slow = Tool.of(ToolSpec.of("slow", "Slow"), a -> {
+      LoopTool slow = LoopTool.of(ToolSpec.of("slow", "Slow"), a -> {
         Thread.sleep(5_000);
         return SECRET;
       });
-      Tool pay = Tool.of(ToolSpec.of("pay", "Pays"), a -> "paid " + SECRET);
+      LoopTool pay = LoopTool.of(ToolSpec.of("pay", "Pays"), a -> "paid " + SECRET);
       ApprovalSigner signer = ApprovalSigner.hmacSha256(("key " + SECRET + " of 32 or more bytes")
           .getBytes(StandardCharsets.UTF_8));
       FunctionInvokingLoop loop = FunctionInvokingLoop.builder(backend).tools(boom, slow, pay).signApprovals(signer)

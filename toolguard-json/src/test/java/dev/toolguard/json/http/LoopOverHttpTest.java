@@ -14,7 +14,7 @@ import dev.toolguard.core.ToolResult;
 import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.json.http.Http.Case;
 import dev.toolguard.testkit.ProviderReferee;
@@ -59,8 +59,8 @@ class LoopOverHttpTest {
     return Http.cases();
   }
 
-  private static Tool tool(String name, Tool.Function body) {
-    return Tool.of(new ToolSpec(name, "The " + name + " tool",
+  private static LoopTool tool(String name, LoopTool.Function body) {
+    return LoopTool.of(new ToolSpec(name, "The " + name + " tool",
         "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}"), body);
   }
 

@@ -6,7 +6,7 @@ import dev.toolguard.core.Message;
 import dev.toolguard.core.loop.ChatBackend;
 import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopResult;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.Reply;
@@ -29,7 +29,7 @@ class ReadmeExampleTest {
           .build());
 
       FunctionInvokingLoop loop = FunctionInvokingLoop.builder(backend)
-          .tools(Tool.of(new ToolSpec("weather", "The weather in a city",
+          .tools(LoopTool.of(new ToolSpec("weather", "The weather in a city",
                   "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}"),
               args -> "{\"sky\":\"sunny\",\"celsius\":21}"))
           .build();

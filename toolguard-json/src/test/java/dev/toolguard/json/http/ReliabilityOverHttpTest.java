@@ -16,7 +16,7 @@ import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopException;
 import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.core.loop.LoopResult.Status;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.json.HistoryJson;
 import dev.toolguard.json.WireCodec;
@@ -75,7 +75,7 @@ class ReliabilityOverHttpTest {
 
   private final AtomicInteger runs = new AtomicInteger();
   private final AtomicReference<Runnable> onRun = new AtomicReference<>(() -> { });
-  private final Tool lookup = Tool.of(ToolSpec.of("lookup", "Looks something up"), args -> {
+  private final LoopTool lookup = LoopTool.of(ToolSpec.of("lookup", "Looks something up"), args -> {
     runs.incrementAndGet();
     onRun.get().run();
     return "{\"found\":\"yes\"}";
@@ -219,7 +219,7 @@ class ReliabilityOverHttpTest {
           ? Reply.toolCall("lookup", "{\"conversation\":\"" + conversation + "\",\"round\":" + (rounds + 1) + "}")
           : Reply.text(conversation + " done after " + rounds + " rounds");
     });
-    Tool echo = Tool.of(ToolSpec.of("lookup", "Looks something up"), args -> {
+    LoopTool echo = LoopTool.of(ToolSpec.of("lookup", "Looks something up"), args -> {
       runs.incrementAndGet();
       Matcher m = MARKER.matcher(args);
       return "{\"for\":\"" + (m.find() ? m.group() : "?") + "\"}";

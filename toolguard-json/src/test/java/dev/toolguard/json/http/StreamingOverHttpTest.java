@@ -13,7 +13,7 @@ import dev.toolguard.core.loop.ChatRequest;
 import dev.toolguard.core.loop.ChatResponse;
 import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopResult;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.json.http.Http.Mode;
 import dev.toolguard.testkit.Fault;
@@ -106,10 +106,10 @@ class StreamingOverHttpTest {
         Reply.text("Sunny, and it is ten."));
     List<String> events = Collections.synchronizedList(new ArrayList<>());
     FunctionInvokingLoop loop = FunctionInvokingLoop.builder(backend(d, referee))
-        .tools(Tool.of(ToolSpec.of("weather", "Weather"), args -> {
+        .tools(LoopTool.of(ToolSpec.of("weather", "Weather"), args -> {
           events.add("tool weather " + args);
           return "sunny";
-        }), Tool.of(ToolSpec.of("time", "Time"), args -> {
+        }), LoopTool.of(ToolSpec.of("time", "Time"), args -> {
           events.add("tool time " + args);
           return "10:00";
         }))

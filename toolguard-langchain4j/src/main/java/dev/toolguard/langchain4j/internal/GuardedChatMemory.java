@@ -133,6 +133,6 @@ public final class GuardedChatMemory implements ChatMemory {
 
   @Override
   public String toString() {
-    return "ToolGuard[" + inner + "]";
+    return "LangChain4jToolGuard[" + inner + "]";
   }
 }

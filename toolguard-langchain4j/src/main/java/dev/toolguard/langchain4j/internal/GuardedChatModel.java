@@ -75,6 +75,6 @@ public final class GuardedChatModel implements ChatModel {
 
   @Override
   public String toString() {
-    return "ToolGuard[" + delegate + "]";
+    return "LangChain4jToolGuard[" + delegate + "]";
   }
 }

@@ -94,6 +94,6 @@ public final class GuardedStreamingChatModel implements StreamingChatModel {
 
   @Override
   public String toString() {
-    return "ToolGuard[" + delegate + "]";
+    return "LangChain4jToolGuard[" + delegate + "]";
   }
 }

@@ -11,7 +11,7 @@ import dev.langchain4j.service.tool.ToolExecutor;
 import dev.toolguard.core.InvalidMessageException;
 import dev.toolguard.core.ToolCall;
 import dev.toolguard.core.ToolguardException;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -20,7 +20,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A LangChain4j tool as a core {@link Tool}: a {@link ToolSpecification}, the {@link ToolExecutor}
+ * A LangChain4j tool as a core {@link LoopTool}: a {@link ToolSpecification}, the {@link ToolExecutor}
  * that runs it and its {@link ReturnBehavior}. The executor gets the call as a {@code
  * ToolExecutionRequest} and the {@link InvocationContext} of the run (with its chat memory id); an
  * error result of the executor, or what it throws, becomes an error result for the model. What the
@@ -33,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * @param run the run it is bound to, or null before it is bound
  */
 public record LangChain4jTool(ToolSpecification specification, ToolExecutor executor, ReturnBehavior returnBehavior,
-    @Nullable ToolRun run) implements Tool {
+    @Nullable ToolRun run) implements LoopTool {
 
   /** Checks the components. */
   public LangChain4jTool {

@@ -88,7 +88,7 @@ public final class GuardedProxy implements InvocationHandler {
         case "hashCode":
           return System.identityHashCode(proxy);
         case "toString":
-          return "ToolGuard[" + target + "]";
+          return "OpenAiToolGuard[" + target + "]";
         default:
           break;
       }

@@ -1,7 +1,7 @@
 package dev.toolguard.springai.internal;
 
 import dev.toolguard.core.ToolCall;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -38,9 +38,9 @@ public final class SpringTools {
    * context) when there is one; it returns directly when the callback's metadata says {@code
    * returnDirect}.
    */
-  public static Tool tool(ToolCallback callback, @Nullable Map<String, Object> toolContext) {
+  public static LoopTool tool(ToolCallback callback, @Nullable Map<String, Object> toolContext) {
     ToolSpec spec = spec(callback.getToolDefinition());
-    return new Tool() {
+    return new LoopTool() {
       @Override
       public ToolSpec spec() {
         return spec;

@@ -20,7 +20,7 @@ import dev.toolguard.core.ToolCall;
 import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult;
-import dev.toolguard.langchain4j.ToolGuard;
+import dev.toolguard.langchain4j.LangChain4jToolGuard;
 import dev.toolguard.langchain4j.ToolLoop;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +45,7 @@ import java.util.function.Function;
  * <p>How it is built:
  * <ul>
  *   <li><b>AiServices</b> runs the conversation and the tools, with the model and each memory wrapped by
- *       {@link ToolGuard#wrap}: whatever the memory holds, the provider gets a valid history.
+ *       {@link LangChain4jToolGuard#wrap}: whatever the memory holds, the provider gets a valid history.
  *   <li>A {@code beforeToolExecution} hook <b>holds</b> a model turn that calls a tool needing approval:
  *       before any of its calls runs, it rewrites that turn in the memory so that its calls wait (as
  *       toolguard approval requests, which LangChain4j's JSON keeps), and stops AiServices.
@@ -123,7 +123,7 @@ public final class BankAssistant {
     this.store = store;
     this.needApproval = Set.copyOf(needApproval);
     this.assistant = AiServices.builder(Assistant.class)
-        .chatModel(ToolGuard.wrap(model))
+        .chatModel(LangChain4jToolGuard.wrap(model))
         .chatMemoryProvider(id -> memory(id.toString()))
         .tools(tools)
         .beforeToolExecution(this::holdIfApprovalNeeded)
@@ -136,7 +136,7 @@ public final class BankAssistant {
 
   /** {@code user}'s memory: a window over the store, guarded. */
   private ChatMemory memory(String user) {
-    return memories.computeIfAbsent(user, id -> ToolGuard.wrap(
+    return memories.computeIfAbsent(user, id -> LangChain4jToolGuard.wrap(
         MessageWindowChatMemory.builder().id(id).maxMessages(40).chatMemoryStore(store).build()));
   }
 
@@ -218,7 +218,7 @@ public final class BankAssistant {
 
   /** The calls of {@code user}'s stored history that wait for an answer, in order. */
   private List<ApprovalRequest> waiting(String user) {
-    return FunctionInvokingLoop.waiting(ToolGuard.toCore(store.getMessages(user)));
+    return FunctionInvokingLoop.waiting(LangChain4jToolGuard.toCore(store.getMessages(user)));
   }
 
   /**
@@ -230,7 +230,7 @@ public final class BankAssistant {
   private void holdIfApprovalNeeded(BeforeToolExecution before) {
     Object id = before.invocationContext().chatMemoryId();
     List<ChatMessage> stored = store.getMessages(id);
-    List<Message> history = new ArrayList<>(ToolGuard.toCore(stored));
+    List<Message> history = new ArrayList<>(LangChain4jToolGuard.toCore(stored));
     int last = history.size() - 1;
     if (last < 0 || history.get(last).role() != Role.ASSISTANT) {
       return;
@@ -253,7 +253,7 @@ public final class BankAssistant {
       }
     }
     history.set(last, turn.withContents(contents));
-    store.updateMessages(id, ToolGuard.fromCore(history));
+    store.updateMessages(id, LangChain4jToolGuard.fromCore(history));
     throw new Held();
   }
 

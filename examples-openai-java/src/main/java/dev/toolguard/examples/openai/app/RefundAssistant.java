@@ -19,10 +19,10 @@ import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopException;
 import dev.toolguard.core.loop.LoopResult;
-import dev.toolguard.core.loop.Tool;
+import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.openai.OpenAiHistory;
-import dev.toolguard.openai.ToolGuard;
+import dev.toolguard.openai.OpenAiToolGuard;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -116,10 +116,10 @@ public final class RefundAssistant {
   public RefundAssistant(OpenAIClient client, String model, Path state, Refunds refunds) {
     this.state = state;
     this.conversation = state.toAbsolutePath().normalize().toString();
-    Tool orderStatus = Tool.of(new ToolSpec("order_status", "Looks an order up: its status and total",
+    LoopTool orderStatus = LoopTool.of(new ToolSpec("order_status", "Looks an order up: its status and total",
         "{\"type\":\"object\",\"properties\":{\"orderId\":{\"type\":\"string\"}},\"required\":[\"orderId\"]}"),
         RefundAssistant::orderStatus);
-    Tool refund = new Tool() {
+    LoopTool refund = new LoopTool() {
       private final ToolSpec spec = new ToolSpec("refund", "Refunds an amount on an order (a human approves it first)",
           "{\"type\":\"object\",\"properties\":{\"orderId\":{\"type\":\"string\"},\"amount\":{\"type\":\"number\"}},"
               + "\"required\":[\"orderId\",\"amount\"]}");
@@ -148,7 +148,7 @@ public final class RefundAssistant {
         return refunds.refund(idempotencyKey(conversation, call.callId()), orderId, amount);
       }
     };
-    this.loop = FunctionInvokingLoop.builder(ToolGuard.responses(client, b -> b.model(model)))
+    this.loop = FunctionInvokingLoop.builder(OpenAiToolGuard.responses(client, b -> b.model(model)))
         .tools(orderStatus, refund)
         .config(LoopConfig.custom().approvalRequired(Set.of("refund")).build())
         .build();

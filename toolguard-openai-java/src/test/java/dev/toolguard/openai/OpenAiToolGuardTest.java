@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** The entry point's argument checks and options, without HTTP. */
-class ToolGuardTest {
+class OpenAiToolGuardTest {
 
   private static final OpenAIClient CLIENT = OpenAIOkHttpClient.builder().apiKey("test")
       .baseUrl("http://127.0.0.1:9/v1").maxRetries(0).build();
@@ -27,20 +27,20 @@ class ToolGuardTest {
 
   @Test
   void nullArgumentsAreRefusedByName() {
-    assertThatThrownBy(() -> ToolGuard.wrap((OpenAIClient) null)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> OpenAiToolGuard.wrap((OpenAIClient) null)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("client");
-    assertThatThrownBy(() -> ToolGuard.wrap((OpenAIClientAsync) null)).hasMessageContaining("client");
-    assertThatThrownBy(() -> ToolGuard.wrap(CLIENT, null)).hasMessageContaining("options");
-    assertThatThrownBy(() -> ToolGuard.chatCompletions(CLIENT, null)).hasMessageContaining("params");
-    assertThatThrownBy(() -> ToolGuard.responses(null, b -> {})).hasMessageContaining("client");
+    assertThatThrownBy(() -> OpenAiToolGuard.wrap((OpenAIClientAsync) null)).hasMessageContaining("client");
+    assertThatThrownBy(() -> OpenAiToolGuard.wrap(CLIENT, null)).hasMessageContaining("options");
+    assertThatThrownBy(() -> OpenAiToolGuard.chatCompletions(CLIENT, null)).hasMessageContaining("params");
+    assertThatThrownBy(() -> OpenAiToolGuard.responses(null, b -> {})).hasMessageContaining("client");
   }
 
   @Test
   void wrappingTwiceKeepsOneGuard() {
-    OpenAIClient guarded = ToolGuard.wrap(CLIENT);
-    assertThat(ToolGuard.wrap(guarded)).isSameAs(guarded);
-    assertThat(guarded.withOptions(o -> {})).isNotSameAs(guarded).asString().startsWith("ToolGuard[");
-    assertThat(guarded.async().sync()).asString().startsWith("ToolGuard[");
+    OpenAIClient guarded = OpenAiToolGuard.wrap(CLIENT);
+    assertThat(OpenAiToolGuard.wrap(guarded)).isSameAs(guarded);
+    assertThat(guarded.withOptions(o -> {})).isNotSameAs(guarded).asString().startsWith("OpenAiToolGuard[");
+    assertThat(guarded.async().sync()).asString().startsWith("OpenAiToolGuard[");
   }
 
   @Test
@@ -56,7 +56,7 @@ class ToolGuardTest {
 
   @Test
   void aBackendWithoutAModelSaysWhatIsMissing() {
-    var backend = ToolGuard.chatCompletions(CLIENT, (ChatCompletionCreateParams.Builder b) -> {});
+    var backend = OpenAiToolGuard.chatCompletions(CLIENT, (ChatCompletionCreateParams.Builder b) -> {});
     assertThatThrownBy(() -> backend.send(ChatRequest.of(List.of(Message.user("hi")))))
         .isInstanceOf(ToolguardException.class).hasMessageContaining("model");
   }

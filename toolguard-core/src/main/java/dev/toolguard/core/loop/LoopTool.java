@@ -9,7 +9,7 @@ import dev.toolguard.core.ToolCall;
  * <p>{@link #invoke} may block; the loop runs it on its executor under the call timeout and
  * interrupts it on timeout or cancellation. What it throws becomes an error result for the model.
  */
-public interface Tool {
+public interface LoopTool {
 
   /** The tool's spec. */
   ToolSpec spec();
@@ -52,24 +52,24 @@ public interface Tool {
   }
 
   /** This tool, returning its results directly to the caller (see {@link #returnDirect()}). */
-  default Tool returningDirect() {
+  default LoopTool returningDirect() {
     return returnDirect() ? this : new dev.toolguard.core.internal.FlaggedTool(this, true, idempotent());
   }
 
   /** This tool, declared {@link #idempotent()}: safe to run again when a run died mid-call. */
-  default Tool asIdempotent() {
+  default LoopTool asIdempotent() {
     return idempotent() ? this : new dev.toolguard.core.internal.FlaggedTool(this, returnDirect(), true);
   }
 
   /** A tool from a spec and a function of the arguments JSON. */
-  static Tool of(ToolSpec spec, Function function) {
+  static LoopTool of(ToolSpec spec, Function function) {
     if (spec == null) {
-      throw new InvalidMessageException("Tool.of: spec is null");
+      throw new InvalidMessageException("LoopTool.of: spec is null");
     }
     if (function == null) {
-      throw new InvalidMessageException("Tool.of(" + spec.name() + "): function is null");
+      throw new InvalidMessageException("LoopTool.of(" + spec.name() + "): function is null");
     }
-    return new Tool() {
+    return new LoopTool() {
       @Override
       public ToolSpec spec() {
         return spec;
@@ -82,7 +82,7 @@ public interface Tool {
 
       @Override
       public String toString() {
-        return "Tool[" + spec.name() + "]";
+        return "LoopTool[" + spec.name() + "]";
       }
     };
   }

@@ -23,8 +23,8 @@ import java.util.function.Consumer;
  * provider.
  *
  * <pre>{@code
- * ChatModel model = ToolGuard.wrap(OpenAiChatModel.builder()...build());
- * ChatMemory memory = ToolGuard.wrap(MessageWindowChatMemory.withMaxMessages(20));
+ * ChatModel model = LangChain4jToolGuard.wrap(OpenAiChatModel.builder()...build());
+ * ChatMemory memory = LangChain4jToolGuard.wrap(MessageWindowChatMemory.withMaxMessages(20));
  * }</pre>
  *
  * <p>The wrapped model repairs the messages of every request (or, by policy, rejects them with an
@@ -37,18 +37,18 @@ import java.util.function.Consumer;
  *
  * <p>Instances are immutable and thread-safe.
  */
-public final class ToolGuard {
+public final class LangChain4jToolGuard {
 
-  private static final ToolGuard DEFAULTS = custom().build();
+  private static final LangChain4jToolGuard DEFAULTS = custom().build();
 
   private final HistoryGate gate;
 
-  private ToolGuard(HistoryGate gate) {
+  private LangChain4jToolGuard(HistoryGate gate) {
     this.gate = gate;
   }
 
   /** The default guard: repairs with {@link HistoryGuard#ofDefaults()}. */
-  public static ToolGuard ofDefaults() {
+  public static LangChain4jToolGuard ofDefaults() {
     return DEFAULTS;
   }
 
@@ -169,10 +169,10 @@ public final class ToolGuard {
 
   @Override
   public String toString() {
-    return "ToolGuard[" + gate.policy() + ", " + gate.guard().policy() + "]";
+    return "LangChain4jToolGuard[" + gate.policy() + ", " + gate.guard().policy() + "]";
   }
 
-  /** Builds a {@link ToolGuard}; every setter checks its value at once. */
+  /** Builds a {@link LangChain4jToolGuard}; every setter checks its value at once. */
   public static final class Builder {
     private HistoryGuard guard = HistoryGuard.ofDefaults();
     private HistoryPolicy policy = HistoryPolicy.REPAIR;
@@ -205,8 +205,8 @@ public final class ToolGuard {
     }
 
     /** The guard. */
-    public ToolGuard build() {
-      return new ToolGuard(new HistoryGate(guard, policy, onRepair));
+    public LangChain4jToolGuard build() {
+      return new LangChain4jToolGuard(new HistoryGate(guard, policy, onRepair));
     }
   }
 }

@@ -25,9 +25,9 @@ import java.util.function.Consumer;
  * whole, and suspends for approvals and client-side tools; {@link OpenAiHistory} turns openai-java
  * messages and items into the core history and back, and stores it as JSON.
  */
-public final class ToolGuard {
+public final class OpenAiToolGuard {
 
-  private ToolGuard() {}
+  private OpenAiToolGuard() {}
 
   /** {@code client}, guarded with {@link ToolGuardOptions#ofDefaults()}. */
   public static OpenAIClient wrap(OpenAIClient client) {
