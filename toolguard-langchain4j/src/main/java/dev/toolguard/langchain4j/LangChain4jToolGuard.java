@@ -4,10 +4,12 @@ import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.memory.ChatMemory;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.TokenCountEstimator;
 import dev.toolguard.core.HistoryGuard;
 import dev.toolguard.core.InvalidHistoryException;
 import dev.toolguard.core.Message;
 import dev.toolguard.core.RepairResult;
+import dev.toolguard.core.conversation.TokenCounter;
 import dev.toolguard.core.loop.LoopConfig.HistoryPolicy;
 import dev.toolguard.langchain4j.internal.GuardedChatMemory;
 import dev.toolguard.langchain4j.internal.GuardedChatModel;
@@ -154,6 +156,37 @@ public final class LangChain4jToolGuard {
    */
   public static List<ChatMessage> fromCore(List<Message> history) {
     return Messages.toLangChain4j(require(history, "history"));
+  }
+
+  /**
+   * Core's {@link TokenCounter} counting with LangChain4j's {@code estimator}: for core's {@link
+   * dev.toolguard.core.conversation.TurnWindow} and the token windows of {@link TurnWindowChatMemory} (and,
+   * where this module is on the class path, of toolguard-spring-ai's). A message mapped from LangChain4j
+   * ({@link #toCore}) is counted as the LangChain4j message it came from; another is mapped to LangChain4j
+   * first (a tool message with several results is the sum of its result messages).
+   *
+   * @throws IllegalArgumentException if {@code estimator} is null
+   */
+  public static TokenCounter tokenCounter(TokenCountEstimator estimator) {
+    require(estimator, "estimator");
+    return new TokenCounter() {
+      @Override
+      public int count(Message message) {
+        if (message.metadata().get(Messages.SOURCE) instanceof ChatMessage source) {
+          return estimator.estimateTokenCountInMessage(source);
+        }
+        int total = 0;
+        for (ChatMessage m : Messages.toLangChain4j(List.of(message))) {
+          total += estimator.estimateTokenCountInMessage(m);
+        }
+        return total;
+      }
+
+      @Override
+      public String toString() {
+        return "TokenCounter[" + estimator + "]";
+      }
+    };
   }
 
   HistoryGate gate() {

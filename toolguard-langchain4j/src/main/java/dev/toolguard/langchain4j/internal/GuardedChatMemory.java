@@ -4,6 +4,7 @@ import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.memory.ChatMemory;
+import dev.toolguard.core.conversation.ConversationConflictException;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -27,7 +28,12 @@ import org.slf4j.LoggerFactory;
  *       guarded model, which knows its provider.
  * </ol>
  *
- * <p>Repairs are made on read and not written back. Thread-safe: reads and writes are serialized.
+ * <p>A repair of what the inner memory holds is written back once ({@code inner.set}), so the next read
+ * is clean and the repair is logged once, not on every turn. Over toolguard's {@code
+ * ToolGuardChatMemoryStore} the write names the version read: if another writer saved the conversation
+ * since, nothing is written (the other writer's state wins, logged at DEBUG) and the repaired messages are
+ * handed out all the same. A read that had to restore the current exchange (the window cut it) is not
+ * written back: the window would cut it again. Thread-safe: reads and writes are serialized.
  */
 public final class GuardedChatMemory implements ChatMemory {
 
@@ -87,7 +93,29 @@ public final class GuardedChatMemory implements ChatMemory {
 
   @Override
   public synchronized List<ChatMessage> messages() {
-    return new ArrayList<>(gate.forMemory(unrepaired()));
+    List<ChatMessage> window = inner.messages();
+    List<ChatMessage> whole = withWholeExchange(window);
+    List<ChatMessage> repaired = gate.forMemory(whole);
+    if (repaired != whole && whole == window) {
+      writeBack(repaired);
+    }
+    return new ArrayList<>(repaired);
+  }
+
+  /** Writes a repaired history to the inner memory once, so that the next read finds it clean. */
+  private void writeBack(List<ChatMessage> repaired) {
+    try {
+      inner.set(repaired);
+    } catch (ConversationConflictException e) {
+      LOG.debug("memory {}: the repair was not written back: the conversation was saved by another writer since it"
+          + " was read (version {}, now {})", inner.id(), e.expectedVersion(), e.actualVersion());
+      return;
+    }
+    exchange.clear();
+    for (ChatMessage m : repaired) {
+      track(m);
+    }
+    LOG.debug("memory {}: the repaired history was written back ({} messages)", inner.id(), repaired.size());
   }
 
   /**
