@@ -37,7 +37,7 @@ import org.springframework.ai.chat.messages.SystemMessage;
  * }</pre>
  *
  * <p>{@link #add} reads the repository, appends (a system message not stored yet replaces the stored
- * ones, as in Spring AI's window), applies the window and saves once. {@link #get} reads, repairs a broken
+ * ones, as in Spring AI's window; one stored already is not added again), applies the window and saves once. {@link #get} reads, repairs a broken
  * stored conversation (loss-minimal, logged at WARN by {@link HistoryGuard}) and writes the repair back
  * once, so the next read is clean and the repair is logged once; then it applies the window. Over {@link
  * ToolGuardChatMemoryRepository} every save names the version read: two instances adding to one
@@ -94,7 +94,11 @@ public final class TurnWindowChatMemory implements ChatMemory {
         all.add(m);
       }
     }
-    all.addAll(messages);
+    for (Message m : messages) {
+      if (!(m instanceof SystemMessage && known.contains(m))) {
+        all.add(m);
+      }
+    }
     repository.saveAll(conversationId, windowed(all, new MessageMapper()));
   }
 
