@@ -7,17 +7,15 @@ import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.examples.SecondJvm;
 import dev.toolguard.langchain4j.ToolLoop;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The second process of {@code approval-new-process}: it reads the memory (LangChain4j's JSON) that a
- * first process wrote to a file when its {@link ToolLoop} stopped for approval, approves the waiting
- * call by its id, and resumes with a new loop.
+ * The second process of {@code approval-new-process}: it reads the memory that a first process kept in
+ * toolguard's {@code ToolGuardChatMemoryStore} on an H2 database file (in DIR) when its {@link ToolLoop}
+ * stopped for approval, approves the waiting call by its id, and resumes with a new loop.
  *
  * <pre>
- * java -cp … dev.toolguard.examples.langchain4j.ResumeApproval FILE BASE_URL MODEL
+ * java -cp … dev.toolguard.examples.langchain4j.ResumeApproval DIR BASE_URL MODEL
  * </pre>
  *
  * <p>The API key comes in the environment variable {@value SecondJvm#KEY_VARIABLE}. It prints one line
@@ -32,10 +30,8 @@ public final class ResumeApproval {
     SecondJvm.main(ResumeApproval.class, args, ResumeApproval::resume);
   }
 
-  private static String resume(Path file, String baseUrl, String apiKey, String model) throws IOException {
-    JsonMemory store = new JsonMemory();
-    store.putJson("alice", Files.readString(file, StandardCharsets.UTF_8));
-    ChatMemory memory = store.memory("alice");
+  private static String resume(Path dir, String baseUrl, String apiKey, String model) throws IOException {
+    ChatMemory memory = TourWay.memory(TourWay.onFile(dir), "alice");
     ApprovalRequest request = TourWay.pendingIn(memory.messages());
     Payments payments = new Payments();
     ToolLoop.Result r = TourWay.payLoop(TourWay.openAi(baseUrl, apiKey, model), payments, false)
@@ -52,7 +48,7 @@ public final class ResumeApproval {
    *
    * @throws IllegalStateException with that line when the second process failed
    */
-  static String spawn(Path file, String baseUrl, String apiKey, String model) throws IOException, InterruptedException {
-    return SecondJvm.spawn(ResumeApproval.class, file, baseUrl, apiKey, model);
+  static String spawn(Path dir, String baseUrl, String apiKey, String model) throws IOException, InterruptedException {
+    return SecondJvm.spawn(ResumeApproval.class, dir, baseUrl, apiKey, model);
   }
 }

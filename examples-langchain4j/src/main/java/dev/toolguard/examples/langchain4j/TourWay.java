@@ -13,7 +13,9 @@ import dev.langchain4j.data.message.ChatMessageDeserializer;
 import dev.langchain4j.data.message.ChatMessageSerializer;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.memory.ChatMemory;
 import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.store.memory.chat.ChatMemoryStore;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.ToolChoice;
@@ -34,9 +36,14 @@ import dev.toolguard.examples.TourOptions.Target;
 import dev.toolguard.examples.WayMain;
 import dev.toolguard.examples.WayRunner;
 import dev.toolguard.examples.internal.SharedJournal;
+import dev.toolguard.core.conversation.ConversationStore;
 import dev.toolguard.jdbc.JdbcCallJournal;
+import dev.toolguard.jdbc.JdbcConversationStore;
+import dev.toolguard.json.HistoryJson;
 import dev.toolguard.langchain4j.LangChain4jToolGuard;
+import dev.toolguard.langchain4j.ToolGuardChatMemoryStore;
 import dev.toolguard.langchain4j.ToolLoop;
+import dev.toolguard.langchain4j.TurnWindowChatMemory;
 import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.Reply;
 import java.io.IOException;
@@ -48,6 +55,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.h2.jdbcx.JdbcDataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -167,32 +175,36 @@ public final class TourWay implements WayRunner {
           referee.script().enqueue(Reply.toolCall("pay", Payments.ARGUMENTS), Reply.text("Done: 40 EUR paid to Bob."));
         }
         Payments payments = new Payments();
-        JsonMemory store = new JsonMemory();
-        // against a real model, the first request asks for a tool call so that there is one to approve
-        ToolLoop.Result first = payLoop(forGuarded(), payments, target != null)
-            .run(store.memory("alice"), SystemMessage.from("You are a payment assistant. Be brief."),
-                UserMessage.from(Payments.REQUEST));
-        if (first.status() != LoopResult.Status.AWAITING || first.pending().size() != 1) {
-          throw new IllegalStateException("the model did not call pay (status " + first.status() + "): " + first.text());
+        Path dir = Files.createTempDirectory("toolguard-tour-langchain4j-");
+        try {
+          // against a real model, the first request asks for a tool call so that there is one to approve
+          ToolLoop.Result first = payLoop(forGuarded(), payments, target != null)
+              .run(memory(onFile(dir), "alice"), SystemMessage.from("You are a payment assistant. Be brief."),
+                  UserMessage.from(Payments.REQUEST));
+          if (first.status() != LoopResult.Status.AWAITING || first.pending().size() != 1) {
+            throw new IllegalStateException("the model did not call pay (status " + first.status() + "): "
+                + first.text());
+          }
+          String callId = first.pending().get(0).request().id();
+          if (newProcess) {
+            String done = ResumeApproval.spawn(dir, url, key, model);
+            return "ToolLoop AWAITING pay " + callId + "; ToolGuardChatMemoryStore on an H2 file; a new JVM approved by"
+                + " call id, " + done;
+          }
+          // a new store and memory over the same database: every message comes back whole
+          var memory = memory(onFile(dir), "alice");
+          ApprovalRequest request = pendingIn(memory.messages());
+          ToolLoop.Result done = payLoop(forGuarded(), payments, false)
+              .run(memory, ToolLoop.answers("Yes, approved.", ApprovalResponse.approve(request)));
+          if (done.status() != LoopResult.Status.COMPLETED || payments.made.get() != 1) {
+            throw new IllegalStateException("the resumed run ended " + done.status() + " with " + payments.made.get()
+                + " payments");
+          }
+          return "ToolLoop AWAITING pay " + callId + "; ToolGuardChatMemoryStore on H2, a new memory; approved by call"
+              + " id; pay ran once; answer: " + done.text();
+        } finally {
+          deleteTree(dir);
         }
-        String callId = first.pending().get(0).request().id();
-        if (newProcess) {
-          Path file = write(store.json("alice"));
-          String done = ResumeApproval.spawn(file, url, key, model);
-          return "ToolLoop AWAITING pay " + callId + "; memory to a file (LangChain4j JSON); a new JVM approved by call id, "
-              + done;
-        }
-        // a new memory over the same store: every message comes back from LangChain4j's JSON
-        var memory = store.memory("alice");
-        ApprovalRequest request = pendingIn(memory.messages());
-        ToolLoop.Result done = payLoop(forGuarded(), payments, false)
-            .run(memory, ToolLoop.answers("Yes, approved.", ApprovalResponse.approve(request)));
-        if (done.status() != LoopResult.Status.COMPLETED || payments.made.get() != 1) {
-          throw new IllegalStateException("the resumed run ended " + done.status() + " with " + payments.made.get()
-              + " payments");
-        }
-        return "ToolLoop AWAITING pay " + callId + "; memory through LangChain4j JSON; approved by call id; pay ran once; "
-            + "answer: " + done.text();
       });
       return List.of(bare, guarded);
     }
@@ -237,25 +249,24 @@ public final class TourWay implements WayRunner {
               Reply.text("Done: 40 EUR paid to Bob."));
         }
         JdbcCallJournal journal = SharedJournal.h2();
-        JsonMemory store = new JsonMemory();
+        ChatMemoryStore store = ToolGuardChatMemoryStore.of(ConversationStore.inMemory());
         ToolLoop.Result first = payLoop(forGuarded(), new Payments("A"), target != null, journal)
-            .run(store.memory("alice"), SystemMessage.from("You are a payment assistant. Be brief."),
+            .run(memory(store, "alice"), SystemMessage.from("You are a payment assistant. Be brief."),
                 UserMessage.from(Payments.REQUEST));
         if (first.status() != LoopResult.Status.AWAITING || first.pending().size() != 1) {
           throw new IllegalStateException("the model did not call pay (status " + first.status() + "): " + first.text());
         }
         String callId = first.pending().get(0).request().id();
-        String copy = store.json("alice"); // the stale copy: what A and B both read
-        UserMessage approval = ToolLoop.answers("Yes, approved.",
-            ApprovalResponse.approve(pendingIn(ChatMessageDeserializer.messagesFromJson(copy))));
+        List<ChatMessage> copy = store.getMessages("alice"); // the stale copy: what A and B both read
+        UserMessage approval = ToolLoop.answers("Yes, approved.", ApprovalResponse.approve(pendingIn(copy)));
         Payments onA = new Payments("A");
         Payments onB = new Payments("B");
-        JsonMemory storeA = new JsonMemory();
-        storeA.putJson("alice", copy);
-        ToolLoop.Result a = payLoop(forGuarded(), onA, false, journal).run(storeA.memory("alice"), approval);
-        JsonMemory storeB = new JsonMemory();
-        storeB.putJson("alice", copy);
-        ToolLoop.Result b = payLoop(forGuarded(), onB, false, journal).run(storeB.memory("alice"), approval);
+        ChatMemoryStore storeA = ToolGuardChatMemoryStore.of(ConversationStore.inMemory());
+        storeA.updateMessages("alice", copy);
+        ToolLoop.Result a = payLoop(forGuarded(), onA, false, journal).run(memory(storeA, "alice"), approval);
+        ChatMemoryStore storeB = ToolGuardChatMemoryStore.of(ConversationStore.inMemory());
+        storeB.updateMessages("alice", copy);
+        ToolLoop.Result b = payLoop(forGuarded(), onB, false, journal).run(memory(storeB, "alice"), approval);
         String inB = SharedJournal.resultOf(LangChain4jToolGuard.toCore(b.messages()), callId);
         if (a.status() != LoopResult.Status.COMPLETED || b.status() != LoopResult.Status.COMPLETED
             || onA.made.get() != 1 || onB.made.get() != 0 || inB == null || !inB.contains("\"instance\":\"A\"")) {
@@ -351,10 +362,33 @@ public final class TourWay implements WayRunner {
     return waiting.get(0);
   }
 
+  /**
+   * toolguard's shipped store on the H2 database file in {@code dir}: whole messages, versioned saves; a new
+   * data source per call, as a new process has, so another JVM can open the file once this one is done.
+   */
+  static ChatMemoryStore onFile(Path dir) {
+    JdbcDataSource ds = new JdbcDataSource();
+    ds.setURL("jdbc:h2:file:" + dir.resolve("memories").toAbsolutePath());
+    return ToolGuardChatMemoryStore.of(JdbcConversationStore.builder(ds, HistoryJson.codec()).createTable(true).build());
+  }
+
+  /** A memory over {@code store} (as a new request or a new process makes one): 40 messages, whole turns. */
+  static ChatMemory memory(ChatMemoryStore store, String id) {
+    return TurnWindowChatMemory.builder().id(id).maxMessages(40).chatMemoryStore(store).build();
+  }
+
   static Path write(String json) throws IOException {
     Path file = Files.createTempFile("toolguard-tour-langchain4j-", ".json");
     file.toFile().deleteOnExit();
     Files.writeString(file, json, StandardCharsets.UTF_8);
     return file;
+  }
+
+  static void deleteTree(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a temporary directory left behind is harmless
+    }
   }
 }

@@ -31,9 +31,9 @@ class TourWayTest {
             "SYNTHESIZE call_1; answer: You said: Hello? Did it work?")
         .anyMatch(d -> d.startsWith("InvalidRequestException: An assistant message with 'tool_calls' must be followed"))
         .anyMatch(d -> d.equals("InvalidRequestException: No tool call found for function call output with call_id mcp_1."))
-        .anyMatch(d -> d.matches("ToolLoop AWAITING pay call_\\d+; memory through LangChain4j JSON; approved by call id; "
+        .anyMatch(d -> d.matches("ToolLoop AWAITING pay call_\\d+; ToolGuardChatMemoryStore on H2, a new memory; approved by call id; "
             + "pay ran once; answer: Done: 40 EUR paid to Bob."))
-        .anyMatch(d -> d.matches("ToolLoop AWAITING pay call_\\d+; memory to a file \\(LangChain4j JSON\\); a new JVM "
+        .anyMatch(d -> d.matches("ToolLoop AWAITING pay call_\\d+; ToolGuardChatMemoryStore on an H2 file; a new JVM "
             + "approved by call id, pay ran once; answer: Done: 40 EUR paid to Bob."))
         .anyMatch(d -> d.startsWith("DefaultToolExecutor: pay ran 2 times for one approval"))
         .anyMatch(d -> d.matches("2 ToolLoops, 1 JdbcCallJournal \\(H2\\), by memory id: A ran pay call_\\d+, B, "

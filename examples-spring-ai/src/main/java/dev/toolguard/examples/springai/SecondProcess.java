@@ -29,10 +29,11 @@ import org.springframework.ai.openai.OpenAiChatModel;
  * one line, {@code OK<TAB>detail} or {@code ERROR<TAB>error as Spring AI reports it}.
  *
  * <ul>
- *   <li>{@code bare FILE}: the history in FILE ends with Spring AI's unexecuted pay call; the user's
- *       approval is sent as the next user message, as a bare application would.
- *   <li>{@code guarded DIR CONVERSATION}: the conversation is a JSON file in DIR, kept by
- *       toolguard's advisor; the waiting call is read back and approved by call id.
+ *   <li>{@code bare DIR CONVERSATION}: the history stored in DIR ({@link TourMemory}, an H2 file) ends
+ *       with Spring AI's unexecuted pay call; the user's approval is sent as the next user message, as a
+ *       bare application would.
+ *   <li>{@code guarded DIR CONVERSATION}: the conversation is in the H2 file in DIR, kept by toolguard's
+ *       advisor; the waiting call is read back and approved by call id.
  * </ul>
  */
 final class SecondProcess {
@@ -114,8 +115,8 @@ final class SecondProcess {
   static String run(String[] args) throws IOException {
     OpenAiChatModel model = TourWay.openAi(env(BASE_URL), env(API_KEY), env(MODEL));
     TourTools.Payments payments = new TourTools.Payments();
-    if (args.length == 2 && args[0].equals("bare")) {
-      List<Message> history = new ArrayList<>(MessageJson.readAll(Files.readString(Path.of(args[1]))));
+    if (args.length == 3 && args[0].equals("bare")) {
+      List<Message> history = new ArrayList<>(TourMemory.repository(Path.of(args[1])).findByConversationId(args[2]));
       history.add(SpringAiScenarios.user("Yes, go ahead."));
       String answer = SpringAiScenarios.bareUserControlled(model).prompt().messages(history).tools(payments)
           .call().content();
@@ -124,7 +125,7 @@ final class SecondProcess {
     if (args.length == 3 && args[0].equals("guarded")) {
       String conversation = args[2];
       ChatMemory memory = ToolGuardSpringAi.guard(MessageWindowChatMemory.builder()
-          .chatMemoryRepository(new JsonFileChatMemoryRepository(Path.of(args[1]))).build());
+          .chatMemoryRepository(TourMemory.repository(Path.of(args[1]))).build());
       List<ApprovalRequest> pending = ToolGuardSpringAi.pending(memory.get(conversation));
       if (pending.isEmpty()) {
         throw new IllegalStateException("no call waits in conversation " + conversation);
@@ -141,7 +142,7 @@ final class SecondProcess {
       return "pay ran once (" + done.context().get(ToolGuardAdvisor.STATUS) + "); answer: "
           + SpringAiScenarios.answer(done);
     }
-    throw new IllegalArgumentException("usage: SecondProcess bare FILE | guarded DIR CONVERSATION");
+    throw new IllegalArgumentException("usage: SecondProcess bare DIR CONVERSATION | guarded DIR CONVERSATION");
   }
 
   private static String env(String name) {

@@ -14,6 +14,7 @@ import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.examples.springai.TourWay.Env;
 import dev.toolguard.jdbc.JdbcCallJournal;
 import dev.toolguard.springai.ToolGuardAdvisor;
+import dev.toolguard.springai.ToolGuardChatMemoryRepository;
 import dev.toolguard.springai.ToolGuardChatMemory;
 import dev.toolguard.springai.ToolGuardSpringAi;
 import dev.toolguard.testkit.Reply;
@@ -277,8 +278,7 @@ final class SpringAiScenarios {
   }
 
   static String approvalJsonBare(Env env) {
-    String stored = MessageJson.writeAll(bareWaiting(env));
-    List<org.springframework.ai.chat.messages.Message> history = new ArrayList<>(MessageJson.readAll(stored));
+    List<org.springframework.ai.chat.messages.Message> history = new ArrayList<>(TourMemory.stored(bareWaiting(env)));
     history.add(user("Yes, go ahead.")); // the approval, as the next user message
     return bareUserControlled(env.chatModel).prompt().messages(history).tools(new TourTools.Payments()).call().content();
   }
@@ -295,7 +295,7 @@ final class SpringAiScenarios {
     }
     Path dir = Files.createTempDirectory("toolguard-tour-");
     try {
-      JsonFileChatMemoryRepository store = new JsonFileChatMemoryRepository(dir);
+      ToolGuardChatMemoryRepository store = TourMemory.repository(dir);
       TourTools.Payments payments = new TourTools.Payments();
       ChatClient client = ChatClient.builder(env.chatModel).defaultAdvisors(
           approvalAdvisor(MessageWindowChatMemory.builder().chatMemoryRepository(store).build()).build()).build();
@@ -306,7 +306,7 @@ final class SpringAiScenarios {
         throw notWaiting(first, payments);
       }
 
-      // the history is JSON in the store; a new memory reads it back, the approval matches by call id
+      // the history is history JSON in the database; a new memory reads it back, the approval matches by call id
       ChatMemory memory = ToolGuardSpringAi.guard(MessageWindowChatMemory.builder().chatMemoryRepository(store).build());
       List<ApprovalRequest> pending = ToolGuardSpringAi.pending(memory.get("approval"));
       ChatClient later = ChatClient.builder(env.chatModel).defaultAdvisors(approvalAdvisor(memory).build()).build();
@@ -317,7 +317,7 @@ final class SpringAiScenarios {
       if (payments.paid() != 1) {
         throw new IllegalStateException("pay ran " + payments.paid() + " times after the approval, not once");
       }
-      return "pay " + pending.get(0).callId() + " waited, stored as JSON, read back and approved by call id; ran once ("
+      return "pay " + pending.get(0).callId() + " waited, stored in H2, read back and approved by call id; ran once ("
           + done.context().get(ToolGuardAdvisor.STATUS) + "); answer: " + answer(done);
     } finally {
       deleteTree(dir);
@@ -334,9 +334,8 @@ final class SpringAiScenarios {
   static String newProcessBare(Env env) throws IOException {
     Path dir = Files.createTempDirectory("toolguard-tour-");
     try {
-      Path file = dir.resolve("waiting.json");
-      Files.writeString(file, MessageJson.writeAll(bareWaiting(env)), StandardCharsets.UTF_8);
-      SecondProcess.Outcome outcome = SecondProcess.launch(env, "bare", file.toString());
+      TourMemory.repository(dir).saveAll("waiting", bareWaiting(env));
+      SecondProcess.Outcome outcome = SecondProcess.launch(env, "bare", dir.toString(), "waiting");
       if (outcome.failed()) {
         throw new SecondProcess.Failed(outcome.detail());
       }
@@ -355,7 +354,7 @@ final class SpringAiScenarios {
       TourTools.Payments payments = new TourTools.Payments();
       ChatClient client = ChatClient.builder(env.chatModel).defaultAdvisors(
           approvalAdvisor(MessageWindowChatMemory.builder()
-              .chatMemoryRepository(new JsonFileChatMemoryRepository(dir)).build())
+              .chatMemoryRepository(TourMemory.repository(dir)).build())
               .signApprovals(ApprovalSigner.hmacSha256(APPROVAL_KEY)).build()).build();
       ChatClientResponse first = client.prompt().user(PAY_ASK).tools(payments)
           .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "approval")).call().chatClientResponse();
@@ -367,7 +366,7 @@ final class SpringAiScenarios {
       if (outcome.failed()) {
         throw new IllegalStateException("the second process failed: " + outcome.detail());
       }
-      return "pay " + asked.get(0).callId() + " waited (signed) in a JSON file; a new JVM approved it: "
+      return "pay " + asked.get(0).callId() + " waited (signed) in an H2 file; a new JVM approved it: "
           + outcome.detail();
     } finally {
       deleteTree(dir);
@@ -389,12 +388,12 @@ final class SpringAiScenarios {
    * and sends the result. A load balancer's retry sends the same approval to B: pay runs twice.
    */
   static String twoInstancesBare(Env env) throws NotShown {
-    String copy = MessageJson.writeAll(bareWaiting(env)); // stored while the human decides
+    List<org.springframework.ai.chat.messages.Message> copy = TourMemory.stored(bareWaiting(env)); // kept meanwhile
     ToolCallingManager manager = ToolCallingManager.builder().build();
     int paid = 0;
     for (String instance : List.of("A", "B")) {
       TourTools.Payments payments = new TourTools.Payments(instance);
-      List<org.springframework.ai.chat.messages.Message> history = new ArrayList<>(MessageJson.readAll(copy));
+      List<org.springframework.ai.chat.messages.Message> history = new ArrayList<>(copy);
       AssistantMessage waiting = (AssistantMessage) history.remove(history.size() - 1);
       Prompt prompt = new Prompt(history,
           ToolCallingChatOptions.builder().toolCallbacks(ToolCallbacks.from(payments)).build());
@@ -426,7 +425,7 @@ final class SpringAiScenarios {
       Path stored = Files.createDirectories(dir.resolve("stored"));
       TourTools.Payments first = new TourTools.Payments("A");
       ChatClient client = ChatClient.builder(env.chatModel).defaultAdvisors(approvalAdvisor(
-          MessageWindowChatMemory.builder().chatMemoryRepository(new JsonFileChatMemoryRepository(stored)).build())
+          MessageWindowChatMemory.builder().chatMemoryRepository(TourMemory.repository(stored)).build())
           .journal(journal).build()).build();
       ChatClientResponse asked = client.prompt().user(PAY_ASK).tools(first)
           .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "two-instances")).call().chatClientResponse();
@@ -459,7 +458,7 @@ final class SpringAiScenarios {
 
   static ChatMemory memoryOn(Path dir) {
     return ToolGuardSpringAi.guard(MessageWindowChatMemory.builder()
-        .chatMemoryRepository(new JsonFileChatMemoryRepository(dir)).build());
+        .chatMemoryRepository(TourMemory.repository(dir)).build());
   }
 
   static ChatClientResponse resume(Env env, ChatMemory memory, JdbcCallJournal journal, TourTools.Payments payments,

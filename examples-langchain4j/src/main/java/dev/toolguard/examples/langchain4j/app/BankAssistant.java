@@ -3,7 +3,6 @@ package dev.toolguard.examples.langchain4j.app;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.memory.ChatMemory;
-import dev.langchain4j.memory.chat.MessageWindowChatMemory;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.MemoryId;
@@ -21,20 +20,26 @@ import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.langchain4j.LangChain4jToolGuard;
+import dev.toolguard.jdbc.JdbcConversationStore;
+import dev.toolguard.json.HistoryJson;
+import dev.toolguard.langchain4j.ToolGuardChatMemoryStore;
 import dev.toolguard.langchain4j.ToolLoop;
+import dev.toolguard.langchain4j.TurnWindowChatMemory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import javax.sql.DataSource;
 
 /**
  * A LangChain4j {@code AiServices} assistant whose money-moving tools wait for the user's approval —
  * for minutes, across restarts — and whose conversation never gets stuck on a provider's 400.
  *
  * <pre>{@code
- * BankAssistant bank = new BankAssistant(model, new FileChatMemoryStore(dir), new BankTools(120), Set.of("transfer"));
+ * BankAssistant bank = new BankAssistant(model, BankAssistant.databaseStore(dataSource), new BankTools(120),
+ *     Set.of("transfer"));
  * BankAssistant.Reply r = bank.chat("alice", "Send 40 EUR to Bob");
  * if (r instanceof BankAssistant.NeedsApproval n) {          // nothing was transferred yet
  *   // show n.calls() to Alice; later, in any process over the same store:
@@ -134,10 +139,22 @@ public final class BankAssistant {
         .build();
   }
 
-  /** {@code user}'s memory: a window over the store, guarded. */
+  /**
+   * {@code user}'s memory: a window of whole turns over the store (a call is never evicted without its
+   * results, nor a waiting transfer), guarded.
+   */
   private ChatMemory memory(String user) {
     return memories.computeIfAbsent(user, id -> LangChain4jToolGuard.wrap(
-        MessageWindowChatMemory.builder().id(id).maxMessages(40).chatMemoryStore(store).build()));
+        TurnWindowChatMemory.builder().id(id).maxMessages(40).chatMemoryStore(store).build()));
+  }
+
+  /**
+   * toolguard's chat memory store on a database: whole messages (calls, results, waiting transfers) in
+   * one table, saved with a version so that two instances never overwrite each other.
+   */
+  public static ChatMemoryStore databaseStore(DataSource dataSource) {
+    return ToolGuardChatMemoryStore.of(JdbcConversationStore.builder(dataSource, HistoryJson.codec())
+        .createTable(true).build());
   }
 
   /**

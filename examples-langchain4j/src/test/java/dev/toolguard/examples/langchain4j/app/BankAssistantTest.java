@@ -1,5 +1,6 @@
 package dev.toolguard.examples.langchain4j.app;
 
+import dev.langchain4j.store.memory.chat.ChatMemoryStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -18,6 +19,7 @@ import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.RecordedRequest;
 import dev.toolguard.testkit.Reply;
 import java.nio.file.Path;
+import org.h2.jdbcx.JdbcDataSource;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -62,8 +64,15 @@ class BankAssistantTest {
         .maxRetries(0).timeout(Duration.ofSeconds(20)).build();
   }
 
+  /** toolguard's store on an H2 database file in {@code dir}: a new data source per call, as a new process has. */
+  ChatMemoryStore store() {
+    JdbcDataSource ds = new JdbcDataSource();
+    ds.setURL("jdbc:h2:file:" + dir.resolve("memories").toAbsolutePath());
+    return BankAssistant.databaseStore(ds);
+  }
+
   BankAssistant bank(BankTools tools) {
-    return new BankAssistant(model(), new FileChatMemoryStore(dir), tools, Set.of("transfer"));
+    return new BankAssistant(model(), store(), tools, Set.of("transfer"));
   }
 
   @Test
@@ -169,7 +178,7 @@ class BankAssistantTest {
   @Test
   void withoutToolguardAHeldTransferSticksTheConversation() {
     MessageWindowChatMemory memory = MessageWindowChatMemory.builder().id("alice").maxMessages(40)
-        .chatMemoryStore(new FileChatMemoryStore(dir)).build();
+        .chatMemoryStore(store()).build();
     Plain plain = AiServices.builder(Plain.class)
         .chatModel(model())
         .chatMemoryProvider(id -> memory)
