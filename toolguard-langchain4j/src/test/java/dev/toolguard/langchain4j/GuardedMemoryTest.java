@@ -149,6 +149,26 @@ class GuardedMemoryTest {
   }
 
   @Test
+  void aResultThatArrivesAfterTheRepairWasWrittenBackWinsOverTheErrorResultInItsPlace() {
+    JsonStore store = new JsonStore();
+    ChatMemory memory = LangChain4jToolGuard.wrap(MessageWindowChatMemory.builder().id("s2").maxMessages(20)
+        .chatMemoryStore(store).build());
+    memory.add(UserMessage.from("pay the invoice"));
+    memory.add(AiMessage.from(call("c9", "pay")));
+    // another request reads while the tool still runs: the call is answered with an error result, written back
+    assertThat(memory.messages()).hasSize(3);
+    assertThat(((ToolExecutionResultMessage) store.getMessages("s2").get(2)).isError()).isTrue();
+
+    memory.add(ToolExecutionResultMessage.from(call("c9", "pay"), "paid"));
+    List<ChatMessage> messages = memory.messages();
+
+    assertValid(messages);
+    assertThat(messages).hasSize(3);
+    assertThat(((ToolExecutionResultMessage) messages.get(2)).text()).isEqualTo("paid");
+    assertThat(store.getMessages("s2")).as("the deduplicated history is written back").isEqualTo(messages);
+  }
+
+  @Test
   void systemMessagesStayFirstAndAValidHistoryIsHandedOutAsItIs() {
     MessageWindowChatMemory window = MessageWindowChatMemory.builder().maxMessages(3)
         .alwaysKeepSystemMessageFirst(true).build();

@@ -14,7 +14,9 @@ import org.springframework.ai.chat.messages.Message;
  * its result, a process that crashed between storing a call and storing its result. The repair is
  * loss-minimal (see {@link HistoryGuard}) and logged at WARN; a valid history comes back as the very
  * list the delegate returned. Writes go to the delegate unchanged; what is stored is repaired again
- * on every read, never rewritten behind the application's back.
+ * on every read, never rewritten behind the application's back: a {@code ChatMemory} replaces a
+ * conversation only as clear-then-add, which a crash could leave empty. {@link TurnWindowChatMemory}, over
+ * a repository, writes a repair back once (so it is logged once).
  *
  * <p>Works with Spring AI's {@code MessageChatMemoryAdvisor} and with {@link ToolGuardAdvisor}.
  * Thread-safe when the delegate is.
