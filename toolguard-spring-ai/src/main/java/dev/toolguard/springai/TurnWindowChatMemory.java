@@ -1,8 +1,13 @@
 package dev.toolguard.springai;
 
+import dev.toolguard.core.ApprovalRequest;
+import dev.toolguard.core.Content;
 import dev.toolguard.core.HistoryGuard;
 import dev.toolguard.core.RepairResult;
 import dev.toolguard.core.Role;
+import dev.toolguard.core.Text;
+import dev.toolguard.core.ToolCall;
+import dev.toolguard.core.ToolResult;
 import dev.toolguard.core.conversation.ConversationConflictException;
 import dev.toolguard.core.conversation.TokenCounter;
 import dev.toolguard.core.conversation.TurnWindow;
@@ -19,11 +24,13 @@ import org.springframework.ai.chat.memory.ChatMemoryRepository;
 import org.springframework.ai.chat.memory.InMemoryChatMemoryRepository;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.SystemMessage;
+import org.springframework.ai.tokenizer.TokenCountEstimator;
 
 /**
  * A Spring AI {@link ChatMemory} that keeps a window of whole turns over a {@link ChatMemoryRepository},
- * like {@code MessageWindowChatMemory}, by message count or by tokens (a core {@link TokenCounter}; with
- * toolguard-langchain4j on the class path, {@code LangChain4jToolGuard.tokenCounter(estimator)} adapts a
+ * like {@code MessageWindowChatMemory}, by message count or by tokens (a core {@link TokenCounter}:
+ * {@link #tokenCounter} adapts Spring AI's {@code TokenCountEstimator}; with toolguard-langchain4j on the
+ * class path, {@code LangChain4jToolGuard.tokenCounter(estimator)} adapts a
  * LangChain4j {@code TokenCountEstimator}). It never evicts a tool call without its results, a result
  * without its call, a call waiting for approval or the last user message, and keeps the system messages.
  * The window is core's {@link TurnWindow}; see there what a turn is and what happens when the turns that
@@ -63,6 +70,46 @@ public final class TurnWindowChatMemory implements ChatMemory {
   public static Builder builder() {
     return new Builder();
   }
+
+  /**
+   * Core's {@link TokenCounter} counting with Spring AI's {@code estimator} (for example {@code new
+   * JTokkitTokenCountEstimator()}): the texts of a message, the names and arguments of its calls and the
+   * outputs of its results, plus {@value #TOKENS_PER_MESSAGE} for the message itself.
+   *
+   * @throws IllegalArgumentException if {@code estimator} is null
+   */
+  public static TokenCounter tokenCounter(TokenCountEstimator estimator) {
+    if (estimator == null) {
+      throw new IllegalArgumentException("estimator must not be null: pass a TokenCountEstimator, for example"
+          + " new JTokkitTokenCountEstimator()");
+    }
+    return new TokenCounter() {
+      @Override
+      public int count(dev.toolguard.core.Message message) {
+        StringBuilder said = new StringBuilder();
+        for (Content c : message.contents()) {
+          if (c instanceof Text t) {
+            said.append(t.text()).append('\n');
+          } else if (c instanceof ToolCall call) {
+            said.append(call.name()).append(' ').append(call.argumentsJson()).append('\n');
+          } else if (c instanceof ToolResult r) {
+            said.append(r.output()).append('\n');
+          } else if (c instanceof ApprovalRequest r) {
+            said.append(r.call().name()).append(' ').append(r.call().argumentsJson()).append('\n');
+          }
+        }
+        return TOKENS_PER_MESSAGE + (said.length() == 0 ? 0 : estimator.estimate(said.toString()));
+      }
+
+      @Override
+      public String toString() {
+        return "TokenCounter[" + estimator + "]";
+      }
+    };
+  }
+
+  /** Tokens counted for a message itself (its role and framing) by {@link #tokenCounter}. */
+  public static final int TOKENS_PER_MESSAGE = 4;
 
   /** The window this memory keeps. */
   public TurnWindow window() {

@@ -100,8 +100,8 @@ class TurnWindowChatMemoryTest extends RefereeSupport {
   void aTokenWindowKeepsWholeTurns(Database db) {
     String id = ChatMemoryRepositoryTest.newId();
     Bank bank = new Bank();
-    dev.toolguard.core.conversation.TokenCounter counter = m -> 4 + m.text().length() / 4
-        + m.toolCalls().size() * 10 + m.toolResults().size() * 10;
+    dev.toolguard.core.conversation.TokenCounter counter =
+        TurnWindowChatMemory.tokenCounter(new org.springframework.ai.tokenizer.JTokkitTokenCountEstimator());
 
     for (String account : List.of("main", "savings", "travel")) {
       referee.script().enqueue(Reply.toolCall("balance", "{\"account\":\"" + account + "\"}"),
