@@ -49,7 +49,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  *   <li>it fits the limit, unless what must stay (the system messages, and the turns from the last user
  *       message or the first waiting call on) is over it on its own: then it is exactly that;
  *   <li>it evicts no turn it did not have to;
- *   <li>the OpenAI Chat and Responses bodies of the window are accepted by the testkit referee over HTTP;
+ *   <li>the OpenAI Chat and Responses bodies of the window (and the Anthropic body, where the system
+ *       messages lead and a user message follows them) are accepted by the testkit referee over HTTP;
  *   <li>the LangChain4j memory keeps the same messages as the core window.
  * </ul>
  */
@@ -212,6 +213,25 @@ class TurnWindowProperties {
     String responsesBody = WireCodec.openAiResponses().write(
         WireCodec.openAiResponses().read("{\"model\":\"gpt-4o-mini\",\"input\":[]}").withHistory(w));
     assertThat(post(Endpoint.RESPONSES, responsesBody)).as(responsesBody).isEqualTo(200);
+    // Anthropic: the system messages go to the top-level field, so only where they all lead; a window that
+    // still starts with a greeting (nothing was evicted) is the history's own first turn, not the window's
+    int firstOther = 0;
+    while (firstOther < w.size() && w.get(firstOther).role() == Role.SYSTEM) {
+      firstOther++;
+    }
+    boolean systemsLead = w.subList(firstOther, w.size()).stream().noneMatch(m -> m.role() == Role.SYSTEM);
+    boolean anthropic = systemsLead && firstOther < w.size() && w.get(firstOther).role() == Role.USER;
+    net.jqwik.api.statistics.Statistics.label("Anthropic body judged").collect(anthropic);
+    if (anthropic) {
+      com.fasterxml.jackson.databind.node.ObjectNode envelope = WireCodec.anthropic()
+          .read("{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":256,\"messages\":[]}").envelope();
+      if (firstOther > 0) {
+        envelope.put("system", String.join("\n", w.subList(0, firstOther).stream().map(Message::text).toList()));
+      }
+      String anthropicBody = WireCodec.anthropic().write(new dev.toolguard.json.WireRequest(
+          dev.toolguard.core.Dialect.ANTHROPIC, w.subList(firstOther, w.size()), envelope));
+      assertThat(post(Endpoint.MESSAGES, anthropicBody)).as(anthropicBody).isEqualTo(200);
+    }
   }
 
   @Property(tries = 150)
@@ -327,7 +347,12 @@ class TurnWindowProperties {
       c.setConnectTimeout(5_000);
       c.setReadTimeout(10_000);
       c.setRequestProperty("Content-Type", "application/json");
-      c.setRequestProperty("Authorization", "Bearer test");
+      if (endpoint == Endpoint.MESSAGES) {
+        c.setRequestProperty("x-api-key", "test");
+        c.setRequestProperty("anthropic-version", "2023-06-01");
+      } else {
+        c.setRequestProperty("Authorization", "Bearer test");
+      }
       try (OutputStream out = c.getOutputStream()) {
         out.write(body.getBytes(StandardCharsets.UTF_8));
       }
