@@ -21,11 +21,17 @@ import dev.toolguard.langchain4j.ChatMemoryStoreTest.Assistant;
 import dev.toolguard.langchain4j.ChatMemoryStoreTest.Bank;
 import dev.toolguard.langchain4j.ChatMemoryStoreTest.Database;
 import dev.toolguard.testkit.ConsoleCapture;
+import dev.toolguard.testkit.Gate;
 import dev.toolguard.testkit.Reply;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -209,6 +215,65 @@ class TurnWindowMemoryTest extends RefereeTest {
     loser.add(UserMessage.from("from the first instance")); // repeated on the fresh state
     assertThat(ChatMemoryStoreTest.restart(db).getMessages(id)).containsExactly(
         UserMessage.from("from the second instance"), UserMessage.from("from the first instance"));
+  }
+
+  /** A bank whose balance tool waits at a gate: the run holding it has read the conversation, not saved. */
+  static final class GatedBank {
+    final Gate gate;
+    final java.util.concurrent.atomic.AtomicInteger balances = new java.util.concurrent.atomic.AtomicInteger();
+
+    GatedBank(Gate gate) {
+      this.gate = gate;
+    }
+
+    @dev.langchain4j.agent.tool.Tool("The balance of the account")
+    String balance(@dev.langchain4j.agent.tool.P("the account") String account) throws InterruptedException {
+      balances.incrementAndGet();
+      gate.pass();
+      return account + ": 120 EUR";
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Database.class)
+  void twoInstancesRunningOneConversationAtOnceNeverOverwriteEachOther(Database db) throws Exception {
+    String id = ChatMemoryStoreTest.newId();
+    Gate gate = new Gate();
+    GatedBank bank = new GatedBank(gate);
+    Function<Database, ChatMemory> memory = d -> TurnWindowChatMemory.builder().id(id).maxMessages(20)
+        .chatMemoryStore(ChatMemoryStoreTest.restart(d)).build();
+    referee.script().enqueue(Reply.toolCall("balance", "{\"account\":\"main\"}"));
+    ExecutorService instanceA = Executors.newSingleThreadExecutor();
+    try {
+      // instance A reads the conversation and waits in its tool; instance B runs a whole turn meanwhile
+      Future<ToolLoop.Result> a = instanceA.submit(() -> loop(Provider.OPENAI).tools(bank).build()
+          .run(memory.apply(db), UserMessage.from("what is my balance?")));
+      gate.awaitEntered();
+      ToolLoop.Result b = loop(Provider.OPENAI).tools(bank).build()
+          .run(memory.apply(db), UserMessage.from("hello from the other instance"));
+      assertThat(b.status()).isEqualTo(Status.COMPLETED);
+      gate.open();
+
+      assertThatThrownBy(() -> a.get(Gate.TIMEOUT_SECONDS, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class).cause().isInstanceOf(ConversationConflictException.class);
+    } finally {
+      instanceA.shutdownNow();
+    }
+    List<ChatMessage> afterRace = ChatMemoryStoreTest.restart(db).getMessages(id);
+    assertThat(afterRace).as("B's turn, not overwritten").extracting(m -> m.type().name()).containsExactly("USER", "AI");
+    assertThat(((UserMessage) afterRace.get(0)).singleText()).isEqualTo("hello from the other instance");
+
+    // the loser repeats its request on the fresh state
+    referee.script().enqueue(Reply.toolCall("balance", "{\"account\":\"main\"}"), Reply.text("You have 120 EUR."));
+    ToolLoop.Result again = loop(Provider.OPENAI).tools(bank).build()
+        .run(memory.apply(db), UserMessage.from("what is my balance?"));
+
+    assertThat(again.text()).isEqualTo("You have 120 EUR.");
+    assertThat(referee.rejections()).isEmpty();
+    List<ChatMessage> stored = ChatMemoryStoreTest.restart(db).getMessages(id);
+    assertThat(stored).extracting(m -> m.type().name())
+        .containsExactly("USER", "AI", "USER", "AI", "TOOL_EXECUTION_RESULT", "AI");
+    assertThat(HistoryGuard.ofDefaults().check(LangChain4jToolGuard.toCore(stored))).isEmpty();
   }
 
   @Test

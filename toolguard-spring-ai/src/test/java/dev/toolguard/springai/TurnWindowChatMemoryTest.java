@@ -11,10 +11,15 @@ import dev.toolguard.springai.ChatMemoryRepositoryTest.Bank;
 import dev.toolguard.springai.ChatMemoryRepositoryTest.Database;
 import dev.toolguard.springai.internal.MessageMapper;
 import dev.toolguard.testkit.ConsoleCapture;
+import dev.toolguard.testkit.Gate;
 import dev.toolguard.testkit.Reply;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,7 +60,7 @@ class TurnWindowChatMemoryTest extends RefereeSupport {
     return TurnWindowChatMemory.builder().chatMemoryRepository(ChatMemoryRepositoryTest.restart(db));
   }
 
-  static ChatClientResponse guarded(TurnWindowChatMemory memory, Bank bank, LoopConfig config, String id,
+  static ChatClientResponse guarded(TurnWindowChatMemory memory, Object bank, LoopConfig config, String id,
       List<Message> messages, dev.toolguard.core.ApprovalResponse... approvals) {
     ChatClient client = ChatClient.builder(model).defaultAdvisors(ToolGuardAdvisor.builder().config(config)
         .toolObjects(bank).chatMemory(memory).build()).build();
@@ -227,6 +232,86 @@ class TurnWindowChatMemoryTest extends RefereeSupport {
     loser.add(id, new UserMessage("from the first instance")); // repeated on the fresh state
     assertThat(stored(db, id)).extracting(Message::getText)
         .containsExactly("from the second instance", "from the first instance");
+  }
+
+  /** A bank whose balance tool waits at a gate: the run holding it has read the conversation, not saved. */
+  static final class GatedBank {
+    final Gate gate;
+    final java.util.concurrent.atomic.AtomicInteger balances = new java.util.concurrent.atomic.AtomicInteger();
+
+    GatedBank(Gate gate) {
+      this.gate = gate;
+    }
+
+    @org.springframework.ai.tool.annotation.Tool(description = "The balance of the account")
+    String balance(String account) {
+      balances.incrementAndGet();
+      try {
+        gate.pass();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted at the gate", e);
+      }
+      return account + ": 120 EUR";
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Database.class)
+  void twoInstancesRunningOneConversationAtOnceLoseNothing(Database db) throws Exception {
+    String id = ChatMemoryRepositoryTest.newId();
+    Gate gate = new Gate();
+    GatedBank bank = new GatedBank(gate);
+    referee.script().enqueue(Reply.toolCall("balance", "{\"account\":\"main\"}"));
+    ExecutorService instanceA = Executors.newSingleThreadExecutor();
+    try {
+      // instance A reads the conversation and waits in its tool; instance B runs a whole turn meanwhile
+      Future<ChatClientResponse> a = instanceA.submit(() -> guarded(window(db).maxMessages(20).build(), bank,
+          LoopConfig.ofDefaults(), id, List.of(new UserMessage("what is my balance?"))));
+      gate.awaitEntered();
+      guarded(window(db).maxMessages(20).build(), bank, LoopConfig.ofDefaults(), id,
+          List.of(new UserMessage("hello from the other instance")));
+      gate.open();
+      a.get(Gate.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } finally {
+      instanceA.shutdownNow();
+    }
+
+    // A's turn was appended to the conversation as B left it (the memory adds what a run added): nothing lost
+    assertThat(referee.rejections()).isEmpty();
+    List<Message> stored = stored(db, id);
+    assertThat(stored).extracting(m -> m.getMessageType().name())
+        .containsExactly("USER", "ASSISTANT", "USER", "ASSISTANT", "TOOL", "ASSISTANT");
+    assertThat(stored.get(0).getText()).isEqualTo("hello from the other instance");
+    assertThat(stored.get(2).getText()).isEqualTo("what is my balance?");
+    assertValid(stored);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Database.class)
+  void twoAdvisorsOnTheVersionedStoreRunningOneConversationAtOnceGiveTheLoserAConflict(Database db) throws Exception {
+    String id = ChatMemoryRepositoryTest.newId();
+    Gate gate = new Gate();
+    GatedBank bank = new GatedBank(gate);
+    referee.script().enqueue(Reply.toolCall("balance", "{\"account\":\"main\"}"));
+    java.util.function.Supplier<ChatClient> instance = () -> ChatClient.builder(model).defaultAdvisors(
+        ToolGuardAdvisor.builder().toolObjects(bank).conversationStore(
+            ChatMemoryRepositoryTest.restart(db).store()).build()).build();
+    ExecutorService instanceA = Executors.newSingleThreadExecutor();
+    try {
+      Future<ChatClientResponse> a = instanceA.submit(() -> OpenAiConversationKeyTest.send(instance.get(), id,
+          List.of(new UserMessage("what is my balance?"))));
+      gate.awaitEntered();
+      OpenAiConversationKeyTest.send(instance.get(), id, List.of(new UserMessage("hello from the other instance")));
+      gate.open();
+      assertThatThrownBy(() -> a.get(Gate.TIMEOUT_SECONDS, TimeUnit.SECONDS))
+          .isInstanceOf(java.util.concurrent.ExecutionException.class)
+          .rootCause().isInstanceOf(ConversationConflictException.class);
+    } finally {
+      instanceA.shutdownNow();
+    }
+    assertThat(stored(db, id)).as("B's turn, not overwritten").extracting(Message::getText)
+        .containsExactly("hello from the other instance", "You said: hello from the other instance");
   }
 
   @Test
