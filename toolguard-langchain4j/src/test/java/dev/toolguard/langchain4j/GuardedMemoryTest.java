@@ -169,6 +169,42 @@ class GuardedMemoryTest {
   }
 
   @Test
+  void aMemoryWhoseSetIsClearThenAddIsRepairedOnEveryReadAndNeverHalfRewritten() {
+    List<ChatMessage> kept = new java.util.ArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger clears = new java.util.concurrent.atomic.AtomicInteger();
+    ChatMemory plain = new ChatMemory() { // ChatMemory's default set: clear(), then add one by one
+      @Override
+      public Object id() {
+        return "s3";
+      }
+
+      @Override
+      public void add(ChatMessage message) {
+        kept.add(message);
+      }
+
+      @Override
+      public List<ChatMessage> messages() {
+        return new java.util.ArrayList<>(kept);
+      }
+
+      @Override
+      public void clear() {
+        clears.incrementAndGet();
+        kept.clear();
+      }
+    };
+    ChatMemory memory = LangChain4jToolGuard.wrap(plain);
+    memory.add(UserMessage.from("pay the invoice"));
+    memory.add(AiMessage.from(call("c9", "pay")));
+
+    assertValid(memory.messages());
+    assertValid(memory.messages());
+    assertThat(clears).as("no clear-then-add rewrite").hasValue(0);
+    assertThat(kept).hasSize(2);
+  }
+
+  @Test
   void systemMessagesStayFirstAndAValidHistoryIsHandedOutAsItIs() {
     MessageWindowChatMemory window = MessageWindowChatMemory.builder().maxMessages(3)
         .alwaysKeepSystemMessageFirst(true).build();

@@ -5,8 +5,10 @@ import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.memory.ChatMemory;
 import dev.toolguard.core.conversation.ConversationConflictException;
+import dev.toolguard.langchain4j.TurnWindowChatMemory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>A repair of what the inner memory holds is written back once ({@code inner.set}), so the next read
- * is clean and the repair is logged once, not on every turn. Over toolguard's {@code
+ * is clean and the repair is logged once, not on every turn, when the inner memory replaces its messages in
+ * one store write: LangChain4j's {@code MessageWindowChatMemory} and {@code TokenWindowChatMemory} and
+ * toolguard's {@code TurnWindowChatMemory} (another memory is repaired on every read). Over toolguard's {@code
  * ToolGuardChatMemoryStore} the write names the version read: if another writer saved the conversation
  * since, nothing is written (the other writer's state wins, logged at DEBUG) and the repaired messages are
  * handed out all the same. A read that had to restore the current exchange (the window cut it) is not
@@ -96,10 +100,25 @@ public final class GuardedChatMemory implements ChatMemory {
     List<ChatMessage> window = inner.messages();
     List<ChatMessage> whole = withWholeExchange(window);
     List<ChatMessage> repaired = gate.forMemory(whole);
-    if (repaired != whole && whole == window) {
+    if (repaired != whole && whole == window && !repaired.isEmpty() && replacesInOneWrite(inner)) {
       writeBack(repaired);
     }
     return new ArrayList<>(repaired);
+  }
+
+  /**
+   * Memories whose {@code set} replaces the stored messages with one store write. {@code ChatMemory}'s default
+   * {@code set} clears the memory and then adds message by message, which a crash could leave half written,
+   * so a repair is written back only to these (named, not referenced: LangChain4j's windows are in the
+   * {@code langchain4j} artifact, which wrapping a memory does not need).
+   */
+  private static final Set<String> REPLACE_IN_ONE_WRITE = Set.of(
+      "dev.langchain4j.memory.chat.MessageWindowChatMemory",
+      "dev.langchain4j.memory.chat.TokenWindowChatMemory",
+      TurnWindowChatMemory.class.getName());
+
+  static boolean replacesInOneWrite(ChatMemory memory) {
+    return REPLACE_IN_ONE_WRITE.contains(memory.getClass().getName());
   }
 
   /** Writes a repaired history to the inner memory once, so that the next read finds it clean. */
