@@ -26,9 +26,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>a call never stays without its results, nor a result without its call, nor an approval answer
  *       without the waiting call it answers (a cut never falls between two messages that name one call
  *       id);
- *   <li>a waiting call (an {@link ApprovalRequest}: a call pending approval) is never evicted, nor
- *       anything after it;
- *   <li>the last user message and everything after it are never evicted;
+ *   <li>the turn holding a waiting call (an {@link ApprovalRequest}: a call pending approval) is never
+ *       evicted, nor anything after it;
+ *   <li>the last turn (from the last user message on) is never evicted;
  *   <li>system messages are never evicted: those that stood in the evicted turns are kept, in their order,
  *       before the rest.
  * </ul>
