@@ -40,6 +40,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -153,6 +154,7 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
   private final @Nullable ConversationStore store;
   private final @Nullable String defaultConversationId;
   private final int order;
+  private final ObservationRegistry observationRegistry;
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
   private ToolGuardAdvisor(Builder b) {
@@ -164,6 +166,7 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
     this.store = b.store;
     this.defaultConversationId = b.defaultConversationId;
     this.order = b.order;
+    this.observationRegistry = b.observationRegistry;
   }
 
   /** A builder with the defaults: no tools of its own, {@link LoopConfig#ofDefaults()}, no memory. */
@@ -279,7 +282,7 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
       }
       List<LoopTool> coreTools = new ArrayList<>(byName.size());
       for (ToolCallback cb : byName.values()) {
-        coreTools.add(SpringTools.tool(cb, toolContext));
+        coreTools.add(SpringTools.tool(cb, toolContext, observationRegistry));
       }
       this.registry = ToolRegistry.of(coreTools, List.of());
       if (requestOptions instanceof ToolCallingChatOptions tco) {
@@ -523,8 +526,22 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
     private @Nullable ConversationStore store;
     private @Nullable String defaultConversationId;
     private int order = DEFAULT_ORDER;
+    private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
     private Builder() {}
+
+    /**
+     * Where each tool call is observed as Spring AI's own tool loop observes it (a {@code spring.ai.tool}
+     * observation, {@code ToolCallingObservationContext}); default {@code ObservationRegistry.NOOP}. The
+     * auto-configuration passes the application's registry.
+     */
+    public Builder observationRegistry(ObservationRegistry registry) {
+      if (registry == null) {
+        throw new IllegalArgumentException("registry must not be null; pass ObservationRegistry.NOOP to observe nothing");
+      }
+      this.observationRegistry = registry;
+      return this;
+    }
 
     /** Tools offered with every request, besides the request's own. */
     public Builder tools(ToolCallback... callbacks) {
