@@ -173,4 +173,15 @@ class ToolGuardPropertiesTest {
         .getCandidates();
     assertThat(candidates).doesNotContain(ToolGuardAutoConfiguration.class.getName());
   }
+
+  @Test
+  void theReadmesPropertiesTableListsExactlyTheMetadatasProperties() throws Exception {
+    Set<String> documented = new TreeSet<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\| `(toolguard\\.[a-z.-]+)` \\|")
+        .matcher(java.nio.file.Files.readString(java.nio.file.Path.of("README.md")));
+    while (m.find()) {
+      documented.add(m.group(1));
+    }
+    assertThat(documented).isEqualTo(new TreeSet<>(metadata().keySet()));
+  }
 }
