@@ -8,12 +8,16 @@ import dev.toolguard.testkit.Reply;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.client.ChatClientCustomizer;
 import org.springframework.ai.chat.memory.ChatMemory;
 import org.springframework.ai.chat.memory.MessageWindowChatMemory;
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.tool.annotation.Tool;
 import org.springframework.ai.tool.observation.ToolCallingObservationDocumentation.HighCardinalityKeyNames;
 import org.springframework.ai.tool.observation.ToolCallingObservationDocumentation.LowCardinalityKeyNames;
@@ -119,6 +123,40 @@ class ObservedToolCallsTest extends RefereeSupport {
 
           assertThat(builder.build().prompt().user("Paris?").tools(forecast).call().content()).isEqualTo("Sunny.");
           assertThat(forecast.calls).hasValue(1);
+        });
+  }
+
+  @Test
+  void aBrokenStoredConversationIsCountedInTheApplicationsMeterRegistry() {
+    referee.script().enqueue(Reply.text("Fine."));
+    MessageWindowChatMemory memory = MessageWindowChatMemory.builder().build();
+    // a call stored without its result (a crash between the two), then the user went on
+    memory.add("conv-broken", List.of(new UserMessage("Forecast?"), AssistantMessage.builder().content("")
+        .toolCalls(List.of(new AssistantMessage.ToolCall("call_9", "function", "forecast", "{}"))).build()));
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(ToolGuardAutoConfiguration.class))
+        .withBean(TestObservationRegistry.class, TestObservationRegistry::create)
+        .withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new)
+        .withBean(ChatMemory.class, () -> memory)
+        .withPropertyValues("toolguard.use-chat-memory=true")
+        .run(context -> {
+          ChatClient.Builder builder = ChatClient.builder(model);
+          context.getBean(ChatClientCustomizer.class).customize(builder);
+
+          String answer = builder.build().prompt().user("Never mind.").tools(new Forecast())
+              .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "conv-broken")).call().content();
+
+          assertThat(answer).isEqualTo("Fine.");
+          assertThat(referee.rejections()).isEmpty();
+          SimpleMeterRegistry meters = context.getBean(SimpleMeterRegistry.class);
+          assertThat(meters.get(ToolguardObservations.VIOLATIONS)
+              .tag(ToolguardObservations.VIOLATION_CODE, "MISSING_RESULT").counter().count()).isEqualTo(1.0);
+          assertThat(meters.get(ToolguardObservations.REPAIRS)
+              .tag(ToolguardObservations.REPAIR_ACTION, "synthesize").counter().count()).isEqualTo(1.0);
+          TestObservationRegistryAssert.assertThat(context.getBean(TestObservationRegistry.class))
+              .hasObservationWithNameEqualTo(ToolguardObservations.REPAIR).that()
+              .hasLowCardinalityKeyValue(ToolguardObservations.REPAIR_ACTION, "synthesize")
+              .hasHighCardinalityKeyValue(ToolguardObservations.CONVERSATION_ID, "conv-broken");
         });
   }
 }
