@@ -40,6 +40,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -217,6 +218,10 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
           worker.interrupt();
         }
       });
+      // the ChatClient's observation travels in the Reactor context, not on this thread: put it in scope
+      // here, so that toolguard's and Spring AI's observations of this turn nest in it as they do on call
+      Object parent = sink.contextView().getOrDefault(OBSERVATION_CONTEXT_KEY, null);
+      Observation.Scope scope = parent instanceof Observation o ? o.openScope() : null;
       try {
         Turn turn = new Turn(request);
         ChatClientResponse last = turn.run(
@@ -227,6 +232,9 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
       } catch (RuntimeException e) {
         sink.error(e);
       } finally {
+        if (scope != null) {
+          scope.close();
+        }
         running.set(false);
         Thread.interrupted(); // never leave an interrupt behind on a pooled thread
       }
@@ -239,6 +247,9 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
    * elastic pool: the model's own stream needs that pool, and turns that held all of its threads
    * (10 per core) while waiting for their streams deadlocked once that many streamed at once.
    */
+  /** The Reactor context key of the current observation (Micrometer's {@code ObservationThreadLocalAccessor.KEY}). */
+  private static final String OBSERVATION_CONTEXT_KEY = "micrometer.observation";
+
   private static final class StreamThreads {
     static final Scheduler SCHEDULER = Schedulers.fromExecutorService(
         Executors.newCachedThreadPool(new ThreadFactory() {

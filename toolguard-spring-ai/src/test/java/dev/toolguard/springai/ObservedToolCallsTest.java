@@ -159,4 +159,27 @@ class ObservedToolCallsTest extends RefereeSupport {
               .hasHighCardinalityKeyValue(ToolguardObservations.CONVERSATION_ID, "conv-broken");
         });
   }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "stream={0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void toolguardsRunNestsInTheChatClientsObservationCalledOrStreamed(boolean stream) {
+    referee.script().enqueue(Reply.toolCall("forecast", "{\"city\":\"Paris\"}"), Reply.text("Sunny."));
+    runner.run(context -> {
+      TestObservationRegistry registry = context.getBean(TestObservationRegistry.class);
+      ChatClient.Builder builder = ChatClient.builder(model, registry, null, null);
+      context.getBean(ChatClientCustomizer.class).customize(builder);
+      ChatClient.ChatClientRequestSpec spec = builder.build().prompt().user("Forecast for Paris?").tools(new Forecast())
+          .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "conv-nest"));
+
+      String answer = stream ? String.join("", spec.stream().content().collectList().block()) : spec.call().content();
+
+      assertThat(answer).isEqualTo("Sunny.");
+      TestObservationRegistryAssert.assertThat(registry)
+          .hasObservationWithNameEqualTo(ToolguardObservations.RUN).that()
+          .hasParentObservationContextMatching(c -> c.getName().startsWith("spring.ai."));
+      TestObservationRegistryAssert.assertThat(registry)
+          .hasObservationWithNameEqualTo("spring.ai.tool").that()
+          .hasParentObservationContextMatching(c -> c.getName().equals(ToolguardObservations.TOOL_CALL));
+    });
+  }
 }
