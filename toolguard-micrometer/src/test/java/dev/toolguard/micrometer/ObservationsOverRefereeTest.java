@@ -243,4 +243,57 @@ class ObservationsOverRefereeTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("registry must not be null; pass ObservationRegistry.NOOP to observe nothing");
   }
+
+  @Test
+  void aToolAbandonedAtItsTimeoutIsAnErrorAndClosesItsScopeOnItsThreadWhenItReturns() throws Exception {
+    referee.script().enqueue(
+        Reply.toolCalls(Reply.call("slow", "{\"city\":\"Paris\"}"), Reply.call("weather", "{\"city\":\"Rome\"}")),
+        Reply.text("Rome only."));
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    // what is current on the tool's own thread once toolguard's listener has handled its late finish
+    java.util.concurrent.CompletableFuture<java.util.Optional<Observation>> afterwards =
+        new java.util.concurrent.CompletableFuture<>();
+    dev.toolguard.core.loop.LoopListener probe = new dev.toolguard.core.loop.LoopListener() {
+      @Override
+      public void onToolFinished(dev.toolguard.core.loop.LoopRun run, ToolCall call, dev.toolguard.core.ToolResult result,
+          Throwable failure, java.time.Duration took) {
+        if (call.name().equals("slow") && Thread.currentThread().getName().startsWith("abandon-")) {
+          afterwards.complete(java.util.Optional.ofNullable(registry.getCurrentObservation()));
+        }
+      }
+    };
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool(
+        r -> new Thread(r, "abandon-" + n.incrementAndGet()));
+    try {
+      FunctionInvokingLoop loop = FunctionInvokingLoop.builder(backend())
+          .tools(tool("slow", args -> {
+            // ignores the interrupt and returns only when released: abandoned at its timeout
+            while (true) {
+              try {
+                release.await();
+                return "late";
+              } catch (InterruptedException e) {
+                // keeps waiting
+              }
+            }
+          }), tool("weather", args -> "sunny"))
+          .executor(pool)
+          .config(LoopConfig.custom().callTimeout(java.time.Duration.ofMillis(200)).build())
+          .listener(dev.toolguard.core.loop.LoopListener.all(List.of(ToolguardObservations.of(registry), probe)))
+          .build();
+
+      LoopResult r = loop.run(List.of(Message.user("Paris and Rome?")));
+
+      assertThat(r.status()).isEqualTo(LoopResult.Status.COMPLETED);
+      assertThat(registry).doesNotHaveAnyRemainingCurrentObservation()
+          .hasAnObservation(o -> o.hasNameEqualTo(ToolguardObservations.TOOL_CALL)
+              .hasLowCardinalityKeyValue(ToolguardObservations.TOOL_NAME, "slow")
+              .hasLowCardinalityKeyValue(ToolguardObservations.STATUS, "error"));
+      release.countDown();
+      assertThat(afterwards.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEmpty();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }

@@ -70,6 +70,7 @@ public final class ObservingListener implements LoopListener {
     @Nullable Observation request;
     Observation.@Nullable Scope requestScope;
     final Map<ToolCall, ToolObservation> tools = Collections.synchronizedMap(new IdentityHashMap<>());
+    final AtomicBoolean ended = new AtomicBoolean();
 
     RunState(Observation run, Observation.Scope scope) {
       this.run = run;
@@ -119,8 +120,9 @@ public final class ObservingListener implements LoopListener {
 
   @Override
   public void onRunFinished(LoopRun run, @Nullable LoopResult result, @Nullable Throwable failure) {
-    RunState s = (RunState) run.attributes().remove(this);
-    if (s == null) {
+    // the state stays with the run: a tool abandoned at its timeout still finds its scope when it returns
+    RunState s = state(run);
+    if (s == null || !s.ended.compareAndSet(false, true)) {
       return;
     }
     closeRequest(s, failure);
