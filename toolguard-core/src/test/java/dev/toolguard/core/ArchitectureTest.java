@@ -40,7 +40,7 @@ class ArchitectureTest {
   void noFrameworkPackagesAnywhereInCore() {
     noClasses().should().dependOnClassesThat()
         .resideInAnyPackage("com.fasterxml..", "tools.jackson..", "dev.langchain4j..", "org.springframework..",
-            "com.openai..", "okhttp3..")
+            "com.openai..", "okhttp3..", "io.micrometer..", "io.opentelemetry..")
         .check(CORE);
   }
 }

@@ -40,6 +40,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -153,6 +155,7 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
   private final @Nullable ConversationStore store;
   private final @Nullable String defaultConversationId;
   private final int order;
+  private final ObservationRegistry observationRegistry;
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
   private ToolGuardAdvisor(Builder b) {
@@ -164,6 +167,7 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
     this.store = b.store;
     this.defaultConversationId = b.defaultConversationId;
     this.order = b.order;
+    this.observationRegistry = b.observationRegistry;
   }
 
   /** A builder with the defaults: no tools of its own, {@link LoopConfig#ofDefaults()}, no memory. */
@@ -214,6 +218,10 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
           worker.interrupt();
         }
       });
+      // the ChatClient's observation travels in the Reactor context, not on this thread: put it in scope
+      // here, so that toolguard's and Spring AI's observations of this turn nest in it as they do on call
+      Object parent = sink.contextView().getOrDefault(OBSERVATION_CONTEXT_KEY, null);
+      Observation.Scope scope = parent instanceof Observation o ? o.openScope() : null;
       try {
         Turn turn = new Turn(request);
         ChatClientResponse last = turn.run(
@@ -224,6 +232,9 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
       } catch (RuntimeException e) {
         sink.error(e);
       } finally {
+        if (scope != null) {
+          scope.close();
+        }
         running.set(false);
         Thread.interrupted(); // never leave an interrupt behind on a pooled thread
       }
@@ -236,6 +247,9 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
    * elastic pool: the model's own stream needs that pool, and turns that held all of its threads
    * (10 per core) while waiting for their streams deadlocked once that many streamed at once.
    */
+  /** The Reactor context key of the current observation (Micrometer's {@code ObservationThreadLocalAccessor.KEY}). */
+  private static final String OBSERVATION_CONTEXT_KEY = "micrometer.observation";
+
   private static final class StreamThreads {
     static final Scheduler SCHEDULER = Schedulers.fromExecutorService(
         Executors.newCachedThreadPool(new ThreadFactory() {
@@ -279,7 +293,7 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
       }
       List<LoopTool> coreTools = new ArrayList<>(byName.size());
       for (ToolCallback cb : byName.values()) {
-        coreTools.add(SpringTools.tool(cb, toolContext));
+        coreTools.add(SpringTools.tool(cb, toolContext, observationRegistry));
       }
       this.registry = ToolRegistry.of(coreTools, List.of());
       if (requestOptions instanceof ToolCallingChatOptions tco) {
@@ -523,8 +537,22 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
     private @Nullable ConversationStore store;
     private @Nullable String defaultConversationId;
     private int order = DEFAULT_ORDER;
+    private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
     private Builder() {}
+
+    /**
+     * Where each tool call is observed as Spring AI's own tool loop observes it (a {@code spring.ai.tool}
+     * observation, {@code ToolCallingObservationContext}); default {@code ObservationRegistry.NOOP}. The
+     * auto-configuration passes the application's registry.
+     */
+    public Builder observationRegistry(ObservationRegistry registry) {
+      if (registry == null) {
+        throw new IllegalArgumentException("registry must not be null; pass ObservationRegistry.NOOP to observe nothing");
+      }
+      this.observationRegistry = registry;
+      return this;
+    }
 
     /** Tools offered with every request, besides the request's own. */
     public Builder tools(ToolCallback... callbacks) {

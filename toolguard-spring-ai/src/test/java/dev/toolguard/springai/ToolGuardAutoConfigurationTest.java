@@ -174,7 +174,8 @@ class ToolGuardAutoConfigurationTest {
   void aValueOutOfRangeFailsTheContextNamingTheSetting() {
     runner.withPropertyValues("toolguard.max-iterations=0").run(context -> {
       assertThat(context).hasFailed();
-      assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("maxIterations must be at least 1");
+      assertThat(context.getStartupFailure()).rootCause()
+          .hasMessageContaining("toolguard.max-iterations must be at least 1, was 0");
     });
   }
 

@@ -32,6 +32,7 @@ import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopException;
 import dev.toolguard.core.loop.LoopListener;
 import dev.toolguard.core.loop.LoopResult;
+import dev.toolguard.core.loop.LoopRun;
 import dev.toolguard.core.loop.LoopResult.Status;
 import dev.toolguard.core.loop.StreamHandler;
 import dev.toolguard.core.loop.LoopTool;
@@ -51,6 +52,7 @@ import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /** The {@link FunctionInvokingLoop} of toolguard-core. */
 public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
@@ -194,8 +196,12 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
       return d;
     }
 
+    /** This run as listeners see it. */
+    private final LoopRun run;
+
     Run(@Nullable String conversationKey, List<Message> input, @Nullable StreamHandler handler) {
       this.conversationKey = conversationKey;
+      this.run = new LoopRun(holder, conversationKey, dialect, handler != null);
       this.input = input;
       this.handler = handler;
       this.working = new ArrayList<>(input.size() + 8);
@@ -205,7 +211,38 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
       this.addedFrom = input.size();
     }
 
+    /**
+     * Runs with the conversation key in the MDC (the value before put back at the end), between the
+     * listener's run start and end.
+     */
     LoopResult execute() {
+      String before = conversationKey == null ? null : MDC.get(FunctionInvokingLoop.MDC_CONVERSATION);
+      if (conversationKey != null) {
+        MDC.put(FunctionInvokingLoop.MDC_CONVERSATION, conversationKey);
+      }
+      try {
+        listener.onRunStarted(run);
+        LoopResult result;
+        try {
+          result = executeRun();
+        } catch (RuntimeException | Error e) {
+          listener.onRunFinished(run, null, e);
+          throw e;
+        }
+        listener.onRunFinished(run, result, null);
+        return result;
+      } finally {
+        if (conversationKey != null) {
+          if (before == null) {
+            MDC.remove(FunctionInvokingLoop.MDC_CONVERSATION);
+          } else {
+            MDC.put(FunctionInvokingLoop.MDC_CONVERSATION, before);
+          }
+        }
+      }
+    }
+
+    private LoopResult executeRun() {
       List<ApprovalRequest> stillPending = resume();
       if (!stillPending.isEmpty()) {
         return result(Status.AWAITING, stillPending);
@@ -231,16 +268,17 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
         }
         iterations++;
         ChatRequest request = new ChatRequest(ProviderView.of(working), advertised, options);
-        listener.onRequest(request, iterations);
+        listener.onRequest(run, request, iterations);
         ChatResponse response;
         try {
           response = handler == null ? backend.send(request) : backend.stream(request, handler);
         } catch (RuntimeException e) {
+          listener.onRequestFailed(run, request, iterations, e);
           throw new LoopException("the backend failed on request " + iterations + " of this run ("
               + e.getClass().getSimpleName() + "); the history it carries is balanced: store it and retry", e,
               working, added());
         }
-        listener.onResponse(response, iterations);
+        listener.onResponse(run, response, iterations);
         Message answer = withFreshIds(response.message());
         List<ToolCall> asked = answer.toolCalls();
         if (asked.isEmpty()) {
@@ -293,13 +331,19 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
       if (config.historyPolicy() == LoopConfig.HistoryPolicy.REJECT) {
         List<Violation> violations = dialect == null ? guard.check(working) : guard.check(working, dialect);
         if (!violations.isEmpty()) {
+          listener.onViolations(run, violations);
           throw new InvalidHistoryException(violations);
         }
         return;
       }
       RepairResult repair = dialect == null ? guard.repair(working) : guard.repair(working, dialect);
       if (repair.changed()) {
-        listener.onRepair(repair);
+        // the violations are looked for only in a history that needed repair (most need none)
+        List<Violation> violations = dialect == null ? guard.check(working) : guard.check(working, dialect);
+        if (!violations.isEmpty()) {
+          listener.onViolations(run, violations);
+        }
+        listener.onRepair(run, repair);
         repairs.addAll(repair.actions());
         working.clear();
         working.addAll(repair.history());
@@ -387,7 +431,7 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
       for (int k = 0; direct && k < jobs.size(); k++) {
         direct = jobs.get(k).tool().returnDirect();
       }
-      ToolRunner.Outcome outcome = runner.run(jobs);
+      ToolRunner.Outcome outcome = runner.run(run, jobs);
       if (!outcome.results().isEmpty()) {
         results.putAll(outcome.results());
       }
@@ -419,7 +463,7 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
       errorStreak = !block.isEmpty() && errors == block.size() ? errorStreak + 1 : 0;
       for (ApprovalRequest request : pending) {
         if (!Metadata.PENDING_DEFERRED.equals(request.metadata().get(Metadata.PENDING))) {
-          listener.onApprovalRequested(request);
+          listener.onApprovalRequested(run, request);
         }
       }
       if (outcome.interrupted()) {
@@ -555,6 +599,8 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
       List<ToolCall> jobCalls = new ArrayList<>();
       List<Integer> jobMessages = new ArrayList<>();
       List<String> unanswered = new ArrayList<>();
+      // how each answered call was settled, for the listener (told once the claims are taken)
+      Map<String, LoopListener.ApprovalOutcome> outcomes = new LinkedHashMap<>();
       // the last turn returns directly when every call of it runs (or ran) a tool that returns directly
       boolean direct = byMessage.containsKey(lastAssistant) && allCallsReturnDirect(working.get(lastAssistant));
       for (var entry : byMessage.entrySet()) {
@@ -574,18 +620,23 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
           ToolCall runAs = null;
           if (a != null && a.result() != null) {
             result = a.result().withCallId(call.callId());
+            outcomes.put(call.callId(), LoopListener.ApprovalOutcome.RESULT_GIVEN);
           } else if (a != null) {
             Decision d = a.response().decision();
             if (d instanceof Decision.Approve) {
               runAs = call;
+              outcomes.put(call.callId(), LoopListener.ApprovalOutcome.APPROVED);
             } else if (d instanceof Decision.ApproveEdited edited) {
               runAs = call.withArguments(edited.argumentsJson());
               edits.computeIfAbsent(message, k -> new HashMap<>()).put(call.callId(), runAs);
+              outcomes.put(call.callId(), LoopListener.ApprovalOutcome.APPROVED_EDITED);
             } else if (d instanceof Decision.Reject reject) {
               result = ToolRunner.synthetic(call, config.rejectionText().replace("{reason}",
                   reject.reason() == null || reject.reason().isBlank() ? "none given" : reject.reason()));
+              outcomes.put(call.callId(), LoopListener.ApprovalOutcome.REJECTED);
             } else {
               result = ToolResult.of(call.callId(), call.name(), ((Decision.Respond) d).output());
+              outcomes.put(call.callId(), LoopListener.ApprovalOutcome.RESPONDED);
             }
           } else if (Metadata.PENDING_DEFERRED.equals(w.kind()) && !othersOpen && !movedOn) {
             runAs = call;
@@ -595,6 +646,7 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
               continue;
             }
             result = ToolRunner.synthetic(call, config.notAnsweredText());
+            outcomes.put(call.callId(), LoopListener.ApprovalOutcome.NOT_ANSWERED);
           } else {
             direct &= message != lastAssistant;
             continue; // still waits
@@ -635,6 +687,7 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
             ToolResult recorded = claims.take(waiting.get(e.getKey()).request(), null);
             if (recorded != null) {
               e.setValue(recorded.withCallId(e.getKey()));
+              outcomes.remove(e.getKey()); // settled before, by another run: that run told its listener
             }
           }
         }
@@ -642,6 +695,7 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
           ToolCall call = jobCalls.get(k);
           ToolResult recorded = claims.take(waiting.get(call.callId()).request(), jobs.get(k).tool());
           if (recorded != null) {
+            outcomes.remove(call.callId());
             decided.computeIfAbsent(jobMessages.get(k), x -> new LinkedHashMap<>())
                 .put(call.callId(), recorded.withCallId(call.callId()));
           } else {
@@ -654,13 +708,16 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
         claims.releaseAll();
         throw e;
       }
+      for (Map.Entry<String, LoopListener.ApprovalOutcome> e : outcomes.entrySet()) {
+        listener.onApprovalDecided(run, waiting.get(e.getKey()).request(), e.getValue());
+      }
       for (Map<String, ToolResult> perMessage : decided.values()) {
         for (Map.Entry<String, ToolResult> e : perMessage.entrySet()) {
           claims.complete(e.getKey(), e.getValue());
         }
       }
       if (!toRun.isEmpty()) {
-        ToolRunner.Outcome outcome = runner.run(toRun);
+        ToolRunner.Outcome outcome = runner.run(run, toRun);
         failures.putAll(outcome.failures());
         for (int k = 0; k < toRun.size(); k++) {
           ToolResult r = outcome.results().get(k);

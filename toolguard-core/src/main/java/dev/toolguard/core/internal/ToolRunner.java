@@ -3,8 +3,10 @@ package dev.toolguard.core.internal;
 import dev.toolguard.core.Metadata;
 import dev.toolguard.core.ToolCall;
 import dev.toolguard.core.ToolResult;
+import dev.toolguard.core.loop.FunctionInvokingLoop;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopListener;
+import dev.toolguard.core.loop.LoopRun;
 import dev.toolguard.core.loop.LoopTool;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -21,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs one batch of tool calls: at most {@code maxConcurrency} at once, a sequential tool alone,
@@ -60,13 +63,13 @@ final class ToolRunner {
     }
   }
 
-  Outcome run(List<Job> jobs) {
+  Outcome run(LoopRun run, List<Job> jobs) {
     Map<Integer, ToolResult> results = new HashMap<>();
     Map<String, Throwable> failures = new HashMap<>();
     Deque<Job> queue = new ArrayDeque<>();
     queue.addAll(jobs);
     if (queue.size() == 1 && config.inlineSingleCalls()) {
-      return runInline(queue.poll(), results, failures);
+      return runInline(run, queue.poll(), results, failures);
     }
     ExecutorCompletionService<Done> completion = new ExecutorCompletionService<>(executor);
     Map<Future<Done>, Running> running = new HashMap<>();
@@ -81,7 +84,7 @@ final class ToolRunner {
           }
           Job job = queue.poll();
           long now = System.nanoTime();
-          running.put(completion.submit(() -> invoke(job)), new Running(job, now, now + timeout));
+          running.put(completion.submit(() -> invokeOnPool(run, job)), new Running(job, now, now + timeout));
           sequentialRunning = sequential;
         }
         long nearest = Long.MAX_VALUE;
@@ -112,7 +115,7 @@ final class ToolRunner {
               results.put(job.index(), r);
               failures.put(job.call().callId(), new java.util.concurrent.TimeoutException(
                   "tool call " + job.call().callId() + " timed out after " + config.callTimeout()));
-              listener.onToolFinished(job.call(), r, null, Duration.ofNanos(now - e.getValue().started));
+              listener.onToolFinished(run, job.call(), r, null, Duration.ofNanos(now - e.getValue().started));
             }
           }
         }
@@ -139,13 +142,13 @@ final class ToolRunner {
    * Runs one call on this thread; a watchdog interrupts it at the deadline. Whoever moves {@code
    * state} from RUNNING first wins: the call by finishing, the watchdog by interrupting.
    */
-  private Outcome runInline(Job job, Map<Integer, ToolResult> results, Map<String, Throwable> failures) {
+  private Outcome runInline(LoopRun run, Job job, Map<Integer, ToolResult> results, Map<String, Throwable> failures) {
     long start = System.nanoTime();
     Watchdog.Watch watch = Watchdog.INSTANCE.watch(config.callTimeout().toNanos());
     Done done;
     boolean timedOut;
     try {
-      done = invoke(job);
+      done = invoke(run, job);
     } finally {
       timedOut = Watchdog.INSTANCE.finish(watch);
     }
@@ -157,7 +160,7 @@ final class ToolRunner {
         results.put(job.index(), r);
         failures.put(job.call().callId(), new java.util.concurrent.TimeoutException(
             "tool call " + job.call().callId() + " timed out after " + config.callTimeout()));
-        listener.onToolFinished(job.call(), r, null, Duration.ofNanos(System.nanoTime() - start));
+        listener.onToolFinished(run, job.call(), r, null, Duration.ofNanos(System.nanoTime() - start));
         return new Outcome(results, failures, false);
       }
       LOG.warn("tool call {} ({}) ran past its timeout of {}; its result is kept", job.call().callId(),
@@ -193,9 +196,28 @@ final class ToolRunner {
     }
   }
 
-  private Done invoke(Job job) {
+  /** {@link #invoke} on a pool thread, with the run's conversation key in the MDC (the thread's own put back). */
+  private Done invokeOnPool(LoopRun run, Job job) {
+    String key = run.conversationKey();
+    if (key == null) {
+      return invoke(run, job);
+    }
+    String before = MDC.get(FunctionInvokingLoop.MDC_CONVERSATION);
+    MDC.put(FunctionInvokingLoop.MDC_CONVERSATION, key);
+    try {
+      return invoke(run, job);
+    } finally {
+      if (before == null) {
+        MDC.remove(FunctionInvokingLoop.MDC_CONVERSATION);
+      } else {
+        MDC.put(FunctionInvokingLoop.MDC_CONVERSATION, before);
+      }
+    }
+  }
+
+  private Done invoke(LoopRun run, Job job) {
     ToolCall call = job.call();
-    listener.onToolStarted(call);
+    listener.onToolStarted(run, call);
     long start = System.nanoTime();
     LOG.debug("tool call {} ({}) started", call.callId(), call.name());
     ToolResult result;
@@ -224,7 +246,7 @@ final class ToolRunner {
     }
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     LOG.debug("tool call {} ({}) finished in {} ms", call.callId(), call.name(), took.toMillis());
-    listener.onToolFinished(call, result, failure, took);
+    listener.onToolFinished(run, call, result, failure, took);
     return new Done(job, result, failure);
   }
 

@@ -34,6 +34,13 @@ import org.jspecify.annotations.Nullable;
 public interface FunctionInvokingLoop {
 
   /**
+   * The slf4j MDC key that holds the conversation key on the loop's thread (and on the tool threads)
+   * while a run with a key is under way, so that toolguard's log lines (and the tools' own) say which
+   * conversation they belong to; the value it had before is put back when the run ends.
+   */
+  String MDC_CONVERSATION = "toolguard.conversation";
+
+  /**
    * Runs the loop on {@code history} (usually ending with a user message, or with answers to
    * waiting calls) and returns what it did, with the new history.
    *

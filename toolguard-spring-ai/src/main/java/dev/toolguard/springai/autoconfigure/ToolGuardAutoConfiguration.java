@@ -12,6 +12,10 @@ import org.springframework.ai.chat.memory.ChatMemoryRepository;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.client.ChatClientCustomizer;
 import org.springframework.ai.chat.memory.ChatMemory;
+import io.micrometer.observation.ObservationRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -21,17 +25,33 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.ClassUtils;
 
 /**
- * Spring Boot auto-configuration of toolguard for Spring AI: a {@link ToolGuardAdvisor} bean built
- * from the {@code toolguard.*} properties, added to every {@code ChatClient.Builder} that Spring
- * Boot makes (in place of Spring AI's tool-calling advisor); with {@code toolguard.guard-chat-memory=true}
- * every {@link ChatMemory} bean wrapped in a {@link ToolGuardChatMemory} (no bean of the application is
- * wrapped or changes type unless a property asks); with {@code toolguard.memory.repository=jdbc} a {@link
- * ToolGuardChatMemoryRepository} bean on the application's {@code DataSource}. The advisor keeps conversations in the {@code ChatMemory}
- * bean with {@code toolguard.use-chat-memory=true} and signs approvals with {@code
- * toolguard.approval-signing-key}. On when Spring AI's {@code ChatClient} is on the class path and
- * {@code toolguard.enabled} is not false.
+ * Spring Boot auto-configuration of toolguard for Spring AI, registered by {@code
+ * toolguard-spring-boot-starter} only (toolguard-spring-ai on its own configures nothing). On when
+ * Spring AI's {@code ChatClient} is on the class path and {@code toolguard.enabled} is not false; each
+ * behaviour has its own switch:
+ *
+ * <ul>
+ *   <li>a {@link ToolGuardAdvisor} bean built from the {@code toolguard.*} properties (every {@code
+ *       LoopConfig} setting), with the application's {@link LoopListener} beans, its {@link
+ *       ApprovalRules} and {@link CallJournal} bean, and its {@code ObservationRegistry} (so that each tool
+ *       call makes Spring AI's own {@code spring.ai.tool} observation); an application's own
+ *       ToolGuardAdvisor bean wins;
+ *   <li>{@code toolguard.register-advisor} (default true): the advisor is added to every {@code
+ *       ChatClient.Builder} that Spring Boot makes, where it runs the tool loop in place of Spring AI's;
+ *   <li>{@code toolguard.observations.enabled} (default true, with toolguard-micrometer and an {@code
+ *       ObservationRegistry} bean): toolguard's own observations of runs, requests, tool calls, repairs
+ *       and approvals, and counters of repairs and violations in the {@code MeterRegistry} bean;
+ *   <li>{@code toolguard.guard-chat-memory} (default false): every {@link ChatMemory} bean wrapped in a
+ *       {@link ToolGuardChatMemory}, which changes its type, so only when asked;
+ *   <li>{@code toolguard.use-chat-memory}, {@code toolguard.memory.store}, {@code
+ *       toolguard.memory.repository}, {@code toolguard.journal}: where conversations and claims are kept
+ *       (see {@link ToolGuardProperties}).
+ * </ul>
+ *
+ * <p>No bean of the application is wrapped or changes type unless a property asks.
  */
 @AutoConfiguration(beforeName = "org.springframework.ai.model.chat.memory.autoconfigure.ChatMemoryAutoConfiguration")
 @ConditionalOnClass({ChatClient.class, ToolGuardAdvisor.class})
@@ -54,9 +74,20 @@ public class ToolGuardAutoConfiguration {
   @ConditionalOnMissingBean
   public ToolGuardAdvisor toolGuardAdvisor(ToolGuardProperties properties, ObjectProvider<LoopListener> listener,
       ObjectProvider<ApprovalRules> rules, ObjectProvider<CallJournal> journal,
-      ObjectProvider<ChatMemory> chatMemory, ObjectProvider<ConversationStore> conversationStore) {
+      ObjectProvider<ChatMemory> chatMemory, ObjectProvider<ConversationStore> conversationStore,
+      ObjectProvider<ObservationRegistry> observationRegistry, ListableBeanFactory beanFactory) {
     ToolGuardAdvisor.Builder builder = ToolGuardAdvisor.builder().config(properties.toLoopConfig());
-    listener.ifUnique(builder::listener);
+    List<LoopListener> listeners = new ArrayList<>(listener.orderedStream().toList());
+    ObservationRegistry registry = observationRegistry.getIfUnique();
+    if (registry != null) {
+      builder.observationRegistry(registry);
+      if (properties.getObservations().isEnabled() && ClassUtils.isPresent(TOOLGUARD_OBSERVATIONS, null)) {
+        listeners.add(Observing.listener(registry, beanFactory));
+      }
+    }
+    if (!listeners.isEmpty()) {
+      builder.listener(LoopListener.all(listeners));
+    }
     rules.ifUnique(builder::approvalRules);
     journal.ifUnique(builder::journal);
     ApprovalSigner signer = properties.approvalSigner();
@@ -120,6 +151,26 @@ public class ToolGuardAutoConfiguration {
             + " memory");
       }
       return dev.toolguard.jdbc.JdbcCallJournal.builder(ds).createTable(properties.isJdbcCreateTables()).build();
+    }
+  }
+
+  /** The class of toolguard-micrometer that {@code toolguard.observations.enabled} needs. */
+  static final String TOOLGUARD_OBSERVATIONS = "dev.toolguard.micrometer.ToolguardObservations";
+
+  /** toolguard-micrometer's listener; a class of its own, loaded only when toolguard-micrometer is there. */
+  static final class Observing {
+    private Observing() {}
+
+    /** Observations into {@code registry}, and counters in the MeterRegistry bean when there is one. */
+    static LoopListener listener(ObservationRegistry registry, ListableBeanFactory beanFactory) {
+      if (ClassUtils.isPresent("io.micrometer.core.instrument.MeterRegistry", null)) {
+        io.micrometer.core.instrument.MeterRegistry meters =
+            beanFactory.getBeanProvider(io.micrometer.core.instrument.MeterRegistry.class).getIfUnique();
+        if (meters != null) {
+          return dev.toolguard.micrometer.ToolguardObservations.of(registry, meters);
+        }
+      }
+      return dev.toolguard.micrometer.ToolguardObservations.of(registry);
     }
   }
 

@@ -9,13 +9,19 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+import org.springframework.validation.annotation.Validated;
 
 /**
- * The {@code toolguard.*} properties of the Spring Boot auto-configuration. Defaults are those of
- * {@link LoopConfig#ofDefaults()}.
+ * The {@code toolguard.*} properties of the Spring Boot auto-configuration. Every {@link LoopConfig}
+ * setting is one of them, with the defaults of {@link LoopConfig#ofDefaults()}. Checked when they are
+ * bound ({@link #validate}): a bad value stops the application at start-up with a message that names
+ * the property, what it must be and what it was (never the signing key).
  */
 @ConfigurationProperties(prefix = "toolguard")
-public class ToolGuardProperties {
+@Validated
+public class ToolGuardProperties implements Validator {
 
   /** The property that holds the approval signing key. */
   public static final String APPROVAL_SIGNING_KEY = "toolguard.approval-signing-key";
@@ -116,7 +122,10 @@ public class ToolGuardProperties {
   /** The prefix that marks an approval signing key given in base64. */
   public static final String BASE64_PREFIX = "base64:";
 
-  /** Whether the auto-configuration is on. */
+  /**
+   * Whether toolguard's auto-configuration is on. True by default: the auto-configuration is registered
+   * only by toolguard-spring-boot-starter, so adding the starter is the opt-in; false turns all of it off.
+   */
   private boolean enabled = true;
 
   /**
@@ -132,13 +141,13 @@ public class ToolGuardProperties {
   /** Where the advisor keeps conversations. */
   private final Memory memory = new Memory();
 
-  /** How many model requests one run of the tool loop may make. */
+  /** How many model requests one run of the tool loop may make (at least 1). */
   private int maxIterations = 10;
 
-  /** How many tool calls one run may make in total. */
+  /** How many tool calls one run may make in total (at least 1). */
   private int maxCallsPerRequest = 64;
 
-  /** How many tool calls may run at the same time (1 = one after another). */
+  /** How many tool calls may run at the same time (at least 1; 1 = one after another). */
   private int maxConcurrency = 4;
 
   /** How long one tool call may run before it is stopped and answered with an error. */
@@ -153,7 +162,11 @@ public class ToolGuardProperties {
   /** What to do with a broken history before a request: repair it, or reject it with an error. */
   private LoopConfig.HistoryPolicy historyPolicy = LoopConfig.HistoryPolicy.REPAIR;
 
-  /** Whether the advisor is added to every ChatClient.Builder that Spring Boot makes. */
+  /**
+   * Whether the advisor is added to every ChatClient.Builder that Spring Boot makes, where it runs the
+   * tool loop in place of Spring AI's. False: the ToolGuardAdvisor bean is still made, for the
+   * application to add to the clients it chooses.
+   */
   private boolean registerAdvisor = true;
 
   /**
@@ -185,10 +198,10 @@ public class ToolGuardProperties {
    * How long a run waits for a call that another run holds (a double-clicked approval, a retry on
    * another instance) before it fails with CallInProgressException; 0 = do not wait.
    */
-  private Duration claimWait = LoopConfig.ofDefaults().claimWait();
+  private Duration claimWait = Duration.ofSeconds(10);
 
   /** How long an approval request may be approved after it was issued. */
-  private Duration approvalTtl = LoopConfig.ofDefaults().approvalTtl();
+  private Duration approvalTtl = Duration.ofDays(7);
 
   /**
    * The secret that approval requests are signed with (HMAC-SHA256), so that only answers to requests
@@ -196,6 +209,286 @@ public class ToolGuardProperties {
    * base64. Never logged.
    */
   private @Nullable String approvalSigningKey;
+
+  /** After this many iterations in a row in which every tool call failed, the run ends (at least 1). */
+  private int maxConsecutiveErrors = 3;
+
+  /**
+   * What happens to a call of a tool the loop does not know: error-result (the model is told which tools
+   * it may call) or end-loop (the call is handed back to the caller, pending like a client-side call).
+   */
+  private LoopConfig.UnknownToolPolicy unknownToolPolicy = LoopConfig.UnknownToolPolicy.ERROR_RESULT;
+
+  /**
+   * What a new user message without approval responses does to calls still waiting for approval:
+   * decline (they get "not approved" results) or fail (the request fails until they are answered).
+   */
+  private LoopConfig.PendingPolicy pendingPolicy = LoopConfig.PendingPolicy.DECLINE;
+
+  /**
+   * Whether calls that need no approval run while others of the same answer wait for it (else they wait
+   * with them and run once all are answered).
+   */
+  private boolean runOthersWhileAwaitingApproval = true;
+
+  /** Names of the tools that never run beside another call. */
+  private Set<String> sequentialTools = new LinkedHashSet<>();
+
+  /** The text the model gets for a rejected call; {reason} is replaced by the reason. */
+  private String rejectionText = LoopConfig.DEFAULT_REJECTION_TEXT;
+
+  /** The text the model gets for a waiting call that the user went on from without answering. */
+  private String notAnsweredText = LoopConfig.DEFAULT_NOT_ANSWERED_TEXT;
+
+  /**
+   * The text the model gets for a call whose run stopped mid-call (its outcome unknown) when the tool is
+   * not idempotent; {tool} is replaced by the tool name.
+   */
+  private String outcomeUnknownText = LoopConfig.DEFAULT_OUTCOME_UNKNOWN_TEXT;
+
+  /** The longest arguments a call may have, in characters; longer ones are not run (at least 1). */
+  private int maxArgumentsLength = 1048576;
+
+  /** The longest output kept from a tool, in characters; longer ones are cut, with a note (at least 1). */
+  private int maxOutputLength = 1048576;
+
+  /**
+   * Whether an answer with a single tool call runs it on the caller's thread (no thread hand-off; its
+   * timeout interrupts that thread). False for tools that ignore interrupts: they are then run on the
+   * pool and abandoned at the timeout.
+   */
+  private boolean inlineSingleCalls = true;
+
+  /** Micrometer observations of toolguard's loop. */
+  private final Observations observations = new Observations();
+
+  /** Settings of toolguard's Micrometer observations. */
+  public static final class Observations {
+    /**
+     * Whether toolguard observes its runs, model requests, tool calls, repairs and approvals into the
+     * application's ObservationRegistry (and counts repairs and violations in its MeterRegistry), when
+     * Micrometer and toolguard-micrometer are on the class path.
+     */
+    private boolean enabled = true;
+
+    /** Creates the settings. */
+    public Observations() {}
+
+    /** Whether toolguard observes its loop. */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    /** Sets whether toolguard observes its loop. */
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+  }
+
+  /** Micrometer observations of toolguard's loop. */
+  public Observations getObservations() {
+    return observations;
+  }
+
+  /** After this many all-failed iterations in a row the run ends. */
+  public int getMaxConsecutiveErrors() {
+    return maxConsecutiveErrors;
+  }
+
+  /** Sets after how many all-failed iterations in a row the run ends. */
+  public void setMaxConsecutiveErrors(int maxConsecutiveErrors) {
+    this.maxConsecutiveErrors = maxConsecutiveErrors;
+  }
+
+  /** What happens to a call of an unknown tool. */
+  public LoopConfig.UnknownToolPolicy getUnknownToolPolicy() {
+    return unknownToolPolicy;
+  }
+
+  /** Sets what happens to a call of an unknown tool. */
+  public void setUnknownToolPolicy(LoopConfig.UnknownToolPolicy unknownToolPolicy) {
+    this.unknownToolPolicy = unknownToolPolicy;
+  }
+
+  /** What a new user message does to waiting calls. */
+  public LoopConfig.PendingPolicy getPendingPolicy() {
+    return pendingPolicy;
+  }
+
+  /** Sets what a new user message does to waiting calls. */
+  public void setPendingPolicy(LoopConfig.PendingPolicy pendingPolicy) {
+    this.pendingPolicy = pendingPolicy;
+  }
+
+  /** Whether calls needing no approval run while others wait. */
+  public boolean isRunOthersWhileAwaitingApproval() {
+    return runOthersWhileAwaitingApproval;
+  }
+
+  /** Sets whether calls needing no approval run while others wait. */
+  public void setRunOthersWhileAwaitingApproval(boolean runOthersWhileAwaitingApproval) {
+    this.runOthersWhileAwaitingApproval = runOthersWhileAwaitingApproval;
+  }
+
+  /** Tools that never run beside another call. */
+  public Set<String> getSequentialTools() {
+    return sequentialTools;
+  }
+
+  /** Sets the tools that never run beside another call. */
+  public void setSequentialTools(Set<String> sequentialTools) {
+    this.sequentialTools = sequentialTools;
+  }
+
+  /** The text of a rejected call's result. */
+  public String getRejectionText() {
+    return rejectionText;
+  }
+
+  /** Sets the text of a rejected call's result. */
+  public void setRejectionText(String rejectionText) {
+    this.rejectionText = rejectionText;
+  }
+
+  /** The text of a declined waiting call's result. */
+  public String getNotAnsweredText() {
+    return notAnsweredText;
+  }
+
+  /** Sets the text of a declined waiting call's result. */
+  public void setNotAnsweredText(String notAnsweredText) {
+    this.notAnsweredText = notAnsweredText;
+  }
+
+  /** The text of the result of a call whose outcome is unknown. */
+  public String getOutcomeUnknownText() {
+    return outcomeUnknownText;
+  }
+
+  /** Sets the text of the result of a call whose outcome is unknown. */
+  public void setOutcomeUnknownText(String outcomeUnknownText) {
+    this.outcomeUnknownText = outcomeUnknownText;
+  }
+
+  /** The longest arguments a call may have. */
+  public int getMaxArgumentsLength() {
+    return maxArgumentsLength;
+  }
+
+  /** Sets the longest arguments a call may have. */
+  public void setMaxArgumentsLength(int maxArgumentsLength) {
+    this.maxArgumentsLength = maxArgumentsLength;
+  }
+
+  /** The longest output kept from a tool. */
+  public int getMaxOutputLength() {
+    return maxOutputLength;
+  }
+
+  /** Sets the longest output kept from a tool. */
+  public void setMaxOutputLength(int maxOutputLength) {
+    this.maxOutputLength = maxOutputLength;
+  }
+
+  /** Whether a single call runs on the caller's thread. */
+  public boolean isInlineSingleCalls() {
+    return inlineSingleCalls;
+  }
+
+  /** Sets whether a single call runs on the caller's thread. */
+  public void setInlineSingleCalls(boolean inlineSingleCalls) {
+    this.inlineSingleCalls = inlineSingleCalls;
+  }
+
+  /** Checks {@link ToolGuardProperties} only. */
+  @Override
+  public boolean supports(Class<?> type) {
+    return ToolGuardProperties.class.isAssignableFrom(type);
+  }
+
+  /**
+   * Checks every value as {@link LoopConfig.Builder} would, naming the property in each error: Spring
+   * Boot calls this when it binds the properties, so a bad value stops the application at start-up.
+   */
+  @Override
+  public void validate(Object target, Errors errors) {
+    ToolGuardProperties p = (ToolGuardProperties) target;
+    atLeastOne(errors, "maxIterations", "toolguard.max-iterations", p.maxIterations);
+    atLeastOne(errors, "maxCallsPerRequest", "toolguard.max-calls-per-request", p.maxCallsPerRequest);
+    atLeastOne(errors, "maxConcurrency", "toolguard.max-concurrency", p.maxConcurrency);
+    atLeastOne(errors, "maxConsecutiveErrors", "toolguard.max-consecutive-errors", p.maxConsecutiveErrors);
+    atLeastOne(errors, "maxArgumentsLength", "toolguard.max-arguments-length", p.maxArgumentsLength);
+    atLeastOne(errors, "maxOutputLength", "toolguard.max-output-length", p.maxOutputLength);
+    Duration timeout = p.callTimeout;
+    if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+      errors.rejectValue("callTimeout", "toolguard.positive", "toolguard.call-timeout must be a positive duration"
+          + " (e.g. 30s, 5m, 7d), was " + timeout);
+      timeout = null;
+    }
+    Duration lease = p.claimLease;
+    if (lease != null) {
+      if (lease.isZero() || lease.isNegative()) {
+        errors.rejectValue("claimLease", "toolguard.positive", CLAIM_LEASE
+            + " must be a positive duration (e.g. 30s, 5m, 7d), was " + lease);
+      } else if (timeout != null && lease.compareTo(timeout) <= 0) {
+        errors.rejectValue("claimLease", "toolguard.lease", CLAIM_LEASE + " (" + lease + ") must be longer than"
+            + " toolguard.call-timeout (" + timeout + "): a claim whose lease ends while its call still runs lets"
+            + " another run take the call over; raise it or remove it (default: call-timeout plus 30 s)");
+      }
+    }
+    if (p.claimWait == null || p.claimWait.isNegative()) {
+      errors.rejectValue("claimWait", "toolguard.wait", CLAIM_WAIT + " must be zero (do not wait) or a positive"
+          + " duration (e.g. 10s), was " + p.claimWait);
+    }
+    if (p.approvalTtl == null || p.approvalTtl.isZero() || p.approvalTtl.isNegative()) {
+      errors.rejectValue("approvalTtl", "toolguard.positive", APPROVAL_TTL
+          + " must be a positive duration (e.g. 30s, 5m, 7d), was " + p.approvalTtl);
+    }
+    text(errors, "rejectionText", "toolguard.rejection-text", p.rejectionText);
+    text(errors, "notAnsweredText", "toolguard.not-answered-text", p.notAnsweredText);
+    text(errors, "outcomeUnknownText", "toolguard.outcome-unknown-text", p.outcomeUnknownText);
+    names(errors, "approvalRequired", "toolguard.approval-required", p.approvalRequired);
+    names(errors, "sequentialTools", "toolguard.sequential-tools", p.sequentialTools);
+    for (String[] required : new String[][] {{"historyPolicy", "toolguard.history-policy"},
+        {"unknownToolPolicy", "toolguard.unknown-tool-policy"}, {"pendingPolicy", "toolguard.pending-policy"}}) {
+      if (errors.getFieldValue(required[0]) == null) {
+        errors.rejectValue(required[0], "toolguard.required", required[1] + " must not be empty");
+      }
+    }
+    if (p.defaultConversationId != null && p.defaultConversationId.isBlank()) {
+      errors.rejectValue("defaultConversationId", "toolguard.blank", "toolguard.default-conversation-id is set but"
+          + " empty; give a conversation id or remove the property");
+    }
+    try {
+      p.approvalSigner();
+    } catch (IllegalArgumentException e) {
+      // not rejectValue: that would carry the key as the rejected value into the error report
+      errors.reject("toolguard.signing-key", e.getMessage());
+    }
+  }
+
+  private static void atLeastOne(Errors errors, String field, String property, int value) {
+    if (value < 1) {
+      errors.rejectValue(field, "toolguard.min", property + " must be at least 1, was " + value);
+    }
+  }
+
+  private static void text(Errors errors, String field, String property, @Nullable String value) {
+    if (value == null || value.isBlank()) {
+      errors.rejectValue(field, "toolguard.blank", property + " must not be blank: the model reads it");
+    }
+  }
+
+  private static void names(Errors errors, String field, String property, @Nullable Set<String> names) {
+    if (names != null) {
+      for (String n : names) {
+        if (n == null || n.isBlank()) {
+          errors.rejectValue(field, "toolguard.blank", property + " holds a blank tool name");
+          return;
+        }
+      }
+    }
+  }
 
   /** Where the call journal is kept. */
   public Journal getJournal() {
@@ -435,6 +728,17 @@ public class ToolGuardProperties {
         .detailedErrors(detailedErrors)
         .approvalRequired(approvalRequired)
         .historyPolicy(historyPolicy)
+        .maxConsecutiveErrors(maxConsecutiveErrors)
+        .unknownToolPolicy(unknownToolPolicy)
+        .pendingPolicy(pendingPolicy)
+        .runOthersWhileAwaitingApproval(runOthersWhileAwaitingApproval)
+        .sequentialTools(sequentialTools)
+        .rejectionText(rejectionText)
+        .notAnsweredText(notAnsweredText)
+        .outcomeUnknownText(outcomeUnknownText)
+        .maxArgumentsLength(maxArgumentsLength)
+        .maxOutputLength(maxOutputLength)
+        .inlineSingleCalls(inlineSingleCalls)
         .claimWait(atLeastZero(CLAIM_WAIT, claimWait))
         .approvalTtl(positive(APPROVAL_TTL, approvalTtl));
     Duration lease = claimLease;
