@@ -180,9 +180,9 @@ class RefereeCrossCheckProperties {
     Verdict refused = before.join();
     assertThat(refused.status() != 200).as("the referee refuses exactly what check flags: %s%nflagged: %s%nanswer: %s",
         context, flagged, refused.body()).isEqualTo(!flagged.isEmpty());
-    if (refused.status() != 200 && dialect != Dialect.ANTHROPIC) {
-      // and check says what the provider answers: the refusal is one of the errors check predicts
-      // (OpenAI Chat and Responses; Anthropic's texts are not all worded per body yet)
+    if (refused.status() != 200) {
+      // and check says what the provider answers: the refusal is one of the errors check predicts,
+      // word for word, in all three dialects
       String message = Json.parse(refused.body()).path("error").path("message").asText();
       assertThat(flagged).as("the referee's words are among check's: %s%nanswer: %s", context, message)
           .extracting(WireViolation::providerError).contains(message);
