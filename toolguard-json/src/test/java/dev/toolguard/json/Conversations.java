@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolguard.core.Dialect;
 import dev.toolguard.json.internal.Json;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 
 /**
  * Random request bodies for the properties: valid conversations with tool calls in each dialect,
@@ -18,14 +16,14 @@ import java.util.Random;
 final class Conversations {
 
   private final Dialect dialect;
-  private final Random random;
+  private final Choices random;
   private int counter;
   /** Whether the one call id {@code undefined} (a client that lost the id) is taken in this body. */
   private boolean undefinedTaken;
 
-  Conversations(Dialect dialect, long seed) {
+  Conversations(Dialect dialect, Choices choices) {
     this.dialect = dialect;
-    this.random = new Random(seed);
+    this.random = choices;
   }
 
   // ---------------------------------------------------------------- valid bodies
@@ -161,7 +159,7 @@ final class Conversations {
       ids.add(callId());
     }
     List<String> order = new ArrayList<>(ids);
-    Collections.shuffle(order, random);
+    random.shuffle(order);
     switch (dialect) {
       case OPENAI_CHAT: {
         ObjectNode m = Json.object().put("role", "assistant");
@@ -327,7 +325,7 @@ final class Conversations {
             ArrayNode blocks = (ArrayNode) m.get("content");
             List<JsonNode> all = new ArrayList<>();
             blocks.forEach(all::add);
-            Collections.shuffle(all, random);
+            random.shuffle(all);
             blocks.removeAll();
             all.forEach(blocks::add);
             return;

@@ -36,7 +36,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.GenerationMode;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
@@ -99,55 +98,55 @@ class RefereeCrossCheckProperties {
   }
 
   @Provide
-  Arbitrary<Long> seeds() {
-    return Arbitraries.longs();
+  Arbitrary<Choices> choices() {
+    return Choices.arbitrary();
   }
 
   // ---------------------------------------------------------------- valid bodies
 
-  @Property(seed = "20240611", shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE,
+  @Property(seed = "20240611", edgeCases = EdgeCasesMode.NONE,
       generation = GenerationMode.RANDOMIZED, afterFailure = AfterFailureMode.SAMPLE_ONLY)
-  void openAiChatValidBodiesAreAcceptedAndLeftAsTheyAre(@ForAll("seeds") long seed) {
-    validBodyIsAcceptedAndLeftAsItIs(Dialect.OPENAI_CHAT, seed);
+  void openAiChatValidBodiesAreAcceptedAndLeftAsTheyAre(@ForAll("choices") Choices choices) {
+    validBodyIsAcceptedAndLeftAsItIs(Dialect.OPENAI_CHAT, choices);
   }
 
-  @Property(seed = "20240612", shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE,
+  @Property(seed = "20240612", edgeCases = EdgeCasesMode.NONE,
       generation = GenerationMode.RANDOMIZED, afterFailure = AfterFailureMode.SAMPLE_ONLY)
-  void openAiResponsesValidBodiesAreAcceptedAndLeftAsTheyAre(@ForAll("seeds") long seed) {
-    validBodyIsAcceptedAndLeftAsItIs(Dialect.OPENAI_RESPONSES, seed);
+  void openAiResponsesValidBodiesAreAcceptedAndLeftAsTheyAre(@ForAll("choices") Choices choices) {
+    validBodyIsAcceptedAndLeftAsItIs(Dialect.OPENAI_RESPONSES, choices);
   }
 
-  @Property(seed = "20240613", shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE,
+  @Property(seed = "20240613", edgeCases = EdgeCasesMode.NONE,
       generation = GenerationMode.RANDOMIZED, afterFailure = AfterFailureMode.SAMPLE_ONLY)
-  void anthropicValidBodiesAreAcceptedAndLeftAsTheyAre(@ForAll("seeds") long seed) {
-    validBodyIsAcceptedAndLeftAsItIs(Dialect.ANTHROPIC, seed);
+  void anthropicValidBodiesAreAcceptedAndLeftAsTheyAre(@ForAll("choices") Choices choices) {
+    validBodyIsAcceptedAndLeftAsItIs(Dialect.ANTHROPIC, choices);
   }
 
   // ---------------------------------------------------------------- corrupted bodies
 
-  @Property(seed = "20240621", shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE,
+  @Property(seed = "20240621", edgeCases = EdgeCasesMode.NONE,
       generation = GenerationMode.RANDOMIZED, afterFailure = AfterFailureMode.SAMPLE_ONLY)
-  void openAiChatRepairedBodiesAreAcceptedAndLoseNothing(@ForAll("seeds") long seed) {
-    repairedBodyIsAcceptedAndLosesNothing(Dialect.OPENAI_CHAT, seed);
+  void openAiChatRepairedBodiesAreAcceptedAndLoseNothing(@ForAll("choices") Choices choices) {
+    repairedBodyIsAcceptedAndLosesNothing(Dialect.OPENAI_CHAT, choices);
   }
 
-  @Property(seed = "20240622", shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE,
+  @Property(seed = "20240622", edgeCases = EdgeCasesMode.NONE,
       generation = GenerationMode.RANDOMIZED, afterFailure = AfterFailureMode.SAMPLE_ONLY)
-  void openAiResponsesRepairedBodiesAreAcceptedAndLoseNothing(@ForAll("seeds") long seed) {
-    repairedBodyIsAcceptedAndLosesNothing(Dialect.OPENAI_RESPONSES, seed);
+  void openAiResponsesRepairedBodiesAreAcceptedAndLoseNothing(@ForAll("choices") Choices choices) {
+    repairedBodyIsAcceptedAndLosesNothing(Dialect.OPENAI_RESPONSES, choices);
   }
 
-  @Property(seed = "20240623", shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE,
+  @Property(seed = "20240623", edgeCases = EdgeCasesMode.NONE,
       generation = GenerationMode.RANDOMIZED, afterFailure = AfterFailureMode.SAMPLE_ONLY)
-  void anthropicRepairedBodiesAreAcceptedAndLoseNothing(@ForAll("seeds") long seed) {
-    repairedBodyIsAcceptedAndLosesNothing(Dialect.ANTHROPIC, seed);
+  void anthropicRepairedBodiesAreAcceptedAndLoseNothing(@ForAll("choices") Choices choices) {
+    repairedBodyIsAcceptedAndLosesNothing(Dialect.ANTHROPIC, choices);
   }
 
   // ---------------------------------------------------------------- the properties
 
-  private static void validBodyIsAcceptedAndLeftAsItIs(Dialect dialect, long seed) {
-    String body = Json.write(new Conversations(dialect, seed).valid());
-    String context = dialect.id() + " seed " + seed + ": " + body;
+  private static void validBodyIsAcceptedAndLeftAsItIs(Dialect dialect, Choices choices) {
+    String body = Json.write(new Conversations(dialect, choices).valid());
+    String context = dialect.id() + ": " + body;
     CompletableFuture<Verdict> judged = CompletableFuture.supplyAsync(() -> post(dialect, body), POSTER);
     assertThat(GUARD.check(dialect, body)).as(context).isEmpty();
     WireRepair repair = GUARD.repair(dialect, body);
@@ -158,11 +157,11 @@ class RefereeCrossCheckProperties {
         .isEqualTo(200);
   }
 
-  private static void repairedBodyIsAcceptedAndLosesNothing(Dialect dialect, long seed) {
-    Conversations conversations = new Conversations(dialect, seed);
+  private static void repairedBodyIsAcceptedAndLosesNothing(Dialect dialect, Choices choices) {
+    Conversations conversations = new Conversations(dialect, choices);
     ObjectNode corrupted = conversations.corrupt(conversations.valid());
     String body = Json.write(corrupted);
-    String context = dialect.id() + " seed " + seed + ": " + body;
+    String context = dialect.id() + ": " + body;
 
     WireRepair repair = GUARD.repair(dialect, body);
     List<Message> out = repair.request().history();
