@@ -218,7 +218,11 @@ public final class WireGuard {
       for (int k = 0; k < contents.size(); k++) {
         Content c = contents.get(k);
         int at = c instanceof ToolCall || c instanceof ToolResult ? written.contentIndex(i, k) : -1;
-        if (at < 0) {
+        if (at < 0 && c instanceof ToolCall
+            && dev.toolguard.json.internal.Json.flag(c.metadata(), dev.toolguard.json.WireMetadata.VIRTUAL)) {
+          // a call of the stored response the body continues: the service meets it before the input
+          at = -1;
+        } else if (at < 0) {
           continue;
         }
         String id = c instanceof ToolCall ? ((ToolCall) c).callId() : ((ToolResult) c).callId();

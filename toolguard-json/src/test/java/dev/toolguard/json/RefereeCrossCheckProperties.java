@@ -2,7 +2,6 @@ package dev.toolguard.json;
 
 import static dev.toolguard.json.Survival.assertCompletePairsKept;
 import static dev.toolguard.json.Survival.count;
-import static dev.toolguard.json.Survival.said;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -145,9 +144,11 @@ class RefereeCrossCheckProperties {
   // ---------------------------------------------------------------- the properties
 
   private static void validBodyIsAcceptedAndLeftAsItIs(Dialect dialect, Choices choices) {
-    String body = Json.write(new Conversations(dialect, choices).valid());
+    Conversations conversations = new Conversations(dialect, choices);
+    String body = Json.write(conversations.valid());
     String context = dialect.id() + ": " + body;
-    CompletableFuture<Verdict> judged = CompletableFuture.supplyAsync(() -> post(dialect, body), POSTER);
+    CompletableFuture<Verdict> judged =
+        CompletableFuture.supplyAsync(() -> post(dialect, body, List.of(), conversations.stored()), POSTER);
     assertThat(GUARD.check(dialect, body)).as(context).isEmpty();
     WireRepair repair = GUARD.repair(dialect, body);
     assertThat(repair.changed()).as(context).isFalse();
@@ -167,6 +168,14 @@ class RefereeCrossCheckProperties {
     List<Message> out = repair.request().history();
     outOfScope(dialect, out.isEmpty()
         || (dialect == Dialect.ANTHROPIC && out.stream().allMatch(m -> m.role() == Role.SYSTEM)), "no message");
+    // the call of the stored response is not in the body: the body alone cannot show that its output
+    // was lost (the service answers "No tool output found for function call …")
+    outOfScope(dialect, conversations.storedCall() != null && !answers(corrupted, conversations.storedCall()),
+        "the output of the stored response's call lost");
+    // nor that an output answers a call that is neither in the body nor in the stored response (its
+    // call lost): a body that continues a stored conversation may answer any call stored there
+    outOfScope(dialect, conversations.storedCall() != null && answersUnknownCall(corrupted, conversations.storedCall()),
+        "an output of a call in neither the body nor the stored response");
 
     // the referee knows the Responses items as produced: a reasoning item and the item with a server
     // id directly after it in the body came out together (as the codec reads them), so the repaired
@@ -174,7 +183,7 @@ class RefereeCrossCheckProperties {
     List<com.fasterxml.jackson.databind.JsonNode> produced = producedPairs(dialect, corrupted);
 
     // both judges see the corrupted body: the referee refuses it exactly when check flags it
-    CompletableFuture<Verdict> before = CompletableFuture.supplyAsync(() -> post(dialect, body, produced), POSTER);
+    CompletableFuture<Verdict> before = CompletableFuture.supplyAsync(() -> post(dialect, body, produced, conversations.stored()), POSTER);
     List<WireViolation> flagged = GUARD.check(dialect, body);
     Verdict refused = before.join();
     assertThat(refused.status() != 200).as("the referee refuses exactly what check flags: %s%nflagged: %s%nanswer: %s",
@@ -190,7 +199,7 @@ class RefereeCrossCheckProperties {
 
     // the referee judges while core's own properties are checked here
     CompletableFuture<Verdict> judged =
-        CompletableFuture.supplyAsync(() -> post(dialect, repair.body(), produced), POSTER);
+        CompletableFuture.supplyAsync(() -> post(dialect, repair.body(), produced, conversations.stored()), POSTER);
 
     WireRepair again = GUARD.repair(dialect, repair.body());
     assertThat(again.changed()).as("repair is idempotent: %s%nactions: %s", context, again.actions()).isFalse();
@@ -207,7 +216,7 @@ class RefereeCrossCheckProperties {
     List<Message> in = WireCodec.of(dialect).read(body).history();
     List<Message> sent = WireCodec.of(dialect).read(repair.body()).history();
     assertThat(Survival.saidBesidesCutNote(sent, repair, context)).as("everything said, in order: %s", context)
-        .isEqualTo(said(in));
+        .isEqualTo(Survival.saidToKeep(in, repair));
     long droppedReasoning = repair.actions().stream()
         .filter(a -> a.kind() == RepairAction.Kind.DROP && a.detail().startsWith("removed reasoning item"))
         .count();
@@ -260,13 +269,44 @@ class RefereeCrossCheckProperties {
     return pairs;
   }
 
-  private static Verdict post(Dialect dialect, String body) {
-    return post(dialect, body, List.of());
+  /** True when an output of the Responses body answers no call of the body and not {@code storedCall}. */
+  private static boolean answersUnknownCall(ObjectNode body, String storedCall) {
+    java.util.Set<String> calls = new java.util.HashSet<>();
+    calls.add(storedCall);
+    for (com.fasterxml.jackson.databind.JsonNode item : body.path("input")) {
+      if (item.path("type").asText().equals("function_call")) {
+        calls.add(item.path("call_id").asText());
+      }
+    }
+    for (com.fasterxml.jackson.databind.JsonNode item : body.path("input")) {
+      if (item.path("type").asText().equals("function_call_output") && !calls.contains(item.path("call_id").asText())) {
+        return true;
+      }
+    }
+    return false;
   }
 
-  private static Verdict post(Dialect dialect, String body, List<com.fasterxml.jackson.databind.JsonNode> produced) {
+  /** True when the Responses body holds a {@code function_call_output} of {@code callId}. */
+  private static boolean answers(ObjectNode body, String callId) {
+    for (com.fasterxml.jackson.databind.JsonNode item : body.path("input")) {
+      if (item.path("type").asText().equals("function_call_output") && item.path("call_id").asText().equals(callId)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The referee's verdict on {@code body}; {@code produced} are pairs it produced, {@code stored} the
+   * output of the response the body continues ({@link Conversations#PREVIOUS_RESPONSE}).
+   */
+  private static Verdict post(Dialect dialect, String body, List<com.fasterxml.jackson.databind.JsonNode> produced,
+      List<ObjectNode> stored) {
     if (!produced.isEmpty()) {
       referee.responses().produced(produced);
+    }
+    if (!stored.isEmpty()) {
+      referee.responses().produced(Conversations.PREVIOUS_RESPONSE, stored);
     }
     Endpoint endpoint = dialect == Dialect.OPENAI_CHAT ? Endpoint.CHAT_COMPLETIONS
         : dialect == Dialect.OPENAI_RESPONSES ? Endpoint.RESPONSES : Endpoint.MESSAGES;
