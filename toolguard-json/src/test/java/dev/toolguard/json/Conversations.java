@@ -25,6 +25,8 @@ final class Conversations {
   private final List<ObjectNode> stored = new ArrayList<>();
   /** The call id of the stored response's call, which the body answers first; null when none. */
   private String storedCall;
+  /** Anthropic: whether the body turns extended thinking on. */
+  private boolean thinkingOn;
   /** Whether the one call id {@code undefined} (a client that lost the id) is taken in this body. */
   private boolean undefinedTaken;
 
@@ -50,7 +52,12 @@ final class Conversations {
       }
     } else {
       if (dialect == Dialect.ANTHROPIC) {
-        body.put("max_tokens", 256);
+        thinkingOn = random.nextInt(4) == 0;
+        body.put("max_tokens", thinkingOn ? 2048 : 256);
+        if (thinkingOn) {
+          // extended thinking: every assistant turn with tool_use starts with its thinking block
+          body.putObject("thinking").put("type", "enabled").put("budget_tokens", 1024);
+        }
         if (random.nextBoolean()) {
           body.put("system", "Be brief.");
         }
@@ -89,6 +96,11 @@ final class Conversations {
       body.set("tools", Json.parse("[{\"name\":\"get\",\"x\":1.0}]"));
     }
     return body;
+  }
+
+  /** Anthropic: whether the body turns extended thinking on (its tool turns start with a thinking block). */
+  boolean thinkingOn() {
+    return thinkingOn;
   }
 
   /** The id of the stored response a Responses body continues, when it continues one. */
@@ -242,8 +254,12 @@ final class Conversations {
       case ANTHROPIC: {
         ObjectNode m = Json.object().put("role", "assistant");
         ArrayNode blocks = m.putArray("content");
-        if (random.nextBoolean()) {
-          blocks.addObject().put("type", "thinking").put("thinking", "hmm " + next()).put("signature", "sig");
+        if (thinkingOn || random.nextBoolean()) {
+          if (thinkingOn && random.nextInt(4) == 0) {
+            blocks.addObject().put("type", "redacted_thinking").put("data", "EuYBCkQYAiJA" + next());
+          } else {
+            blocks.addObject().put("type", "thinking").put("thinking", "hmm " + next()).put("signature", "sig");
+          }
         }
         if (random.nextBoolean()) {
           blocks.addObject().put("type", "text").put("text", "calling " + next());
