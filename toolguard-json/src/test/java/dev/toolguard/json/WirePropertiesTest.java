@@ -48,6 +48,10 @@ class WirePropertiesTest {
     assertRoundTrip(dialect, body);
 
     WireRepair repair = GUARD.repair(dialect, body);
+    // with extended thinking on, a last tool turn without its thinking block is flagged, not repaired
+    // (a thinking block cannot be made up): the one violation a repaired body may keep
+    net.jqwik.api.Assume.that(!conversations.thinkingOn() || GUARD.check(dialect, repair.body()).stream()
+        .noneMatch(v -> v.code().equals("THINKING_NOT_FIRST")));
     assertThat(GUARD.check(dialect, repair.body())).as(context).isEmpty();
     WireRepair again = GUARD.repair(dialect, repair.body());
     assertThat(again.changed()).as(context).isFalse();
