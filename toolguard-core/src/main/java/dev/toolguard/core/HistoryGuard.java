@@ -59,8 +59,10 @@ public interface HistoryGuard {
    * dialect's own adjacency, no stricter than the provider. OpenAI Responses takes a result anywhere
    * after its call (other items may stand between them); Anthropic needs the first message that is
    * not a system message to be the user's ({@link ViolationCode#FIRST_MESSAGE_NOT_USER}); OpenAI Chat
-   * has the invariant's rules. This default, for guards that know no dialect, is {@link
-   * #check(List)}.
+   * has the invariant's rules. Each violation's {@link Violation#providerError(Dialect)} is then the
+   * provider's answer for this very history, worded as it meets the fault in the body a codec writes
+   * for it (indexes of that body, unanswered ids of a message listed together, the block of a second
+   * use). This default, for guards that know no dialect, is {@link #check(List)}.
    *
    * @throws InvalidMessageException if the list or one of its messages is null
    */

@@ -10,6 +10,7 @@ import dev.toolguard.core.ToolCall;
 import dev.toolguard.core.ToolResult;
 import dev.toolguard.core.Violation;
 import dev.toolguard.core.ViolationCode;
+import dev.toolguard.json.internal.AnthropicErrors;
 import dev.toolguard.json.internal.ChatErrors;
 import dev.toolguard.json.internal.Codecs;
 import dev.toolguard.json.internal.DialectCodec;
@@ -76,7 +77,8 @@ public final class WireGuard {
     Map<String, Integer> callMessages = null;
     ChatErrors chat = null;
     Map<String, int[]> firstCalls = null;
-    Map<String, String> secondUses = null;
+    AnthropicErrors anthropic = null;
+    java.util.Set<String> usedBlocks = new java.util.HashSet<>();
     for (Violation v : guard.check(history, request.dialect())) {
       int i = v.messageIndex();
       int k = v.code() == ViolationCode.FIRST_MESSAGE_NOT_USER ? -1
@@ -99,15 +101,13 @@ public final class WireGuard {
           chat = new ChatErrors(history, written);
         }
         error = chat.error(v, call, path);
-      } else if (request.dialect() == Dialect.ANTHROPIC
-          && (v.code() == ViolationCode.DUPLICATE_CALL_ID || v.code() == ViolationCode.REPEATED_CALL)) {
-        // the provider names the block of the id's second tool_use, as it meets it in the body
-        if (secondUses == null) {
-          secondUses = secondToolUses(history, written);
+      } else if (request.dialect() == Dialect.ANTHROPIC) {
+        // the words depend on where the provider meets the fault in the body (merged turns, the ids
+        // listed together, the block of a second use): asked of the written body
+        if (anthropic == null) {
+          anthropic = new AnthropicErrors(written.body());
         }
-        String second = secondUses.get(v.callId());
-        error = second == null ? null
-            : second.replaceAll("\\[(\\d+)]", ".$1") + ": `tool_use` ids must be unique";
+        error = anthropicError(v, history.get(i), i, written, anthropic, usedBlocks);
       } else if (request.dialect() == Dialect.OPENAI_RESPONSES) {
         if (firstCalls == null) {
           firstCalls = firstCallItems(history, written);
@@ -218,7 +218,11 @@ public final class WireGuard {
       for (int k = 0; k < contents.size(); k++) {
         Content c = contents.get(k);
         int at = c instanceof ToolCall || c instanceof ToolResult ? written.contentIndex(i, k) : -1;
-        if (at < 0) {
+        if (at < 0 && c instanceof ToolCall
+            && dev.toolguard.json.internal.Json.flag(c.metadata(), dev.toolguard.json.WireMetadata.VIRTUAL)) {
+          // a call of the stored response the body continues: the service meets it before the input
+          at = -1;
+        } else if (at < 0) {
           continue;
         }
         String id = c instanceof ToolCall ? ((ToolCall) c).callId() : ((ToolResult) c).callId();
@@ -234,20 +238,50 @@ public final class WireGuard {
     return map;
   }
 
-  /** For each call id written twice or more, the path of its second written call: one pass. */
-  private static Map<String, String> secondToolUses(List<Message> history, Encoded written) {
-    Map<String, Integer> seen = new HashMap<>();
-    Map<String, String> second = new HashMap<>();
-    for (int i = 0; i < history.size(); i++) {
-      List<Content> contents = history.get(i).contents();
-      for (int k = 0; k < contents.size(); k++) {
-        String path = contents.get(k) instanceof ToolCall ? written.contentPath(i, k) : null;
-        if (path != null && seen.merge(((ToolCall) contents.get(k)).callId(), 1, Integer::sum) == 2) {
-          second.put(((ToolCall) contents.get(k)).callId(), path);
-        }
+  /**
+   * Anthropic: the error for {@code v} as the provider meets it in the body, or null for the code's
+   * own words. A fault at a block (a missing or malformed id, a stray or second result, a reused id)
+   * is worded where it stands, each block of message {@code i} with the violation's id taken once, in
+   * block order; an unanswered or misplaced call, or a fault with no block of its own left, as the first
+   * fault the provider meets about its id (the unanswered ids of its turn listed together, or the
+   * result that strayed).
+   */
+  private static @Nullable String anthropicError(Violation v, Message m, int i, Encoded written,
+      AnthropicErrors errors, java.util.Set<String> used) {
+    boolean results;
+    switch (v.code()) {
+      case EMPTY_RESULT_ID:
+      case ORPHAN_RESULT:
+      case DUPLICATE_RESULT:
+        results = true;
+        break;
+      case EMPTY_CALL_ID:
+      case DUPLICATE_CALL_ID:
+      case REPEATED_CALL:
+        results = false;
+        break;
+      case MISSING_RESULT:
+      case MISPLACED_RESULT:
+        return errors.first(v.callId());
+      default:
+        return null;
+    }
+    List<Content> contents = m.contents();
+    for (int k = 0; k < contents.size(); k++) {
+      Content c = contents.get(k);
+      String id = results ? (c instanceof ToolResult ? ((ToolResult) c).callId() : null)
+          : (c instanceof ToolCall && !((ToolCall) c).informational() ? ((ToolCall) c).callId() : null);
+      int message = written.contentIndex(i, k);
+      int block = written.contentSub(i, k);
+      if (id == null || !id.equals(v.callId()) || message < 0 || block < 0) {
+        continue;
+      }
+      String own = errors.at(message, block);
+      if (own != null && used.add(message + "." + block)) {
+        return own;
       }
     }
-    return second;
+    return errors.first(v.callId());
   }
 
   /** True when an Anthropic body turns extended thinking on ({@code thinking.type} enabled or adaptive). */

@@ -123,4 +123,13 @@ class ChatProviderErrorsTest {
         "Invalid parameter: 'tool_call_id' of 'b' not found in 'tool_calls' of previous message.");
     assertThat(refereeMessage(in)).isEqualTo(predicted(in).get(0));
   }
+
+  @Test
+  void anEmptyResultIdIsNotFoundWhereGivenAndMissingWhereAbsent() throws Exception {
+    String empty = body(user("q"), call("call_a"), "{'role':'tool','tool_call_id':'','content':'r'}");
+    assertThat(predicted(empty)).contains(refereeMessage(empty))
+        .contains("Invalid parameter: 'tool_call_id' of '' not found in 'tool_calls' of previous message.");
+    String absent = body(user("q"), call("call_a"), "{'role':'tool','content':'r'}");
+    assertThat(predicted(absent)).contains(refereeMessage(absent));
+  }
 }

@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolguard.core.Dialect;
 import dev.toolguard.json.internal.Json;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 
 /**
  * Random request bodies for the properties: valid conversations with tool calls in each dialect,
@@ -18,14 +16,23 @@ import java.util.Random;
 final class Conversations {
 
   private final Dialect dialect;
-  private final Random random;
+  private final Choices random;
   private int counter;
+  /**
+   * OpenAI Responses: the output of the stored response that the body continues ({@code
+   * previous_response_id}), empty when it continues none.
+   */
+  private final List<ObjectNode> stored = new ArrayList<>();
+  /** The call id of the stored response's call, which the body answers first; null when none. */
+  private String storedCall;
+  /** Anthropic: whether the body turns extended thinking on. */
+  private boolean thinkingOn;
   /** Whether the one call id {@code undefined} (a client that lost the id) is taken in this body. */
   private boolean undefinedTaken;
 
-  Conversations(Dialect dialect, long seed) {
+  Conversations(Dialect dialect, Choices choices) {
     this.dialect = dialect;
-    this.random = new Random(seed);
+    this.random = choices;
   }
 
   // ---------------------------------------------------------------- valid bodies
@@ -45,7 +52,12 @@ final class Conversations {
       }
     } else {
       if (dialect == Dialect.ANTHROPIC) {
-        body.put("max_tokens", 256);
+        thinkingOn = random.nextInt(4) == 0;
+        body.put("max_tokens", thinkingOn ? 2048 : 256);
+        if (thinkingOn) {
+          // extended thinking: every assistant turn with tool_use starts with its thinking block
+          body.putObject("thinking").put("type", "enabled").put("budget_tokens", 1024);
+        }
         if (random.nextBoolean()) {
           body.put("system", "Be brief.");
         }
@@ -54,9 +66,24 @@ final class Conversations {
       }
       body.set("messages", list);
     }
+    if (dialect == Dialect.OPENAI_RESPONSES && random.nextInt(4) == 0) {
+      // the body continues a stored response that ended with a call: it answers that call first
+      storedCall = callId();
+      if (random.nextBoolean()) {
+        stored.add(Json.object().put("type", "reasoning").put("id", "rs_" + next()).put("encrypted_content", "e")
+            .set("summary", Json.array()));
+      }
+      stored.add(Json.object().put("type", "function_call").put("id", "fc_" + next()).put("call_id", storedCall)
+          .put("name", "tool" + random.nextInt(3)).put("arguments", "{\"n\":" + next() + "}").put("status", "completed"));
+      body.put("previous_response_id", PREVIOUS_RESPONSE);
+      list.add(Json.object().put("type", "function_call_output").put("call_id", storedCall).put("output", "out " + next()));
+    }
     int exchanges = 1 + random.nextInt(5);
     for (int e = 0; e < exchanges; e++) {
       list.add(user("question " + next()));
+      if (dialect == Dialect.OPENAI_RESPONSES && storedCall == null && random.nextInt(4) == 0) {
+        mcpRound(list);
+      }
       int turns = random.nextInt(3);
       for (int t = 0; t < turns; t++) {
         toolTurn(list);
@@ -69,6 +96,49 @@ final class Conversations {
       body.set("tools", Json.parse("[{\"name\":\"get\",\"x\":1.0}]"));
     }
     return body;
+  }
+
+  /** Anthropic: whether the body turns extended thinking on (its tool turns start with a thinking block). */
+  boolean thinkingOn() {
+    return thinkingOn;
+  }
+
+  /** The id of the stored response a Responses body continues, when it continues one. */
+  static final String PREVIOUS_RESPONSE = "resp_stored_previous";
+
+  /** The output items of the stored response the body continues (empty when none), to store on the referee. */
+  List<ObjectNode> stored() {
+    return stored;
+  }
+
+  /** The call of the stored response, answered by the body; null when the body continues none. */
+  String storedCall() {
+    return storedCall;
+  }
+
+  /**
+   * An MCP round of OpenAI Responses: the server lists its tools, the model asks for approval of a
+   * call (an {@code mcp_approval_request}, with a server id of its kind), the user answers it, and
+   * when approved the call runs ({@code mcp_call}, its output in the item).
+   */
+  private void mcpRound(ArrayNode list) {
+    String server = "deepwiki";
+    if (random.nextBoolean()) {
+      ObjectNode tools = list.addObject().put("type", "mcp_list_tools").put("id", "mcpl_" + next())
+          .put("server_label", server);
+      tools.putArray("tools").addObject().put("name", "ask_question").putObject("input_schema").put("type", "object");
+    }
+    String request = "mcpr_" + next();
+    String arguments = "{\"q\":\"q" + next() + "\"}";
+    list.addObject().put("type", "mcp_approval_request").put("id", request).put("name", "ask_question")
+        .put("server_label", server).put("arguments", arguments);
+    boolean approve = random.nextInt(3) > 0;
+    list.addObject().put("type", "mcp_approval_response").put("approval_request_id", request).put("approve", approve);
+    if (approve) {
+      list.addObject().put("type", "mcp_call").put("id", "mcp_" + next()).put("name", "ask_question")
+          .put("server_label", server).put("arguments", arguments).put("output", "answer " + next())
+          .put("approval_request_id", request);
+    }
   }
 
   private int next() {
@@ -161,7 +231,7 @@ final class Conversations {
       ids.add(callId());
     }
     List<String> order = new ArrayList<>(ids);
-    Collections.shuffle(order, random);
+    random.shuffle(order);
     switch (dialect) {
       case OPENAI_CHAT: {
         ObjectNode m = Json.object().put("role", "assistant");
@@ -184,8 +254,12 @@ final class Conversations {
       case ANTHROPIC: {
         ObjectNode m = Json.object().put("role", "assistant");
         ArrayNode blocks = m.putArray("content");
-        if (random.nextBoolean()) {
-          blocks.addObject().put("type", "thinking").put("thinking", "hmm " + next()).put("signature", "sig");
+        if (thinkingOn || random.nextBoolean()) {
+          if (thinkingOn && random.nextInt(4) == 0) {
+            blocks.addObject().put("type", "redacted_thinking").put("data", "EuYBCkQYAiJA" + next());
+          } else {
+            blocks.addObject().put("type", "thinking").put("thinking", "hmm " + next()).put("signature", "sig");
+          }
         }
         if (random.nextBoolean()) {
           blocks.addObject().put("type", "text").put("text", "calling " + next());
@@ -327,7 +401,7 @@ final class Conversations {
             ArrayNode blocks = (ArrayNode) m.get("content");
             List<JsonNode> all = new ArrayList<>();
             blocks.forEach(all::add);
-            Collections.shuffle(all, random);
+            random.shuffle(all);
             blocks.removeAll();
             all.forEach(blocks::add);
             return;

@@ -25,8 +25,11 @@ import net.jqwik.api.lifecycle.TryLifecycleContext;
  *       property this hook is added to. The {@code -Pexhaustive} profile of the root pom sets it to a
  *       million.
  *   <li>{@code toolguard.reliability.timeBoxSeconds} (default 60; the root pom passes its property): a property that is still running
- *       after this long stops early, as passed, with the tries done so far. It is a safety net for a
- *       slow machine, not the plan: the figures written say how many tries ran.
+ *       after this long stops early with the tries done so far. It is a safety net for a slow machine,
+ *       not the plan: the figures written say how many tries ran.
+ *   <li>{@code toolguard.reliability.minTries} (default 1,000, or the tries when fewer): a property
+ *       that the time box stops before it ran this many tries fails, naming the tries it ran — a
+ *       machine too slow for the stated minimum is a failed run, not a passed one.
  * </ul>
  *
  * <p>Each property's figures (tries, checks, time, status) are appended to {@code
@@ -42,6 +45,14 @@ public final class ReliabilityBudget implements AroundPropertyHook, AroundTryHoo
 
   private static final ThreadLocal<Long> DEADLINE = new ThreadLocal<>();
   private static final ThreadLocal<Boolean> CUT = new ThreadLocal<>();
+
+  /** The system property with the fewest tries a time-boxed property may stop at and still pass. */
+  public static final String MIN_TRIES = "toolguard.reliability.minTries";
+
+  /** The fewest tries a property may run and pass when the time box stops it. */
+  static int minTries() {
+    return Math.min(tries(), Integer.getInteger(MIN_TRIES, 1_000));
+  }
 
   /** The tries each property runs. */
   static int tries() {
@@ -70,8 +81,14 @@ public final class ReliabilityBudget implements AroundPropertyHook, AroundTryHoo
       CUT.remove();
     }
     long millis = (System.nanoTime() - start) / 1_000_000;
-    record(String.format(Locale.ROOT, "%s | tries %d of %d | checks %d | %d ms | %s%s", context.extendedLabel(),
-        result.countTries(), tries(), result.countChecks(), millis, result.status(),
+    if (cut && result.status() == PropertyExecutionResult.Status.SUCCESSFUL && result.countTries() < minTries()) {
+      result = result.mapToFailed(String.format(Locale.ROOT,
+          "the time box of %d s stopped %s after %d tries, fewer than its minimum of %d (%s); give it more time"
+              + " (-D%s) or a faster machine", box, context.extendedLabel(), result.countTries(), minTries(), MIN_TRIES,
+          TIME_BOX));
+    }
+    record(String.format(Locale.ROOT, "%s | tries %d of %d (minimum %d) | checks %d | %d ms | %s%s",
+        context.extendedLabel(), result.countTries(), tries(), minTries(), result.countChecks(), millis, result.status(),
         cut ? " (time box of " + box + " s reached)" : ""));
     return result;
   }

@@ -81,6 +81,51 @@ final class Survival {
     return said;
   }
 
+  /**
+   * What {@code in} says that repair must keep: everything, but an MCP approval response that repair
+   * reports it dropped (it answers no approval request before it, which the provider refuses, and
+   * issue #16 has repair drop it and say so) — the first of that request id, as repair drops it — and
+   * an MCP item that repair reports it removed because it cannot go without an id the provider
+   * refuses (of another kind, or a later copy's).
+   */
+  static List<String> saidToKeep(List<Message> in, WireRepair repair) {
+    List<String> said = said(in);
+    for (WireAction a : repair.actions()) {
+      // an MCP item that cannot go without its id, removed for its id (of another kind, or a copy's)
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("^removed (mcp_\\w+) item (\\S+): ").matcher(a.detail());
+      if ((a.kind() == dev.toolguard.core.RepairAction.Kind.DROP || a.kind() == dev.toolguard.core.RepairAction.Kind.DEDUPLICATE)
+          && m.find()) {
+        String marker = "\"id\":\"" + m.group(2) + "\"";
+        int last = -1;
+        for (int j = 0; j < said.size(); j++) {
+          if (said.get(j).contains(": " + m.group(1) + " ") && said.get(j).contains(marker)) {
+            last = j;
+            if (a.kind() == dev.toolguard.core.RepairAction.Kind.DROP) {
+              break; // the one with the id of another kind
+            }
+          }
+        }
+        if (last >= 0) {
+          said.remove(last); // a copy: the later one goes
+        }
+      }
+    }
+    String prefix = "removed an MCP approval response for ";
+    for (WireAction a : repair.actions()) {
+      if (a.kind() == dev.toolguard.core.RepairAction.Kind.DROP && a.detail().startsWith(prefix)) {
+        String request = a.detail().substring(prefix.length(), a.detail().indexOf(':', prefix.length()));
+        String marker = "\"approval_request_id\":\"" + request + "\"";
+        for (int j = 0; j < said.size(); j++) {
+          if (said.get(j).contains(": mcp_approval_response ") && said.get(j).contains(marker)) {
+            said.remove(j);
+            break;
+          }
+        }
+      }
+    }
+    return said;
+  }
+
   /** How many opaque items of {@code kind} the history holds. */
   static long count(List<Message> history, String opaqueKind) {
     return history.stream().flatMap(m -> m.contents().stream())

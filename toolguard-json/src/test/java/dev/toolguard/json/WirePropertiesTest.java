@@ -2,7 +2,6 @@ package dev.toolguard.json;
 
 import static dev.toolguard.json.Survival.assertCompletePairsKept;
 import static dev.toolguard.json.Survival.count;
-import static dev.toolguard.json.Survival.said;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,7 +15,6 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.ShrinkingMode;
 
 /**
  * Properties over random bodies of each dialect with random faults: reading and writing is
@@ -28,13 +26,13 @@ class WirePropertiesTest {
   private static final WireGuard GUARD = WireGuard.ofDefaults();
 
   @Provide
-  Arbitrary<Long> seeds() {
-    return Arbitraries.longs();
+  Arbitrary<Choices> choices() {
+    return Choices.arbitrary();
   }
 
-  @Property(tries = 200, seed = "7340211", shrinking = ShrinkingMode.OFF)
-  void validBodiesRoundTripAndAreLeftAsTheyAre(@ForAll Dialect dialect, @ForAll("seeds") long seed) {
-    String body = Json.write(new Conversations(dialect, seed).valid());
+  @Property(tries = 200, seed = "7340211")
+  void validBodiesRoundTripAndAreLeftAsTheyAre(@ForAll Dialect dialect, @ForAll("choices") Choices choices) {
+    String body = Json.write(new Conversations(dialect, choices).valid());
     assertRoundTrip(dialect, body);
     assertThat(GUARD.check(dialect, body)).as(body).isEmpty();
     WireRepair repair = GUARD.repair(dialect, body);
@@ -42,14 +40,18 @@ class WirePropertiesTest {
     assertThat(repair.body()).isSameAs(body);
   }
 
-  @Property(tries = 300, seed = "1190477", shrinking = ShrinkingMode.OFF)
-  void repairedBodiesAreValidLoseNothingAndRepairToThemselves(@ForAll Dialect dialect, @ForAll("seeds") long seed) {
-    Conversations conversations = new Conversations(dialect, seed);
+  @Property(tries = 300, seed = "1190477")
+  void repairedBodiesAreValidLoseNothingAndRepairToThemselves(@ForAll Dialect dialect, @ForAll("choices") Choices choices) {
+    Conversations conversations = new Conversations(dialect, choices);
     String body = Json.write(conversations.corrupt(conversations.valid()));
     String context = dialect.id() + " " + body;
     assertRoundTrip(dialect, body);
 
     WireRepair repair = GUARD.repair(dialect, body);
+    // with extended thinking on, a last tool turn without its thinking block is flagged, not repaired
+    // (a thinking block cannot be made up): the one violation a repaired body may keep
+    net.jqwik.api.Assume.that(!conversations.thinkingOn() || GUARD.check(dialect, repair.body()).stream()
+        .noneMatch(v -> v.code().equals("THINKING_NOT_FIRST")));
     assertThat(GUARD.check(dialect, repair.body())).as(context).isEmpty();
     WireRepair again = GUARD.repair(dialect, repair.body());
     assertThat(again.changed()).as(context).isFalse();
@@ -62,7 +64,7 @@ class WirePropertiesTest {
     List<Message> in = WireCodec.of(dialect).read(body).history();
     List<Message> out = WireCodec.of(dialect).read(repair.body()).history();
     assertThat(Survival.saidBesidesCutNote(out, repair, context)).as("everything said, in order: " + context)
-        .isEqualTo(said(in));
+        .isEqualTo(Survival.saidToKeep(in, repair));
     long droppedReasoning = repair.actions().stream()
         .filter(a -> a.kind() == RepairAction.Kind.DROP && a.detail().startsWith("removed reasoning item"))
         .count();
@@ -77,9 +79,9 @@ class WirePropertiesTest {
     assertThat(codec.write(codec.read(body))).as(body).isEqualTo(Json.write(Json.parse(body)));
   }
 
-  @Property(tries = 100, seed = "5512", shrinking = ShrinkingMode.OFF)
-  void historiesRoundTripThroughHistoryJson(@ForAll Dialect dialect, @ForAll("seeds") long seed) {
-    Conversations conversations = new Conversations(dialect, seed);
+  @Property(tries = 100, seed = "5512")
+  void historiesRoundTripThroughHistoryJson(@ForAll Dialect dialect, @ForAll("choices") Choices choices) {
+    Conversations conversations = new Conversations(dialect, choices);
     ObjectNode body = conversations.corrupt(conversations.valid());
     List<Message> history = GUARD.repair(WireCodec.of(dialect).read(body)).request().history();
     assertThat(HistoryJson.read(HistoryJson.write(history))).isEqualTo(history);

@@ -127,7 +127,20 @@ public final class StoredResponses {
    * @return the id of the stored response ({@code resp_stored_N}), which a request may continue
    */
   public String produced(List<? extends JsonNode> output) {
-    String id = "resp_stored_" + producedIds.incrementAndGet();
+    return produced("resp_stored_" + producedIds.incrementAndGet(), output);
+  }
+
+  /**
+   * {@link #produced(List)} under the id {@code responseId} (a test that writes the body before it
+   * stores what the body continues); it replaces a stored response of that id.
+   *
+   * @throws IllegalArgumentException if {@code responseId} does not begin with {@code resp_}
+   */
+  public String produced(String responseId, List<? extends JsonNode> output) {
+    if (responseId == null || !responseId.startsWith("resp_")) {
+      throw new IllegalArgumentException("responseId must begin with resp_ as the service's ids do, was " + responseId);
+    }
+    String id = responseId;
     com.fasterxml.jackson.databind.node.ObjectNode response = dev.toolguard.testkit.internal.Json.object();
     response.put("id", id).put("object", "response").put("status", "completed");
     com.fasterxml.jackson.databind.node.ArrayNode items = response.putArray("output");

@@ -33,7 +33,9 @@ public final class DefaultHistoryGuard implements HistoryGuard {
 
   @Override
   public List<Violation> check(List<Message> history, Dialect dialect) {
-    return HistoryChecker.check(history, Rules.of(requireDialect(dialect)));
+    List<Violation> violations = HistoryChecker.check(history, Rules.of(requireDialect(dialect)));
+    // the provider's words for this very history, as it meets each fault in the body
+    return ProviderErrors.word(history, dialect, violations);
   }
 
   @Override

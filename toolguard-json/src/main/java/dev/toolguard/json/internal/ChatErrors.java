@@ -88,6 +88,9 @@ public final class ChatErrors {
       case ORPHAN_RESULT:
       case DUPLICATE_RESULT:
         return stray(v, j);
+      case EMPTY_RESULT_ID:
+        // a tool_call_id given as "" is met as any id the block's calls lack; an absent one is missing
+        return written.body().path("messages").path(wireIndexOf(j, "")).has("tool_call_id") ? stray(v, j) : null;
       case DUPLICATE_CALL_ID:
       case REPEATED_CALL:
         return duplicateCall(v.callId(), j);

@@ -478,6 +478,12 @@ public final class DialectLimits {
     return !Contents.informational(c) && !(c instanceof ToolCall && Json.flag(c.metadata(), WireMetadata.VIRTUAL));
   }
 
+  /** An item the service takes only with its id: a reasoning item, an MCP approval request, call or tool list. */
+  private static boolean needsItemId(Content c) {
+    return c instanceof Opaque && !Json.flag(c.metadata(), WireMetadata.PART)
+        && Set.of("reasoning", "mcp_approval_request", "mcp_call", "mcp_list_tools").contains(((Opaque) c).kind());
+  }
+
   private static boolean isReasoning(Content c) {
     return c instanceof Opaque && ((Opaque) c).kind().equals("reasoning") && !Json.flag(c.metadata(), WireMetadata.PART);
   }
@@ -521,14 +527,15 @@ public final class DialectLimits {
     if (dialect == Dialect.OPENAI_CHAT) {
       dropEmptyToolCalls(entries, pending);
     } else if (dialect == Dialect.OPENAI_RESPONSES) {
-      if (!stored) {
-        dropUnmatchedApprovals(entries, pending);
-      }
       keepIdPrefixes(entries, pending);
       uniqueItemIds(entries, pending);
       attachReasoning(entries, pending);
       dropStackedReasoning(entries, pending);
       keepPairs(entries, pending);
+      if (!stored) {
+        // last: an approval request removed above (its id, a copy's) leaves its response unmatched
+        dropUnmatchedApprovals(entries, pending);
+      }
     } else if (changed || !pending.isEmpty()) {
       mergeTurns(entries, pending);
     }
@@ -812,7 +819,9 @@ public final class DialectLimits {
    * by another item with a server id than the one it was produced with is removed; then an item that
    * carries its server id without its reasoning item directly before it loses the id, so that it goes
    * as a new item (the service refuses an item it produced after a reasoning item without it, and a
-   * reasoning item cannot be made up).
+   * reasoning item cannot be made up). An item that cannot go without its id (an MCP approval request,
+   * call or tool list) is removed instead — unless that reasoning item still stands elsewhere, before
+   * its own item: then this item was read after a copy of it, and keeps its id.
    */
   private static void keepPairs(List<Entry> entries, List<Pending> pending) {
     for (Entry e : entries) {
@@ -839,29 +848,57 @@ public final class DialectLimits {
       if (changed != null) {
         changed.removeIf(java.util.Objects::isNull);
         e.message = e.message.withContents(changed);
-        contents = changed;
-        starts = itemStarts(e.message);
-        changed = null;
       }
+    }
+    // the reasoning items that stand in the history now, each before the item it was produced with
+    Set<String> reasonings = new HashSet<>();
+    for (Entry e : entries) {
+      for (Content c : e.message.contents()) {
+        if (isReasoning(c) && itemId(c) != null) {
+          reasonings.add(itemId(c));
+        }
+      }
+    }
+    for (Entry e : entries) {
+      if (e.message.role() != Role.ASSISTANT) {
+        continue;
+      }
+      List<Content> contents = e.message.contents();
+      List<Integer> starts = itemStarts(e.message);
+      List<Content> changed = null;
       for (int t = 0; t < starts.size(); t++) {
         Content c = contents.get(starts.get(t));
         String with = pairedWith(c);
         String id = with == null || isReasoning(c) ? null : itemId(c);
-        if (id != null && !reasoningBefore(contents, starts, t, with)) {
-          if (changed == null) {
-            changed = new ArrayList<>(contents);
-          }
+        if (id == null || reasoningBefore(contents, starts, t, with)) {
+          continue;
+        }
+        if (changed == null) {
+          changed = new ArrayList<>(contents);
+        }
+        if (!needsItemId(c)) {
           changed.set(starts.get(t), Contents.without(withoutItemId(c), WireMetadata.PAIRED));
           pending.add(new Pending(RepairAction.Kind.DROP, c instanceof ToolCall ? ((ToolCall) c).callId() : "", null, e,
               "removed server id " + id + " from the " + itemType(c) + " item: reasoning item " + with
                   + ", which was produced directly before it, is not before it, and OpenAI rejects the item without it;"
                   + " without its id it goes as a new item"));
+        } else if (reasonings.contains(with)) {
+          // an item that cannot go without its id, read after a copy of a reasoning item that stands
+          // elsewhere before its own item: the copy was not produced with this item
+          changed.set(starts.get(t), Contents.without(c, WireMetadata.PAIRED));
+        } else {
+          changed.set(starts.get(t), null);
+          pending.add(new Pending(RepairAction.Kind.DROP, "", null, e, "removed " + itemType(c) + " item " + id
+              + ": reasoning item " + with + ", which was produced directly before it, is gone, OpenAI rejects the item"
+              + " without it, and the item cannot go without its id"));
         }
       }
       if (changed != null) {
-        e.message = e.message.withContents(changed);
+        changed.removeIf(java.util.Objects::isNull);
+        e.message = changed.isEmpty() ? null : e.message.withContents(changed);
       }
     }
+    entries.removeIf(x -> x.message == null);
   }
 
   /**
@@ -897,8 +934,9 @@ public final class DialectLimits {
   }
 
   /**
-   * An item whose server id has another kind's prefix loses the id (it goes as a new item); a
-   * reasoning item, which cannot go without its id, is removed. No id is ever made up.
+   * An item whose server id has another kind's prefix loses the id (it goes as a new item); an item
+   * that cannot go without its id (reasoning, MCP approval requests, calls and tool lists) is removed.
+   * No id is ever made up.
    */
   private static void keepIdPrefixes(List<Entry> entries, List<Pending> pending) {
     for (Entry e : entries) {
@@ -917,6 +955,10 @@ public final class DialectLimits {
           contents.set(k, null);
           pending.add(new Pending(RepairAction.Kind.DROP, "", null, e, "removed reasoning item " + id
               + ": its id does not begin with rs, OpenAI rejects it, and a reasoning item cannot go without its id"));
+        } else if (needsItemId(c)) {
+          contents.set(k, null);
+          pending.add(new Pending(RepairAction.Kind.DROP, "", null, e, "removed " + itemType(c) + " item " + id
+              + ": its id does not begin with " + prefix + ", OpenAI rejects it, and the item cannot go without its id"));
         } else {
           contents.set(k, Contents.without(withoutItemId(c), WireMetadata.PAIRED));
           pending.add(new Pending(RepairAction.Kind.DROP, c instanceof ToolCall ? ((ToolCall) c).callId() : "", null,
@@ -956,6 +998,10 @@ public final class DialectLimits {
           contents.set(k, null);
           pending.add(new Pending(RepairAction.Kind.DROP, "", null, e, "removed reasoning item " + id
               + ": a copy of an earlier item with the same id, and OpenAI rejects an item id given twice"));
+        } else if (needsItemId(c)) {
+          contents.set(k, null);
+          pending.add(new Pending(RepairAction.Kind.DEDUPLICATE, "", null, e, "removed " + itemType(c) + " item " + id
+              + ": a later item that repeats its id, which OpenAI rejects, and the item cannot go without its id"));
         } else {
           contents.set(k, withoutItemId(c));
           pending.add(new Pending(RepairAction.Kind.DEDUPLICATE, callId, null, e, "removed item id " + id
