@@ -124,16 +124,23 @@ public final class Cells {
    * throws fails both its cells with the exception (the tour goes on).
    */
   public List<Row> each(List<Scenario> scenarios, Scenarios perScenario) {
+    return each(scenarios, perScenario, row -> { });
+  }
+
+  /** Like {@link #each(List, Scenarios)}, handing the rows of each scenario to {@code onRow} as soon as they are made. */
+  public List<Row> each(List<Scenario> scenarios, Scenarios perScenario, java.util.function.Consumer<Row> onRow) {
     List<Row> rows = new java.util.ArrayList<>();
     for (Scenario s : scenarios) {
       referee.reset();
+      List<Row> these;
       try {
-        rows.addAll(perScenario.rows(s));
+        these = perScenario.rows(s);
       } catch (Exception | LinkageError e) {
         String why = "the tour itself failed: " + describe(e);
-        rows.add(Row.fail(s, way, Side.BARE, why));
-        rows.add(Row.fail(s, way, Side.GUARDED, why));
+        these = List.of(Row.fail(s, way, Side.BARE, why), Row.fail(s, way, Side.GUARDED, why));
       }
+      rows.addAll(these);
+      these.forEach(onRow);
     }
     return rows;
   }

@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record Row(String scenario, String way, Side side, Outcome outcome, String detail) {
 
-  /** How long a detail may be; longer ones are cut with an ellipsis. */
+  /** How long {@link #shorten(String)} makes a detail; the rows themselves keep it whole (the tour cuts it to print). */
   public static final int MAX_DETAIL = 160;
 
   /** Checks the components and makes the detail one line without tabs. */
@@ -88,17 +88,17 @@ public record Row(String scenario, String way, Side side, Outcome outcome, Strin
 
   /** A passing row. */
   public static Row pass(Scenario scenario, String way, Side side, String detail) {
-    return new Row(scenario.id(), way, side, Outcome.PASS, shorten(detail));
+    return new Row(scenario.id(), way, side, Outcome.PASS, detail);
   }
 
   /** A failing row. */
   public static Row fail(Scenario scenario, String way, Side side, String detail) {
-    return new Row(scenario.id(), way, side, Outcome.FAIL, shorten(detail));
+    return new Row(scenario.id(), way, side, Outcome.FAIL, detail);
   }
 
   /** A row for a cell the way cannot express. */
   public static Row notApplicable(Scenario scenario, String way, Side side, String why) {
-    return new Row(scenario.id(), way, side, Outcome.NOT_APPLICABLE, shorten(why));
+    return new Row(scenario.id(), way, side, Outcome.NOT_APPLICABLE, why);
   }
 
   /** The row as the protocol line: {@code ROW\tscenario\tway\tside\toutcome\tdetail}. */
@@ -134,6 +134,35 @@ public record Row(String scenario, String way, Side side, Outcome outcome, Strin
    */
   public static String shorten(@Nullable String text) {
     return oneLine(text, MAX_DETAIL);
+  }
+
+  /** {@code text} on one line, whole (tabs and line breaks as spaces), as a row keeps its detail. */
+  public static String oneLineOf(@Nullable String text) {
+    return oneLine(text, Integer.MAX_VALUE);
+  }
+
+  /** {@code text} on one line of at most {@code max} characters, cut as {@link #shorten(String)} cuts. */
+  public static String shorten(@Nullable String text, int max) {
+    return oneLine(text, max);
+  }
+
+  /**
+   * {@code detail} with a provider's JSON error body ({@code {"error":{"message":"…",…}}}, Anthropic's
+   * {@code {"type":"error","error":{…,"message":"…"}}}) written as its message alone: the part a reader
+   * needs, call id included, fits on a line.
+   */
+  public static String compact(String detail) {
+    int brace = detail.indexOf("{\"");
+    if (brace < 0) {
+      return detail;
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"")
+        .matcher(detail);
+    if (!m.find(brace)) {
+      return detail;
+    }
+    String message = m.group(1).replace("\\\"", "\"").replace("\\n", " ").replace("\\\\", "\\");
+    return (detail.substring(0, brace).stripTrailing() + " " + message).strip();
   }
 
   private static String oneLine(@Nullable String text, int max) {

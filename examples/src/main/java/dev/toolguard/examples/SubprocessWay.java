@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,6 +50,12 @@ final class SubprocessWay implements WayRunner {
 
   @Override
   public Result run(List<Scenario> scenarios, @Nullable Target target) {
+    return run(scenarios, target, row -> { });
+  }
+
+  /** Runs the way's jar; each row goes to {@code onRow} as soon as the way prints it. */
+  @Override
+  public Result run(List<Scenario> scenarios, @Nullable Target target, Consumer<Row> onRow) {
     Path jar = jar();
     if (!Files.isRegularFile(jar)) {
       return Result.failed(way.jarPath() + " is not built; build it with ./mvnw -B -q -DskipTests package");
@@ -93,6 +100,9 @@ final class SubprocessWay implements WayRunner {
             } else if (!line.isBlank()) {
               stray.add(line);
             }
+          }
+          if (row != null) {
+            onRow.accept(row);
           }
         }
       } catch (IOException ignored) {

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -119,8 +120,12 @@ public final class Tour {
     return Path.of("").toAbsolutePath();
   }
 
+  /** No line the tour prints is wider than this. */
+  public static final int WIDTH = 120;
+
   /**
-   * Runs the tour with {@code args}, printing the table on {@code out} and problems on {@code err}.
+   * Runs the tour with {@code args}, printing the table on {@code out} — each table row as soon as every
+   * way has given its cells, a progress line when a way ends — and problems on {@code err}.
    *
    * @return {@link #OK}, {@link #FAILED} or {@link #USAGE}
    */
@@ -139,6 +144,16 @@ public final class Tour {
       out.flush();
       return OK;
     }
+    if (options.version()) {
+      out.println("toolguard-tour " + TourOptions.Version.version());
+      out.flush();
+      return OK;
+    }
+    if (options.completion()) {
+      out.print(TourOptions.completionScript("toolguard-tour"));
+      out.flush();
+      return OK;
+    }
     if (options.list()) {
       out.println("scenarios:");
       for (Scenario s : Scenario.values()) {
@@ -152,37 +167,18 @@ public final class Tour {
       return OK;
     }
     List<Scenario> scenarios = options.scenarios();
-    Map<Way, WayRunner.Result> results = runAll(options.ways(), scenarios, options.target());
-    Map<Way, List<Row>> cells = new EnumMap<>(Way.class);
-    Map<Way, String> problems = new EnumMap<>(Way.class);
-    for (Way way : options.ways()) {
-      WayRunner.Result result = results.get(way);
-      cells.put(way, merge(way, scenarios, result, err));
-      if (result.problem() != null) {
-        problems.put(way, result.problem());
-      }
-    }
-    print(out, options, scenarios, cells, problems);
-    int passed = 0;
-    int failed = 0;
-    for (List<Row> rows : cells.values()) {
-      for (Row r : rows) {
-        if (r.outcome() == Outcome.PASS) {
-          passed++;
-        } else if (r.outcome() == Outcome.FAIL) {
-          failed++;
-        }
-      }
-    }
-    out.println("tour: " + passed + " passed, " + failed + " failed");
+    Table table = new Table(out, options, scenarios, err);
+    table.header();
+    runAll(options.ways(), scenarios, options.target(), table);
+    table.details();
+    out.println("tour: " + table.passed() + " passed, " + table.failed() + " failed");
     out.flush();
-    return failed == 0 ? OK : FAILED;
+    return table.failed() == 0 ? OK : FAILED;
   }
 
-  private Map<Way, WayRunner.Result> runAll(List<Way> ways, List<Scenario> scenarios, @Nullable Target target) {
-    Map<Way, WayRunner.Result> results = new EnumMap<>(Way.class);
+  private void runAll(List<Way> ways, List<Scenario> scenarios, @Nullable Target target, Table table) {
     if (ways.isEmpty()) {
-      return results;
+      return;
     }
     ExecutorService pool = Executors.newFixedThreadPool(ways.size(), r -> {
       Thread t = new Thread(r, "tour-way");
@@ -190,27 +186,277 @@ public final class Tour {
       return t;
     });
     try {
-      Map<Way, Future<WayRunner.Result>> futures = new LinkedHashMap<>();
+      ExecutorCompletionService<Map.Entry<Way, WayRunner.Result>> done = new ExecutorCompletionService<>(pool);
+      Map<Future<Map.Entry<Way, WayRunner.Result>>, Way> futures = new LinkedHashMap<>();
+      long start = System.nanoTime();
       for (Way way : ways) {
-        futures.put(way, pool.submit(() -> runners.apply(way).run(scenarios, target)));
+        futures.put(done.submit(() -> Map.entry(way, runners.apply(way).run(scenarios, target,
+            row -> table.row(way, row)))), way);
       }
-      for (Map.Entry<Way, Future<WayRunner.Result>> e : futures.entrySet()) {
+      for (int i = 0; i < ways.size(); i++) {
+        Future<Map.Entry<Way, WayRunner.Result>> next;
+        try {
+          next = done.take();
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+          for (Way way : ways) {
+            table.finished(way, WayRunner.Result.failed("interrupted"), System.nanoTime() - start);
+          }
+          return;
+        }
+        Way way = futures.get(next);
         WayRunner.Result result;
         try {
-          result = e.getValue().get();
+          result = next.get().getValue();
         } catch (ExecutionException ex) {
           Throwable cause = ex.getCause() == null ? ex : ex.getCause();
-          result = WayRunner.Result.failed(e.getKey().id() + " failed: " + cause);
+          result = WayRunner.Result.failed(way.id() + " failed: " + cause);
         } catch (InterruptedException ex) {
           Thread.currentThread().interrupt();
           result = WayRunner.Result.failed("interrupted");
         }
-        results.put(e.getKey(), result);
+        table.finished(way, result, System.nanoTime() - start);
       }
     } finally {
       pool.shutdownNow();
     }
-    return results;
+  }
+
+  /**
+   * The table as the rows come in: a table row is printed as soon as every way has given both cells of
+   * its scenario (in scenario order); when a way ends, its missing cells fail with its problem and a
+   * progress line says so. Thread-safe: the ways call {@link #row} from their own threads.
+   */
+  private static final class Table {
+    private final PrintStream out;
+    private final PrintStream err;
+    private final TourOptions options;
+    private final List<Way> ways;
+    private final List<Scenario> scenarios;
+    private final Map<Way, Map<String, Row>> cells = new EnumMap<>(Way.class);
+    private final Map<Way, String> problems = new EnumMap<>(Way.class);
+    private final int first;
+    private final List<Integer> widths = new ArrayList<>();
+    private int printed;
+
+    Table(PrintStream out, TourOptions options, List<Scenario> scenarios, PrintStream err) {
+      this.out = out;
+      this.err = err;
+      this.options = options;
+      this.ways = options.ways();
+      this.scenarios = scenarios;
+      for (Way way : ways) {
+        cells.put(way, new LinkedHashMap<>());
+      }
+      int f = "scenario".length();
+      int shows = "FAIL".length();
+      for (Scenario s : scenarios) {
+        f = Math.max(f, s.id().length());
+        shows = Math.max(shows, s.bareShows().length());
+      }
+      this.first = f;
+      for (Way way : ways) {
+        widths.add(Math.max(way.id().length(), shows + " → ".length() + "FAIL".length()));
+      }
+    }
+
+    synchronized void header() {
+      Target target = options.target();
+      lines("toolguard tour: " + scenarios.size() + (scenarios.size() == 1 ? " scenario" : " scenarios")
+          + " x " + ways.size() + (ways.size() == 1 ? " way" : " ways") + ", "
+          + (target == null
+              ? "against the testkit referee on loopback (no network, no keys)"
+              : "guarded side against " + target.baseUrl() + " (model " + target.model() + "), bare side N/A"), "");
+      lines("each cell: bare → guarded   (400 = the provider's 400, as expected;"
+          + (scenarios.contains(Scenario.TWO_INSTANCES) ? " 2×pay = the approved payment ran twice, as expected;" : "")
+          + " ok = succeeded; FAIL = not as expected; n/a = the way cannot show it)", "  ");
+      lines("the ways run at once; a row is printed when every way has done its scenario, a line \"· WAY done\""
+          + " when a way ends", "  ");
+      out.println();
+      StringBuilder header = new StringBuilder(pad("scenario", first));
+      for (int i = 0; i < ways.size(); i++) {
+        header.append("  ").append(pad(ways.get(i).id(), widths.get(i)));
+      }
+      out.println(header.toString().stripTrailing());
+      out.flush();
+    }
+
+    /** A row a way gave; the first row for a cell counts, a row not asked for is left out (said on err). */
+    synchronized void row(Way way, Row row) {
+      if (!row.way().equals(way.id()) || Scenario.find(row.scenario()) == null
+          || !scenarios.contains(Scenario.find(row.scenario()))) {
+        err.println("tour: " + way.id() + " printed a row for " + row.way() + "/" + row.scenario()
+            + ", which was not asked for; left out");
+        return;
+      }
+      cells.get(way).putIfAbsent(row.scenario() + "\t" + row.side().id(), row);
+      flush();
+    }
+
+    /** A way ended: its rows (those it did not hand over yet count too), its problem, a progress line. */
+    synchronized void finished(Way way, WayRunner.Result result, long nanos) {
+      if (problems.containsKey(way) || cells.get(way).containsKey("\tdone")) {
+        return;
+      }
+      for (Row r : result.rows()) {
+        if (r.way().equals(way.id()) && Scenario.find(r.scenario()) != null
+            && scenarios.contains(Scenario.find(r.scenario()))) {
+          cells.get(way).putIfAbsent(r.scenario() + "\t" + r.side().id(), r);
+        }
+      }
+      int failedCells = 0;
+      for (Scenario s : scenarios) {
+        for (Side side : Side.values()) {
+          String key = s.id() + "\t" + side.id();
+          if (!cells.get(way).containsKey(key)) {
+            cells.get(way).put(key, Row.fail(s, way.id(), side, result.problem() != null ? result.problem()
+                : way.id() + " printed no row for this cell"));
+          }
+          if (cells.get(way).get(key).outcome() == Outcome.FAIL) {
+            failedCells++;
+          }
+        }
+      }
+      if (result.problem() != null) {
+        problems.put(way, result.problem());
+      }
+      cells.get(way).put("\tdone", Row.notApplicable(scenarios.get(0), way.id(), Side.BARE, "done"));
+      lines("· " + way.id() + " done in " + String.format(java.util.Locale.ROOT, "%.1f s", nanos / 1e9) + ": "
+          + scenarios.size() + (scenarios.size() == 1 ? " scenario" : " scenarios")
+          + (failedCells == 0 ? ", every cell as expected" : ", " + failedCells + " FAIL")
+          + (result.problem() == null ? "" : " (" + Row.shorten(result.problem(), 60) + ")"), "  ");
+      flush();
+    }
+
+    /** Prints every table row whose cells are all known, in scenario order. */
+    private void flush() {
+      while (printed < scenarios.size()) {
+        Scenario s = scenarios.get(printed);
+        for (Way way : ways) {
+          for (Side side : Side.values()) {
+            if (!cells.get(way).containsKey(s.id() + "\t" + side.id())) {
+              out.flush();
+              return;
+            }
+          }
+        }
+        StringBuilder line = new StringBuilder(pad(s.id(), first));
+        for (int i = 0; i < ways.size(); i++) {
+          line.append("  ").append(pad(cell(rowsOf(ways.get(i)), s.id()), widths.get(i)));
+        }
+        out.println(line.toString().stripTrailing());
+        printed++;
+      }
+      out.flush();
+    }
+
+    private List<Row> rowsOf(Way way) {
+      List<Row> rows = new ArrayList<>();
+      for (Map.Entry<String, Row> e : cells.get(way).entrySet()) {
+        if (!e.getKey().equals("\tdone")) {
+          rows.add(e.getValue());
+        }
+      }
+      return rows;
+    }
+
+    synchronized void details() {
+      out.println();
+      if (!problems.isEmpty()) {
+        for (Map.Entry<Way, String> e : problems.entrySet()) {
+          lines(e.getKey().id() + ": " + e.getValue(), "  ");
+        }
+        out.println();
+      }
+      int wayWidth = 0;
+      for (Way way : ways) {
+        wayWidth = Math.max(wayWidth, way.id().length());
+      }
+      for (Scenario s : scenarios) {
+        List<String[]> lines = new ArrayList<>();
+        for (Way way : ways) {
+          String problem = problems.get(way);
+          for (Side side : Side.values()) {
+            Row r = cells.get(way).get(s.id() + "\t" + side.id());
+            if (r == null || (problem != null && r.detail().equals(Row.oneLineOf(problem)))) {
+              continue;
+            }
+            lines.add(new String[] {"  " + pad(way.id(), wayWidth) + "  " + pad(r.side().id(), 7) + "  "
+                + pad(r.outcome().id(), 4) + "  ", r.detail()});
+          }
+        }
+        if (!lines.isEmpty()) {
+          lines(s.id() + ": " + s.title(), "  ");
+          for (String[] l : lines) {
+            detail(l[0], l[1]);
+          }
+        }
+      }
+      out.println();
+      out.flush();
+    }
+
+    /** One detail after its prefix: cut to one line, or with --verbose whole, wrapped under itself. */
+    private void detail(String prefix, String detail) {
+      int room = WIDTH - prefix.length();
+      if (!options.verbose()) {
+        out.println((prefix + Row.shorten(Row.compact(detail), room)).stripTrailing());
+        return;
+      }
+      List<String> parts = wrap(detail, room);
+      out.println((prefix + parts.get(0)).stripTrailing());
+      for (int i = 1; i < parts.size(); i++) {
+        out.println(" ".repeat(prefix.length()) + parts.get(i));
+      }
+    }
+
+    /** {@code text} wrapped at {@link #WIDTH}, the lines after the first indented by {@code indent}. */
+    private void lines(String text, String indent) {
+      List<String> parts = wrap(text, WIDTH);
+      out.println(parts.get(0));
+      if (parts.size() > 1) {
+        String rest = String.join(" ", parts.subList(1, parts.size()));
+        for (String l : wrap(rest, WIDTH - indent.length())) {
+          out.println(indent + l);
+        }
+      }
+    }
+
+    int passed() {
+      return count(Outcome.PASS);
+    }
+
+    int failed() {
+      return count(Outcome.FAIL);
+    }
+
+    private synchronized int count(Outcome outcome) {
+      int n = 0;
+      for (Way way : ways) {
+        for (Row r : rowsOf(way)) {
+          if (r.outcome() == outcome) {
+            n++;
+          }
+        }
+      }
+      return n;
+    }
+  }
+
+  /** {@code text} in lines of at most {@code width} characters, broken at spaces where it can be. */
+  static List<String> wrap(String text, int width) {
+    List<String> out = new ArrayList<>();
+    String rest = text.strip();
+    while (rest.length() > width) {
+      int cut = rest.lastIndexOf(' ', width);
+      if (cut <= width / 3) {
+        cut = width;
+      }
+      out.add(rest.substring(0, cut).stripTrailing());
+      rest = rest.substring(cut).stripLeading();
+    }
+    out.add(rest);
+    return out;
   }
 
   /**
@@ -244,79 +490,6 @@ public final class Tour {
       }
     }
     return out;
-  }
-
-  private static void print(PrintStream out, TourOptions options, List<Scenario> scenarios,
-      Map<Way, List<Row>> cells, Map<Way, String> problems) {
-    List<Way> ways = options.ways();
-    Target target = options.target();
-    out.println("toolguard tour: " + scenarios.size() + (scenarios.size() == 1 ? " scenario" : " scenarios")
-        + " x " + ways.size() + (ways.size() == 1 ? " way" : " ways") + ", "
-        + (target == null
-            ? "against the testkit referee on loopback (no network, no keys)"
-            : "guarded side against " + target.baseUrl() + " (model " + target.model() + "), bare side N/A"));
-    out.println("each cell: bare → guarded   (400 = the provider's 400, as expected;"
-        + (scenarios.contains(Scenario.TWO_INSTANCES) ? " 2×pay = the approved payment ran twice, as expected;" : "")
-        + " ok = succeeded; FAIL = not as expected; n/a = the way cannot show it)");
-    out.println();
-    int first = "scenario".length();
-    for (Scenario s : scenarios) {
-      first = Math.max(first, s.id().length());
-    }
-    List<Integer> widths = new ArrayList<>();
-    for (Way way : ways) {
-      int w = way.id().length();
-      for (Row r : cellsOf(cells, way)) {
-        w = Math.max(w, cell(cells.get(way), r.scenario()).length());
-      }
-      widths.add(w);
-    }
-    StringBuilder header = new StringBuilder(pad("scenario", first));
-    for (int i = 0; i < ways.size(); i++) {
-      header.append("  ").append(pad(ways.get(i).id(), widths.get(i)));
-    }
-    out.println(header.toString().stripTrailing());
-    for (Scenario s : scenarios) {
-      StringBuilder line = new StringBuilder(pad(s.id(), first));
-      for (int i = 0; i < ways.size(); i++) {
-        line.append("  ").append(pad(cell(cells.get(ways.get(i)), s.id()), widths.get(i)));
-      }
-      out.println(line.toString().stripTrailing());
-    }
-    out.println();
-    if (!problems.isEmpty()) {
-      for (Map.Entry<Way, String> e : problems.entrySet()) {
-        out.println(e.getKey().id() + ": " + e.getValue());
-      }
-      out.println();
-    }
-    int wayWidth = 0;
-    for (Way way : ways) {
-      wayWidth = Math.max(wayWidth, way.id().length());
-    }
-    for (Scenario s : scenarios) {
-      List<String> lines = new ArrayList<>();
-      for (Way way : ways) {
-        String problem = problems.get(way);
-        for (Row r : cellsOf(cells, way)) {
-          if (!r.scenario().equals(s.id()) || (problem != null && r.detail().equals(Row.shorten(problem)))) {
-            continue;
-          }
-          lines.add("  " + pad(way.id(), wayWidth) + "  " + pad(r.side().id(), 7) + "  "
-              + pad(r.outcome().id(), 4) + "  " + r.detail());
-        }
-      }
-      if (!lines.isEmpty()) {
-        out.println(s.id() + ": " + s.title());
-        lines.forEach(out::println);
-      }
-    }
-    out.println();
-  }
-
-  private static List<Row> cellsOf(Map<Way, List<Row>> cells, Way way) {
-    List<Row> rows = cells.get(way);
-    return rows == null ? List.of() : rows;
   }
 
   /**

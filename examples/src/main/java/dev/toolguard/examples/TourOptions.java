@@ -7,13 +7,16 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import picocli.AutoComplete;
+import picocli.CommandLine;
 
 /**
- * The tour's command line, parsed.
+ * The tour's command line, parsed (picocli; the usage is generated from {@link Command}).
  *
  * <pre>
- * java -jar toolguard-examples.jar [--scenario NAME] [--only WAY[,WAY…]] [--list]
- *                                  [--base-url URL --api-key KEY --model NAME]
+ * java -jar toolguard-examples.jar [--scenario NAME] [--only WAY[,WAY…]] [--list] [--verbose]
+ *                                  [--base-url URL --api-key KEY --model NAME] [--help] [--version]
+ * java -jar toolguard-examples.jar generate-completion
  * </pre>
  *
  * @param scenario the one scenario to run, or null for all
@@ -21,28 +24,117 @@ import org.jspecify.annotations.Nullable;
  * @param list true to print the scenario and way names and stop
  * @param help true to print the usage and stop
  * @param target a real OpenAI-compatible provider for the guarded side, or null for the referee
+ * @param verbose true to print every detail whole (the provider's full error), wrapped at 120 columns
+ * @param version true to print the version and stop
+ * @param completion true to print the bash/zsh completion script and stop
  */
 public record TourOptions(
-    @Nullable Scenario scenario, List<Way> ways, boolean list, boolean help, @Nullable Target target) {
+    @Nullable Scenario scenario, List<Way> ways, boolean list, boolean help, @Nullable Target target,
+    boolean verbose, boolean version, boolean completion) {
 
-  /** The usage text. */
-  public static final String USAGE = String.join("\n",
-      "usage: java -jar examples/target/toolguard-examples.jar [options]",
-      "",
-      "Runs every failure class of the design, for each way into toolguard: first the bare",
-      "framework call (it must get the provider's 400), then the guarded one (it must succeed),",
-      "against the testkit referee started on loopback. No network, no keys.",
-      "",
-      "  --scenario NAME     run one scenario (see --list)",
-      "  --only WAY[,WAY]    run only these ways: " + String.join(", ", Way.ids()),
-      "  --list              print the scenarios and the ways, and stop",
-      "  --base-url URL      run the guarded side against a real OpenAI-compatible provider",
-      "  --api-key KEY         (all three together; base URL up to /v1, e.g. https://api.openai.com/v1);",
-      "  --model NAME          bare cells are then N/A",
-      "  --help              print this text",
-      "",
-      "Exit 0 when every cell passed, 1 when one failed, 2 on bad arguments.",
-      "");
+  /** The usage text of the tour. */
+  public static final String USAGE = usage("toolguard-tour");
+
+  /** The usage text of the command line {@code name} (the tour, or a way's main). */
+  public static String usage(String name) {
+    return commandLine(new Command(), name).getUsageMessage(CommandLine.Help.Ansi.OFF);
+  }
+
+  /** The bash/zsh completion script of the command line {@code name}. */
+  public static String completionScript(String name) {
+    return AutoComplete.bash(name, commandLine(new Command(), name));
+  }
+
+  private static CommandLine commandLine(Command command, String name) {
+    CommandLine cli = new CommandLine(command);
+    cli.setCommandName(name);
+    cli.addSubcommand("generate-completion", new CommandLine(new AutoComplete.GenerateCompletion()));
+    return cli;
+  }
+
+  /** The options, as picocli reads them. */
+  @CommandLine.Command(mixinStandardHelpOptions = true, versionProvider = Version.class,
+      usageHelpAutoWidth = false, sortOptions = false,
+      description = "Runs every failure class of the design, for each way into toolguard: first the bare framework"
+          + " call (it must get the provider's 400), then the guarded one (it must succeed), against the testkit"
+          + " referee started on loopback. No network, no keys.",
+      commandListHeading = "%nCommands:%n",
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {"0:every cell passed", "1:a cell failed", "2:bad arguments"},
+      footerHeading = "%n",
+      footer = {"Completion (bash or zsh): source <(toolguard-tour generate-completion), with an alias:",
+          "  alias toolguard-tour='java -jar examples/target/toolguard-examples.jar'"})
+  static final class Command {
+    @CommandLine.Option(names = "--scenario", paramLabel = "NAME", completionCandidates = ScenarioIds.class,
+        description = "run one scenario (see --list)")
+    @Nullable String scenario;
+
+    @CommandLine.Option(names = "--only", paramLabel = "WAY", split = ",", completionCandidates = WayIds.class,
+        description = "run only these ways (a comma-separated list, or the option again): ${COMPLETION-CANDIDATES}")
+    List<String> only = new ArrayList<>();
+
+    @CommandLine.Option(names = "--list", description = "print the scenarios and the ways, and stop")
+    boolean list;
+
+    @CommandLine.Option(names = "--verbose", description = "print each detail whole (the provider's full error),"
+        + " wrapped at 120 columns, instead of one cut line")
+    boolean verbose;
+
+    @CommandLine.Option(names = "--base-url", paramLabel = "URL", description = "run the guarded side against a real"
+        + " OpenAI-compatible provider (with --api-key and --model; base URL up to /v1, e.g."
+        + " https://api.openai.com/v1); bare cells are then N/A")
+    @Nullable String baseUrl;
+
+    @CommandLine.Option(names = "--api-key", paramLabel = "KEY", description = "the provider's key")
+    @Nullable String apiKey;
+
+    @CommandLine.Option(names = "--model", paramLabel = "NAME", description = "the provider's model")
+    @Nullable String model;
+
+    @CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @CommandLine.Option(names = {"-V", "--version"}, versionHelp = true, description = "Print version information and exit.")
+    boolean version;
+  }
+
+  /** The scenario names, for the completion script. */
+  static final class ScenarioIds implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return Scenario.ids().iterator();
+    }
+  }
+
+  /** The way names, for the usage and the completion script. */
+  static final class WayIds implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return Way.ids().iterator();
+    }
+  }
+
+  /** {@code --version}: the project version, from a resource the build filters. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"toolguard-tour " + version()};
+    }
+
+    /** The project version. */
+    static String version() {
+      try (java.io.InputStream in = TourOptions.class.getResourceAsStream("version.properties")) {
+        if (in == null) {
+          return "unknown";
+        }
+        java.util.Properties p = new java.util.Properties();
+        p.load(in);
+        return p.getProperty("version", "unknown");
+      } catch (java.io.IOException e) {
+        return "unknown";
+      }
+    }
+  }
 
   /** Copies the list of ways. */
   public TourOptions {
@@ -90,72 +182,40 @@ public record TourOptions(
    * @throws UsageException naming the bad argument and what to give instead
    */
   public static TourOptions parse(String... args) {
+    Command c = new Command();
+    CommandLine cli = commandLine(c, "toolguard-tour");
+    CommandLine.ParseResult parsed;
+    try {
+      parsed = cli.parseArgs(args);
+    } catch (CommandLine.ParameterException e) {
+      throw new UsageException(e.getMessage());
+    }
+    boolean completion = parsed.subcommand() != null;
     Scenario scenario = null;
+    if (c.scenario != null) {
+      scenario = Scenario.find(c.scenario);
+      if (scenario == null) {
+        throw new UsageException("unknown scenario '" + c.scenario + "'; use one of " + String.join(", ", Scenario.ids()));
+      }
+    }
     Set<Way> only = EnumSet.noneOf(Way.class);
-    boolean list = false;
-    boolean help = false;
-    String baseUrl = null;
-    String apiKey = null;
-    String model = null;
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      String name = arg;
-      String value = null;
-      int eq = arg.indexOf('=');
-      if (arg.startsWith("--") && eq > 0) {
-        name = arg.substring(0, eq);
-        value = arg.substring(eq + 1);
+    for (String id : c.only) {
+      Way way = Way.find(id.strip());
+      if (way == null) {
+        throw new UsageException("unknown way '" + id.strip() + "'; use one of " + String.join(", ", Way.ids()));
       }
-      switch (name) {
-        case "--help", "-h" -> help = true;
-        case "--list" -> list = true;
-        case "--scenario" -> {
-          if (value == null) {
-            value = next(args, ++i, name, "a scenario name (see --list)");
-          }
-          if (scenario != null) {
-            throw new UsageException("--scenario given twice; give one scenario, or none for all");
-          }
-          scenario = Scenario.find(value);
-          if (scenario == null) {
-            throw new UsageException("unknown scenario '" + value + "'; use one of " + String.join(", ", Scenario.ids()));
-          }
-        }
-        case "--only" -> {
-          if (value == null) {
-            value = next(args, ++i, name, "a way: " + String.join(", ", Way.ids()));
-          }
-          for (String id : value.split(",")) {
-            Way way = Way.find(id.strip());
-            if (way == null) {
-              throw new UsageException("unknown way '" + id.strip() + "'; use one of " + String.join(", ", Way.ids()));
-            }
-            only.add(way);
-          }
-        }
-        case "--base-url" -> baseUrl = value != null ? value : next(args, ++i, name, "a base URL such as https://api.openai.com/v1");
-        case "--api-key" -> apiKey = value != null ? value : next(args, ++i, name, "an API key");
-        case "--model" -> model = value != null ? value : next(args, ++i, name, "a model name");
-        default -> throw new UsageException("unknown argument '" + arg + "'");
-      }
+      only.add(way);
     }
     Target target = null;
-    if (baseUrl != null || apiKey != null || model != null) {
-      if (baseUrl == null || apiKey == null || model == null) {
+    if (c.baseUrl != null || c.apiKey != null || c.model != null) {
+      if (c.baseUrl == null || c.apiKey == null || c.model == null) {
         throw new UsageException("--base-url, --api-key and --model go together; missing: "
-            + missing(baseUrl, apiKey, model) + " (give any key to a provider that takes none)");
+            + missing(c.baseUrl, c.apiKey, c.model) + " (give any key to a provider that takes none)");
       }
-      target = new Target(checkUrl(baseUrl), apiKey, model);
+      target = new Target(checkUrl(c.baseUrl), c.apiKey, c.model);
     }
     List<Way> ways = new ArrayList<>(only.isEmpty() ? EnumSet.allOf(Way.class) : only);
-    return new TourOptions(scenario, ways, list, help, target);
-  }
-
-  private static String next(String[] args, int i, String name, String what) {
-    if (i >= args.length || args[i].startsWith("--")) {
-      throw new UsageException(name + " needs a value: " + what);
-    }
-    return args[i];
+    return new TourOptions(scenario, ways, c.list, c.help, target, c.verbose, c.version, completion);
   }
 
   private static String missing(@Nullable String baseUrl, @Nullable String apiKey, @Nullable String model) {

@@ -7,10 +7,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The main of a way that runs as a subprocess of the tour: it parses {@code [--scenario NAME]
- * [--base-url URL --api-key KEY --model NAME]}, runs the way, and prints its rows on standard output
- * (UTF-8), one {@link Row#line()} a line and nothing else; logs go to standard error. Exit 0 when it
- * printed all its rows, whatever their outcomes; 2 on bad arguments.
+ * The main of a way that runs as a subprocess of the tour: it parses the tour's options ({@code
+ * [--scenario NAME] [--base-url URL --api-key KEY --model NAME]}, picocli), runs the way, and prints
+ * its rows on standard output (UTF-8) as they are made, one {@link Row#line()} a line and nothing
+ * else; logs go to standard error. Exit 0 when it printed all its rows, whatever their outcomes; 2 on
+ * bad arguments.
  *
  * <pre>{@code
  * public static void main(String[] args) {
@@ -34,9 +35,11 @@ public final class WayMain {
   }
 
   /**
-   * Runs {@code runner} as way {@code way} on the given streams.
+   * Runs {@code runner} as way {@code way} on the given streams: the tour's options (picocli, {@link
+   * TourOptions}), each row printed as soon as it is made.
    *
-   * @return 0 when the rows were printed, 2 on bad arguments
+   * @return 0 when the rows were printed (or after {@code --help}, {@code --version}, {@code
+   *     generate-completion}), 2 on bad arguments
    */
   public static int run(String[] args, String way, WayRunner runner, PrintStream out, PrintStream err) {
     TourOptions options;
@@ -44,19 +47,28 @@ public final class WayMain {
       options = TourOptions.parse(args);
     } catch (UsageException e) {
       err.println(way + ": " + e.getMessage());
-      err.println("usage: " + way + " [--scenario NAME] [--base-url URL --api-key KEY --model NAME]");
+      err.print(TourOptions.usage(way));
       return 2;
     }
     if (options.help() || options.list()) {
-      err.println("usage: " + way + " [--scenario NAME] [--base-url URL --api-key KEY --model NAME]");
+      err.print(TourOptions.usage(way));
       err.println("scenarios: " + String.join(", ", Scenario.ids()));
       return 0;
     }
-    WayRunner.Result result = runner.run(options.scenarios(), options.target());
-    for (Row row : result.rows()) {
-      out.println(row.line());
+    if (options.version()) {
+      out.println(way + " " + TourOptions.Version.version());
+      return 0;
     }
-    out.flush();
+    if (options.completion()) {
+      out.print(TourOptions.completionScript(way));
+      return 0;
+    }
+    WayRunner.Result result = runner.run(options.scenarios(), options.target(), row -> {
+      synchronized (out) {
+        out.println(row.line());
+        out.flush();
+      }
+    });
     if (result.problem() != null) {
       err.println(way + ": " + result.problem());
     }

@@ -2,6 +2,7 @@ package dev.toolguard.examples;
 
 import dev.toolguard.examples.TourOptions.Target;
 import java.util.List;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /** Runs one way of the tour and gives its rows. */
@@ -15,6 +16,17 @@ public interface WayRunner {
    *     problem of the whole way (a missing jar, a crash), or null
    */
   Result run(List<Scenario> scenarios, @Nullable Target target);
+
+  /**
+   * Runs like {@link #run(List, Target)}, handing each row to {@code onRow} as soon as it is known (the
+   * tour prints a table row once every way has given its cells). By default the rows go to {@code onRow}
+   * when the way has finished; ways that can tell earlier override it.
+   */
+  default Result run(List<Scenario> scenarios, @Nullable Target target, Consumer<Row> onRow) {
+    Result result = run(scenarios, target);
+    result.rows().forEach(onRow);
+    return result;
+  }
 
   /**
    * What a way gave.

@@ -17,13 +17,13 @@ class EndToEndTest {
 
   @Test
   void theLoopAndTheCommandLinePassEveryScenario() {
-    TourTest.Run r = TourTest.run(new Tour(Path.of("no-ways-built")), "--only", "loop,cli");
+    TourTest.Run r = TourTest.run(new Tour(Path.of("no-ways-built")), "--only", "loop,cli", "--verbose");
 
     assertThat(r.code()).as(r.out()).isEqualTo(Tour.OK);
     assertThat(r.lastLine()).isEqualTo("tour: 42 passed, 0 failed");
-    assertThat(r.out())
-        .contains("user-between          400 → ok    400 → ok")
-        .contains("approval-after-json   400 → ok    n/a → n/a")
+    assertThat(r.unwrapped())
+        .contains("user-between          400 → ok      400 → ok")
+        .contains("approval-after-json   400 → ok      n/a → n/a")
         .contains("  loop  guarded  PASS  MOVE call_1; answer: You said: Hurry up, please.")
         .contains("  cli   guarded  PASS  toolguard repair: MOVE call_1; HTTP 200, answer: You said: Hurry up, please.")
         .contains("  loop  bare     PASS  HTTP 400: No tool call found for function call output with call_id mcp_1.")
@@ -37,7 +37,7 @@ class EndToEndTest {
         .containsPattern("loop  guarded  PASS  AWAITING pay call_\\d+; history to a file \\(HistoryJson\\); a new JVM "
             + "approved by call id, pay ran once; answer: Done: 40 EUR paid to Bob.")
         .contains("  cli   bare     N/A   the command line repairs request bodies; it has no approvals")
-        .contains("two-instances         2×pay → ok  n/a → n/a")
+        .contains("two-instances         2×pay → ok    n/a → n/a")
         .contains("2×pay = the approved payment ran twice, as expected")
         .contains("  loop  bare     PASS  pay ran 2 times for one approval (instance A, then B from its copy of the history)")
         .containsPattern("loop  guarded  PASS  two loops sharing a JdbcCallJournal \\(H2\\): A ran pay call_\\d+, B resumed "
@@ -60,7 +60,7 @@ class EndToEndTest {
       assertThat(approval.out()).contains("approval-after-json  n/a → ok")
           .contains("bare     N/A   bare runs against the referee only");
       assertThat(repair.code()).as(repair.out()).isZero();
-      assertThat(repair.out()).contains("user-between  n/a → ok  n/a → ok");
+      assertThat(repair.out()).contains("user-between  n/a → ok     n/a → ok");
       assertThat(repair.lastLine()).isEqualTo("tour: 2 passed, 0 failed");
       List<RecordedRequest> sent = provider.requests();
       assertThat(sent).hasSize(4).allSatisfy(q -> {

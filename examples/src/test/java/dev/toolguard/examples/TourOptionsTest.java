@@ -65,16 +65,17 @@ class TourOptionsTest {
         .hasMessageContaining("unknown way 'crewai'");
     assertThatThrownBy(() -> TourOptions.parse("--scenario"))
         .isInstanceOf(UsageException.class)
-        .hasMessageContaining("--scenario needs a value");
+        .hasMessage("Missing required parameter for option '--scenario' (NAME)");
     assertThatThrownBy(() -> TourOptions.parse("--only", "--list"))
         .isInstanceOf(UsageException.class)
-        .hasMessageContaining("--only needs a value");
+        .hasMessage("Expected parameter for option '--only' but found '--list'");
     assertThatThrownBy(() -> TourOptions.parse("--scenario", "late-result", "--scenario", "early-result"))
         .isInstanceOf(UsageException.class)
-        .hasMessageContaining("given twice");
-    assertThatThrownBy(() -> TourOptions.parse("--verbose"))
+        .hasMessage("option '--scenario' (NAME) should be specified only once");
+    assertThatThrownBy(() -> TourOptions.parse("--bogus"))
         .isInstanceOf(UsageException.class)
-        .hasMessageContaining("unknown argument '--verbose'");
+        .hasMessage("Unknown option: '--bogus'");
+    assertThat(TourOptions.parse("--verbose").verbose()).isTrue();
   }
 
   @Test
@@ -82,6 +83,12 @@ class TourOptionsTest {
     assertThat(TourOptions.parse("--list").list()).isTrue();
     assertThat(TourOptions.parse("-h").help()).isTrue();
     assertThat(TourOptions.parse("--help").ways()).hasSize(Way.values().length);
-    assertThat(List.of(TourOptions.USAGE.split("\n"))).anyMatch(l -> l.contains("--only WAY"));
+    assertThat(TourOptions.parse("--version").version()).isTrue();
+    assertThat(TourOptions.parse("generate-completion").completion()).isTrue();
+    assertThat(TourOptions.USAGE).startsWith("Usage: toolguard-tour [-hV] [--list] [--verbose]")
+        .contains("--only=WAY[,WAY...]   run only these ways", "Exit codes:", "  2   bad arguments");
+    assertThat(TourOptions.usage("langchain4j")).startsWith("Usage: langchain4j [-hV]");
+    assertThat(TourOptions.completionScript("toolguard-tour")).startsWith("#!/usr/bin/env bash")
+        .contains("complete -F _complete_toolguard-tour");
   }
 }

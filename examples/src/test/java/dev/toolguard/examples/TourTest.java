@@ -34,6 +34,11 @@ class TourTest {
 
   /** What a run printed and returned. */
   record Run(int code, String out, String err) {
+    /** The output with the continuation lines of --verbose details joined back to their line. */
+    String unwrapped() {
+      return out.replaceAll("\n {20,}", " ");
+    }
+
     String lastLine() {
       String[] lines = out.strip().split("\n");
       return lines[lines.length - 1];
@@ -90,11 +95,12 @@ class TourTest {
 
     assertThat(r.code()).isEqualTo(Tour.OK);
     assertThat(r.lastLine()).isEqualTo("tour: 110 passed, 0 failed");
-    assertThat(r.out()).contains("scenario              langchain4j  spring-ai   openai-java  loop        cli")
-        .contains("user-between          400 → ok     400 → ok    400 → ok     400 → ok    400 → ok")
-        .contains("approval-new-process  n/a → n/a    n/a → n/a   n/a → n/a    n/a → n/a   n/a → n/a")
-        .contains("two-instances         2×pay → ok   2×pay → ok  2×pay → ok   2×pay → ok  2×pay → ok")
-        .contains("(400 = the provider's 400, as expected; 2×pay = the approved payment ran twice, as expected; ok =")
+    assertThat(r.out()).contains("scenario              langchain4j   spring-ai     openai-java   loop          cli")
+        .contains("user-between          400 → ok      400 → ok      400 → ok      400 → ok      400 → ok")
+        .contains("approval-new-process  n/a → n/a     n/a → n/a     n/a → n/a     n/a → n/a     n/a → n/a")
+        .contains("two-instances         2×pay → ok    2×pay → ok    2×pay → ok    2×pay → ok    2×pay → ok")
+        .contains("(400 = the provider's 400, as expected; 2×pay = the approved payment ran twice, as expected;\n"
+            + "  ok = succeeded; FAIL = not as expected; n/a = the way cannot show it)")
         .contains("user-between: a user message between a call and its result")
         .contains("  openai-java  bare     PASS  HTTP 400: broken user-between");
     assertThat(ways).containsOnlyKeys(Way.values());
@@ -109,7 +115,7 @@ class TourTest {
     assertThat(two.out()).contains("two-instances  2×pay → ok").contains("2×pay = the approved payment ran twice");
     assertThat(one.out()).contains("user-between  400 → ok").doesNotContain("2×pay")
         .contains("each cell: bare → guarded   (400 = the provider's 400, as expected; ok = succeeded;"
-            + " FAIL = not as expected; n/a = the way cannot show it)");
+            + " FAIL = not as expected; n/a = the\n  way cannot show it)");
     assertThat(Tour.cell(List.of(Row.fail(Scenario.TWO_INSTANCES, "loop", Side.BARE, "ran once")), "two-instances"))
         .isEqualTo("FAIL → -");
   }
@@ -120,7 +126,7 @@ class TourTest {
 
     assertThat(r.code()).isEqualTo(Tour.FAILED);
     assertThat(r.lastLine()).isEqualTo("tour: 42 passed, 2 failed");
-    assertThat(r.out()).contains("late-result           400 → FAIL  400 → FAIL")
+    assertThat(r.out()).contains("late-result           400 → FAIL    400 → FAIL")
         .contains("  loop  guarded  FAIL  HTTP 400 again");
   }
 
@@ -159,7 +165,7 @@ class TourTest {
 
     assertThat(r.code()).isEqualTo(Tour.USAGE);
     assertThat(r.out()).isEmpty();
-    assertThat(r.err()).startsWith("tour: unknown way 'crewai'").contains("usage: java -jar");
+    assertThat(r.err()).startsWith("tour: unknown way 'crewai'").contains(TourOptions.USAGE);
   }
 
   @Test
@@ -177,13 +183,43 @@ class TourTest {
   }
 
   @Test
+  void noLineIsWiderThan120ColumnsAndVerbosePrintsEachDetailWhole() {
+    String longError = "NonTransientAiException: HTTP 400 - {\"error\":{\"message\":\"An assistant message with"
+        + " 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following"
+        + " tool_call_ids did not have response messages: call_0123456789\",\"type\":\"invalid_request_error\","
+        + "\"param\":\"messages.[3].role\",\"code\":null}}";
+    Function<Way, WayRunner> ways = way -> (scenarios, target) -> {
+      List<Row> rows = new ArrayList<>();
+      for (Scenario s : scenarios) {
+        rows.add(Row.pass(s, way.id(), Side.BARE, longError));
+        rows.add(Row.pass(s, way.id(), Side.GUARDED, "MOVE call_0123456789; answer: " + "fine ".repeat(40)));
+      }
+      return WayRunner.Result.of(rows);
+    };
+    Run plain = run(new Tour(ways));
+    Run verbose = run(new Tour(ways), "--verbose");
+    Run help = run(new Tour(ways), "--help");
+    for (Run r : List.of(plain, verbose, help)) {
+      assertThat(r.out().lines()).allSatisfy(line ->
+          assertThat(line.codePointCount(0, line.length())).as(line).isLessThanOrEqualTo(Tour.WIDTH));
+    }
+    assertThat(plain.code()).isEqualTo(Tour.OK);
+    // one line per detail: the provider's message, not its JSON, so that the call id is there
+    assertThat(plain.out()).contains("  spring-ai    bare     PASS  NonTransientAiException: HTTP 400 - An assistant …")
+        .contains("messages: call_0123456789\n");
+    // --verbose: the whole error, JSON and all, wrapped under its column
+    String joined = verbose.out().replaceAll("\n {30}", " ");
+    assertThat(joined).contains("  spring-ai    bare     PASS  " + longError + "\n");
+  }
+
+  @Test
   void aWayWhoseJarIsNotBuiltFailsItsCellsWithOneExplanation() {
     Run r = run(new Tour(root), "--only", "spring-ai", "--scenario", "user-between");
 
     assertThat(r.code()).isEqualTo(Tour.FAILED);
     assertThat(r.out()).contains("user-between  FAIL → FAIL")
         .contains("spring-ai: examples-spring-ai/target/toolguard-examples-spring-ai.jar is not built; "
-            + "build it with ./mvnw -B -q -DskipTests package");
+            + "build it with ./mvnw -B -q\n  -DskipTests package");
     assertThat(r.out().split("is not built", -1)).as("the explanation is printed once").hasSize(2);
     assertThat(r.lastLine()).isEqualTo("tour: 0 passed, 2 failed");
   }
@@ -247,8 +283,9 @@ class TourTest {
     Run r = run(tour, "--only", "langchain4j", "--scenario", "user-between");
 
     assertThat(r.out()).contains("user-between  400 → FAIL")
-        .contains("langchain4j: " + FakeWays.Crash.class.getName()
-            + " exited with 1: Exception in thread \"main\" java.lang.IllegalStateException: boom");
+        .contains(String.join("\n", Tour.wrap("langchain4j: " + FakeWays.Crash.class.getName()
+            + " exited with 1: Exception in thread \"main\" java.lang.IllegalStateException: boom", Tour.WIDTH))
+            .replace("\n", "\n  "));
     assertThat(r.code()).isEqualTo(Tour.FAILED);
   }
 

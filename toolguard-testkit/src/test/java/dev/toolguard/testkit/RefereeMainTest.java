@@ -7,10 +7,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RefereeMainTest {
 
@@ -45,25 +47,104 @@ class RefereeMainTest {
   }
 
   @Test
-  void badFlagsExitTwoWithOneLine() {
-    for (List<String> args : List.of(List.of("--bogus"), List.of("--port"), List.of("--port", "abc"), List.of("--port", "70000"))) {
+  void badFlagsExitTwoWithTheProblemThenTheUsage() {
+    List<List<String>> cases = List.of(List.of("--bogus"), List.of("--port"), List.of("--port", "abc"),
+        List.of("--port", "70000"));
+    List<String> problems = List.of("toolguard-referee: Unknown option: '--bogus'",
+        "toolguard-referee: Missing required parameter for option '--port' (N)",
+        "toolguard-referee: Invalid value for option '--port': 'abc' is not an int",
+        "toolguard-referee: --port needs a number from 0 to 65535, got 70000");
+    for (int i = 0; i < cases.size(); i++) {
       err.reset();
-      RefereeMain.Launch launch = launch(args.toArray(String[]::new));
+      RefereeMain.Launch launch = launch(cases.get(i).toArray(String[]::new));
       assertThat(launch.referee()).isNull();
       assertThat(launch.exitStatus()).isEqualTo(2);
-      String message = err.toString(StandardCharsets.UTF_8);
-      assertThat(message.lines()).hasSize(1);
-      assertThat(message).startsWith("toolguard-testkit: ").contains(RefereeMain.USAGE);
+      assertThat(err.toString(StandardCharsets.UTF_8))
+          .isEqualTo(problems.get(i) + System.lineSeparator() + RefereeMain.usage());
     }
     assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
   }
 
   @Test
-  void helpExitsZero() {
+  void helpExitsZeroWithTheGeneratedUsage() {
     RefereeMain.Launch launch = launch("--help");
     assertThat(launch.referee()).isNull();
     assertThat(launch.exitStatus()).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8).strip()).isEqualTo(RefereeMain.USAGE);
+    String help = out.toString(StandardCharsets.UTF_8);
+    assertThat(help).isEqualTo(RefereeMain.usage());
+    assertThat(help.lines().findFirst()).hasValue("Usage: toolguard-referee [-hV] [--host=ADDRESS] [--port=N] [--script=FILE]");
+    assertThat(help).contains("generate-completion", "Exit codes:", "  1   the port cannot be bound");
+  }
+
+  @Test
+  void versionPrintsTheProjectVersion() {
+    RefereeMain.Launch launch = launch("--version");
+    assertThat(launch.exitStatus()).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).matches("toolguard-referee \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\R");
+  }
+
+  @Test
+  void generateCompletionPrintsABashScript() {
+    RefereeMain.Launch launch = launch("generate-completion");
+    assertThat(launch.referee()).isNull();
+    assertThat(launch.exitStatus()).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("#!/usr/bin/env bash")
+        .contains("complete -F _complete_toolguard-referee", "'--script'", "'--port'");
+  }
+
+  @Test
+  void aScriptAnswersInOrderThenByTheLastUserTextWithToolCalls(@TempDir Path dir) throws Exception {
+    Path script = dir.resolve("script.json");
+    Files.writeString(script, """
+        {
+          "replies": ["First."],
+          "byLastUserText": {
+            "Weather in Paris?": [
+              {"toolCalls": [{"name": "get_weather", "arguments": {"city": "Paris"}, "id": "call_w"}]},
+              {"text": "Sunny in Paris."}
+            ]
+          }
+        }
+        """);
+    try (ProviderReferee referee = launch("--script", script.toString()).referee()) {
+      assertThat(referee).isNotNull();
+      assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+      String ask = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"Weather in Paris?\"}]}";
+      assertThat(Http.post(referee, Endpoint.CHAT_COMPLETIONS, ask).json().at("/choices/0/message/content").asText())
+          .isEqualTo("First.");
+      var call = Http.post(referee, Endpoint.CHAT_COMPLETIONS, ask).json().at("/choices/0/message/tool_calls/0");
+      assertThat(call.at("/id").asText()).isEqualTo("call_w");
+      assertThat(call.at("/function/name").asText()).isEqualTo("get_weather");
+      assertThat(Http.json(call.at("/function/arguments").asText()).at("/city").asText()).isEqualTo("Paris");
+      String result = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"Weather in Paris?\"},"
+          + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_w\",\"type\":\"function\","
+          + "\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"}}]},"
+          + "{\"role\":\"tool\",\"tool_call_id\":\"call_w\",\"content\":\"sunny\"}]}";
+      assertThat(Http.post(referee, Endpoint.CHAT_COMPLETIONS, result).json().at("/choices/0/message/content").asText())
+          .isEqualTo("Sunny in Paris.");
+      // used up: the default reply
+      assertThat(Http.post(referee, Endpoint.CHAT_COMPLETIONS, ask).json().at("/choices/0/message/content").asText())
+          .isEqualTo("You said: Weather in Paris?");
+      assertThat(referee.rejections()).isEmpty();
+    }
+  }
+
+  @Test
+  void aBadScriptIsOneLineNamingTheFileAndTheFieldThenTheUsageAndExitTwo(@TempDir Path dir) throws Exception {
+    Path script = dir.resolve("bad.json");
+    Files.writeString(script, "{\"replies\": [{\"toolCalls\": [{\"name\": \"f\", \"arguments\": 5}]}]}");
+    RefereeMain.Launch launch = launch("--script", script.toString());
+    assertThat(launch.referee()).isNull();
+    assertThat(launch.exitStatus()).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("toolguard-referee: script " + script
+        + ": replies[0].toolCalls[0].arguments is a number; write a JSON object (or a string holding one)"
+        + System.lineSeparator() + RefereeMain.usage());
+    err.reset();
+    launch = launch("--script", dir.resolve("none.json").toString());
+    assertThat(launch.exitStatus()).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8).lines().findFirst())
+        .hasValue("toolguard-referee: script " + dir.resolve("none.json") + ": no such file");
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
   }
 
   @Test
@@ -90,7 +171,8 @@ class RefereeMainTest {
     assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(2);
     String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(stderr.lines()).hasSize(1);
+    assertThat(stderr).isEqualTo("toolguard-referee: Unknown option: '--nope'" + System.lineSeparator()
+        + RefereeMain.usage());
   }
 
   private static Process java(String... args) throws Exception {

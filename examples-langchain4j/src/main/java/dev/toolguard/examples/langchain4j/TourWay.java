@@ -53,6 +53,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.h2.jdbcx.JdbcDataSource;
@@ -86,9 +87,14 @@ public final class TourWay implements WayRunner {
 
   @Override
   public Result run(List<Scenario> scenarios, @Nullable Target target) {
+    return run(scenarios, target, row -> { });
+  }
+
+  @Override
+  public Result run(List<Scenario> scenarios, @Nullable Target target, Consumer<Row> onRow) {
     try (ProviderReferee referee = ProviderReferee.start()) {
       Run run = new Run(referee, target);
-      return Result.of(run.cells.each(scenarios, run::rows));
+      return Result.of(run.cells.each(scenarios, run::rows, onRow));
     }
   }
 

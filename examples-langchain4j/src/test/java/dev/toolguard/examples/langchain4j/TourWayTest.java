@@ -52,7 +52,8 @@ class TourWayTest {
     assertThat(out.toString(StandardCharsets.UTF_8).split("\n"))
         .containsExactly(
             "ROW\tlate-result\tlangchain4j\tbare\tPASS\tInvalidRequestException: An assistant message with 'tool_calls' "
-                + "must be followed by tool … tool_call_ids did not have response messages: call_1",
+                + "must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did"
+                + " not have response messages: call_1",
             "ROW\tlate-result\tlangchain4j\tguarded\tPASS\tMOVE call_1; answer: You said: Never mind.");
   }
 
@@ -66,6 +67,7 @@ class TourWayTest {
 
     assertThat(code).isEqualTo(2);
     assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown scenario 'nope'");
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("langchain4j: unknown scenario 'nope'; use one of "
+        + String.join(", ", dev.toolguard.examples.Scenario.ids()) + "\n" + dev.toolguard.examples.TourOptions.usage("langchain4j"));
   }
 }

@@ -30,23 +30,56 @@ public final class DemoReferee {
 
   private DemoReferee() {}
 
+  /** The command line (picocli). */
+  @picocli.CommandLine.Command(name = "demo-referee", mixinStandardHelpOptions = true,
+      versionProvider = DemoReferee.Version.class,
+      description = "Starts the testkit referee with the refund desk model, prints its OpenAI base URL (for"
+          + " RefundAssistant's --base-url) and serves until killed.",
+      exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:--help or --version", "1:the port cannot be bound",
+          "2:bad arguments"})
+  static final class Command implements java.util.concurrent.Callable<Integer> {
+    @picocli.CommandLine.Option(names = "--port", paramLabel = "N", defaultValue = "0",
+        description = "the port, 0 to 65535; 0 (the default) picks a free one")
+    int port;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.@org.jspecify.annotations.Nullable CommandSpec spec;
+
+    @org.jspecify.annotations.Nullable ProviderReferee referee;
+
+    @Override
+    public Integer call() {
+      if (port < 0 || port > 65535) {
+        throw new picocli.CommandLine.ParameterException(java.util.Objects.requireNonNull(spec).commandLine(),
+            "--port needs a number from 0 to 65535, got " + port);
+      }
+      try {
+        referee = ProviderReferee.builder().port(port).start();
+      } catch (java.io.UncheckedIOException e) {
+        System.err.println("demo-referee: " + e.getMessage());
+        return 1;
+      }
+      return 0;
+    }
+  }
+
+  /** {@code --version}: the project version, from a resource the build filters. */
+  static final class Version implements picocli.CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"demo-referee " + TourWay.Options.version()};
+    }
+  }
+
   /** Starts the scripted referee, prints its OpenAI base URL, and serves until the process is killed. */
   public static void main(String[] args) throws InterruptedException {
-    int port = 0;
-    if (args.length == 2 && args[0].equals("--port")) {
-      try {
-        port = Integer.parseInt(args[1]);
-      } catch (NumberFormatException e) {
-        port = -1;
-      }
-    }
-    if ((args.length != 0 && args.length != 2) || (args.length == 2 && !args[0].equals("--port")) || port < 0) {
-      System.err.println("usage: java -cp toolguard-examples-openai-java.jar " + DemoReferee.class.getName()
-          + " [--port N]");
-      System.exit(2);
+    Command command = new Command();
+    int status = new picocli.CommandLine(command).execute(args);
+    ProviderReferee referee = command.referee;
+    if (referee == null) {
+      System.exit(status);
       return;
     }
-    ProviderReferee referee = ProviderReferee.builder().port(port).start();
     script(referee);
     System.out.println(referee.openAiBaseUrl());
     System.out.flush();

@@ -47,9 +47,9 @@ public record Row(String scenario, String way, String side, Outcome outcome, Str
     }
   }
 
-  /** Makes {@code detail} one short line: no tabs or line breaks, about {@value #MAX_DETAIL} characters at most. */
+  /** Makes {@code detail} one line, whole: no tabs or line breaks (the tour cuts it to print, or not with --verbose). */
   public Row {
-    detail = oneLine(detail);
+    detail = detail.replaceAll("\\s+", " ").trim();
   }
 
   /** The row as printed. */

@@ -36,8 +36,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TourWay {
 
-  static final String USAGE = "usage: java -cp toolguard-examples-openai-java.jar " + TourWay.class.getName()
-      + " [--scenario NAME]... [--base-url URL --api-key KEY --model NAME]";
 
   private TourWay() {}
 
@@ -64,12 +62,19 @@ public final class TourWay {
       options = Options.parse(args);
     } catch (IllegalArgumentException e) {
       err.println("openai-java tour: " + e.getMessage());
-      err.println(USAGE);
+      err.print(Options.usage());
       return 2;
     }
     if (options.help) {
-      err.println(USAGE);
-      err.println("scenarios: " + String.join(", ", Scenarios.NAMES));
+      err.print(Options.usage());
+      return 0;
+    }
+    if (options.version) {
+      out.println("openai-java " + Options.version());
+      return 0;
+    }
+    if (options.completion) {
+      out.print(picocli.AutoComplete.bash("openai-java", Options.commandLine(new Options.Command())));
       return 0;
     }
     tour(options, row -> {
@@ -201,54 +206,93 @@ public final class TourWay {
     String model = "";
     boolean help;
 
+    boolean version;
+    boolean completion;
+
+    /** The options, as picocli reads them. */
+    @picocli.CommandLine.Command(name = "openai-java", usageHelpAutoWidth = false, sortOptions = false,
+        description = "The openai-java way of the tour: prints one ROW line per cell (bare, then guarded) on standard"
+            + " output as each is done. Run by java -jar examples/target/toolguard-examples.jar.",
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:the rows were printed", "2:bad arguments"})
+    static final class Command {
+      @picocli.CommandLine.Option(names = "--scenario", paramLabel = "NAME", completionCandidates = Names.class,
+          description = "run this scenario (the option again for more): ${COMPLETION-CANDIDATES}")
+      List<String> scenarios = new ArrayList<>();
+
+      @picocli.CommandLine.Option(names = "--base-url", paramLabel = "URL",
+          description = "run the guarded side against this OpenAI-compatible provider (with --model, and --api-key or"
+              + " OPENAI_API_KEY)")
+      @Nullable String baseUrl;
+
+      @picocli.CommandLine.Option(names = "--api-key", paramLabel = "KEY", description = "the provider's key")
+      @Nullable String apiKey;
+
+      @picocli.CommandLine.Option(names = "--model", paramLabel = "NAME", description = "the provider's model")
+      @Nullable String model;
+
+      @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+      boolean help;
+
+      @picocli.CommandLine.Option(names = {"-V", "--version"}, versionHelp = true,
+          description = "Print version information and exit.")
+      boolean version;
+    }
+
+    /** The scenario names. */
+    static final class Names implements Iterable<String> {
+      @Override
+      public java.util.Iterator<String> iterator() {
+        return Scenarios.NAMES.iterator();
+      }
+    }
+
+    static picocli.CommandLine commandLine(Command command) {
+      picocli.CommandLine cli = new picocli.CommandLine(command);
+      cli.addSubcommand("generate-completion", new picocli.CommandLine(new picocli.AutoComplete.GenerateCompletion()));
+      return cli;
+    }
+
+    /** The generated usage. */
+    static String usage() {
+      return commandLine(new Command()).getUsageMessage(picocli.CommandLine.Help.Ansi.OFF);
+    }
+
+    /** The project version, from a resource the build filters. */
+    static String version() {
+      try (java.io.InputStream in = TourWay.class.getResourceAsStream("version.properties")) {
+        if (in == null) {
+          return "unknown";
+        }
+        java.util.Properties p = new java.util.Properties();
+        p.load(in);
+        return p.getProperty("version", "unknown");
+      } catch (java.io.IOException e) {
+        return "unknown";
+      }
+    }
+
     static Options parse(String... args) {
       Options o = new Options();
-      String apiKey = null;
-      String model = null;
-      for (int i = 0; i < args.length; i++) {
-        String flag = args[i];
-        String value = null;
-        int eq = flag.indexOf('=');
-        if (flag.startsWith("--") && eq > 0) {
-          value = flag.substring(eq + 1);
-          flag = flag.substring(0, eq);
-        }
-        switch (flag) {
-          case "--help":
-          case "-h":
-            o.help = true;
-            break;
-          case "--scenario":
-          case "--base-url":
-          case "--api-key":
-          case "--model":
-            if (value == null) {
-              if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(flag + " needs a value");
-              }
-              value = args[++i];
-            }
-            if (value.isBlank()) {
-              throw new IllegalArgumentException(flag + " needs a value, got an empty one");
-            }
-            if (flag.equals("--scenario")) {
-              if (!Scenarios.NAMES.contains(value)) {
-                throw new IllegalArgumentException("unknown scenario '" + value + "'; one of "
-                    + String.join(", ", Scenarios.NAMES));
-              }
-              o.scenarios.add(value);
-            } else if (flag.equals("--base-url")) {
-              o.baseUrl = value;
-            } else if (flag.equals("--api-key")) {
-              apiKey = value;
-            } else {
-              model = value;
-            }
-            break;
-          default:
-            throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
-        }
+      Command c = new Command();
+      picocli.CommandLine.ParseResult parsed;
+      try {
+        parsed = commandLine(c).parseArgs(args);
+      } catch (picocli.CommandLine.ParameterException e) {
+        throw new IllegalArgumentException(e.getMessage());
       }
+      o.help = c.help;
+      o.version = c.version;
+      o.completion = parsed.subcommand() != null;
+      for (String value : c.scenarios) {
+        if (!Scenarios.NAMES.contains(value)) {
+          throw new IllegalArgumentException("unknown scenario '" + value + "'; one of "
+              + String.join(", ", Scenarios.NAMES));
+        }
+        o.scenarios.add(value);
+      }
+      o.baseUrl = c.baseUrl;
+      String apiKey = c.apiKey;
+      String model = c.model;
       if (o.baseUrl == null && (apiKey != null || model != null)) {
         throw new IllegalArgumentException("--api-key and --model go with --base-url");
       }

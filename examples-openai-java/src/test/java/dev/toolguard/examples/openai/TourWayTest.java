@@ -106,7 +106,7 @@ class TourWayTest {
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       assertThat(TourWay.run(args, print(out), print(err))).as(String.join(" ", args)).isEqualTo(2);
       assertThat(out.size()).isZero();
-      assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage:");
+      assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("openai-java tour: ").endsWith(TourWay.Options.usage());
     }
   }
 

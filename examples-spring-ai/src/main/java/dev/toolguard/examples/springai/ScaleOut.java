@@ -157,28 +157,50 @@ public final class ScaleOut {
     }
   }
 
+  /** The command line (picocli). */
+  @picocli.CommandLine.Command(name = "ScaleOut", usageHelpAutoWidth = false,
+      description = "Several JVMs on one database run many conversations at once; checks every rule afterwards.",
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {"0:the run held every rule", "1:it did not", "2:bad arguments"})
+  static final class Args {
+    @picocli.CommandLine.Option(names = "--instances", paramLabel = "N", defaultValue = "3",
+        description = "JVMs, 2 or more (default: ${DEFAULT-VALUE})")
+    int instances;
+
+    @picocli.CommandLine.Option(names = "--conversations", paramLabel = "M", defaultValue = "200",
+        description = "conversations (default: ${DEFAULT-VALUE})")
+    int conversations;
+
+    @picocli.CommandLine.Option(names = "--seed", paramLabel = "S", description = "the seed (default: a random one)")
+    @Nullable Long seed;
+
+    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+  }
+
   /** Runs it from the command line; exits 0 when the run holds every rule, 1 when not, 2 on bad arguments. */
   public static void main(String[] args) {
-    int instances = 3;
-    int conversations = 200;
-    long seed = new SecureRandom().nextLong();
+    Args parsed = new Args();
+    picocli.CommandLine cli = new picocli.CommandLine(parsed);
     try {
-      for (int i = 0; i < args.length; i++) {
-        String value = i + 1 < args.length ? args[i + 1] : "";
-        switch (args[i]) {
-          case "--instances" -> instances = Integer.parseInt(value);
-          case "--conversations" -> conversations = Integer.parseInt(value);
-          case "--seed" -> seed = Long.parseLong(value);
-          default -> throw new IllegalArgumentException("unknown argument " + args[i]);
-        }
-        i++;
+      cli.parseArgs(args);
+      if (parsed.instances < 2) {
+        throw new picocli.CommandLine.ParameterException(cli, "--instances needs 2 or more, got " + parsed.instances);
       }
-    } catch (IllegalArgumentException e) {
-      System.err.println("usage: ScaleOut [--instances N (2 or more)] [--conversations M] [--seed S]: "
-          + e.getMessage());
+    } catch (picocli.CommandLine.ParameterException e) {
+      System.err.println("ScaleOut: " + e.getMessage());
+      cli.usage(System.err, picocli.CommandLine.Help.Ansi.OFF);
       System.exit(2);
       return;
     }
+    if (cli.isUsageHelpRequested()) {
+      cli.usage(System.out, picocli.CommandLine.Help.Ansi.OFF);
+      System.exit(0);
+      return;
+    }
+    int instances = parsed.instances;
+    int conversations = parsed.conversations;
+    long seed = parsed.seed != null ? parsed.seed : new SecureRandom().nextLong();
     quietDatabaseLog();
     Runtime.getRuntime().addShutdownHook(new Thread(ScaleOut::killAll, "scale-out-cleanup"));
     int status;

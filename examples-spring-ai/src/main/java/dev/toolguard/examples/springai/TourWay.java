@@ -28,49 +28,66 @@ import org.springframework.ai.openai.OpenAiChatOptions;
  */
 public final class TourWay {
 
-  static final String USAGE = "usage: java -cp toolguard-examples-spring-ai.jar dev.toolguard.examples.springai.TourWay"
-      + " [--scenario NAME] [--base-url URL --api-key KEY --model NAME]\n  scenarios: "
-      + String.join(", ", SpringAiScenarios.NAMES);
-
   private TourWay() {}
 
   /** Runs the tour's Spring AI cells and prints their rows. */
   public static void main(String[] args) {
     TourLogging.quiet();
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    System.exit(run(args, out, System.err)); // the HTTP clients keep non-daemon threads
+  }
+
+  /**
+   * Parses {@code args}, runs the cells and prints each row on {@code out} as soon as it is made; errors,
+   * usage and version go to {@code err} and {@code out} as picocli's commands do.
+   *
+   * @return 0 when the rows were printed (or after --help, --version, generate-completion), 2 on bad arguments
+   */
+  static int run(String[] args, PrintStream out, PrintStream err) {
     Options options;
     try {
       options = Options.parse(args);
     } catch (IllegalArgumentException e) {
-      System.err.println("spring-ai tour: " + e.getMessage());
-      System.err.println(USAGE);
-      System.exit(2);
-      return;
+      err.println("spring-ai tour: " + e.getMessage());
+      err.print(Options.usage());
+      return 2;
     }
     if (options.help()) {
-      System.err.println(USAGE);
-      System.exit(0);
-      return;
+      err.print(Options.usage());
+      return 0;
     }
-    for (Row row : run(options)) {
+    if (options.version()) {
+      out.println("spring-ai " + Options.Version.version());
+      return 0;
+    }
+    if (options.completion()) {
+      out.print(picocli.AutoComplete.bash("spring-ai", Options.commandLine(new Options.Command())));
+      return 0;
+    }
+    run(options, row -> {
       out.println(row.line());
-    }
-    out.flush();
-    System.exit(0); // the HTTP clients keep non-daemon threads
+      out.flush();
+    });
+    return 0;
   }
 
   /** Runs the cells that {@code options} select and returns their rows, in scenario order. */
   public static List<Row> run(Options options) {
     List<Row> rows = new ArrayList<>();
+    run(options, rows::add);
+    return rows;
+  }
+
+  /** Runs the cells that {@code options} select, handing each row to {@code onRow} as soon as it is made. */
+  static void run(Options options, java.util.function.Consumer<Row> onRow) {
     try (Env env = Env.open(options)) {
       for (SpringAiScenarios.Scenario s : SpringAiScenarios.all()) {
         if (options.scenario() == null || options.scenario().equals(s.name())) {
-          rows.add(s.bare(env));
-          rows.add(s.guarded(env));
+          onRow.accept(s.bare(env));
+          onRow.accept(s.guarded(env));
         }
       }
     }
-    return rows;
   }
 
   /** Spring AI's own OpenAI chat model on {@code baseUrl} (one that ends in {@code /v1}), with no retries. */
@@ -81,61 +98,107 @@ public final class TourWay {
   }
 
   /**
-   * The command line.
+   * The command line (picocli).
    *
    * @param scenario the one scenario to run, or null for all
    * @param baseUrl a real OpenAI-compatible provider for the guarded side, or null for the referee
    * @param apiKey its key, or null
    * @param model its model, or null
    * @param help whether {@code --help} was given
+   * @param version whether {@code --version} was given
+   * @param completion whether {@code generate-completion} was given
    */
   public record Options(@Nullable String scenario, @Nullable String baseUrl, @Nullable String apiKey,
-      @Nullable String model, boolean help) {
+      @Nullable String model, boolean help, boolean version, boolean completion) {
+
+    /** The options, as picocli reads them. */
+    @picocli.CommandLine.Command(name = "spring-ai", usageHelpAutoWidth = false, sortOptions = false,
+        description = "The Spring AI way of the tour: prints one ROW line per cell (bare, then guarded) on standard"
+            + " output as each is done. Run by java -jar examples/target/toolguard-examples.jar.",
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:the rows were printed", "2:bad arguments"})
+    static final class Command {
+      @picocli.CommandLine.Option(names = "--scenario", paramLabel = "NAME", completionCandidates = Names.class,
+          description = "run one scenario: ${COMPLETION-CANDIDATES}")
+      @Nullable String scenario;
+
+      @picocli.CommandLine.Option(names = "--base-url", paramLabel = "URL",
+          description = "run the guarded side against this OpenAI-compatible provider (with --api-key and --model)")
+      @Nullable String baseUrl;
+
+      @picocli.CommandLine.Option(names = "--api-key", paramLabel = "KEY", description = "the provider's key")
+      @Nullable String apiKey;
+
+      @picocli.CommandLine.Option(names = "--model", paramLabel = "NAME", description = "the provider's model")
+      @Nullable String model;
+
+      @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+      boolean help;
+
+      @picocli.CommandLine.Option(names = {"-V", "--version"}, versionHelp = true,
+          description = "Print version information and exit.")
+      boolean version;
+    }
+
+    /** The scenario names. */
+    static final class Names implements Iterable<String> {
+      @Override
+      public java.util.Iterator<String> iterator() {
+        return SpringAiScenarios.NAMES.iterator();
+      }
+    }
+
+    static picocli.CommandLine commandLine(Command command) {
+      picocli.CommandLine cli = new picocli.CommandLine(command);
+      cli.addSubcommand("generate-completion", new picocli.CommandLine(new picocli.AutoComplete.GenerateCompletion()));
+      return cli;
+    }
+
+    /** The generated usage. */
+    static String usage() {
+      return commandLine(new Command()).getUsageMessage(picocli.CommandLine.Help.Ansi.OFF);
+    }
 
     /** Parses the arguments; a bad one is an {@link IllegalArgumentException} saying which. */
     public static Options parse(String... args) {
-      String scenario = null;
-      String baseUrl = null;
-      String apiKey = null;
-      String model = null;
-      boolean help = false;
-      for (int i = 0; i < args.length; i++) {
-        String arg = args[i];
-        if (arg.equals("--help") || arg.equals("-h")) {
-          help = true;
-          continue;
-        }
-        if (!arg.equals("--scenario") && !arg.equals("--base-url") && !arg.equals("--api-key")
-            && !arg.equals("--model")) {
-          throw new IllegalArgumentException("unknown argument '" + arg + "'");
-        }
-        if (i + 1 >= args.length || args[i + 1].isBlank()) {
-          throw new IllegalArgumentException(arg + " needs a value");
-        }
-        String value = args[++i];
-        if (arg.equals("--scenario")) {
-          if (!SpringAiScenarios.NAMES.contains(value)) {
-            throw new IllegalArgumentException("unknown scenario '" + value + "'");
-          }
-          scenario = value;
-        } else if (arg.equals("--base-url")) {
-          baseUrl = value;
-        } else if (arg.equals("--api-key")) {
-          apiKey = value;
-        } else {
-          model = value;
-        }
+      Command c = new Command();
+      picocli.CommandLine.ParseResult parsed;
+      try {
+        parsed = commandLine(c).parseArgs(args);
+      } catch (picocli.CommandLine.ParameterException e) {
+        throw new IllegalArgumentException(e.getMessage());
       }
-      int given = (baseUrl == null ? 0 : 1) + (apiKey == null ? 0 : 1) + (model == null ? 0 : 1);
+      if (c.scenario != null && !SpringAiScenarios.NAMES.contains(c.scenario)) {
+        throw new IllegalArgumentException("unknown scenario '" + c.scenario + "'; use one of "
+            + String.join(", ", SpringAiScenarios.NAMES));
+      }
+      int given = (c.baseUrl == null ? 0 : 1) + (c.apiKey == null ? 0 : 1) + (c.model == null ? 0 : 1);
       if (given != 0 && given != 3) {
         throw new IllegalArgumentException("--base-url, --api-key and --model go together");
       }
-      return new Options(scenario, baseUrl, apiKey, model, help);
+      return new Options(c.scenario, c.baseUrl, c.apiKey, c.model, c.help, c.version, parsed.subcommand() != null);
     }
 
     /** Whether the guarded side runs against a real provider. */
     public boolean realProvider() {
       return baseUrl != null;
+    }
+
+    /** {@code --version}: the project version, from a resource the build filters. */
+    static final class Version {
+      private Version() {}
+
+      static String version() {
+        try (java.io.InputStream in = TourWay.class.getResourceAsStream("version.properties")) {
+          if (in == null) {
+            return "unknown";
+          }
+          java.util.Properties p = new java.util.Properties();
+          p.load(in);
+          return p.getProperty("version", "unknown");
+        } catch (java.io.IOException e) {
+          return "unknown";
+        }
+      }
     }
   }
 

@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,9 +44,14 @@ public final class CliWay implements WayRunner {
 
   @Override
   public Result run(List<Scenario> scenarios, @Nullable Target target) {
+    return run(scenarios, target, row -> { });
+  }
+
+  @Override
+  public Result run(List<Scenario> scenarios, @Nullable Target target, Consumer<Row> onRow) {
     try (ProviderReferee referee = ProviderReferee.start()) {
       Cells cells = new Cells(referee, way, target);
-      return Result.of(cells.each(scenarios, s -> rows(s, referee, cells, target)));
+      return Result.of(cells.each(scenarios, s -> rows(s, referee, cells, target), onRow));
     }
   }
 

@@ -44,6 +44,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -75,9 +76,14 @@ public final class LoopWay implements WayRunner {
 
   @Override
   public Result run(List<Scenario> scenarios, @Nullable Target target) {
+    return run(scenarios, target, row -> { });
+  }
+
+  @Override
+  public Result run(List<Scenario> scenarios, @Nullable Target target, Consumer<Row> onRow) {
     try (ProviderReferee referee = ProviderReferee.start()) {
       Run run = new Run(referee, target);
-      return Result.of(run.cells.each(scenarios, run::rows));
+      return Result.of(run.cells.each(scenarios, run::rows, onRow));
     }
   }
 

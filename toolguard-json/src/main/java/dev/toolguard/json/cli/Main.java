@@ -18,15 +18,25 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.util.List;
+import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
- * The {@code toolguard} command line.
+ * The {@code toolguard} command line (picocli: {@code --help} and {@code --version} on every command,
+ * and {@code generate-completion} for a bash/zsh completion script).
  *
  * <pre>
  * toolguard check  --dialect openai-chat|openai-responses|anthropic FILE|-
  * toolguard repair --dialect openai-chat|openai-responses|anthropic FILE|-
+ * toolguard generate-completion
  * </pre>
  *
  * <p>Exit codes: 0 valid (check) or repaired (repair); 1 violations found (check); 2 bad usage or
@@ -47,21 +57,6 @@ public final class Main {
   /** Exit code: toolguard failed (a bug; please report it), or the body does not fit in the memory given. */
   public static final int INTERNAL_ERROR = 3;
 
-  static final String USAGE = String.join("\n",
-      "usage: toolguard check  --dialect DIALECT FILE|-",
-      "       toolguard repair --dialect DIALECT FILE|-",
-      "",
-      "  DIALECT  openai-chat | openai-responses | anthropic",
-      "  FILE     a request body (JSON); - reads standard input",
-      "",
-      "check   lists every violation, one per line, on standard output;",
-      "        exit 0 when the body is valid, 1 when it has violations.",
-      "repair  writes the repaired body to standard output and the report, one",
-      "        action per line, to standard error; exit 0. A valid body comes out as it came in.",
-      "",
-      "Exit 2: bad usage, or input that is not JSON or not a request body of the dialect.",
-      "");
-
   private Main() {}
 
   /** Runs the command line and exits with its code. */
@@ -79,86 +74,163 @@ public final class Main {
    * @return the exit code
    */
   public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-    for (String a : args) {
-      if (a.equals("--help") || a.equals("-h")) {
-        out.print(USAGE);
-        out.flush();
-        return OK;
-      }
-    }
-    if (args.length == 0) {
-      return usage(err, "no command given");
-    }
-    String command = args[0];
-    if (!command.equals("check") && !command.equals("repair")) {
-      return usage(err, "unknown command '" + command + "'; use check or repair");
-    }
-    String dialectId = null;
-    String file = null;
-    for (int i = 1; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--dialect")) {
-        if (i + 1 >= args.length) {
-          return usage(err, "--dialect needs a value (openai-chat, openai-responses or anthropic)");
-        }
-        dialectId = args[++i];
-      } else if (a.startsWith("--dialect=")) {
-        dialectId = a.substring("--dialect=".length());
-      } else if (a.startsWith("-") && !a.equals("-")) {
-        return usage(err, "unknown option '" + a + "'");
-      } else if (file != null) {
-        return usage(err, "more than one input given ('" + file + "' and '" + a + "'); give one FILE or -");
-      } else {
-        file = a;
-      }
-    }
-    if (dialectId == null) {
-      return usage(err, "no dialect given; add --dialect openai-chat, openai-responses or anthropic");
-    }
-    Dialect dialect;
+    PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+    PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+    CommandLine cli = commandLine(in, out, err).setOut(outWriter).setErr(errWriter);
     try {
-      dialect = Dialect.fromId(dialectId);
-    } catch (IllegalArgumentException e) {
-      return usage(err, e.getMessage());
-    }
-    if (file == null) {
-      return usage(err, "no input given; give a FILE, or - for standard input");
-    }
-    long[] size = {-1};
-    try {
-      return runOn(command, dialect, file, in, out, err, size);
-    } catch (OutOfMemoryError e) {
-      // what was read and built is garbage now: there is room for one line
-      err.println(outOfMemory(size[0]));
+      return cli.execute(args);
+    } finally {
+      outWriter.flush();
+      errWriter.flush();
+      out.flush();
       err.flush();
+    }
+  }
+
+  /** The picocli command line of {@code toolguard}, reading {@code in} and writing the reports to {@code out} and {@code err}. */
+  static CommandLine commandLine(InputStream in, PrintStream out, PrintStream err) {
+    CommandLine cli = new CommandLine(new Toolguard());
+    cli.addSubcommand(new CommandLine(new Check(in, out, err)));
+    cli.addSubcommand(new CommandLine(new Repair(in, out, err)));
+    cli.addSubcommand(new CommandLine(new AutoComplete.GenerateCompletion()));
+    cli.setParameterExceptionHandler(Main::badUsage);
+    cli.setExecutionExceptionHandler((e, command, parsed) -> {
+      command.getErr().println(printable("toolguard: internal error, please report it: " + Json.oneLine(String.valueOf(e))));
       return INTERNAL_ERROR;
-    }
+    });
+    return cli;
   }
 
-  /** The line printed when the body does not fit in the heap; {@code bytes} is its size, or -1 when not known. */
-  static String outOfMemory(long bytes) {
-    long mb = bytes < 0 ? -1 : Math.max(1, (bytes + 999_999) / 1_000_000);
-    return "toolguard: not enough memory for a body of " + (mb < 0 ? "this size" : mb + " MB") + "; raise -Xmx";
+  /** The usage text of {@code toolguard} ({@code command} null) or of one of its commands. */
+  static String usage(@Nullable String command) {
+    CommandLine cli = commandLine(InputStream.nullInputStream(), System.out, System.err);
+    return (command == null ? cli : cli.getSubcommands().get(command)).getUsageMessage(CommandLine.Help.Ansi.OFF);
   }
 
-  private static int runOn(String command, Dialect dialect, String file, InputStream in, PrintStream out,
-      PrintStream err, long[] size) {
-    String body;
-    try {
-      body = readInput(file, in, size);
-    } catch (BadInput e) {
-      err.println(printable("toolguard: " + e.getMessage()));
-      return BAD_INPUT;
+  /** Bad usage: one line that names the problem, then the usage of the command it was given to; exit 2. */
+  private static int badUsage(CommandLine.ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    PrintWriter err = command.getErr();
+    err.println(printable("toolguard: " + e.getMessage()));
+    command.usage(err, CommandLine.Help.Ansi.OFF);
+    err.flush();
+    return BAD_INPUT;
+  }
+
+  /** The top command: its subcommands do the work. */
+  @Command(name = "toolguard", mixinStandardHelpOptions = true, versionProvider = Version.class,
+      usageHelpAutoWidth = false, sortOptions = false,
+      description = "Checks and repairs the tool calls and tool results of a chat history: a request body"
+          + " of OpenAI Chat Completions, OpenAI Responses or Anthropic Messages.",
+      commandListHeading = "%nCommands:%n",
+      footerHeading = "%n",
+      footer = {"Completion (bash or zsh): source <(toolguard generate-completion), with toolguard on the"
+          + " PATH or an alias:",
+          "  alias toolguard='java -jar toolguard-json/target/toolguard.jar'"},
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {
+          "0:valid (check), or the repaired body was written (repair)",
+          "1:check found violations",
+          "2:bad usage, or input that is not JSON or not a request body of the dialect",
+          "3:not enough memory for the body (raise -Xmx), or an internal error"})
+  static final class Toolguard {}
+
+  /** The options and the input of {@code check} and {@code repair}. */
+  abstract static class BodyCommand implements Callable<Integer> {
+    private final InputStream in;
+    final PrintStream out;
+    final PrintStream err;
+
+    @Option(names = "--dialect", required = true, paramLabel = "DIALECT", converter = DialectConverter.class,
+        completionCandidates = Dialects.class,
+        description = "openai-chat | openai-responses | anthropic")
+    @Nullable Dialect dialect;
+
+    @Parameters(index = "0", paramLabel = "FILE|-", arity = "1",
+        description = "a request body (JSON); - reads standard input")
+    @Nullable String file;
+
+    BodyCommand(InputStream in, PrintStream out, PrintStream err) {
+      this.in = in;
+      this.out = out;
+      this.err = err;
     }
-    try {
-      if (command.equals("check")) {
-        List<WireViolation> violations = WireGuard.ofDefaults().check(dialect, body);
-        for (WireViolation v : violations) {
-          out.println(printable(v.toString()));
+
+    @Override
+    public Integer call() {
+      long[] size = {-1};
+      try {
+        String body;
+        try {
+          body = readInput(java.util.Objects.requireNonNull(file), in, size);
+        } catch (BadInput e) {
+          err.println(printable("toolguard: " + e.getMessage()));
+          err.flush();
+          return BAD_INPUT;
         }
-        out.flush();
-        return violations.isEmpty() ? OK : VIOLATIONS;
+        try {
+          return run(java.util.Objects.requireNonNull(dialect), body);
+        } catch (WireFormatException e) {
+          err.println(printable("toolguard: " + e.problem() + " (" + e.path() + ")"));
+          err.flush();
+          return BAD_INPUT;
+        } catch (RuntimeException e) {
+          err.println(printable("toolguard: internal error, please report it: " + Json.oneLine(String.valueOf(e))));
+          err.flush();
+          return INTERNAL_ERROR;
+        }
+      } catch (OutOfMemoryError e) {
+        // what was read and built is garbage now: there is room for one line
+        err.println(outOfMemory(size[0]));
+        err.flush();
+        return INTERNAL_ERROR;
       }
+    }
+
+    abstract int run(Dialect dialect, String body);
+  }
+
+  /** {@code toolguard check}. */
+  @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Version.class,
+      usageHelpAutoWidth = false, sortOptions = false,
+      description = "Lists every violation on standard output, one per line: code, where, call id, the"
+          + " provider's error.",
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {"0:the body is valid", "1:the body has violations",
+          "2:bad usage, or input that is not JSON or not a request body of the dialect",
+          "3:not enough memory for the body (raise -Xmx), or an internal error"})
+  static final class Check extends BodyCommand {
+    Check(InputStream in, PrintStream out, PrintStream err) {
+      super(in, out, err);
+    }
+
+    @Override
+    int run(Dialect dialect, String body) {
+      List<WireViolation> violations = WireGuard.ofDefaults().check(dialect, body);
+      for (WireViolation v : violations) {
+        out.println(printable(v.toString()));
+      }
+      out.flush();
+      return violations.isEmpty() ? OK : VIOLATIONS;
+    }
+  }
+
+  /** {@code toolguard repair}. */
+  @Command(name = "repair", mixinStandardHelpOptions = true, versionProvider = Version.class,
+      usageHelpAutoWidth = false, sortOptions = false,
+      description = "Writes the repaired body to standard output and the report, one action per line, to"
+          + " standard error. A valid body comes out as it came in.",
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {"0:the repaired (or unchanged) body was written",
+          "2:bad usage, or input that is not JSON or not a request body of the dialect",
+          "3:not enough memory for the body (raise -Xmx), or an internal error"})
+  static final class Repair extends BodyCommand {
+    Repair(InputStream in, PrintStream out, PrintStream err) {
+      super(in, out, err);
+    }
+
+    @Override
+    int run(Dialect dialect, String body) {
       WireRepair repair = WireGuard.ofDefaults().repair(dialect, body);
       if (repair.changed()) {
         String text = looksIndented(body) ? Json.writePretty(Json.parse(repair.body())) : repair.body();
@@ -173,20 +245,59 @@ public final class Main {
       }
       err.flush();
       return OK;
-    } catch (WireFormatException e) {
-      err.println(printable("toolguard: " + e.problem() + " (" + e.path() + ")"));
-      return BAD_INPUT;
-    } catch (RuntimeException e) {
-      err.println(printable("toolguard: internal error, please report it: " + Json.oneLine(String.valueOf(e))));
-      return INTERNAL_ERROR;
     }
   }
 
-  private static int usage(PrintStream err, String problem) {
-    err.println(printable("toolguard: " + problem));
-    err.print(USAGE);
-    err.flush();
-    return BAD_INPUT;
+  /** {@code --dialect}: a dialect id, or the error that lists the ids. */
+  static final class DialectConverter implements CommandLine.ITypeConverter<Dialect> {
+    @Override
+    public Dialect convert(String value) {
+      try {
+        return Dialect.fromId(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  /** The dialect ids, for the usage and the completion script. */
+  static final class Dialects implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      List<String> ids = new java.util.ArrayList<>();
+      for (Dialect d : Dialect.values()) {
+        ids.add(d.id());
+      }
+      return ids.iterator();
+    }
+  }
+
+  /** {@code --version}: {@code toolguard VERSION}, the project version written into the jar at build time. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"toolguard " + version()};
+    }
+
+    /** The project version, from the resource that the build filters. */
+    static String version() {
+      try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+        if (in == null) {
+          return "unknown";
+        }
+        java.util.Properties p = new java.util.Properties();
+        p.load(in);
+        return p.getProperty("version", "unknown");
+      } catch (IOException e) {
+        return "unknown";
+      }
+    }
+  }
+
+  /** The line printed when the body does not fit in the heap; {@code bytes} is its size, or -1 when not known. */
+  static String outOfMemory(long bytes) {
+    long mb = bytes < 0 ? -1 : Math.max(1, (bytes + 999_999) / 1_000_000);
+    return "toolguard: not enough memory for a body of " + (mb < 0 ? "this size" : mb + " MB") + "; raise -Xmx";
   }
 
   /**

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -164,34 +165,61 @@ class MainTest {
   }
 
   @Test
-  void helpPrintsTheUsage() {
+  void helpPrintsTheGeneratedUsage() {
     Run run = run("", "--help");
     assertThat(run.exit()).isZero();
-    assertThat(run.out()).startsWith("usage: toolguard check  --dialect DIALECT FILE|-");
-    assertThat(run("", "check", "-h").out()).isEqualTo(run.out());
+    assertThat(run.err()).isEmpty();
+    assertThat(run.out()).isEqualTo(Main.usage(null));
+    assertThat(run.outLines().get(0)).isEqualTo("Usage: toolguard [-hV] [COMMAND]");
+    assertThat(run.out()).contains("  check  ", "  repair  ", "  generate-completion  ", "Exit codes:",
+        "  1   check found violations", "  3   not enough memory for the body (raise -Xmx), or an internal error");
+    Run check = run("", "check", "-h");
+    assertThat(check.exit()).isZero();
+    assertThat(check.out()).isEqualTo(Main.usage("check"));
+    assertThat(check.outLines().get(0)).isEqualTo("Usage: toolguard check [-hV] --dialect=DIALECT FILE|-");
+    assertThat(check.out()).contains("--dialect=DIALECT   openai-chat | openai-responses | anthropic",
+        "FILE|-              a request body (JSON); - reads standard input");
+    assertThat(run("", "repair", "--help").outLines().get(0)).isEqualTo("Usage: toolguard repair [-hV] --dialect=DIALECT FILE|-");
+  }
+
+  @Test
+  void versionPrintsTheProjectVersionOfTheBuild() {
+    for (String[] args : List.of(new String[] {"--version"}, new String[] {"-V"}, new String[] {"check", "--version"})) {
+      Run run = run("", args);
+      assertThat(run.exit()).isZero();
+      assertThat(run.out()).matches("toolguard \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n");
+    }
+  }
+
+  @Test
+  void generateCompletionPrintsABashScriptThatCompletesTheCommandsAndTheDialects() {
+    Run run = run("", "generate-completion");
+    assertThat(run.exit()).isZero();
+    assertThat(run.out()).startsWith("#!/usr/bin/env bash").contains("complete -F _complete_toolguard")
+        .contains("check", "repair", "(\"openai-chat\" \"openai-responses\" \"anthropic\") # --dialect values");
   }
 
   @Test
   void badUsageNamesTheProblemThenPrintsTheUsageAndExitsTwo() {
-    assertUsage(run(""), "toolguard: no command given");
-    assertUsage(run("", "lint", "--dialect", "openai-chat", "-"), "toolguard: unknown command 'lint'; use check or repair");
-    assertUsage(run("", "check", "--dialect", "openai-chat", "--verbose", "-"), "toolguard: unknown option '--verbose'");
-    assertUsage(run("", "check", "-"), "toolguard: no dialect given; add --dialect openai-chat, openai-responses or"
-        + " anthropic");
-    assertUsage(run("", "check", "--dialect", "gemini", "-"), "toolguard: unknown dialect 'gemini'; use one of"
-        + " openai-chat, openai-responses, anthropic");
-    assertUsage(run("", "check", "--dialect"), "toolguard: --dialect needs a value (openai-chat, openai-responses or"
-        + " anthropic)");
-    assertUsage(run("", "check", "--dialect", "anthropic"), "toolguard: no input given; give a FILE, or - for standard"
-        + " input");
-    assertUsage(run("", "check", "--dialect", "anthropic", "a.json", "b.json"),
-        "toolguard: more than one input given ('a.json' and 'b.json'); give one FILE or -");
+    assertUsage(run(""), null, "toolguard: Missing required subcommand");
+    assertUsage(run("", "lint", "--dialect", "openai-chat", "-"), null,
+        "toolguard: Unmatched arguments from index 0: 'lint', '--dialect', 'openai-chat', '-'");
+    assertUsage(run("", "check", "--dialect", "openai-chat", "--verbose", "-"), "check",
+        "toolguard: Unknown option: '--verbose'");
+    assertUsage(run("", "check", "-"), "check", "toolguard: Missing required option: '--dialect=DIALECT'");
+    assertUsage(run("", "check", "--dialect", "gemini", "-"), "check", "toolguard: Invalid value for option"
+        + " '--dialect': unknown dialect 'gemini'; use one of openai-chat, openai-responses, anthropic");
+    assertUsage(run("", "repair", "--dialect"), "repair",
+        "toolguard: Missing required parameter for option '--dialect' (DIALECT)");
+    assertUsage(run("", "check", "--dialect", "anthropic"), "check", "toolguard: Missing required parameter: 'FILE|-'");
+    assertUsage(run("", "check", "--dialect", "anthropic", "a.json", "b.json"), "check",
+        "toolguard: Unmatched argument at index 4: 'b.json'");
   }
 
-  private static void assertUsage(Run run, String firstLine) {
+  private static void assertUsage(Run run, @Nullable String command, String firstLine) {
     assertThat(run.exit()).isEqualTo(Main.BAD_INPUT);
     assertThat(run.out()).isEmpty();
     assertThat(run.errLines().get(0)).isEqualTo(firstLine);
-    assertThat(run.err()).contains(Main.USAGE);
+    assertThat(run.err()).isEqualTo(firstLine + "\n" + Main.usage(command));
   }
 }

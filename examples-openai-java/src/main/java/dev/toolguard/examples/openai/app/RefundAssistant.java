@@ -61,13 +61,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RefundAssistant {
 
-  static final String USAGE = String.join(System.lineSeparator(),
-      "usage: RefundAssistant ask \"QUESTION\" --state FILE [options]",
-      "       RefundAssistant approve CALL_ID --state FILE [options]",
-      "       RefundAssistant reject CALL_ID [--reason TEXT] --state FILE [options]",
-      "options: --base-url URL (default: OPENAI_BASE_URL, else OpenAI), --api-key KEY (default: OPENAI_API_KEY),",
-      "         --model NAME (default: OPENAI_MODEL, else " + "gpt-4o-mini" + ")");
-
   static final String SYSTEM_PROMPT = "You are the refund desk of a web shop. Look orders up with order_status"
       + " before refunding; refund at most the order total. Be brief.";
 
@@ -281,8 +274,16 @@ public final class RefundAssistant {
       command = Command.parse(args);
     } catch (IllegalArgumentException e) {
       err.println("RefundAssistant: " + e.getMessage());
-      err.println(USAGE);
+      err.print(Command.usage());
       return 2;
+    }
+    if (command.help) {
+      out.print(Command.usage());
+      return 0;
+    }
+    if (command.version) {
+      out.println("RefundAssistant " + Command.version());
+      return 0;
     }
     OpenAIClient client;
     try {
@@ -342,8 +343,8 @@ public final class RefundAssistant {
     }
   }
 
-  /** A parsed command line. */
-  private static final class Command {
+  /** A parsed command line (picocli). */
+  static final class Command {
     String verb = "";
     String argument = "";
     String reason = "no reason given";
@@ -351,64 +352,110 @@ public final class RefundAssistant {
     String model = "";
     @Nullable String baseUrl;
     @Nullable String apiKey;
+    boolean help;
+    boolean version;
+
+    /** The arguments, as picocli reads them. */
+    @picocli.CommandLine.Command(name = "RefundAssistant", usageHelpAutoWidth = false, sortOptions = false,
+        description = "The refund desk: ask a question, then approve or reject the refund it waits on. Each run"
+            + " reads and writes the conversation in the --state file.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "1:failed (the reason on standard error)", "2:bad arguments"})
+    static final class Args {
+      @picocli.CommandLine.Parameters(index = "0", paramLabel = "COMMAND",
+          description = "ask, approve or reject")
+      String verb = "";
+
+      @picocli.CommandLine.Parameters(index = "1", paramLabel = "ARGUMENT",
+          description = "the question (ask) or the waiting call's id (approve, reject)")
+      String argument = "";
+
+      @picocli.CommandLine.Option(names = "--state", paramLabel = "FILE", required = true,
+          description = "the conversation's file (read, then written)")
+      @Nullable String state;
+
+      @picocli.CommandLine.Option(names = "--reason", paramLabel = "TEXT", description = "why (reject only)")
+      @Nullable String reason;
+
+      @picocli.CommandLine.Option(names = "--base-url", paramLabel = "URL",
+          description = "the provider (default: OPENAI_BASE_URL, else OpenAI)")
+      @Nullable String baseUrl;
+
+      @picocli.CommandLine.Option(names = "--api-key", paramLabel = "KEY", description = "the key (default: OPENAI_API_KEY)")
+      @Nullable String apiKey;
+
+      @picocli.CommandLine.Option(names = "--model", paramLabel = "NAME",
+          description = "the model (default: OPENAI_MODEL, else gpt-4o-mini)")
+      @Nullable String model;
+
+      @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+      boolean help;
+
+      @picocli.CommandLine.Option(names = {"-V", "--version"}, versionHelp = true,
+          description = "Print version information and exit.")
+      boolean version;
+    }
+
+    /** The generated usage. */
+    static String usage() {
+      return new picocli.CommandLine(new Args()).getUsageMessage(picocli.CommandLine.Help.Ansi.OFF);
+    }
+
+    /** The project version, from a resource the build filters. */
+    static String version() {
+      try (java.io.InputStream in = RefundAssistant.class.getResourceAsStream(
+          "/dev/toolguard/examples/openai/version.properties")) {
+        if (in == null) {
+          return "unknown";
+        }
+        java.util.Properties p = new java.util.Properties();
+        p.load(in);
+        return p.getProperty("version", "unknown");
+      } catch (java.io.IOException e) {
+        return "unknown";
+      }
+    }
 
     static Command parse(String[] args) {
+      Args a = new Args();
+      picocli.CommandLine cli = new picocli.CommandLine(a);
+      try {
+        cli.parseArgs(args);
+      } catch (picocli.CommandLine.ParameterException e) {
+        if (cli.isUsageHelpRequested() || cli.isVersionHelpRequested()) {
+          a.help = cli.isUsageHelpRequested();
+        } else {
+          throw new IllegalArgumentException(e.getMessage());
+        }
+      }
       Command c = new Command();
-      List<String> positional = new ArrayList<>();
-      String stateFile = null;
-      String model = null;
-      boolean hasReason = false;
-      for (int i = 0; i < args.length; i++) {
-        String arg = args[i];
-        if (!arg.startsWith("--")) {
-          positional.add(arg);
-          continue;
-        }
-        if (i + 1 >= args.length || args[i + 1].isBlank()) {
-          throw new IllegalArgumentException(arg + " needs a value");
-        }
-        String value = args[++i];
-        switch (arg) {
-          case "--state":
-            stateFile = value;
-            break;
-          case "--model":
-            model = value;
-            break;
-          case "--base-url":
-            c.baseUrl = value;
-            break;
-          case "--api-key":
-            c.apiKey = value;
-            break;
-          case "--reason":
-            c.reason = value;
-            hasReason = true;
-            break;
-          default:
-            throw new IllegalArgumentException("unknown option " + arg);
-        }
+      c.help = a.help;
+      c.version = a.version;
+      if (c.help || c.version) {
+        return c;
       }
-      if (positional.size() != 2) {
-        throw new IllegalArgumentException("expected a command and its argument, got " + positional);
-      }
-      c.verb = positional.get(0);
-      c.argument = positional.get(1);
+      c.verb = a.verb;
+      c.argument = a.argument;
+      c.baseUrl = a.baseUrl;
+      c.apiKey = a.apiKey;
       if (!List.of("ask", "approve", "reject").contains(c.verb)) {
         throw new IllegalArgumentException("unknown command '" + c.verb + "'; one of ask, approve, reject");
       }
-      if (hasReason && !c.verb.equals("reject")) {
-        throw new IllegalArgumentException("--reason goes with reject");
+      if (a.reason != null) {
+        if (!c.verb.equals("reject")) {
+          throw new IllegalArgumentException("--reason goes with reject");
+        }
+        c.reason = a.reason;
       }
       if (c.argument.isBlank()) {
         throw new IllegalArgumentException(c.verb + " needs a non-empty argument");
       }
-      if (stateFile == null) {
+      if (a.state == null || a.state.isBlank()) {
         throw new IllegalArgumentException("--state FILE is required: the conversation lives there");
       }
-      c.state = Path.of(stateFile);
+      c.state = Path.of(a.state);
       String envModel = System.getenv("OPENAI_MODEL");
-      c.model = model != null ? model : envModel != null && !envModel.isBlank() ? envModel : "gpt-4o-mini";
+      c.model = a.model != null ? a.model : envModel != null && !envModel.isBlank() ? envModel : "gpt-4o-mini";
       return c;
     }
   }

@@ -189,7 +189,8 @@ class RefundAssistantTest {
         throw new AssertionError("no refund");
       });
       assertThat(status).as(String.join(" ", args)).isEqualTo(2);
-      assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage:");
+      assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("RefundAssistant: ")
+          .endsWith(RefundAssistant.Command.usage());
     }
   }
 
