@@ -31,7 +31,6 @@ import dev.toolguard.hosting.ResponseStore;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -694,9 +693,5 @@ public final class ResponsesService {
           + v.toString());
     }
     return v.asBoolean();
-  }
-
-  static Instant now(Clock clock) {
-    return clock.instant();
   }
 }

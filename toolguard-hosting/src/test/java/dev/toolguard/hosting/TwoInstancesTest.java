@@ -1,0 +1,127 @@
+package dev.toolguard.hosting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.errors.BadRequestException;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseInputItem;
+import dev.toolguard.jdbc.JdbcCallJournal;
+import dev.toolguard.jdbc.JdbcConversationStore;
+import dev.toolguard.json.HistoryJson;
+import dev.toolguard.testkit.ProviderReferee;
+import dev.toolguard.testkit.Reply;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two hosted instances on one PostgreSQL database (claim journal, conversation store and response
+ * store in it): an approval asked on one instance is answered on the other, the tool runs once, and
+ * the same approval replayed on either instance runs nothing.
+ */
+class TwoInstancesTest {
+
+  static EmbeddedPostgres pg;
+  static ProviderReferee referee;
+
+  @BeforeAll
+  static void start() throws Exception {
+    pg = EmbeddedPostgres.start();
+    referee = ProviderReferee.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    referee.close();
+    pg.close();
+  }
+
+  static ResponsesServer instance(DataSource db, AtomicInteger refunds) {
+    return ResponsesServer.builder(Agents.refundAgent(referee, refunds)).secret(Agents.SECRET)
+        .journal(JdbcCallJournal.builder(db).createTable(true).build())
+        .conversations(JdbcConversationStore.builder(db, HistoryJson.codec()).createTable(true).build())
+        .responses(JdbcResponseStore.of(db).createTable())
+        .start();
+  }
+
+  static ResponseCreateParams approve(String previous, String approvalId) {
+    return ResponseCreateParams.builder().model("m").previousResponseId(previous)
+        .inputOfResponse(List.of(ResponseInputItem.ofMcpApprovalResponse(ResponseInputItem.McpApprovalResponse
+            .builder().approvalRequestId(approvalId).approve(true).build())))
+        .build();
+  }
+
+  @Test
+  void approvalAskedOnOneInstanceIsAnsweredOnTheOtherAndRunsOnce() {
+    DataSource db = pg.getPostgresDatabase();
+    AtomicInteger refunds = new AtomicInteger(); // counts runs on both instances: they share the tool's effect
+    try (ResponsesServer one = instance(db, refunds); ResponsesServer two = instance(db, refunds)) {
+      OpenAIClient first = OpenAIOkHttpClient.builder().baseUrl(one.baseUrl()).apiKey("k").maxRetries(0).build();
+      OpenAIClient second = OpenAIOkHttpClient.builder().baseUrl(two.baseUrl()).apiKey("k").maxRetries(0).build();
+      try {
+        referee.script().enqueue(Reply.toolCall("refund", "{\"order\":\"P7\"}"), Reply.text("P7 refunded."));
+        Response asked = first.responses().create(ResponseCreateParams.builder().model("m")
+            .input("Refund P7").build());
+        String approvalId = asked.output().get(0).mcpApprovalRequest().orElseThrow().id();
+
+        Response done = second.responses().create(approve(asked.id(), approvalId));
+
+        assertThat(refunds).hasValue(1);
+        assertThat(OpenAiClientTest.text(done)).isEqualTo("P7 refunded.");
+        assertThat(first.responses().retrieve(done.id()).id()).isEqualTo(done.id());
+
+        for (OpenAIClient client : List.of(first, second)) {
+          assertThatThrownBy(() -> client.responses().create(approve(asked.id(), approvalId)))
+              .isInstanceOfSatisfying(BadRequestException.class,
+                  e -> assertThat(e.code()).contains("approval_already_used"));
+        }
+        assertThat(refunds).hasValue(1);
+        assertThat(referee.rejections()).isEmpty();
+      } finally {
+        first.close();
+        second.close();
+      }
+    }
+  }
+
+  @Test
+  void statelessApprovalReplayedOnTheOtherInstanceRunsNothing() {
+    DataSource db = pg.getPostgresDatabase();
+    AtomicInteger refunds = new AtomicInteger();
+    try (ResponsesServer one = instance(db, refunds); ResponsesServer two = instance(db, refunds)) {
+      OpenAIClient first = OpenAIOkHttpClient.builder().baseUrl(one.baseUrl()).apiKey("k").maxRetries(0).build();
+      OpenAIClient second = OpenAIOkHttpClient.builder().baseUrl(two.baseUrl()).apiKey("k").maxRetries(0).build();
+      try {
+        referee.script().enqueue(Reply.toolCall("refund", "{\"order\":\"Q8\"}"), Reply.text("Q8 refunded."));
+        ResponseInputItem user = ResponseInputItem.ofEasyInputMessage(com.openai.models.responses.EasyInputMessage
+            .builder().role(com.openai.models.responses.EasyInputMessage.Role.USER).content("Refund Q8").build());
+        Response asked = first.responses().create(ResponseCreateParams.builder().model("m").store(false)
+            .inputOfResponse(List.of(user)).build());
+        var request = asked.output().get(0).mcpApprovalRequest().orElseThrow();
+        ResponseCreateParams resume = ResponseCreateParams.builder().model("m").store(false)
+            .inputOfResponse(List.of(user, OpenAiClientTest.echo(request),
+                ResponseInputItem.ofMcpApprovalResponse(ResponseInputItem.McpApprovalResponse.builder()
+                    .approvalRequestId(request.id()).approve(true).build())))
+            .build();
+
+        assertThat(OpenAiClientTest.text(second.responses().create(resume))).isEqualTo("Q8 refunded.");
+        assertThat(refunds).hasValue(1);
+        assertThatThrownBy(() -> first.responses().create(resume))
+            .isInstanceOfSatisfying(BadRequestException.class,
+                e -> assertThat(e.code()).contains("approval_already_used"));
+        assertThat(refunds).hasValue(1);
+      } finally {
+        first.close();
+        second.close();
+      }
+    }
+  }
+}
