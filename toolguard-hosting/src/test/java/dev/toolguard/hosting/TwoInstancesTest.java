@@ -93,6 +93,56 @@ class TwoInstancesTest {
   }
 
   @Test
+  void theSameApprovalSentToBothInstancesAtOnceRunsOnce() throws Exception {
+    DataSource db = pg.getPostgresDatabase();
+    AtomicInteger refunds = new AtomicInteger();
+    try (ResponsesServer one = instance(db, refunds); ResponsesServer two = instance(db, refunds)) {
+      referee.script().enqueue(Reply.toolCall("refund", "{\"order\":\"R9\"}"));
+      referee.script().respondWith(request -> Reply.text("R9 refunded."));
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      String asked = post(http, one, "{\"model\":\"m\",\"input\":\"Refund R9\"}").body();
+      com.fasterxml.jackson.databind.JsonNode response = new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(asked);
+      String approve = "{\"model\":\"m\",\"previous_response_id\":\"" + response.path("id").asText()
+          + "\",\"input\":[{\"type\":\"mcp_approval_response\",\"approval_request_id\":\""
+          + response.path("output").get(0).path("id").asText() + "\",\"approve\":true}]}";
+
+      java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+      try {
+        List<java.util.concurrent.Future<java.net.http.HttpResponse<String>>> answers = new java.util.ArrayList<>();
+        for (ResponsesServer target : List.of(one, two)) {
+          answers.add(pool.submit(() -> {
+            together.await();
+            return post(http, target, approve);
+          }));
+        }
+        List<Integer> statuses = new java.util.ArrayList<>();
+        for (var f : answers) {
+          java.net.http.HttpResponse<String> r = f.get();
+          statuses.add(r.statusCode());
+          if (r.statusCode() != 200) {
+            assertThat(r.body()).containsAnyOf("approval_already_used", "call_in_progress", "conversation_conflict");
+          }
+        }
+        assertThat(statuses).containsOnlyOnce(200);
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(refunds).hasValue(1);
+    } finally {
+      referee.script().clear();
+    }
+  }
+
+  static java.net.http.HttpResponse<String> post(java.net.http.HttpClient http, ResponsesServer to, String body)
+      throws Exception {
+    return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(to.baseUrl() + "/responses"))
+        .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
   void statelessApprovalReplayedOnTheOtherInstanceRunsNothing() {
     DataSource db = pg.getPostgresDatabase();
     AtomicInteger refunds = new AtomicInteger();
