@@ -132,6 +132,24 @@ class OpenAiClientTest {
     assertThatThrownBy(() -> client.responses().retrieve(done.id()))
         .isInstanceOf(com.openai.errors.NotFoundException.class);
 
+    // the next turn, stateless too: everything said so far goes back, the settled call as an mcp_call
+    referee.script().enqueue(Reply.text("You are welcome."));
+    List<ResponseInputItem> next = new ArrayList<>(input);
+    for (ResponseOutputItem item : done.output()) {
+      next.add(back(item));
+    }
+    next.add(ResponseInputItem.ofEasyInputMessage(com.openai.models.responses.EasyInputMessage.builder()
+        .role(com.openai.models.responses.EasyInputMessage.Role.USER).content("Thanks").build()));
+    Response thanks = client.responses().create(ResponseCreateParams.builder().model("m").store(false)
+        .inputOfResponse(next).build());
+    assertThat(text(thanks)).isEqualTo("You are welcome.");
+    assertThat(referee.rejections()).isEmpty();
+    assertThat(refunds).hasValue(1);
+    // the model saw the call and its result once, in place
+    String sent = referee.lastRequest().body().toString();
+    assertThat(sent.split("\"type\":\"function_call\"", -1)).hasSize(2);
+    assertThat(sent.split("\"type\":\"function_call_output\"", -1)).hasSize(2);
+
     // the same stateless approval again: the journal knows it ran
     assertThatThrownBy(() -> client.responses().create(resume))
         .isInstanceOfSatisfying(BadRequestException.class,
@@ -167,6 +185,24 @@ class OpenAiClientTest {
   static ResponseInputItem echo(ResponseOutputItem.McpApprovalRequest r) {
     return ResponseInputItem.ofMcpApprovalRequest(ResponseInputItem.McpApprovalRequest.builder().id(r.id())
         .name(r.name()).arguments(r.arguments()).serverLabel(r.serverLabel()).build());
+  }
+
+  /** An output item as the input item that sends it back. */
+  static ResponseInputItem back(ResponseOutputItem item) {
+    if (item.isMessage()) {
+      return ResponseInputItem.ofResponseOutputMessage(item.asMessage());
+    }
+    if (item.isMcpCall()) {
+      ResponseOutputItem.McpCall c = item.asMcpCall();
+      ResponseInputItem.McpCall.Builder b = ResponseInputItem.McpCall.builder().id(c.id()).name(c.name())
+          .arguments(c.arguments()).serverLabel(c.serverLabel());
+      c.output().ifPresent(b::output);
+      return ResponseInputItem.ofMcpCall(b.build());
+    }
+    if (item.isMcpApprovalRequest()) {
+      return echo(item.asMcpApprovalRequest());
+    }
+    return ResponseInputItem.ofFunctionCall(item.asFunctionCall());
   }
 
   static String text(Response r) {

@@ -283,6 +283,8 @@ public final class ResponsesService {
     final String conversation;
     private final List<Content> group = new ArrayList<>();
     private final List<ToolResult> groupResults = new ArrayList<>();
+    /** Calls whose answer and result were both sent back (a settled turn of a stateless request). */
+    private final java.util.Set<String> settled = new java.util.HashSet<>();
 
     History(List<Message> stored, String conversation) {
       this.messages = new ArrayList<>(stored);
@@ -307,11 +309,11 @@ public final class ResponsesService {
           if (t == null) {
             group.add(ToolCall.of(fc.callId(), fc.name(), fc.arguments()));
           } else {
-            group.add(request(t, fc.name(), fc.arguments(), where));
+            addRequest(request(t, fc.name(), fc.arguments(), where));
           }
         } else if (item instanceof InputItems.ApprovalRequestItem ar) {
           ApprovalToken t = token(ar.id(), where + ".id");
-          group.add(request(t, ar.name(), ar.arguments(), where));
+          addRequest(request(t, ar.name(), ar.arguments(), where));
         } else if (item instanceof InputItems.McpCall mc) {
           addMcpCall(mc, where);
         } else if (item instanceof InputItems.FunctionCallOutput out) {
@@ -353,6 +355,7 @@ public final class ResponsesService {
         }
       }
       flush();
+      answered.removeIf(t -> settled.contains(t.callId())); // sent back with their result: nothing to resume
       return answered;
     }
 
@@ -372,18 +375,28 @@ public final class ResponsesService {
       return t;
     }
 
-    private ApprovalRequest request(ApprovalToken t, String name, String arguments, String where) {
+    private @Nullable ApprovalRequest request(ApprovalToken t, String name, String arguments, String where) {
       ToolCall call = new ToolCall(t.callId(), name, arguments, false, Map.of());
       if (!t.tool().equals(name) || !t.fingerprint().equals(CallKey.fingerprint(call))) {
         throw HostedError.invalid(where + ".arguments", "approval_request_mismatch", where + " carries tool '"
             + name + "' with other arguments than call " + t.callId() + " of tool '" + t.tool() + "' had when"
             + " the server asked for it; send the item back unchanged");
       }
-      if (waiting(t.callId()) != null) {
-        throw HostedError.invalid(where, "duplicate_item", where + " repeats waiting call " + t.callId()
-            + "; send each item once");
+      ApprovalRequest already = waiting(t.callId());
+      if (already != null) {
+        if (t.nonce().equals(already.metadata().get(Metadata.NONCE))) {
+          return null; // the stored request sent back with previous_response_id: it stands once
+        }
+        throw HostedError.invalid(where, "duplicate_item", where + " is another waiting call with id "
+            + t.callId() + " than the one already in the conversation; send each item once");
       }
       return new ApprovalRequest(t.callId(), call, t.requestMetadata());
+    }
+
+    private void addRequest(@Nullable ApprovalRequest request) {
+      if (request != null) {
+        group.add(request);
+      }
     }
 
     private void addMcpCall(InputItems.McpCall mc, String where) {
@@ -391,7 +404,7 @@ public final class ResponsesService {
       if (id.startsWith(ApprovalToken.CALL_PREFIX) || id.startsWith(ApprovalToken.APPROVAL_PREFIX)) {
         ApprovalToken t = token(id, where + ".id");
         if (mc.output() == null && mc.error() == null) {
-          group.add(request(t, mc.name(), mc.arguments(), where));
+          addRequest(request(t, mc.name(), mc.arguments(), where));
           return;
         }
         id = t.callId();
@@ -426,6 +439,7 @@ public final class ResponsesService {
             }
             messages.add(end, Message.tool(result.withCallId(callId)));
             dropAnswer(callId);
+            settled.add(callId);
             return true;
           }
         }
