@@ -58,7 +58,9 @@ public interface ResponseStore {
     return new ResponseStore() {
       @Override
       public synchronized void save(Stored response) {
-        map.put(response.id(), response);
+        if (map.putIfAbsent(response.id(), response) != null) {
+          throw new IllegalStateException("response " + response.id() + " is already saved; ids are unique");
+        }
       }
 
       @Override
