@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  *       input alone; the Response's {@code output} holds messages, {@code mcp_call} items for the
  *       agent's calls that ran, {@code function_call} items for client-side tools and {@code
  *       mcp_approval_request} items for calls that wait for approval;
+ *   <li>With {@code stream: true} the answer is the Responses Server-Sent Events, in order, as the run
+ *       goes: {@code response.created}, {@code response.output_item.added/done}, {@code
+ *       response.output_text.delta}, …, {@code response.completed}.
  *   <li>{@code GET /v1/responses/{id}} returns a stored response.
  * </ul>
  *
@@ -44,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * error shape and nothing runs.
  *
  * <pre>{@code
- * ResponsesServer server = ResponsesServer.builder(FunctionInvokingLoop.builder(backend).tools(refund)
+ * ResponsesServer server = ResponsesServer.builder(backend, FunctionInvokingLoop.builder().tools(refund)
  *         .config(LoopConfig.custom().approvalRequired(Set.of("refund")).build()))
  *     .secret(key).journal(JdbcCallJournal.of(ds)).conversations(JdbcConversationStore.of(ds, HistoryJson.codec()))
  *     .responses(JdbcResponseStore.of(ds).createTable()).port(8080).start();
@@ -62,8 +65,8 @@ public final class ResponsesServer implements AutoCloseable {
   private final int maxBodyBytes;
 
   private ResponsesServer(Builder b) throws IOException {
-    this.service = new ResponsesService(b.agent, b.journal, b.conversations, b.responses, b.secret, b.serverLabel,
-        b.model, b.clock);
+    this.service = new ResponsesService(b.model, b.agent, b.journal, b.conversations, b.responses, b.secret, b.serverLabel,
+        b.modelName, b.clock);
     this.maxBodyBytes = b.maxBodyBytes;
     AtomicInteger n = new AtomicInteger();
     // bounded: `threads` requests run, `queue` wait; beyond that the accepting thread runs the request
@@ -80,13 +83,21 @@ public final class ResponsesServer implements AutoCloseable {
     server.start();
   }
 
-  /** A builder serving the agent whose loop settings (backend, tools, config) are {@code agent}. */
-  public static Builder builder(FunctionInvokingLoop.Builder agent) {
-    if (agent == null) {
-      throw new IllegalArgumentException("agent must not be null: pass FunctionInvokingLoop.builder(backend)"
-          + " with the agent's tools and config");
+  /**
+   * A builder serving the agent whose model is {@code model} and whose loop settings (tools,
+   * client-side tools, config, approval rules, signer, listener) are {@code agent}, made with {@link
+   * FunctionInvokingLoop#builder()}; its backend is set to {@code model} (wrapped per streamed request
+   * to report each round), its journal and clock to this server's.
+   */
+  public static Builder builder(dev.toolguard.core.loop.ChatBackend model, FunctionInvokingLoop.Builder agent) {
+    if (model == null) {
+      throw new IllegalArgumentException("model must not be null: pass the ChatBackend the agent talks to");
     }
-    return new Builder(agent);
+    if (agent == null) {
+      throw new IllegalArgumentException("agent must not be null: pass FunctionInvokingLoop.builder() with the"
+          + " agent's tools and config");
+    }
+    return new Builder(model, agent);
   }
 
   /** {@code http://HOST:PORT/v1}: the base URL OpenAI clients take. */
@@ -116,7 +127,12 @@ public final class ResponsesServer implements AutoCloseable {
             throw new HostedError(405, "invalid_request_error", null, "method_not_allowed", method + " "
                 + PATH + " is not supported; create a response with POST " + PATH);
           }
-          send(ex, 200, service.create(readBody(ex)));
+          JsonNode body = readBody(ex);
+          if (service.wantsStream(body)) {
+            stream(ex, body);
+          } else {
+            send(ex, 200, java.util.Objects.requireNonNull(service.create(body, null)));
+          }
         } else if (path.startsWith(PATH + "/")) {
           String id = path.substring(PATH.length() + 1);
           if (!method.equals("GET")) {
@@ -138,6 +154,31 @@ public final class ResponsesServer implements AutoCloseable {
         LOG.error("the hosted endpoint failed on {} {}", method, path, e);
         sendError(ex, new HostedError(500, "server_error", null, null, "the server failed while handling the"
             + " request (" + e.getClass().getSimpleName() + "); see its log"));
+      }
+    }
+  }
+
+  /** Answers with Server-Sent Events; a refusal before the first event is a plain JSON error. */
+  private void stream(HttpExchange ex, JsonNode body) throws IOException {
+    OutputStream[] out = new OutputStream[1];
+    try {
+      service.create(body, (type, data) -> {
+        try {
+          if (out[0] == null) {
+            ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+            ex.getResponseHeaders().set("Cache-Control", "no-cache");
+            ex.sendResponseHeaders(200, 0);
+            out[0] = ex.getResponseBody();
+          }
+          out[0].write(("event: " + type + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+          out[0].flush();
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException("the client went away while the response streamed", e);
+        }
+      });
+    } finally {
+      if (out[0] != null) {
+        out[0].close();
       }
     }
   }
@@ -203,13 +244,14 @@ public final class ResponsesServer implements AutoCloseable {
 
   /** Builds and starts a {@link ResponsesServer}; every setter checks its value at once. */
   public static final class Builder {
+    private final dev.toolguard.core.loop.ChatBackend model;
     private final FunctionInvokingLoop.Builder agent;
     private byte @Nullable [] secret;
     private CallJournal journal = CallJournal.inMemory(10_000);
     private ConversationStore conversations = ConversationStore.inMemory();
     private ResponseStore responses = ResponseStore.inMemory(10_000);
     private String serverLabel = "toolguard";
-    private String model = "toolguard-agent";
+    private String modelName = "toolguard-agent";
     private String host = "127.0.0.1";
     private int port;
     private int threads = 8;
@@ -218,7 +260,8 @@ public final class ResponsesServer implements AutoCloseable {
     private int maxBodyBytes = 1 << 20;
     private Clock clock = Clock.systemUTC();
 
-    private Builder(FunctionInvokingLoop.Builder agent) {
+    private Builder(dev.toolguard.core.loop.ChatBackend model, FunctionInvokingLoop.Builder agent) {
+      this.model = model;
       this.agent = agent;
     }
 
@@ -260,8 +303,8 @@ public final class ResponsesServer implements AutoCloseable {
     }
 
     /** The model name answered when a request names none (default {@code toolguard-agent}). */
-    public Builder model(String name) {
-      this.model = requireText("model", name);
+    public Builder modelName(String name) {
+      this.modelName = requireText("modelName", name);
       return this;
     }
 

@@ -18,16 +18,21 @@ final class Agents {
 
   private Agents() {}
 
+  /** The agent's model: the referee over HTTP, through toolguard-json's Responses backend. */
+  static HttpChatBackend model(ProviderReferee referee) {
+    return HttpChatBackend.openAiResponses(HttpBackendConfig.builder().baseUrl(referee.openAiBaseUrl())
+        .model("gpt-referee").build());
+  }
+
   /** The agent's loop settings; {@code refunds} counts the refunds that really ran. */
-  static FunctionInvokingLoop.Builder refundAgent(ProviderReferee referee, AtomicInteger refunds) {
+  static FunctionInvokingLoop.Builder refundAgent(AtomicInteger refunds) {
     LoopTool refund = LoopTool.of(new ToolSpec("refund", "Refunds an order",
         "{\"type\":\"object\",\"properties\":{\"order\":{\"type\":\"string\"}},\"required\":[\"order\"]}"),
         args -> {
           refunds.incrementAndGet();
           return "refunded";
         });
-    return FunctionInvokingLoop.builder(HttpChatBackend.openAiResponses(HttpBackendConfig.builder()
-            .baseUrl(referee.openAiBaseUrl()).model("gpt-referee").build()))
+    return FunctionInvokingLoop.builder()
         .tools(refund)
         .config(LoopConfig.custom().approvalRequired(Set.of("refund")).approvalTtl(Duration.ofHours(1)).build());
   }

@@ -36,7 +36,7 @@ class HostileInputTest {
   @BeforeEach
   void start() {
     referee = ProviderReferee.start();
-    server = ResponsesServer.builder(Agents.refundAgent(referee, refunds).clock(clock)).secret(Agents.SECRET)
+    server = ResponsesServer.builder(Agents.model(referee), Agents.refundAgent(refunds).clock(clock)).secret(Agents.SECRET)
         .clock(clock).maxBodyBytes(4096).start();
   }
 

@@ -34,7 +34,7 @@ class OpenAiClientTest {
   @BeforeEach
   void start() {
     referee = ProviderReferee.start();
-    server = ResponsesServer.builder(Agents.refundAgent(referee, refunds)).secret(Agents.SECRET).start();
+    server = ResponsesServer.builder(Agents.model(referee), Agents.refundAgent(refunds)).secret(Agents.SECRET).start();
     client = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl()).apiKey("not-checked").maxRetries(0).build();
   }
 

@@ -45,7 +45,7 @@ class TwoInstancesTest {
   }
 
   static ResponsesServer instance(DataSource db, AtomicInteger refunds) {
-    return ResponsesServer.builder(Agents.refundAgent(referee, refunds)).secret(Agents.SECRET)
+    return ResponsesServer.builder(Agents.model(referee), Agents.refundAgent(refunds)).secret(Agents.SECRET)
         .journal(JdbcCallJournal.builder(db).createTable(true).build())
         .conversations(JdbcConversationStore.builder(db, HistoryJson.codec()).createTable(true).build())
         .responses(JdbcResponseStore.of(db).createTable())

@@ -55,6 +55,7 @@ public final class ResponsesService {
   private static final String MCP_CALL_PREFIX = "mcp_";
 
   private final FunctionInvokingLoop.Builder agent;
+  private final dev.toolguard.core.loop.ChatBackend model;
   private final FunctionInvokingLoop loop;
   private final CallJournal journal;
   private final ConversationStore conversations;
@@ -65,9 +66,11 @@ public final class ResponsesService {
   private final Clock clock;
 
   /** A service over the agent's loop settings, with the journal, stores and token secret given. */
-  public ResponsesService(FunctionInvokingLoop.Builder agent, CallJournal journal, ConversationStore conversations,
-      ResponseStore responses, byte[] secret, String serverLabel, String defaultModel, Clock clock) {
-    this.agent = agent.copy().journal(journal).clock(clock);
+  public ResponsesService(dev.toolguard.core.loop.ChatBackend model, FunctionInvokingLoop.Builder agent,
+      CallJournal journal, ConversationStore conversations, ResponseStore responses, byte[] secret, String serverLabel,
+      String defaultModel, Clock clock) {
+    this.model = model;
+    this.agent = agent.copy().backend(model).journal(journal).clock(clock);
     this.loop = this.agent.build();
     this.journal = journal;
     this.conversations = conversations;
@@ -92,23 +95,28 @@ public final class ResponsesService {
     }
   }
 
-  /** {@code POST /v1/responses}: runs the agent and answers the Response object. */
-  public ObjectNode create(JsonNode body) {
+  /** True when {@code body} asks for a stream ({@code "stream": true}). */
+  public boolean wantsStream(JsonNode body) {
+    return body.isObject() && optBool(body, "stream", false);
+  }
+
+  /**
+   * {@code POST /v1/responses}: runs the agent and answers the Response object; with a {@code sink}
+   * (a request with {@code stream: true}) the run's events go there as they happen, a failure after
+   * the first event becomes an {@code error} event, and the result is null.
+   */
+  public @Nullable ObjectNode create(JsonNode body, StreamEvents.@Nullable Sink sink) {
     if (!body.isObject()) {
       throw HostedError.invalid(null, "invalid_body", "the request body must be a JSON object with 'model' and"
           + " 'input', was a JSON " + body.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
     }
-    String model = optText(body, "model");
+    String requestedModel = optText(body, "model");
     JsonNode input = body.get("input");
     if (input == null || input.isNull()) {
       throw HostedError.invalid("input", "missing_required_parameter", "Missing required parameter: 'input'."
           + " Send a string or an array of input items.");
     }
     boolean store = optBool(body, "store", true);
-    if (optBool(body, "stream", false)) {
-      throw HostedError.invalid("stream", "unsupported_parameter", "stream: true is not supported by this"
-          + " server; send the request without 'stream' (or with stream: false)");
-    }
     String previous = optText(body, "previous_response_id");
     String instructions = optText(body, "instructions");
     List<ToolSpec> clientTools = InputItems.tools(body.get("tools"));
@@ -150,9 +158,20 @@ public final class ResponsesService {
     }
     probe(answered);
 
+    List<Message> history = new ArrayList<>();
+    Message system = instructions == null ? null : Message.system(instructions);
+    if (system != null) {
+      history.add(system);
+    }
+    history.addAll(h.messages);
+    StreamEvents events = sink == null ? null : new StreamEvents(sink, history, this::mcpCall,
+        () -> "msg_" + HexFormat.of().formatHex(randomBytes(12)));
     FunctionInvokingLoop run = loop;
-    if (!clientTools.isEmpty()) {
+    if (!clientTools.isEmpty() || events != null) {
       FunctionInvokingLoop.Builder b = agent.copy();
+      if (events != null) {
+        b.backend(events.around(this.model));
+      }
       for (ToolSpec t : clientTools) {
         b.clientTool(t);
       }
@@ -162,15 +181,35 @@ public final class ResponsesService {
         throw HostedError.invalid("tools", "invalid_tools", e.getMessage());
       }
     }
-    List<Message> history = new ArrayList<>();
-    Message system = instructions == null ? null : Message.system(instructions);
-    if (system != null) {
-      history.add(system);
+    String id = "resp_" + HexFormat.of().formatHex(randomBytes(16));
+    String modelName = requestedModel == null ? defaultModel : requestedModel;
+    if (events == null) {
+      return finish(run, history, system, id, modelName, previous, store, instructions, conversation,
+          expectedVersion, null);
     }
-    history.addAll(h.messages);
+    events.created(response(id, modelName, previous, store, instructions, conversation, "in_progress",
+        JSON.createArrayNode(), null));
+    try {
+      return finish(run, history, system, id, modelName, previous, store, instructions, conversation,
+          expectedVersion, events);
+    } catch (HostedError e) {
+      events.error(e);
+      return null;
+    } catch (RuntimeException e) {
+      LOG.error("the hosted endpoint failed while streaming response {}", id, e);
+      events.error(new HostedError(500, "server_error", null, null, "the server failed while streaming ("
+          + e.getClass().getSimpleName() + "); see its log"));
+      return null;
+    }
+  }
+
+  private ObjectNode finish(FunctionInvokingLoop run, List<Message> history, @Nullable Message system, String id,
+      String modelName, @Nullable String previous, boolean store, @Nullable String instructions,
+      String conversation, long expectedVersion, @Nullable StreamEvents events) {
     LoopResult result;
     try {
-      result = run.run(conversation, history);
+      result = events == null ? run.run(conversation, history)
+          : run.stream(conversation, history, dev.toolguard.core.loop.StreamHandler.ignoring());
     } catch (ApprovalException e) {
       throw approvalError(e);
     } catch (CallInProgressException e) {
@@ -196,11 +235,17 @@ public final class ResponsesService {
                 + "); nothing of this request was stored. Continue from the latest response");
       }
     }
-    String id = "resp_" + HexFormat.of().formatHex(randomBytes(16));
-    ObjectNode response = response(id, model == null ? defaultModel : model, previous, store, instructions,
-        conversation, result);
+    ArrayNode output = output(conversation, result);
+    if (events != null) {
+      output = events.finish(output);
+    }
+    ObjectNode response = response(id, modelName, previous, store, instructions, conversation,
+        status(result), output, result);
     if (store) {
       responses.save(new ResponseStore.Stored(id, conversation, version, response.toString()));
+    }
+    if (events != null) {
+      events.completed(response);
     }
     LOG.debug("response {} in conversation {}: {} ({} output items)", id, conversation, result.status(),
         response.get("output").size());
@@ -530,17 +575,22 @@ public final class ResponsesService {
     }
   }
 
+  private static String status(LoopResult result) {
+    boolean incomplete = result.status() == LoopResult.Status.ITERATION_LIMIT
+        || result.status() == LoopResult.Status.CALL_LIMIT || result.status() == LoopResult.Status.ERROR_LIMIT;
+    return incomplete ? "incomplete" : "completed";
+  }
+
   private ObjectNode response(String id, String model, @Nullable String previous, boolean store,
-      @Nullable String instructions, String conversation, LoopResult result) {
+      @Nullable String instructions, String conversation, String status, ArrayNode output,
+      @Nullable LoopResult result) {
     ObjectNode r = JSON.createObjectNode();
     r.put("id", id);
     r.put("object", "response");
     r.put("created_at", clock.instant().getEpochSecond());
-    boolean incomplete = result.status() == LoopResult.Status.ITERATION_LIMIT
-        || result.status() == LoopResult.Status.CALL_LIMIT || result.status() == LoopResult.Status.ERROR_LIMIT;
-    r.put("status", incomplete ? "incomplete" : "completed");
+    r.put("status", status);
     r.putNull("error");
-    if (incomplete) {
+    if (status.equals("incomplete")) {
       r.putObject("incomplete_details").put("reason", "max_tool_calls");
     } else {
       r.putNull("incomplete_details");
@@ -550,9 +600,12 @@ public final class ResponsesService {
     } else {
       r.put("instructions", instructions);
     }
-    r.putObject("metadata").put("toolguard_status", result.status().name());
+    ObjectNode metadata = r.putObject("metadata");
+    if (result != null) {
+      metadata.put("toolguard_status", result.status().name());
+    }
     r.put("model", model);
-    r.set("output", output(conversation, result));
+    r.set("output", output);
     r.put("parallel_tool_calls", true);
     if (previous == null) {
       r.putNull("previous_response_id");
