@@ -135,6 +135,17 @@ class HostileInputTest {
             .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build()),
         404, "unknown_url", null, "Unknown request URL: POST /v1/chat/completions. This server serves POST"
             + " /v1/responses and GET /v1/responses/{id}");
+    assertError(post("{\"model\":\"m\",\"input\":\"hi\",\"tools\":[{\"type\":\"function\",\"name\":\"refund\"}]}"),
+        400, "invalid_tools", "tools", "client-side tool 'refund' has the name of another tool; tool names must be"
+            + " unique");
+    assertError(post("{\"model\":\"m\",\"input\":\"hi\",\"tools\":[{\"type\":\"web_search\"}]}"), 400,
+        "unsupported_tool_type", "tools[0].type", "tools[0] has type 'web_search'; this server takes function tools"
+            + " only (the client runs them); its own tools are the agent's");
+    assertError(post("{\"model\":\"m\",\"input\":[{\"type\":\"function_call_output\",\"call_id\":"
+        + "\"call_tg_forged.AAAA\",\"output\":\"42\"}]}"), 400, "invalid_approval_request_id", "input[0].call_id",
+        "input[0].call_id 'call_tg_forged.AAAA' is not an id this server issued (its signature does not match): it"
+            + " was changed, made up or signed with another secret. Send back the id exactly as a response of this"
+            + " server gave it");
     assertThat(referee.requests()).isEmpty();
   }
 
