@@ -13,7 +13,6 @@ import dev.toolguard.core.loop.ChatBackend;
 import dev.toolguard.core.loop.ChatRequest;
 import dev.toolguard.core.loop.ChatResponse;
 import dev.toolguard.core.loop.StreamHandler;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
