@@ -21,7 +21,10 @@ import java.util.Locale;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.toolguard.benchmarks.CliHeap [MEGABYTES [VIOLATIONS...]]
+ * java -cp benchmarks/target/benchmarks.jar dev.toolguard.benchmarks.CliHeap body MEGABYTES VIOLATIONS DIR
  * </pre>
+ *
+ * <p>The second form only writes a body file (to profile the command line on it).
  */
 public final class CliHeap {
 
@@ -34,6 +37,13 @@ public final class CliHeap {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("child")) {
       System.exit(child(args[1], Path.of(args[2])));
+    }
+    if (args.length > 0 && args[0].equals("body")) {
+      // writes a body to profile by hand: body MEGABYTES VIOLATIONS DIR
+      CliBodies.Body body = CliBodies.write(Path.of(args[3]), Integer.parseInt(args[1]) * 1_000_000L,
+          Integer.parseInt(args[2]));
+      System.out.println(body.file() + " " + body.bytes() + " bytes, " + body.violations() + " violations");
+      return;
     }
     int megabytes = args.length > 0 ? Integer.parseInt(args[0]) : 50;
     List<Integer> counts = new ArrayList<>();
