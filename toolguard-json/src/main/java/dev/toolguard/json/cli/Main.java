@@ -212,8 +212,18 @@ public final class Main {
     return sb == null ? line : sb.toString();
   }
 
-  private static boolean looksIndented(String body) {
-    return body.strip().indexOf('\n') >= 0;
+  /** A line break between the first and the last character that is not white space (the body is not copied). */
+  static boolean looksIndented(String body) {
+    int end = body.length();
+    while (end > 0 && Character.isWhitespace(body.charAt(end - 1))) {
+      end--;
+    }
+    int start = 0;
+    while (start < end && Character.isWhitespace(body.charAt(start))) {
+      start++;
+    }
+    int lineBreak = body.indexOf('\n', start);
+    return lineBreak >= 0 && lineBreak < end;
   }
 
   /** Input that cannot be read; the message says what and where. */

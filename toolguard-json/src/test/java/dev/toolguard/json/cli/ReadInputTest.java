@@ -79,4 +79,14 @@ class ReadInputTest {
     assertThat(Main.isUtf8(loneByteFarIn)).isFalse();
     assertThat(Main.isUtf8(cutShortAtTheEnd)).isFalse();
   }
+
+  @Test
+  void aBodyIsIndentedWhenALineBreakStandsInsideItNotAroundIt() {
+    assertThat(Main.looksIndented("{\"a\":1}")).isFalse();
+    assertThat(Main.looksIndented("\n\n  {\"a\":1}\n")).isFalse();
+    assertThat(Main.looksIndented("{\n  \"a\": 1\n}\n")).isTrue();
+    assertThat(Main.looksIndented("\r\n{\"a\":\r\n1}")).isTrue();
+    assertThat(Main.looksIndented("")).isFalse();
+    assertThat(Main.looksIndented(" \n ")).isFalse();
+  }
 }
