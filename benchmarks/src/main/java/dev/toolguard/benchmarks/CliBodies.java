@@ -36,7 +36,7 @@ public final class CliBodies {
     WireCodec codec = WireCodec.of(Dialect.OPENAI_CHAT);
     ObjectNode envelope = new ObjectMapper().createObjectNode().put("model", "some-model");
     // bytes per message of the mix, from a sample
-    int sample = 20_000;
+    int sample = 5_000;
     long sampleBytes = codec.write(new WireRequest(Dialect.OPENAI_CHAT, SampleHistories.valid(sample, 42), envelope))
         .length();
     int size = (int) (bytes * sample / sampleBytes);
