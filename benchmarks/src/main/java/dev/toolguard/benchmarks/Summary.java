@@ -110,7 +110,8 @@ public final class Summary {
       }
       // throughput: the time ratio is the baseline's throughput over the journal's
       row("journal, " + t + " instance(s)", "claim+complete vs INSERT+UPDATE",
-          f("%.2f vs %.2f ops/ms", journal, bare), f("%.2f× the time", bare / journal), "≤ 1.3×", bare / journal <= 1.3);
+          f("%.2f vs %.2f ops/ms", journal, bare), f("%.2f× the time", bare / journal), "≤ 1.3×",
+          bare / journal <= 1.3);
       if (first == null) {
         first = journal;
       } else {

@@ -101,7 +101,8 @@ final class Fixtures {
       cut.remove(cut.size() - 1);
     }
     while (cut.size() < size) {
-      cut.add(size - cut.size() >= 2 ? new UserMessage("and one more thing") : AssistantMessage.builder().content("Anything else?").build());
+      cut.add(size - cut.size() >= 2 ? new UserMessage("and one more thing")
+          : AssistantMessage.builder().content("Anything else?").build());
       if (cut.size() < size) {
         cut.add(AssistantMessage.builder().content("Noted.").build());
       }

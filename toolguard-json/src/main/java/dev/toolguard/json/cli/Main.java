@@ -212,7 +212,7 @@ public final class Main {
     return sb == null ? line : sb.toString();
   }
 
-  /** A line break between the first and the last character that is not white space (the body is not copied). */
+  /** A line break between the first and the last character that is not white space; the body is not copied. */
   static boolean looksIndented(String body) {
     int end = body.length();
     while (end > 0 && Character.isWhitespace(body.charAt(end - 1))) {
