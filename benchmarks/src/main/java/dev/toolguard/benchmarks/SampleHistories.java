@@ -55,21 +55,35 @@ public final class SampleHistories {
    * of the history backwards, so each fault lands where it is meant to.
    */
   public static List<Message> broken(List<Message> valid, long seed) {
+    int pairs = 0;
+    for (int i = 0; i + 1 < valid.size(); i++) {
+      if (valid.get(i).hasToolCalls() && valid.get(i + 1).role() == Role.TOOL) {
+        pairs += valid.get(i + 1).contents().size();
+      }
+    }
+    // about 1% of the pairs: blocks hold 2.5 pairs on average, and each fault breaks one block
+    return broken(valid, Math.max(1, Math.round(pairs / 100f / 2.5f)), seed);
+  }
+
+  /**
+   * {@code valid} with {@code faults} of its call/result blocks broken, in the ways of {@link
+   * #broken(List, long)}, one way per block in turn.
+   *
+   * @throws IllegalArgumentException if the history has fewer blocks than {@code faults}
+   */
+  public static List<Message> broken(List<Message> valid, int faults, long seed) {
     Random random = new Random(seed);
     List<Message> h = new ArrayList<>(valid);
     List<Integer> blocks = new ArrayList<>();
-    int pairs = 0;
     for (int i = 0; i + 1 < h.size(); i++) {
       if (h.get(i).hasToolCalls() && h.get(i + 1).role() == Role.TOOL) {
         blocks.add(i);
-        pairs += h.get(i + 1).contents().size();
       }
     }
-    if (blocks.isEmpty()) {
-      throw new IllegalArgumentException("the history has no call/result pairs to break");
+    if (blocks.size() < faults || blocks.isEmpty()) {
+      throw new IllegalArgumentException("the history has " + blocks.size() + " call/result blocks, fewer than the "
+          + Math.max(1, faults) + " faults asked for");
     }
-    // about 1% of the pairs: blocks hold 2.5 pairs on average, and each fault breaks one block
-    int faults = Math.max(1, Math.round(pairs / 100f / 2.5f));
     java.util.Collections.shuffle(blocks, random);
     List<Integer> chosen = new ArrayList<>(blocks.subList(0, Math.min(faults, blocks.size())));
     chosen.sort(java.util.Comparator.reverseOrder());
