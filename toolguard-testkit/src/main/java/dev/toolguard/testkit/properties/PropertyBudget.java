@@ -25,7 +25,7 @@ import net.jqwik.api.lifecycle.TryLifecycleContext;
  * <ul>
  *   <li><b>tries</b>: the property's own {@code @Property(tries = n)} (jqwik's default of 1,000 when
  *       it names none) times the system property {@value #SCALE} (default 1). The {@code -Pexhaustive}
- *       profile of the root pom raises the scale.
+ *       profile of the root pom raises the scale; {@value #CAP}, when set, caps both.
  *   <li><b>time box</b>: the system property {@value #TIME_BOX} (seconds, default 60). A property still
  *       running after that long stops at the end of the try it is in.
  *   <li><b>minimum</b>: the tries the property states ({@code @Property(tries = n)}, not scaled). A
@@ -45,6 +45,12 @@ public class PropertyBudget implements AroundPropertyHook, AroundTryHook {
   /** The system property that multiplies every property's stated tries. */
   public static final String SCALE = "toolguard.properties.scale";
 
+  /**
+   * The system property that caps every property's tries, stated and planned (default: no cap); the
+   * {@code -Pmutation} profile sets it low, since PIT runs the covering tests once per mutant.
+   */
+  public static final String CAP = "toolguard.properties.maxTries";
+
   /** The system property with the time box of each property, in seconds. */
   public static final String TIME_BOX = "toolguard.reliability.timeBoxSeconds";
 
@@ -57,16 +63,25 @@ public class PropertyBudget implements AroundPropertyHook, AroundTryHook {
 
   /** The tries the property states: its {@code @Property(tries = n)}, or jqwik's default. */
   protected static int statedTries(PropertyLifecycleContext context) {
-    return context.attributes().tries().orElse(JQWIK_DEFAULT_TRIES);
+    return Math.min(cap(), context.attributes().tries().orElse(JQWIK_DEFAULT_TRIES));
   }
 
-  /** The tries to run: the stated tries times {@value #SCALE}. */
+  /** The cap on tries, {@value #CAP}, or {@link Integer#MAX_VALUE}. */
+  protected static int cap() {
+    int cap = Integer.getInteger(CAP, Integer.MAX_VALUE);
+    if (cap < 1) {
+      throw new IllegalArgumentException(CAP + " must be at least 1, got " + cap);
+    }
+    return cap;
+  }
+
+  /** The tries to run: the stated tries times {@value #SCALE}, at most {@value #CAP}. */
   protected int plannedTries(PropertyLifecycleContext context) {
     long scale = Long.getLong(SCALE, 1L);
     if (scale < 1) {
       throw new IllegalArgumentException(SCALE + " must be at least 1, got " + scale);
     }
-    return (int) Math.min(Integer.MAX_VALUE, statedTries(context) * scale);
+    return (int) Math.min(cap(), statedTries(context) * scale);
   }
 
   /** The fewest tries a time box may leave before the property fails: the stated tries. */
