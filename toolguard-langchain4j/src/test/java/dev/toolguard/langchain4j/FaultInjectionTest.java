@@ -182,7 +182,7 @@ class FaultInjectionTest extends RefereeTest {
 
   @ParameterizedTest
   @EnumSource(Provider.class)
-  void aToolThatThrowsOrHangsIsAnsweredWithAnErrorAndTheRunGoesOn(Provider provider) {
+  void aToolThatThrowsOrHangsIsAnsweredWithAnErrorAndTheRunGoesOn(Provider provider) throws InterruptedException {
     Endpoint endpoint = endpoint(provider);
     Tools tools = new Tools();
     referee.script().enqueue(Reply.toolCalls(Reply.call("broken", "{}"), Reply.call("slow", "{}"),

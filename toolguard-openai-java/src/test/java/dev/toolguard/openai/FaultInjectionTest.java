@@ -250,7 +250,7 @@ class FaultInjectionTest {
 
   @ParameterizedTest
   @EnumSource(Api.class)
-  void aToolThatThrowsOrHangsIsAnsweredWithAnErrorAndTheModelIsAskedAgain(Api api) {
+  void aToolThatThrowsOrHangsIsAnsweredWithAnErrorAndTheModelIsAskedAgain(Api api) throws InterruptedException {
     LoopTool broken = LoopTool.of(ToolSpec.of("broken", "Fails"), args -> {
       throw new IllegalStateException("database down");
     });

@@ -192,7 +192,7 @@ class FaultInjectionTest extends RefereeSupport {
 
   @ParameterizedTest(name = "stream={0}")
   @ValueSource(booleans = {false, true})
-  void aToolThatThrowsOrHangsIsAnsweredWithAnErrorAndTheRunGoesOn(boolean stream) {
+  void aToolThatThrowsOrHangsIsAnsweredWithAnErrorAndTheRunGoesOn(boolean stream) throws InterruptedException {
     Tools tools = new Tools();
     referee.script().enqueue(Reply.toolCalls(Reply.call("broken", "{}"), Reply.call("slow", "{}"),
         Reply.call("lookup", "{\"q\":\"c\"}")), Reply.text("Partly done."));
