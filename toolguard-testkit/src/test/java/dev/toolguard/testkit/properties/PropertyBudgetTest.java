@@ -54,9 +54,22 @@ class PropertyBudgetTest {
     }
   }
 
+  /** The scale the build passes (e.g. 5 under -Pexhaustive), put back after each test. */
+  private @org.jspecify.annotations.Nullable String buildScale;
+
+  @org.junit.jupiter.api.BeforeEach
+  void scaleOne() {
+    buildScale = System.getProperty(PropertyBudget.SCALE);
+    System.setProperty(PropertyBudget.SCALE, "1");
+  }
+
   @AfterEach
-  void clearScale() {
-    System.clearProperty(PropertyBudget.SCALE);
+  void restoreScale() {
+    if (buildScale == null) {
+      System.clearProperty(PropertyBudget.SCALE);
+    } else {
+      System.setProperty(PropertyBudget.SCALE, buildScale);
+    }
   }
 
   @Test
