@@ -2,36 +2,44 @@ package dev.toolguard.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.toolguard.testkit.properties.PropertyBudget;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.PropagationMode;
 
-/** The promises of check and repair over random valid histories with random faults. */
+/**
+ * The promises of check and repair over random valid histories with random faults ({@link
+ * RandomHistories}: jqwik arbitraries, so a failure shrinks to a small history and prints its seed).
+ * Tries are budgeted by {@link PropertyBudget}: {@code -Pexhaustive} multiplies them.
+ */
+@AddLifecycleHook(value = PropertyBudget.class, propagateTo = PropagationMode.ALL_DESCENDANTS)
 class HistoryGuardProperties {
 
   private final HistoryGuard guard = HistoryGuard.ofDefaults();
 
   @Provide
   Arbitrary<List<Message>> validHistories() {
-    return Arbitraries.integers().between(0, 12)
-        .flatMap(turns -> Arbitraries.randomValue(random -> RandomHistories.valid(random, turns)));
+    return RandomHistories.valid();
   }
 
   @Provide
   Arbitrary<List<Message>> brokenHistories() {
-    return validHistories().flatMap(h -> Arbitraries.integers().between(1, 6)
-        .flatMap(faults -> Arbitraries.randomValue(random -> RandomHistories.corrupt(h, random, faults))));
+    return RandomHistories.broken();
   }
 
-  @Property(tries = 2000, seed = "20261123")
+  @Provide
+  Arbitrary<List<RandomHistories.FaultStep>> threeFaults() {
+    return RandomHistories.faults(3, 3);
+  }
+
+  @Property(tries = 2000)
   void validHistoriesAreValidAndComeBackUntouched(@ForAll("validHistories") List<Message> history) {
     assertThat(guard.check(history)).isEmpty();
     RepairResult r = guard.repair(history);
@@ -39,13 +47,13 @@ class HistoryGuardProperties {
     assertThat(r.actions()).isEmpty();
   }
 
-  @Property(tries = 3000, seed = "20261124")
+  @Property(tries = 3000)
   void repairMakesAnyHistoryValid(@ForAll("brokenHistories") List<Message> history) {
     RepairResult r = guard.repair(history);
     assertThat(guard.check(r.history())).as("violations after repair of %s", history).isEmpty();
   }
 
-  @Property(tries = 3000, seed = "20261125")
+  @Property(tries = 3000)
   void repairIsIdempotent(@ForAll("brokenHistories") List<Message> history) {
     RepairResult once = guard.repair(history);
     RepairResult twice = guard.repair(once.history());
@@ -53,13 +61,13 @@ class HistoryGuardProperties {
     assertThat(twice.actions()).isEmpty();
   }
 
-  @Property(tries = 3000, seed = "20261126")
+  @Property(tries = 3000)
   void nothingSaidIsLostOrReordered(@ForAll("brokenHistories") List<Message> history) {
     RepairResult r = guard.repair(history);
     assertThat(said(r.history())).isEqualTo(said(history));
   }
 
-  @Property(tries = 3000, seed = "20261127")
+  @Property(tries = 3000)
   void everyCallStaysAndEveryCompletePairSurvives(@ForAll("brokenHistories") List<Message> history) {
     RepairResult r = guard.repair(history);
     // an exact copy of a call (same id, tool and arguments) goes, and says so; every other call stays
@@ -79,10 +87,10 @@ class HistoryGuardProperties {
         .contains(outputAfter.get(id)));
   }
 
-  @Property(tries = 500, seed = "20261128")
+  @Property(tries = 500)
   void faultsComeOutAsViolations(@ForAll("validHistories") List<Message> history,
-      @ForAll @IntRange(min = 0, max = 10_000) int seed) {
-    List<Message> broken = RandomHistories.corrupt(history, new Random(seed), 3);
+      @ForAll("threeFaults") List<RandomHistories.FaultStep> faults) {
+    List<Message> broken = RandomHistories.corrupt(history, faults);
     RepairResult r = guard.repair(broken);
     assertThat(r.changed()).isEqualTo(!guard.check(broken).isEmpty());
   }
@@ -94,7 +102,7 @@ class HistoryGuardProperties {
    * needs: whatever the dialect-free repair accepts, a dialect accepts too, but for Anthropic's first
    * turn.
    */
-  @Property(tries = 1500, seed = "20261129")
+  @Property(tries = 1500)
   void repairForADialectKeepsTheDialectsRules(@ForAll("brokenHistories") List<Message> history,
       @ForAll Dialect dialect) {
     List<Violation> violations = guard.check(history, dialect);

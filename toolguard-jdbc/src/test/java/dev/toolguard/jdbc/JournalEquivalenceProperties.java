@@ -6,6 +6,7 @@ import dev.toolguard.core.Metadata;
 import dev.toolguard.core.ToolResult;
 import dev.toolguard.core.loop.CallJournal;
 import dev.toolguard.core.loop.CallKey;
+import dev.toolguard.testkit.properties.PropertyBudget;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -21,13 +22,16 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.lifecycle.PropagationMode;
 
 /**
  * Random sequences of journal operations on a small set of keys, holders and times: the JDBC journal on
  * H2 and on PostgreSQL answers every one of them as {@link CallJournal#inMemory(int)} does.
  */
+@AddLifecycleHook(value = PropertyBudget.class, propagateTo = PropagationMode.ALL_DESCENDANTS)
 class JournalEquivalenceProperties {
 
   static EmbeddedPostgres pg;

@@ -9,6 +9,7 @@ import dev.toolguard.core.Text;
 import dev.toolguard.core.ToolCall;
 import dev.toolguard.core.ToolResult;
 import dev.toolguard.json.internal.Json;
+import dev.toolguard.testkit.properties.PropertyBudget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,12 +18,16 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.PropagationMode;
 
 /**
  * Writing a body as text (which leaves the templates uncopied and applies the edits as it
  * serializes) gives exactly the text of the tree that {@link WireCodec#writeTree} hands out: for
  * bodies as read, corrupted, repaired, and for histories edited by hand.
  */
+@AddLifecycleHook(value = PropertyBudget.class, propagateTo = PropagationMode.ALL_DESCENDANTS)
 class TextWritingPropertiesTest {
 
   private static final WireGuard GUARD = WireGuard.ofDefaults();

@@ -9,18 +9,23 @@ import dev.toolguard.core.Dialect;
 import dev.toolguard.core.Message;
 import dev.toolguard.core.RepairAction;
 import dev.toolguard.json.internal.Json;
+import dev.toolguard.testkit.properties.PropertyBudget;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.PropagationMode;
 
 /**
  * Properties over random bodies of each dialect with random faults: reading and writing is
  * lossless; a valid body is left as it is; a repaired body is valid for core and the dialect, keeps
  * everything said and every complete pair, and repairs to itself.
  */
+@AddLifecycleHook(value = PropertyBudget.class, propagateTo = PropagationMode.ALL_DESCENDANTS)
 class WirePropertiesTest {
 
   private static final WireGuard GUARD = WireGuard.ofDefaults();

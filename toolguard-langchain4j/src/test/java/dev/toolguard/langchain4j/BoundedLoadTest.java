@@ -52,13 +52,11 @@ import org.junit.jupiter.api.Test;
  *   <li>no history crosses another: every body the referee received names one conversation only; every
  *       stored history holds its own marker only, its 10 results answering its own calls, each run with
  *       the conversation's own memory id;
- *   <li>memory is bounded: with the store emptied after each batch, the heap after a full GC grows by
- *       less than 6 MB from one batch to the next. Each tool output is about 6 KB, so a loop, memory
- *       wrapper or model that kept what it served would grow by 12 MB or more per batch (200 × 10 × 6
- *       KB); the call journal, the one thing meant to keep outputs, is capped at 1 Mi characters here
- *       and is full after the first batch. What does grow, by 1 to 3 MB and less with every batch
- *       until it stops, are the threads and per-thread I/O buffers of the HTTP clients and server
- *       (measured with class histograms: byte arrays, {@code IOVecWrapper}s, pool threads).
+ *   <li>nothing keeps a conversation: with the store emptied after the second batch, every result
+ *       and message of it is unreachable (weak references cleared by a full GC); a loop, memory
+ *       wrapper or model that kept what it served would keep them alive. The heap after a GC is
+ *       printed for RELIABILITY.md, not asserted: it moves with the machine's load (and with the
+ *       threads and I/O buffers of the HTTP clients and server).
  * </ul>
  */
 class BoundedLoadTest {
@@ -183,18 +181,27 @@ class BoundedLoadTest {
       Batch second = batch(loops, store, referee, pool);
       assertNothingCrossed(second, store);
       long secondMillis = second.millis();
+      List<java.lang.ref.WeakReference<Object>> kept = new java.util.ArrayList<>();
+      for (ToolLoop.Result r : second.results()) {
+        kept.add(new java.lang.ref.WeakReference<>(r));
+        for (Object m : r.messages()) {
+          kept.add(new java.lang.ref.WeakReference<>(m));
+        }
+      }
       second = null;
       emptied(store);
       long after = ConversationLoad.heapAfterGc();
+      for (int i = 0; i < 10 && kept.stream().anyMatch(k -> k.get() != null); i++) {
+        System.gc();
+      }
+      assertThat(kept.stream().filter(k -> k.get() != null).count())
+          .as("results and messages of the second batch still reachable once the store is emptied").isZero();
       assertThat(runs).hasValue(2 * CONVERSATIONS * ROUNDS);
 
       System.out.printf(Locale.ROOT, "RELIABILITY load langchain4j: 2 batches of %d conversations x %d rounds over"
           + " OpenAI and Anthropic, whole and streamed (%d requests each, in %d ms and %d ms), zero 400s; heap after GC %d KB after the"
           + " first batch, %d KB after the second%n", CONVERSATIONS, ROUNDS, CONVERSATIONS * (ROUNDS + 1),
           firstMillis, secondMillis, before / 1024, after / 1024);
-      // one batch's histories alone hold 200 x 10 x 6 KB = 12 MB of outputs
-      assertThat(after - before).as("heap growth over a batch of %d conversations, in bytes", CONVERSATIONS)
-          .isLessThan(6L << 20);
     } finally {
       pool.shutdownNow();
     }

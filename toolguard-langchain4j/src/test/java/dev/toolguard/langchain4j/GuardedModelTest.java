@@ -3,13 +3,12 @@ package dev.toolguard.langchain4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.model.ModelProvider;
-import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.ChatRequestOptions;
 import dev.langchain4j.model.chat.StreamingChatModel;
@@ -17,19 +16,29 @@ import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.listener.ChatModelRequestContext;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.toolguard.core.InvalidHistoryException;
 import dev.toolguard.core.ViolationCode;
 import dev.toolguard.core.loop.LoopConfig.HistoryPolicy;
+import dev.toolguard.testkit.RecordedRequest;
+import dev.toolguard.testkit.Reply;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The guarded ChatModel and StreamingChatModel behave like the model they wrap, with repaired requests. */
-class GuardedModelTest {
+/**
+ * The guarded ChatModel and StreamingChatModel behave like the model they wrap, with repaired
+ * requests: LangChain4j's own OpenAI clients over HTTP to the testkit referee, which judges every
+ * request by the provider's rules. That the bare client gets the provider's 400 for each broken
+ * history, and the guarded one an answer, is {@link FailureClassesTest}'s, in all four clients.
+ */
+class GuardedModelTest extends RefereeTest {
 
   static final ToolExecutionRequest WEATHER =
       ToolExecutionRequest.builder().id("call_1").name("weather").arguments("{\"city\":\"Paris\"}").build();
@@ -40,17 +49,35 @@ class GuardedModelTest {
         ToolExecutionResultMessage.from(WEATHER, "sunny"));
   }
 
-  @Test
-  void theBareModelRefusesWhatTheGuardedOneRepairs() {
-    InProcessModel bare = InProcessModel.answering(AiMessage.from("Sunny, and tomorrow too."));
-    assertThatThrownBy(() -> bare.chat(userMessageBetweenCallAndResult())).hasMessageContaining("400");
+  /** LangChain4j's OpenAiChatModel on the referee, with {@code listeners}. */
+  OpenAiChatModel openAi(ChatModelListener... listeners) {
+    return OpenAiChatModel.builder().baseUrl(referee.openAiBaseUrl()).apiKey("test").modelName("gpt-4o-mini")
+        .maxRetries(0).timeout(Duration.ofSeconds(10)).listeners(List.of(listeners)).build();
+  }
 
-    ChatModel guarded = LangChain4jToolGuard.wrap((ChatModel) bare);
-    ChatResponse response = guarded.chat(userMessageBetweenCallAndResult());
+  OpenAiStreamingChatModel openAiStreaming() {
+    return OpenAiStreamingChatModel.builder().baseUrl(referee.openAiBaseUrl()).apiKey("test")
+        .modelName("gpt-4o-mini").timeout(Duration.ofSeconds(10)).build();
+  }
+
+  /** The roles of the messages of the one request the referee got, which it must have accepted. */
+  List<String> rolesOfTheAcceptedRequest() {
+    assertThat(referee.requests()).singleElement().extracting(RecordedRequest::status).isEqualTo(200);
+    List<String> roles = new ArrayList<>();
+    for (JsonNode m : referee.lastRequest().json().get("messages")) {
+      roles.add(m.get("role").asText());
+    }
+    return roles;
+  }
+
+  @Test
+  void theRepairedRequestIsWhatTheProviderGetsAndAccepts() {
+    referee.script().enqueue(Reply.text("Sunny, and tomorrow too."));
+
+    ChatResponse response = LangChain4jToolGuard.wrap((ChatModel) openAi()).chat(userMessageBetweenCallAndResult());
 
     assertThat(response.aiMessage().text()).isEqualTo("Sunny, and tomorrow too.");
-    List<ChatMessage> sent = bare.lastMessages();
-    assertThat(sent).extracting(m -> m.type().name()).containsExactly("USER", "AI", "TOOL_EXECUTION_RESULT", "USER");
+    assertThat(rolesOfTheAcceptedRequest()).containsExactly("user", "assistant", "tool", "user");
   }
 
   @Test
@@ -86,50 +113,51 @@ class GuardedModelTest {
 
   @Test
   void aRepairedRequestKeepsItsParameters() {
-    InProcessModel model = InProcessModel.answering(AiMessage.from("ok"));
     ChatRequest broken = ChatRequest.builder().messages(userMessageBetweenCallAndResult())
         .temperature(0.3).maxOutputTokens(77).build();
 
-    LangChain4jToolGuard.wrap((ChatModel) model).chat(broken);
+    LangChain4jToolGuard.wrap((ChatModel) openAi()).chat(broken);
 
-    ChatRequest sent = model.requests.get(0);
-    assertThat(sent.temperature()).isEqualTo(0.3);
-    assertThat(sent.maxOutputTokens()).isEqualTo(77);
-    assertThat(sent.modelName()).isEqualTo("scripted"); // the delegate's defaults still apply
+    assertThat(rolesOfTheAcceptedRequest()).containsExactly("user", "assistant", "tool", "user");
+    JsonNode sent = referee.lastRequest().json();
+    assertThat(sent.get("temperature").asDouble()).isEqualTo(0.3);
+    assertThat(sent.get("max_tokens").asInt()).isEqualTo(77);
+    assertThat(sent.get("model").asText()).isEqualTo("gpt-4o-mini"); // the delegate's defaults still apply
   }
 
   @Test
   void listenersOfTheDelegateSeeTheRepairedRequestOnce() {
-    InProcessModel model = InProcessModel.answering(AiMessage.from("ok"));
-    List<List<ChatMessage>> heard = new ArrayList<>();
-    model.listeners.add(new ChatModelListener() {
+    List<List<ChatMessage>> heard = new CopyOnWriteArrayList<>();
+    ChatModel guarded = LangChain4jToolGuard.wrap((ChatModel) openAi(new ChatModelListener() {
       @Override
       public void onRequest(ChatModelRequestContext context) {
         heard.add(context.chatRequest().messages());
       }
-    });
-    ChatModel guarded = LangChain4jToolGuard.wrap((ChatModel) model);
+    }));
 
     guarded.chat(userMessageBetweenCallAndResult());
 
-    assertThat(heard).hasSize(1);
-    assertThat(heard.get(0)).isEqualTo(model.lastMessages());
+    assertThat(heard).singleElement().satisfies(messages -> assertThat(messages)
+        .extracting(m -> m.type().name()).containsExactly("USER", "AI", "TOOL_EXECUTION_RESULT", "USER"));
+    assertThat(rolesOfTheAcceptedRequest()).containsExactly("user", "assistant", "tool", "user");
   }
 
   @Test
   void everythingElseIsTheDelegates() {
-    InProcessModel model = new InProcessModel();
+    OpenAiChatModel model = openAi();
+    OpenAiStreamingChatModel streamingModel = openAiStreaming();
     ChatModel guarded = LangChain4jToolGuard.wrap((ChatModel) model);
-    StreamingChatModel streaming = LangChain4jToolGuard.wrap((StreamingChatModel) model);
+    StreamingChatModel streaming = LangChain4jToolGuard.wrap((StreamingChatModel) streamingModel);
 
-    assertThat(guarded.provider()).isEqualTo(ModelProvider.OPEN_AI);
-    assertThat(guarded.supportedCapabilities()).containsExactly(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
-    assertThat(guarded.defaultRequestParameters()).isSameAs(model.defaults);
-    assertThat(guarded.listeners()).isSameAs(model.listeners);
-    assertThat(streaming.provider()).isEqualTo(ModelProvider.OPEN_AI);
-    assertThat(streaming.supportedCapabilities()).containsExactly(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
-    assertThat(streaming.defaultRequestParameters()).isSameAs(model.defaults);
-    assertThat(streaming.listeners()).isSameAs(model.listeners);
+    assertThat(guarded.provider()).isEqualTo(model.provider());
+    assertThat(guarded.supportedCapabilities()).isEqualTo(model.supportedCapabilities());
+    assertThat(guarded.defaultRequestParameters()).isSameAs(model.defaultRequestParameters());
+    assertThat(guarded.listeners()).isEqualTo(model.listeners());
+    assertThat(streaming.provider()).isEqualTo(streamingModel.provider());
+    assertThat(streaming.supportedCapabilities()).isEqualTo(streamingModel.supportedCapabilities());
+    assertThat(streaming.defaultRequestParameters()).isSameAs(streamingModel.defaultRequestParameters());
+    assertThat(streaming.listeners()).isEqualTo(streamingModel.listeners());
+    assertThat(referee.requests()).isEmpty();
   }
 
   @Test
@@ -138,55 +166,61 @@ class GuardedModelTest {
         .toolExecutionRequests(List.of(WEATHER))
         .attributes(Map.of("thinking_signature", "EqQBCkYIBxgCKkA", "reasoning_encrypted", "gAAAAB..."))
         .build();
-    InProcessModel model = InProcessModel.answering(AiMessage.from("ok"));
     List<ChatMessage> broken = List.of(UserMessage.from("Weather?"), withReasoning, UserMessage.from("quick"),
         ToolExecutionResultMessage.from(WEATHER, "sunny"));
+    List<ChatMessage> delegated = new CopyOnWriteArrayList<>();
 
-    LangChain4jToolGuard.wrap((ChatModel) model).chat(broken);
+    LangChain4jToolGuard.wrap((ChatModel) openAi(new ChatModelListener() {
+      @Override
+      public void onRequest(ChatModelRequestContext context) {
+        delegated.addAll(context.chatRequest().messages());
+      }
+    })).chat(broken);
 
-    assertThat(model.lastMessages().get(1)).isSameAs(withReasoning);
+    assertThat(delegated.get(1)).isSameAs(withReasoning);
+    assertThat(rolesOfTheAcceptedRequest()).containsExactly("user", "assistant", "tool", "user");
   }
 
   @Test
   void theRejectPolicyFailsWithTheViolations() {
-    InProcessModel model = InProcessModel.answering(AiMessage.from("never"));
-    ChatModel strict = LangChain4jToolGuard.custom().historyPolicy(HistoryPolicy.REJECT).build().guard((ChatModel) model);
+    ChatModel strict = LangChain4jToolGuard.custom().historyPolicy(HistoryPolicy.REJECT).build()
+        .guard((ChatModel) openAi());
 
     assertThatThrownBy(() -> strict.chat(userMessageBetweenCallAndResult()))
         .isInstanceOf(InvalidHistoryException.class)
         .hasMessageContaining("call_1")
         .satisfies(e -> assertThat(((InvalidHistoryException) e).violations())
             .extracting(v -> v.code()).contains(ViolationCode.MISPLACED_RESULT));
-    assertThat(model.requests).isEmpty();
+    assertThat(referee.requests()).isEmpty();
   }
 
   @Test
   void theStreamingModelStreamsTheRepairedRequest() throws Exception {
-    InProcessModel model = InProcessModel.answering(AiMessage.from("Sunny and warm."));
-    StreamingChatModel guarded = LangChain4jToolGuard.wrap((StreamingChatModel) model);
+    referee.script().enqueue(Reply.text("Sunny and warm."));
+    StreamingChatModel guarded = LangChain4jToolGuard.wrap((StreamingChatModel) openAiStreaming());
     StringBuilder text = new StringBuilder();
     CompletableFuture<ChatResponse> done = new CompletableFuture<>();
 
     guarded.chat(userMessageBetweenCallAndResult(), Provider.handler(text, done));
 
-    assertThat(done.get(5, TimeUnit.SECONDS).aiMessage().text()).isEqualTo("Sunny and warm.");
+    assertThat(done.get(20, TimeUnit.SECONDS).aiMessage().text()).isEqualTo("Sunny and warm.");
     assertThat(text).hasToString("Sunny and warm.");
-    assertThat(model.lastMessages()).hasSize(4);
+    assertThat(referee.lastRequest().stream()).isTrue();
+    assertThat(rolesOfTheAcceptedRequest()).containsExactly("user", "assistant", "tool", "user");
   }
 
   @Test
-  void aRejectedStreamingRequestReachesOnError() throws Exception {
-    InProcessModel model = InProcessModel.answering(AiMessage.from("never"));
-    StreamingChatModel strict =
-        LangChain4jToolGuard.custom().historyPolicy(HistoryPolicy.REJECT).build().guard((StreamingChatModel) model);
+  void aRejectedStreamingRequestReachesOnError() {
+    StreamingChatModel strict = LangChain4jToolGuard.custom().historyPolicy(HistoryPolicy.REJECT).build()
+        .guard((StreamingChatModel) openAiStreaming());
     CompletableFuture<ChatResponse> done = new CompletableFuture<>();
 
     strict.chat(ChatRequest.builder().messages(userMessageBetweenCallAndResult()).build(),
         ChatRequestOptions.EMPTY, Provider.handler(new StringBuilder(), done));
 
-    assertThat(done).failsWithin(5, TimeUnit.SECONDS).withThrowableThat()
+    assertThat(done).failsWithin(20, TimeUnit.SECONDS).withThrowableThat()
         .havingCause().isInstanceOf(InvalidHistoryException.class);
-    assertThat(model.requests).isEmpty();
+    assertThat(referee.requests()).isEmpty();
   }
 
   @Test
@@ -195,14 +229,19 @@ class GuardedModelTest {
         .hasMessageContaining("model");
     assertThatThrownBy(() -> LangChain4jToolGuard.custom().historyPolicy(null)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("historyPolicy");
-    assertThat(Set.of(LangChain4jToolGuard.ofDefaults().toString())).isNotEmpty();
+  }
+
+  @Test
+  void theGuardSaysItsPoliciesInItsToString() {
+    assertThat(LangChain4jToolGuard.ofDefaults().toString()).startsWith("LangChain4jToolGuard[REPAIR, ");
+    assertThat(LangChain4jToolGuard.custom().historyPolicy(HistoryPolicy.REJECT).build().toString())
+        .startsWith("LangChain4jToolGuard[REJECT, ");
   }
 
   @Test
   void wrappingTwiceIsWrappingOnce() {
-    InProcessModel model = new InProcessModel();
-    ChatModel once = LangChain4jToolGuard.wrap((ChatModel) model);
-    StreamingChatModel streaming = LangChain4jToolGuard.wrap((StreamingChatModel) model);
+    ChatModel once = LangChain4jToolGuard.wrap((ChatModel) openAi());
+    StreamingChatModel streaming = LangChain4jToolGuard.wrap((StreamingChatModel) openAiStreaming());
     assertThat(LangChain4jToolGuard.wrap(once)).isSameAs(once);
     assertThat(LangChain4jToolGuard.wrap(streaming)).isSameAs(streaming);
     assertThat(LangChain4jToolGuard.custom().build().guard(once)).as("same settings").isSameAs(once);
@@ -211,12 +250,11 @@ class GuardedModelTest {
 
   @Test
   void aRequestThatRepairLeavesEmptyIsAClearError() {
-    InProcessModel model = InProcessModel.answering(AiMessage.from("never"));
-    ChatModel guarded = LangChain4jToolGuard.wrap((ChatModel) model);
+    ChatModel guarded = LangChain4jToolGuard.wrap((ChatModel) openAi());
 
     assertThatThrownBy(() -> guarded.chat(ToolExecutionResultMessage.from("mcp_1", "search", "{}")))
         .isInstanceOf(dev.toolguard.core.ToolguardException.class)
         .hasMessageContaining("nothing is left to send");
-    assertThat(model.requests).isEmpty();
+    assertThat(referee.requests()).isEmpty();
   }
 }

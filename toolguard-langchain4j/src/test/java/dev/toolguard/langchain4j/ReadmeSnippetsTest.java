@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.langchain4j.agent.tool.P;
 import dev.langchain4j.agent.tool.ReturnBehavior;
 import dev.langchain4j.agent.tool.Tool;
-import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
-import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.memory.ChatMemory;
@@ -20,6 +18,7 @@ import dev.toolguard.core.RepairPolicy;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopConfig.HistoryPolicy;
 import dev.toolguard.core.loop.LoopResult;
+import dev.toolguard.testkit.Reply;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,13 +26,14 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The README's snippets, compiled and run against an in-process model. */
-class ReadmeSnippetsTest {
+/** The README's snippets, compiled and run on LangChain4j's OpenAiChatModel against the testkit referee. */
+class ReadmeSnippetsTest extends RefereeTest {
 
   @Test
   void configuration() {
     AtomicInteger repairs = new AtomicInteger();
-    ChatModel model = InProcessModel.answering(AiMessage.from("ok"));
+    referee.script().enqueue(Reply.text("ok"));
+    ChatModel model = Provider.chatModel(Provider.OPENAI, referee);
     LangChain4jToolGuard guard = LangChain4jToolGuard.custom()
         .historyPolicy(HistoryPolicy.REJECT)
         .historyGuard(HistoryGuard.of(RepairPolicy.builder()
@@ -46,13 +46,15 @@ class ReadmeSnippetsTest {
     List<ChatMessage> wouldSend = guard.repair(messages);
 
     assertThat(strict.chat(messages).aiMessage().text()).isEqualTo("ok");
+    assertThat(referee.requests()).singleElement().satisfies(req -> assertThat(req.status()).isEqualTo(200));
     assertThat(memory.messages()).isEmpty();
     assertThat(wouldSend).isSameAs(messages);
   }
 
   @Test
   void theLoop() {
-    ChatModel model = InProcessModel.answering(AiMessage.from("Nothing to do."));
+    referee.script().enqueue(Reply.text("Nothing to do."));
+    ChatModel model = Provider.chatModel(Provider.OPENAI, referee);
     ToolSpecification clockSpec = ToolSpecification.builder().name("clock").description("the time")
         .parameters(JsonObjectSchema.builder().build()).build();
     ToolSpecification locationSpec = ToolSpecification.builder().name("location").description("where").build();
@@ -75,6 +77,7 @@ class ReadmeSnippetsTest {
 
     assertThat(r.text()).isEqualTo("Nothing to do.");
     assertThat(memory.messages()).hasSize(2);
+    assertThat(referee.requests()).singleElement().satisfies(req -> assertThat(req.status()).isEqualTo(200));
   }
 
   record Chart(String title) {}
@@ -88,8 +91,8 @@ class ReadmeSnippetsTest {
 
   @Test
   void toolsThatReturnImmediately() {
-    ChatModel model = InProcessModel.answering(AiMessage.from(ToolExecutionRequest.builder().id("c1").name("chart")
-        .arguments("{\"title\":\"sales\"}").build()));
+    referee.script().enqueue(Reply.toolCalls(Reply.call("chart", "{\"title\":\"sales\"}").withId("c1")));
+    ChatModel model = Provider.chatModel(Provider.OPENAI, referee);
     ChatMemory memory = LangChain4jToolGuard.wrap(MessageWindowChatMemory.withMaxMessages(20));
     ToolLoop loop = ToolLoop.builder(model).tools(new Reports()).build();
 
@@ -101,5 +104,6 @@ class ReadmeSnippetsTest {
 
     assertThat(chart).isEqualTo(new Chart("sales"));
     assertThat(memory.messages()).hasSize(3);
+    assertThat(referee.requests()).singleElement().satisfies(req -> assertThat(req.status()).isEqualTo(200));
   }
 }

@@ -3,6 +3,7 @@ package dev.toolguard.langchain4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.agent.tool.P;
 import dev.langchain4j.agent.tool.ReturnBehavior;
 import dev.langchain4j.agent.tool.Tool;
@@ -26,6 +27,8 @@ import dev.toolguard.core.loop.ApprovalException;
 import dev.toolguard.core.loop.ApprovalSigner;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopResult.Status;
+import dev.toolguard.testkit.RecordedRequest;
+import dev.toolguard.testkit.Reply;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,11 +38,49 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-/** The toolguard loop over LangChain4j tools, approvals and client-side tools, in LangChain4j terms. */
-class ToolLoopTest {
+/**
+ * The toolguard loop over LangChain4j tools, approvals and client-side tools, in LangChain4j terms,
+ * on LangChain4j's own OpenAI clients over HTTP to the testkit referee (every request judged by the
+ * provider's rules; the scripted answers keep the call ids the tests name).
+ */
+class ToolLoopTest extends RefereeTest {
 
   static ToolExecutionRequest call(String id, String name, String args) {
     return ToolExecutionRequest.builder().id(id).name(name).arguments(args).build();
+  }
+
+  /** The referee's answer: one call, or parallel calls, with the ids given. */
+  static Reply calls(Reply.Call... calls) {
+    return Reply.toolCalls(calls);
+  }
+
+  static Reply.Call rc(String id, String name, String args) {
+    return Reply.call(name, args).withId(id);
+  }
+
+  /** LangChain4j's OpenAiChatModel on the referee. */
+  ChatModel model() {
+    return Provider.chatModel(Provider.OPENAI, referee);
+  }
+
+  /** The requests the referee got, every one accepted. */
+  List<RecordedRequest> accepted() {
+    List<RecordedRequest> requests = referee.requests();
+    assertThat(requests).allSatisfy(r -> assertThat(r.status()).as("%s", r).isEqualTo(200));
+    return requests;
+  }
+
+  /** The roles of the messages of the last request, with each assistant message's call ids. */
+  List<String> lastSent() {
+    List<String> sent = new ArrayList<>();
+    for (JsonNode m : accepted().get(accepted().size() - 1).json().get("messages")) {
+      StringBuilder sb = new StringBuilder(m.get("role").asText());
+      for (JsonNode c : m.path("tool_calls")) {
+        sb.append(' ').append(c.get("id").asText());
+      }
+      sent.add(sb.toString());
+    }
+    return sent;
   }
 
   /** Tools as an application writes them for AiServices. */
@@ -70,10 +111,9 @@ class ToolLoopTest {
   @Test
   void toolObjectsRunAndTheirResultsFollowTheirCalls() {
     Travel travel = new Travel();
-    InProcessModel model = InProcessModel.answering(
-        AiMessage.from(call("c1", "findTrain", "{\"city\":\"Lyon\"}")),
-        AiMessage.from("Take the 9:40."));
-    ToolLoop loop = ToolLoop.builder((ChatModel) model).tools(travel).build();
+    referee.script().enqueue(calls(rc("c1", "findTrain", "{\"city\":\"Lyon\"}")), Reply.text("Take the 9:40."));
+    ChatModel model = model();
+    ToolLoop loop = ToolLoop.builder(model).tools(travel).build();
 
     ToolLoop.Result r = loop.run(List.of(UserMessage.from("Train to Lyon?")));
 
@@ -83,17 +123,21 @@ class ToolLoopTest {
     assertThat(r.messages()).hasSize(4);
     assertThat(r.messages().get(2)).isEqualTo(ToolExecutionResultMessage.builder().id("c1").toolName("findTrain")
         .text("the 9:40 to Lyon").isError(false).build());
-    assertThat(model.requests.get(0).toolSpecifications()).extracting(ToolSpecification::name)
-        .containsExactlyInAnyOrder("findTrain", "pay", "broken");
-    assertThat(model.requests.get(0).modelName()).isEqualTo("scripted");
+    JsonNode first = accepted().get(0).json();
+    List<String> offered = new ArrayList<>();
+    first.get("tools").forEach(t -> offered.add(t.at("/function/name").asText()));
+    assertThat(offered).containsExactlyInAnyOrder("findTrain", "pay", "broken");
+    assertThat(first.get("model").asText()).isEqualTo("gpt-4o-mini");
+    assertThat(lastSent()).containsExactly("user", "assistant c1", "tool");
   }
 
   @Test
   void specificationAndExecutorPairsRunToo() {
     ToolSpecification clock = ToolSpecification.builder().name("clock").description("the time")
         .parameters(JsonObjectSchema.builder().build()).build();
-    InProcessModel model = InProcessModel.answering(AiMessage.from(call("c1", "clock", "{}")), AiMessage.from("noon"));
-    ToolLoop loop = ToolLoop.builder((ChatModel) model).tool(clock, (request, memoryId) -> "12:00").build();
+    referee.script().enqueue(calls(rc("c1", "clock", "{}")), Reply.text("noon"));
+    ChatModel model = model();
+    ToolLoop loop = ToolLoop.builder(model).tool(clock, (request, memoryId) -> "12:00").build();
 
     ToolLoop.Result r = loop.run(List.of(UserMessage.from("time?")));
 
@@ -107,17 +151,17 @@ class ToolLoopTest {
         .parameters(JsonObjectSchema.builder().build()).build();
     ToolSpecification zone = ToolSpecification.builder().name("zone").description("the time zone")
         .parameters(JsonObjectSchema.builder().build()).build();
-    InProcessModel model = InProcessModel.answering(AiMessage.from(call("c1", "clock", "{}")),
-        AiMessage.from(call("c2", "zone", "{}")), AiMessage.from("It is CET."));
+    referee.script().enqueue(calls(rc("c1", "clock", "{}")), calls(rc("c2", "zone", "{}")), Reply.text("It is CET."));
+    ChatModel model = model();
     Map<ToolSpecification, ToolExecutor> tools = new LinkedHashMap<>();
     tools.put(clock, (request, memoryId) -> "12:00");
     tools.put(zone, (request, memoryId) -> "CET");
-    ToolLoop loop = ToolLoop.builder((ChatModel) model).tools(tools, Set.of("clock")).build();
+    ToolLoop loop = ToolLoop.builder(model).tools(tools, Set.of("clock")).build();
 
     ToolLoop.Result r = loop.run(List.of(UserMessage.from("time?")));
 
     assertThat(r.status()).isEqualTo(Status.RETURNED_DIRECT);
-    assertThat(model.requests).hasSize(1);
+    assertThat(accepted()).hasSize(1);
     assertThat(r.directResults()).singleElement().satisfies(e -> {
       assertThat(e.request().id()).isEqualTo("c1");
       assertThat(e.result()).isEqualTo("12:00");
@@ -130,7 +174,7 @@ class ToolLoopTest {
     assertThat(zoned.status()).isEqualTo(Status.COMPLETED);
     assertThat(zoned.text()).isEqualTo("It is CET.");
     assertThat(zoned.directResults()).isEmpty();
-    assertThat(model.requests).hasSize(3);
+    assertThat(accepted()).hasSize(3);
   }
 
   @Test
@@ -140,9 +184,9 @@ class ToolLoopTest {
         .parameters(JsonObjectSchema.builder().build()).build();
     AiServiceTool immediateClock = AiServiceTool.builder().toolSpecification(clock)
         .toolExecutor((request, memoryId) -> "12:00").returnBehavior(ReturnBehavior.IMMEDIATE_IF_LAST).build();
-    InProcessModel model = InProcessModel.answering(AiMessage.from(call("c1", "findTrain", "{\"city\":\"Lyon\"}")),
-        AiMessage.from(call("c2", "clock", "{}")), AiMessage.from("unused"));
-    ToolLoop loop = ToolLoop.builder((ChatModel) model)
+    referee.script().enqueue(calls(rc("c1", "findTrain", "{\"city\":\"Lyon\"}")), calls(rc("c2", "clock", "{}")), Reply.text("unused"));
+    ChatModel model = model();
+    ToolLoop loop = ToolLoop.builder(model)
         .tools(ToolService.findTools(travel))
         .tools(List.of(immediateClock))
         .build();
@@ -151,7 +195,7 @@ class ToolLoopTest {
 
     assertThat(r.status()).isEqualTo(Status.RETURNED_DIRECT);
     assertThat(travel.ran).containsExactly("findTrain Lyon");
-    assertThat(model.requests).hasSize(2);
+    assertThat(accepted()).hasSize(2);
     assertThat(r.directResults()).extracting(e -> e.request().name()).containsExactly("clock");
     assertThat(r.messages()).hasSize(5);
   }
@@ -159,9 +203,9 @@ class ToolLoopTest {
   @Test
   void aToolThatThrowsGivesTheModelAnErrorResultAndTheRunGoesOn() {
     Travel travel = new Travel();
-    InProcessModel model = InProcessModel.answering(AiMessage.from(call("c1", "broken", "{}")),
-        AiMessage.from("Sorry, booking is down."));
-    ToolLoop loop = ToolLoop.builder((ChatModel) model).tools(travel).build();
+    referee.script().enqueue(calls(rc("c1", "broken", "{}")), Reply.text("Sorry, booking is down."));
+    ChatModel model = model();
+    ToolLoop loop = ToolLoop.builder(model).tools(travel).build();
 
     ToolLoop.Result r = loop.run(List.of(UserMessage.from("book")));
 
@@ -176,13 +220,12 @@ class ToolLoopTest {
     JsonStore store = new JsonStore();
     Travel travel = new Travel();
     LoopConfig config = LoopConfig.custom().approvalRequired(Set.of("pay")).build();
-    InProcessModel model = InProcessModel.answering(
-        AiMessage.from(call("c1", "findTrain", "{\"city\":\"Lyon\"}"), call("c2", "pay", "{\"amount\":40}")),
-        AiMessage.from("Booked and paid."));
+    referee.script().enqueue(calls(rc("c1", "findTrain", "{\"city\":\"Lyon\"}"), rc("c2", "pay", "{\"amount\":40}")), Reply.text("Booked and paid."));
+    ChatModel model = model();
     ChatMemory memory = LangChain4jToolGuard.wrap(MessageWindowChatMemory.builder().id("u1").maxMessages(50)
         .chatMemoryStore(store).build());
 
-    ToolLoop.Result waiting = ToolLoop.builder((ChatModel) model).tools(travel).config(config).build()
+    ToolLoop.Result waiting = ToolLoop.builder(model).tools(travel).config(config).build()
         .run(memory, UserMessage.from("Book Lyon and pay"));
 
     assertThat(waiting.status()).isEqualTo(Status.AWAITING);
@@ -199,18 +242,15 @@ class ToolLoopTest {
     // another process: new memory, new loop, the pending call read back from JSON
     ChatMemory later = LangChain4jToolGuard.wrap(MessageWindowChatMemory.builder().id("u1").maxMessages(50)
         .chatMemoryStore(store).build());
-    ToolLoop again = ToolLoop.builder((ChatModel) model).tools(travel).config(config).build();
+    ToolLoop again = ToolLoop.builder(model).tools(travel).config(config).build();
     ToolLoop.Result done = again.run(later, ToolLoop.answers(pending.approve()));
 
     assertThat(done.status()).isEqualTo(Status.COMPLETED);
     assertThat(done.text()).isEqualTo("Booked and paid.");
     assertThat(travel.ran).containsExactly("findTrain Lyon", "pay 40");
-    List<ChatMessage> sent = model.lastMessages();
-    assertThat(sent).extracting(m -> m.type().name())
-        .containsExactly("USER", "AI", "TOOL_EXECUTION_RESULT", "TOOL_EXECUTION_RESULT");
-    assertThat(((AiMessage) sent.get(1)).toolExecutionRequests()).extracting(ToolExecutionRequest::id)
-        .containsExactly("c1", "c2");
-    assertThat(((AiMessage) sent.get(1)).attributes()).isEmpty();
+    // the waiting call went out as a plain call again, answered; no approval attribute reached the wire
+    assertThat(lastSent()).containsExactly("user", "assistant c1 c2", "tool", "tool");
+    assertThat(referee.lastRequest().body()).doesNotContain(ToolLoop.APPROVAL_REQUESTS);
 
     String before = store.rows.get("u1");
     assertThatThrownBy(() -> again.run(later, ToolLoop.answers(pending.approve())))
@@ -222,9 +262,9 @@ class ToolLoopTest {
   @Test
   void aRejectionIsTheResultTheModelReads() {
     Travel travel = new Travel();
-    InProcessModel model = InProcessModel.answering(AiMessage.from(call("c2", "pay", "{\"amount\":900}")),
-        AiMessage.from("Not paid."));
-    ToolLoop loop = ToolLoop.builder((ChatModel) model).tools(travel)
+    referee.script().enqueue(calls(rc("c2", "pay", "{\"amount\":900}")), Reply.text("Not paid."));
+    ChatModel model = model();
+    ToolLoop loop = ToolLoop.builder(model).tools(travel)
         .approvalRequiredWhen(request -> request.arguments().contains("900")).build();
     List<ChatMessage> history = new ArrayList<>(List.of(UserMessage.from("pay 900")));
 
@@ -245,9 +285,9 @@ class ToolLoopTest {
   void aClientSideToolIsAnsweredWithAToolExecutionResultMessage() {
     ToolSpecification location = ToolSpecification.builder().name("location").description("where the user is")
         .build();
-    InProcessModel model = InProcessModel.answering(AiMessage.from(call("c1", "location", "{}")),
-        AiMessage.from("You are in Lyon."));
-    ToolLoop loop = ToolLoop.builder((ChatModel) model).clientTool(location).build();
+    referee.script().enqueue(calls(rc("c1", "location", "{}")), Reply.text("You are in Lyon."));
+    ChatModel model = model();
+    ToolLoop loop = ToolLoop.builder(model).clientTool(location).build();
     ChatMemory memory = LangChain4jToolGuard.wrap(MessageWindowChatMemory.withMaxMessages(20));
 
     ToolLoop.Result waiting = loop.run(memory, UserMessage.from("where am I?"));
@@ -267,9 +307,9 @@ class ToolLoopTest {
     JsonStore store = new JsonStore();
     Travel travel = new Travel();
     ApprovalSigner signer = ApprovalSigner.hmacSha256("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
-    InProcessModel model = InProcessModel.answering(AiMessage.from(call("c2", "pay", "{\"amount\":40}")),
-        AiMessage.from("paid"));
-    ToolLoop loop = ToolLoop.builder((ChatModel) model).tools(travel).signApprovals(signer)
+    referee.script().enqueue(calls(rc("c2", "pay", "{\"amount\":40}")), Reply.text("paid"));
+    ChatModel model = model();
+    ToolLoop loop = ToolLoop.builder(model).tools(travel).signApprovals(signer)
         .config(LoopConfig.custom().approvalRequired(Set.of("pay")).build()).build();
     ChatMemory memory = MessageWindowChatMemory.builder().id("s").maxMessages(20).chatMemoryStore(store).build();
 
@@ -285,9 +325,9 @@ class ToolLoopTest {
   @Test
   void aStreamingModelPassesTextOnAsItArrives() {
     Travel travel = new Travel();
-    InProcessModel model = InProcessModel.answering(AiMessage.from(call("c1", "findTrain", "{\"city\":\"Nice\"}")),
-        AiMessage.from("Take the 9:40 to Nice."));
-    ToolLoop loop = ToolLoop.builder((StreamingChatModel) model).tools(travel).build();
+    referee.script().enqueue(calls(rc("c1", "findTrain", "{\"city\":\"Nice\"}")), Reply.text("Take the 9:40 to Nice."));
+    StreamingChatModel model = Provider.streamingModel(Provider.OPENAI_STREAMING, referee);
+    ToolLoop loop = ToolLoop.builder(model).tools(travel).build();
     List<String> deltas = new ArrayList<>();
 
     ToolLoop.Result r = loop.stream(List.of(UserMessage.from("Nice?")), deltas::add);
@@ -300,18 +340,18 @@ class ToolLoopTest {
 
   @Test
   void badConfigurationIsAClearError() {
-    InProcessModel model = new InProcessModel();
-    assertThatThrownBy(() -> ToolLoop.builder((ChatModel) model).tools(new Object()))
+    ChatModel model = model();
+    assertThatThrownBy(() -> ToolLoop.builder(model).tools(new Object()))
         .hasMessageContaining("no method annotated with @dev.langchain4j.agent.tool.Tool");
-    assertThatThrownBy(() -> ToolLoop.builder((ChatModel) model).tools(Travel.class))
+    assertThatThrownBy(() -> ToolLoop.builder(model).tools(Travel.class))
         .hasMessageContaining("is a class");
-    assertThatThrownBy(() -> ToolLoop.builder((ChatModel) model).tools(new Travel(), new Travel()).build())
+    assertThatThrownBy(() -> ToolLoop.builder(model).tools(new Travel(), new Travel()).build())
         .hasMessageContaining("two tools are named");
     assertThatThrownBy(() -> ToolLoop.answers()).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> ToolLoop.builder((ChatModel) model).tools((Object) List.of(new Travel())))
+    assertThatThrownBy(() -> ToolLoop.builder(model).tools((Object) List.of(new Travel())))
         .hasMessageContaining("is a collection");
     ToolSpecification clock = ToolSpecification.builder().name("clock").build();
-    assertThatThrownBy(() -> ToolLoop.builder((ChatModel) model)
+    assertThatThrownBy(() -> ToolLoop.builder(model)
         .tools(Map.of(clock, (ToolExecutor) (request, memoryId) -> "12:00"), Set.of("clock", "calendar")))
         .isInstanceOf(InvalidMessageException.class)
         .hasMessage("immediateReturnToolNames names 'calendar', which is not the name of a tool of the map;"

@@ -22,7 +22,9 @@ import dev.toolguard.testkit.Endpoint;
 import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.RecordedRequest;
 import java.lang.management.ManagementFactory;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,9 +39,10 @@ import org.junit.jupiter.api.Test;
  *   <li>zero 400s, every request answered 200, every conversation completed;
  *   <li>no history crosses another: every body the referee received and every history the loop
  *       returned carries the marker of its own conversation only;
- *   <li>memory is bounded: the heap after a full GC does not grow from one batch of 200 conversations
- *       to the next (the call journal is capped and saturated in the first batch; a loop, a client or
- *       a guard that kept conversations would grow by 4 MB or more per batch).
+ *   <li>nothing keeps a conversation: once a batch is over and the test lets go of its results,
+ *       every conversation's result and history is unreachable (weak references, cleared by a full
+ *       GC); a loop, a client or a guard that kept a history would keep its reference alive. The
+ *       heap after a GC is printed for RELIABILITY.md, not asserted: it moves with the machine's load.
  * </ul>
  */
 class LoadTest {
@@ -96,6 +99,14 @@ class LoadTest {
     return used;
   }
 
+  /** How many of {@code refs} a full GC leaves set (at most 10 collections, until all are cleared). */
+  private static long stillReachable(List<WeakReference<Object>> refs) {
+    for (int i = 0; i < 10 && refs.stream().anyMatch(r -> r.get() != null); i++) {
+      System.gc();
+    }
+    return refs.stream().filter(r -> r.get() != null).count();
+  }
+
   @Test
   void twoHundredConversationsOfTenToolRoundsAtOnceOverOneClient() throws Exception {
     AtomicInteger runs = new AtomicInteger();
@@ -124,16 +135,20 @@ class LoadTest {
       Batch second = batch(chat, responses, referee);
       assertNothingCrossed(second);
       long millis = second.millis();
+      List<WeakReference<Object>> kept = new ArrayList<>();
+      for (LoopResult r : second.results()) {
+        kept.add(new WeakReference<>(r));
+        kept.add(new WeakReference<>(r.history()));
+      }
       second = null;
       long after = heapAfterGc();
+      assertThat(stillReachable(kept)).as("results and histories of the second batch still reachable").isZero();
       assertThat(runs).hasValue(2 * CONVERSATIONS * ROUNDS);
 
       System.out.printf(Locale.ROOT, "RELIABILITY load openai-java: 2 batches of %d conversations x %d rounds"
           + " (%d requests each, the second in %d ms), zero 400s; heap after GC %d KB after the first batch, %d KB"
           + " after the second%n", CONVERSATIONS, ROUNDS, CONVERSATIONS * (ROUNDS + 1), millis, before / 1024,
           after / 1024);
-      // one batch's histories alone hold 200 x 10 x 2 KB = 4 MB of outputs
-      assertThat(after - before).as("heap growth over a batch of 200 conversations, in bytes").isLessThan(2L << 20);
       client.close();
     }
   }

@@ -42,13 +42,11 @@ import org.springframework.ai.tool.annotation.Tool;
  *   <li>zero 400s: every request answered 200, every conversation answered after its 10 rounds;
  *   <li>no history crosses another: every body the referee received names one conversation only;
  *       every stored history holds its own marker only, its 10 results answering its own calls;
- *   <li>memory is bounded: with the chat memory cleared after each batch, the heap after a full GC
- *       grows by less than 6 MB from one batch to the next. Each tool output is about 6 KB, so an
- *       advisor, loop or model that kept what it served would grow by 12 MB or more per batch (200 ×
- *       10 × 6 KB); the call journal, the one thing meant to keep outputs, is capped at 1 Mi characters
- *       here and is full after the first batch. What does grow, by 1 to 3 MB and less with every
- *       batch until it stops, are the threads and per-thread I/O buffers of the HTTP clients and
- *       server (measured with class histograms: byte arrays, {@code IOVecWrapper}s, pool threads).
+ *   <li>nothing keeps a conversation: with the chat memory cleared after the second batch, every
+ *       message it held is unreachable (weak references cleared by a full GC); an advisor, loop or
+ *       model that kept what it served would keep them alive. The heap after a GC is printed for
+ *       RELIABILITY.md, not asserted: it moves with the machine's load (and with the threads and I/O
+ *       buffers of the HTTP clients and server).
  * </ul>
  */
 class BoundedLoadTest {
@@ -164,17 +162,26 @@ class BoundedLoadTest {
       assertNothingCrossed(second, memory);
       long secondMillis = second.millis();
       second = null;
+      List<java.lang.ref.WeakReference<Object>> kept = new java.util.ArrayList<>();
+      for (int c = 0; c < CONVERSATIONS; c++) {
+        for (Object m : memory.get(ConversationLoad.marker(c))) {
+          kept.add(new java.lang.ref.WeakReference<>(m));
+        }
+      }
+      assertThat(kept).hasSizeGreaterThan(CONVERSATIONS);
       cleared(memory);
       long after = ConversationLoad.heapAfterGc();
+      for (int i = 0; i < 10 && kept.stream().anyMatch(k -> k.get() != null); i++) {
+        System.gc();
+      }
+      assertThat(kept.stream().filter(k -> k.get() != null).count())
+          .as("messages of the second batch still reachable once the memory is cleared").isZero();
       assertThat(steps.runs).hasValue(2 * CONVERSATIONS * ROUNDS);
 
       System.out.printf(Locale.ROOT, "RELIABILITY load spring-ai: 2 batches of %d conversations x %d rounds, half"
           + " called and half streamed (%d requests each, in %d ms and %d ms), zero 400s; heap after GC %d KB after"
           + " the first batch, %d KB after the second%n", CONVERSATIONS, ROUNDS, CONVERSATIONS * (ROUNDS + 1),
           firstMillis, secondMillis, before / 1024, after / 1024);
-      // one batch's histories alone hold 200 x 10 x 6 KB = 12 MB of outputs
-      assertThat(after - before).as("heap growth over a batch of %d conversations, in bytes", CONVERSATIONS)
-          .isLessThan(6L << 20);
     } finally {
       pool.shutdownNow();
     }

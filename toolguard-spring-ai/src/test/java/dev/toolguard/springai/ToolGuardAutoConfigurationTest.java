@@ -1,8 +1,5 @@
 package dev.toolguard.springai;
 
-import static dev.toolguard.springai.ScriptedChatModel.call;
-import static dev.toolguard.springai.ScriptedChatModel.calls;
-import static dev.toolguard.springai.ScriptedChatModel.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toolguard.core.Metadata;
@@ -11,6 +8,7 @@ import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.core.loop.LoopListener;
 import dev.toolguard.springai.autoconfigure.ToolGuardAutoConfiguration;
 import dev.toolguard.testkit.ConsoleCapture;
+import dev.toolguard.testkit.Reply;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -24,7 +22,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-class ToolGuardAutoConfigurationTest {
+class ToolGuardAutoConfigurationTest extends RefereeSupport {
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
       .withConfiguration(AutoConfigurations.of(ToolGuardAutoConfiguration.class));
@@ -246,7 +244,7 @@ class ToolGuardAutoConfigurationTest {
   @Test
   void theCustomizerPutsTheAdvisorOnEveryChatClient() {
     runner.withPropertyValues("toolguard.approval-required=weather").run(context -> {
-      ScriptedChatModel model = new ScriptedChatModel().reply(calls(call("call_1", "weather", "{\"city\":\"Oslo\"}")));
+      referee.script().enqueue(Reply.toolCalls(Reply.call("weather", "{\"city\":\"Oslo\"}").withId("call_1")));
       ChatClient.Builder builder = ChatClient.builder(model);
       context.getBean(ChatClientCustomizer.class).customize(builder);
       ToolGuardAdvisorTest.Weather weather = new ToolGuardAdvisorTest.Weather();
@@ -270,7 +268,7 @@ class ToolGuardAutoConfigurationTest {
       }
     };
     runner.withBean(LoopListener.class, () -> listener).run(context -> {
-      ScriptedChatModel model = new ScriptedChatModel().reply(text("hi"));
+      referee.script().enqueue(Reply.text("hi"));
       ChatClient client = ChatClient.builder(model).defaultAdvisors(context.getBean(ToolGuardAdvisor.class)).build();
       assertThat(client.prompt().user("hi").call().content()).isEqualTo("hi");
       assertThat(requests).hasValue(1);
@@ -291,7 +289,7 @@ class ToolGuardAutoConfigurationTest {
           ToolGuardAdvisor advisor = context.getBean(ToolGuardAdvisor.class);
           assertThat(advisor.chatMemory()).isSameAs(memory).isInstanceOf(ToolGuardChatMemory.class);
 
-          ScriptedChatModel model = new ScriptedChatModel().reply(text("hello"), text("again"));
+          referee.script().enqueue(Reply.text("hello"), Reply.text("again"));
           ChatClient client = ChatClient.builder(model).defaultAdvisors(advisor).build();
           client.prompt().user("hi").call().content();
           client.prompt().user("hi again").advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "other")).call()
@@ -332,7 +330,7 @@ class ToolGuardAutoConfigurationTest {
    * key} signed it (its signature covers the conversation, the call, its nonce and times), else "other".
    */
   private static String signatureOfAWaitingCall(ToolGuardAdvisor advisor, byte[] key) {
-    ScriptedChatModel model = new ScriptedChatModel().reply(calls(call("call_1", "weather", "{\"city\":\"Oslo\"}")));
+    referee.script().enqueue(Reply.toolCalls(Reply.call("weather", "{\"city\":\"Oslo\"}").withId("call_1")));
     var response = ChatClient.builder(model).defaultAdvisors(advisor).build().prompt().user("Oslo?")
         .tools(new ToolGuardAdvisorTest.Weather()).call().chatClientResponse();
     dev.toolguard.core.ApprovalRequest request = ToolGuardSpringAi.pending(response).get(0);

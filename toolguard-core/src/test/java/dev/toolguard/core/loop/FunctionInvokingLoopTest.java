@@ -89,25 +89,37 @@ class FunctionInvokingLoopTest {
     AtomicInteger now = new AtomicInteger();
     AtomicInteger peak = new AtomicInteger();
     List<String> alone = new CopyOnWriteArrayList<>();
+    // calls 1 and 2 each wait until both are inside: they end only if the loop runs two at once
+    java.util.concurrent.CountDownLatch bothInside = new java.util.concurrent.CountDownLatch(2);
     LoopTool.Function body = args -> {
       int n = now.incrementAndGet();
       peak.accumulateAndGet(n, Math::max);
-      Thread.sleep(30);
-      now.decrementAndGet();
-      return "ok";
+      try {
+        if (args.contains("\"pair\"")) {
+          bothInside.countDown();
+          if (!bothInside.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the other call of the pair never ran beside this one");
+          }
+        }
+        return "ok";
+      } finally {
+        now.decrementAndGet();
+      }
     };
     LoopTool parallel = LoopTool.of(ToolSpec.of("p", ""), body);
     LoopTool single = LoopTool.of(ToolSpec.of("s", ""), args -> {
       alone.add(now.get() == 0 ? "alone" : "not alone");
       return body.apply(args);
     });
-    model.thenCalls(call("1", "p"), call("2", "p"), call("3", "s"), call("4", "p"), call("5", "p"), call("6", "p"))
+    model.thenCalls(ToolCall.of("1", "p", "{\"pair\":1}"), ToolCall.of("2", "p", "{\"pair\":2}"), call("3", "s"),
+        call("4", "p"), call("5", "p"), call("6", "p"))
         .thenText("done");
     LoopConfig config = LoopConfig.custom().maxConcurrency(2).sequentialTools(Set.of("s")).build();
     LoopResult r = FunctionInvokingLoop.builder(model).tools(parallel, single).config(config).build()
         .run(List.of(Message.user("go")));
-    assertThat(peak.get()).isEqualTo(2);
+    assertThat(peak.get()).as("two at once, never more").isEqualTo(2);
     assertThat(alone).containsExactly("alone");
+    assertThat(r.history().get(2).toolResults()).noneMatch(ToolResult::error);
     assertThat(r.history().get(2).toolResults()).extracting(ToolResult::callId)
         .containsExactly("1", "2", "3", "4", "5", "6");
   }

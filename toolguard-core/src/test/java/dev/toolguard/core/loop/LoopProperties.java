@@ -10,44 +10,100 @@ import dev.toolguard.core.Message;
 import dev.toolguard.core.Role;
 import dev.toolguard.core.ToolCall;
 import dev.toolguard.core.ToolResult;
+import dev.toolguard.testkit.properties.PropertyBudget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.PropagationMode;
 
 /**
  * Random models, random tool faults, random limits and random answers to waiting calls: whatever
  * happens, every request the backend gets is valid, every history the loop hands back is valid,
- * and no approved call runs twice.
+ * and no approved call runs twice. Every choice is a jqwik arbitrary, so a failure shrinks to a short
+ * script and prints its seed; tries are budgeted by {@link PropertyBudget}.
  */
+@AddLifecycleHook(value = PropertyBudget.class, propagateTo = PropagationMode.ALL_DESCENDANTS)
 class LoopProperties {
 
   private static final String[] TOOLS = {"ok", "boom", "slow", "pay", "ghost", "client"};
 
-  @Property(tries = 300, seed = "424242")
-  void everyRunLeavesAValidHistory(@ForAll long seed) {
-    Random random = new Random(seed);
+  /** A call the model makes: without an id, with arguments that are not JSON, and which tool. */
+  record CallSpec(boolean noId, boolean brokenArgs, int tool) {}
+
+  /** One answer of the model: a text, a failure (HTTP 500), or calls. */
+  record Step(int kind, List<CallSpec> calls) {
+    static final int TEXT = 0;
+    static final int FAIL = 1;
+    static final int CALLS = 2;
+  }
+
+  /** The loop's limits and policies. */
+  record Limits(int maxIterations, int maxCalls, int concurrency, int maxErrors, boolean runOthers, boolean endLoop,
+      boolean sequentialSlow) {}
+
+  /** How the application answers the waiting calls of a round: a pick per call (taken in turn) and a text or not. */
+  record Answer(List<Integer> picks, boolean alsoText) {}
+
+  /** True one time in {@code n}; shrinks to false. */
+  private static Arbitrary<Boolean> oneIn(int n) {
+    return Arbitraries.integers().between(0, n - 1).map(i -> i == n - 1);
+  }
+
+  @Provide
+  Arbitrary<List<Step>> scripts() {
+    Arbitrary<CallSpec> call = Combinators.combine(oneIn(20), oneIn(10),
+        Arbitraries.integers().between(0, TOOLS.length - 1)).as(CallSpec::new);
+    Arbitrary<Step> step = Combinators.combine(
+        Arbitraries.frequency(Tuple.of(45, Step.CALLS), Tuple.of(15, Step.TEXT), Tuple.of(3, Step.FAIL)),
+        call.list().ofMinSize(1).ofMaxSize(4)).as(Step::new);
+    return step.list().ofSize(12);
+  }
+
+  @Provide
+  Arbitrary<Limits> limits() {
+    return Combinators.combine(Arbitraries.integers().between(1, 6), Arbitraries.integers().between(1, 12),
+        Arbitraries.integers().between(1, 4), Arbitraries.integers().between(1, 3), Arbitraries.of(true, false),
+        Arbitraries.of(true, false), Arbitraries.of(true, false)).as(Limits::new);
+  }
+
+  @Provide
+  Arbitrary<List<Answer>> answers() {
+    Arbitrary<Answer> answer = Combinators.combine(
+        Arbitraries.integers().between(0, 3).list().ofMinSize(1).ofMaxSize(4), Arbitraries.of(true, false))
+        .as(Answer::new);
+    return answer.list().ofSize(6);
+  }
+
+  @Property(tries = 300)
+  void everyRunLeavesAValidHistory(@ForAll("scripts") List<Step> script, @ForAll("limits") Limits limits,
+      @ForAll("answers") List<Answer> answers) {
     ScriptedBackend model = new ScriptedBackend();
     AtomicInteger idCounter = new AtomicInteger();
-    for (int i = 0; i < 12; i++) {
-      if (random.nextInt(4) == 0) {
+    for (int i = 0; i < script.size(); i++) {
+      Step step = script.get(i);
+      if (step.kind() == Step.TEXT) {
         model.thenText("text " + i);
-      } else if (random.nextInt(15) == 0) {
+      } else if (step.kind() == Step.FAIL) {
         model.thenFail(new IllegalStateException("HTTP 500"));
       } else {
-        int n = 1 + random.nextInt(4);
         List<Content> calls = new ArrayList<>();
-        for (int k = 0; k < n; k++) {
-          String id = random.nextInt(20) == 0 ? "" : "call_" + idCounter.incrementAndGet();
-          String args = random.nextInt(10) == 0 ? "{broken" : "{\"n\":" + idCounter.incrementAndGet() + "}";
-          calls.add(ToolCall.of(id, TOOLS[random.nextInt(TOOLS.length)], args));
+        for (CallSpec c : step.calls()) {
+          String id = c.noId() ? "" : "call_" + idCounter.incrementAndGet();
+          String args = c.brokenArgs() ? "{broken" : "{\"n\":" + idCounter.incrementAndGet() + "}";
+          calls.add(ToolCall.of(id, TOOLS[c.tool()], args));
         }
         model.then(Message.assistant(calls.toArray(new Content[0])));
       }
@@ -67,22 +123,22 @@ class LoopProperties {
       return "slow";
     });
     LoopConfig config = LoopConfig.custom()
-        .maxIterations(1 + random.nextInt(6))
-        .maxCallsPerRequest(1 + random.nextInt(12))
-        .maxConcurrency(1 + random.nextInt(4))
-        .maxConsecutiveErrors(1 + random.nextInt(3))
+        .maxIterations(limits.maxIterations())
+        .maxCallsPerRequest(limits.maxCalls())
+        .maxConcurrency(limits.concurrency())
+        .maxConsecutiveErrors(limits.maxErrors())
         .callTimeout(Duration.ofMillis(50))
         .approvalRequired(Set.of("pay"))
-        .runOthersWhileAwaitingApproval(random.nextBoolean())
-        .unknownToolPolicy(random.nextBoolean() ? LoopConfig.UnknownToolPolicy.ERROR_RESULT
-            : LoopConfig.UnknownToolPolicy.END_LOOP)
-        .sequentialTools(random.nextBoolean() ? Set.of("slow") : Set.of())
+        .runOthersWhileAwaitingApproval(limits.runOthers())
+        .unknownToolPolicy(limits.endLoop() ? LoopConfig.UnknownToolPolicy.END_LOOP
+            : LoopConfig.UnknownToolPolicy.ERROR_RESULT)
+        .sequentialTools(limits.sequentialSlow() ? Set.of("slow") : Set.of())
         .build();
     FunctionInvokingLoop loop = FunctionInvokingLoop.builder(model).tools(ok, pay, boom, slow)
         .clientTool(ToolSpec.of("client", "")).config(config).build();
 
     List<Message> history = new ArrayList<>(List.of(Message.user("start")));
-    for (int round = 0; round < 6; round++) {
+    for (int round = 0; round < answers.size(); round++) {
       List<Message> next;
       try {
         LoopResult r = loop.run(ApprovalTest.copy(history));
@@ -90,7 +146,7 @@ class LoopProperties {
         assertThat(r.added()).isEqualTo(next.subList(next.size() - r.added().size(), next.size()));
         if (r.status() == LoopResult.Status.AWAITING) {
           next = new ArrayList<>(next);
-          next.add(answer(r.pending(), random));
+          next.add(answer(r.pending(), answers.get(round)));
         } else {
           next = new ArrayList<>(next);
           next.add(Message.user("round " + round));
@@ -105,10 +161,11 @@ class LoopProperties {
     runs.forEach((args, count) -> assertThat(count).as("runs of the call with %s", args).isEqualTo(1));
   }
 
-  private static Message answer(List<ApprovalRequest> pending, Random random) {
+  private static Message answer(List<ApprovalRequest> pending, Answer answer) {
     List<Content> answers = new ArrayList<>();
-    for (ApprovalRequest request : pending) {
-      int pick = random.nextInt(4);
+    for (int k = 0; k < pending.size(); k++) {
+      ApprovalRequest request = pending.get(k);
+      int pick = answer.picks().get(k % answer.picks().size());
       Object kind = request.metadata().get(dev.toolguard.core.Metadata.PENDING);
       boolean approvable = dev.toolguard.core.Metadata.PENDING_APPROVAL.equals(kind)
           || dev.toolguard.core.Metadata.PENDING_DEFERRED.equals(kind);
@@ -120,7 +177,7 @@ class LoopProperties {
         answers.add(ApprovalResponse.respondWith(request, "given"));
       }
     }
-    if (answers.isEmpty() || random.nextBoolean()) {
+    if (answers.isEmpty() || answer.alsoText()) {
       answers.add(dev.toolguard.core.Text.of("also this"));
     }
     return new Message(Role.USER, answers, new HashMap<>());

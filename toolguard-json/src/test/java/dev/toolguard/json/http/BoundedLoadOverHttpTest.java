@@ -44,10 +44,11 @@ import org.junit.jupiter.api.Test;
  *   <li>no history crosses another: every body the referee received names one conversation only, and
  *       every history the loop returned holds its own conversation's marker only, its 10 results
  *       answering its own calls;
- *   <li>memory is bounded: the heap after a full GC does not grow from one batch to the next. Each
- *       tool output is about 2 KB, so a loop, backend or client that kept what it served would grow by
- *       4 MB or more per batch (200 × 10 × 2 KB); the call journal, the one thing meant to keep
- *       outputs, is capped at 1 Mi characters here and is full after the first batch.
+ *   <li>nothing keeps a conversation: once the second batch is over and the test lets go of its
+ *       results, every result and history is unreachable (weak references cleared by a full GC); a
+ *       loop, backend or client that kept what it served would keep them alive. The heap after a GC
+ *       is printed for RELIABILITY.md, not asserted: it moves with the machine's load. The call
+ *       journal, the one thing meant to keep outputs, is capped at 1 Mi characters here.
  * </ul>
  */
 class BoundedLoadOverHttpTest {
@@ -181,17 +182,24 @@ class BoundedLoadOverHttpTest {
       Batch second = batch(loops, referee, pool);
       assertNothingCrossed(second);
       long secondMillis = second.millis();
+      List<java.lang.ref.WeakReference<Object>> kept = new ArrayList<>();
+      for (LoopResult r : second.results()) {
+        kept.add(new java.lang.ref.WeakReference<>(r));
+        kept.add(new java.lang.ref.WeakReference<>(r.history()));
+      }
       second = null;
       long after = ConversationLoad.heapAfterGc();
+      for (int i = 0; i < 10 && kept.stream().anyMatch(k -> k.get() != null); i++) {
+        System.gc();
+      }
+      assertThat(kept.stream().filter(k -> k.get() != null).count())
+          .as("results and histories of the second batch still reachable after it").isZero();
       assertThat(runs).hasValue(2 * CONVERSATIONS * ROUNDS);
 
       System.out.printf(Locale.ROOT, "RELIABILITY load json-http: 2 batches of %d conversations x %d rounds over the"
           + " three dialects (%d requests each, in %d ms and %d ms), zero 400s; heap after GC %d KB after the first"
           + " batch, %d KB after the second%n", CONVERSATIONS, ROUNDS, CONVERSATIONS * (ROUNDS + 1), firstMillis,
           secondMillis, before / 1024, after / 1024);
-      // one batch's histories alone hold 200 x 10 x 2 KB = 4 MB of outputs
-      assertThat(after - before).as("heap growth over a batch of %d conversations, in bytes", CONVERSATIONS)
-          .isLessThan(2L << 20);
     } finally {
       pool.shutdownNow();
     }

@@ -5,13 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolguard.json.WireFormatException;
-import dev.toolguard.json.Choices;
+import dev.toolguard.testkit.properties.PropertyBudget;
 import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.PropagationMode;
 import org.junit.jupiter.api.Test;
 
 /** The plain-JSON fast paths give exactly what Jackson gives, or leave the text to Jackson. */
+@AddLifecycleHook(value = PropertyBudget.class, propagateTo = PropagationMode.ALL_DESCENDANTS)
 class JsonFastPathsTest {
 
   private static final List<String> CASES = List.of(
@@ -30,20 +38,21 @@ class JsonFastPathsTest {
     }
   }
 
-  @net.jqwik.api.Provide
-  net.jqwik.api.Arbitrary<Choices> choices() {
-    return Choices.arbitrary();
+  /** Random JSON texts, and one in four cut or with a character inserted (then mostly not JSON). */
+  @Provide
+  Arbitrary<String> texts() {
+    Arbitrary<String> json = json(0);
+    Arbitrary<String> mangled = Combinators.combine(json, Arbitraries.integers().between(0, 10_000),
+        Arbitraries.of(true, false), Arbitraries.of('"', '{', '}', '[', ']', ',', ':', '-', '.', 'e', '0', '\\', ' ', '\u00e9'))
+        .as((text, where, cut, c) -> {
+          int at = where % (text.length() + 1);
+          return cut ? text.substring(0, at) : text.substring(0, at) + c + text.substring(at);
+        });
+    return Arbitraries.frequencyOf(Tuple.of(3, json), Tuple.of(1, mangled));
   }
 
   @Property(tries = 500)
-  void randomTextsParseAndWriteAsJacksonDoes(@ForAll("choices") Choices random) {
-    String text = randomJson(random, 0);
-    if (random.nextInt(4) == 0) {
-      // a random cut or insertion: mostly not JSON any more
-      int at = random.nextInt(text.length() + 1);
-      text = random.nextBoolean() ? text.substring(0, at)
-          : text.substring(0, at) + "\"{}[],:-.e0\\ \u00e9".charAt(random.nextInt(14)) + text.substring(at);
-    }
+  void randomTextsParseAndWriteAsJacksonDoes(@ForAll("texts") String text) {
     assertSameAsJackson(text);
   }
 
@@ -93,57 +102,44 @@ class JsonFastPathsTest {
     }
   }
 
-  private static String randomJson(Choices r, int depth) {
-    int kind = depth > 3 ? 2 + r.nextInt(5) : r.nextInt(7);
-    String ws = r.nextInt(5) == 0 ? " " : "";
-    switch (kind) {
-      case 0: {
-        StringBuilder sb = new StringBuilder("{");
-        int n = r.nextInt(4);
-        for (int i = 0; i < n; i++) {
-          sb.append(i > 0 ? "," : "").append(ws).append(randomString(r)).append(ws).append(':')
-              .append(randomJson(r, depth + 1));
-        }
-        return sb.append(ws).append('}').toString();
-      }
-      case 1: {
-        StringBuilder sb = new StringBuilder("[");
-        int n = r.nextInt(4);
-        for (int i = 0; i < n; i++) {
-          sb.append(i > 0 ? "," : "").append(ws).append(randomJson(r, depth + 1));
-        }
-        return sb.append(']').toString();
-      }
-      case 2:
-        return randomString(r);
-      case 3: {
-        long[] edges = {0, 1, -1, 9, 10, 2147483647L, 2147483648L, -2147483648L, -2147483649L,
-            999999999999999999L, Long.MAX_VALUE, Long.MIN_VALUE};
-        return r.nextBoolean() ? Long.toString(edges[r.nextInt(edges.length)]) : Integer.toString(r.nextInt(1 << 30) - (1 << 29));
-      }
-      case 4:
-        return new String[] {"1.0", "1.50", "-0.0", "1e3", "2E-2", "0.1", "123456789012345678901234567890"}[r.nextInt(7)];
-      case 5:
-        return new String[] {"true", "false", "null"}[r.nextInt(3)];
-      default:
-        return ws + randomString(r) + ws;
+  /** A JSON value nested at most four deep, with some spaces where JSON allows them. */
+  private static Arbitrary<String> json(int depth) {
+    Arbitrary<String> ws = Arbitraries.frequency(Tuple.of(4, ""), Tuple.of(1, " "));
+    Arbitrary<String> string = strings();
+    Arbitrary<String> integer = Arbitraries.oneOf(
+        Arbitraries.of(0L, 1L, -1L, 9L, 10L, 2147483647L, 2147483648L, -2147483648L, -2147483649L,
+            999999999999999999L, Long.MAX_VALUE, Long.MIN_VALUE).map(n -> Long.toString(n)),
+        Arbitraries.integers().map(n -> Integer.toString(n)));
+    Arbitrary<String> decimal = Arbitraries.of("1.0", "1.50", "-0.0", "1e3", "2E-2", "0.1", "123456789012345678901234567890");
+    Arbitrary<String> literal = Arbitraries.of("true", "false", "null");
+    Arbitrary<String> padded = Combinators.combine(ws, string, ws).as((a, s, b) -> a + s + b);
+    Arbitrary<String> leaf = Arbitraries.oneOf(string, integer, decimal, literal, padded);
+    if (depth > 3) {
+      return leaf;
     }
+    Arbitrary<String> inner = json(depth + 1);
+    Arbitrary<String> object = Combinators.combine(ws,
+        Combinators.combine(strings(), inner).as((k, v) -> new String[] {k, v}).list().ofMaxSize(3))
+        .as((w, members) -> {
+          StringBuilder sb = new StringBuilder("{");
+          for (int i = 0; i < members.size(); i++) {
+            sb.append(i > 0 ? "," : "").append(w).append(members.get(i)[0]).append(w).append(':').append(members.get(i)[1]);
+          }
+          return sb.append(w).append('}').toString();
+        });
+    Arbitrary<String> array = Combinators.combine(ws, inner.list().ofMaxSize(3)).as((w, items) -> {
+      StringBuilder sb = new StringBuilder("[");
+      for (int i = 0; i < items.size(); i++) {
+        sb.append(i > 0 ? "," : "").append(w).append(items.get(i));
+      }
+      return sb.append(']').toString();
+    });
+    return Arbitraries.frequencyOf(Tuple.of(1, object), Tuple.of(1, array), Tuple.of(5, leaf));
   }
 
-  private static String randomString(Choices r) {
-    String alphabet = "ab z09\"\\/\n\t\u00e9\u20ac\ud83d\ude00\u0001{}[],:";
-    StringBuilder sb = new StringBuilder("\"");
-    int n = r.nextInt(6);
-    for (int i = 0; i < n; i++) {
-      char c = alphabet.charAt(r.nextInt(alphabet.length()));
-      if (c == '"' || c == '\\') {
-        sb.append('\\').append(r.nextBoolean() ? c : 'n');
-      } else if (c < 0x20) {
-        sb.append(r.nextBoolean() ? "\\u0001" : "\\t");
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.append('"').toString();
+  /** A JSON string of up to five characters: escapes, control characters, non-ASCII and JSON punctuation. */
+  private static Arbitrary<String> strings() {
+    return Arbitraries.of("a", "b", " ", "z", "0", "9", "\\\"", "\\n", "\\\\", "/", "\\u0001", "\\t", "\u00e9", "\u20ac",
+        "\ud83d\ude00", "{", "}", "[", "]", ",", ":").list().ofMaxSize(5).map(parts -> "\"" + String.join("", parts) + "\"");
   }
 }
