@@ -10,6 +10,7 @@ import dev.toolguard.core.ViolationCode;
 import dev.toolguard.core.loop.LoopListener;
 import dev.toolguard.core.loop.LoopRun;
 import dev.toolguard.micrometer.ToolguardObservations;
+import dev.toolguard.springai.autoconfigure.ToolGuardAutoConfiguration;
 import dev.toolguard.testkit.Reply;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
@@ -20,6 +21,8 @@ import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.memory.ChatMemory;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.UserMessage;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
  * {@link ToolGuardRepairAdvisor} reports its repairs and the violations it found through a {@link
@@ -129,6 +132,42 @@ class RepairAdvisorListenerTest extends RefereeSupport {
         .call().content();
 
     assertThat(recording.events).isEmpty();
+  }
+
+  @Test
+  void bootMakesTheRepairAdvisorWithTheApplicationsListenersAndToolguardsObservations() {
+    referee.script().enqueue(Reply.text("Sunny."));
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(ToolGuardAutoConfiguration.class))
+        .withBean(TestObservationRegistry.class, TestObservationRegistry::create)
+        .withBean(Recording.class, Recording::new)
+        .run(context -> {
+          ChatClient client = ChatClient.builder(model)
+              .defaultAdvisors(context.getBean(ToolGuardRepairAdvisor.class)).build();
+
+          client.prompt().messages(ToolGuardRepairAdvisorTest.interleaved())
+              .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "conv-boot")).call().content();
+
+          assertThat(referee.rejections()).isEmpty();
+          assertThat(context.getBean(Recording.class).events).extracting(Event::kind)
+              .containsExactly("violations", "repair");
+          TestObservationRegistryAssert.assertThat(context.getBean(TestObservationRegistry.class))
+              .hasObservationWithNameEqualTo(ToolguardObservations.REPAIR).that()
+              .hasLowCardinalityKeyValue(ToolguardObservations.REPAIR_ACTION, "move")
+              .hasHighCardinalityKeyValue(ToolguardObservations.CONVERSATION_ID, "conv-boot");
+          TestObservationRegistryAssert.assertThat(context.getBean(TestObservationRegistry.class))
+              .hasObservationWithNameEqualTo(ToolguardObservations.VIOLATION).that()
+              .hasLowCardinalityKeyValue(ToolguardObservations.VIOLATION_CODE, ViolationCode.MISPLACED_RESULT.name());
+        });
+  }
+
+  @Test
+  void anApplicationsOwnRepairAdvisorWins() {
+    ToolGuardRepairAdvisor own = ToolGuardRepairAdvisor.create().withOrder(7);
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(ToolGuardAutoConfiguration.class))
+        .withBean(ToolGuardRepairAdvisor.class, () -> own)
+        .run(context -> assertThat(context.getBean(ToolGuardRepairAdvisor.class)).isSameAs(own));
   }
 
   @Test
