@@ -8,6 +8,8 @@ import dev.toolguard.core.loop.LoopListener;
 import dev.toolguard.springai.ToolGuardAdvisor;
 import dev.toolguard.springai.ToolGuardChatMemory;
 import dev.toolguard.springai.ToolGuardChatMemoryRepository;
+import dev.toolguard.springai.ToolGuardRepairAdvisor;
+import org.jspecify.annotations.Nullable;
 import org.springframework.ai.chat.memory.ChatMemoryRepository;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.client.ChatClientCustomizer;
@@ -39,6 +41,8 @@ import org.springframework.util.ClassUtils;
  *       ApprovalRules} and {@link CallJournal} bean, and its {@code ObservationRegistry} (so that each tool
  *       call makes Spring AI's own {@code spring.ai.tool} observation); an application's own
  *       ToolGuardAdvisor bean wins;
+ *   <li>a {@link ToolGuardRepairAdvisor} bean with the same listeners, for a {@code ChatClient} that keeps
+ *       Spring AI's own tool loop (added to no builder: inject it); an application's own one wins;
  *   <li>{@code toolguard.register-advisor} (default true): the advisor is added to every {@code
  *       ChatClient.Builder} that Spring Boot makes, where it runs the tool loop in place of Spring AI's;
  *   <li>{@code toolguard.observations.enabled} (default true, with toolguard-micrometer and an {@code
@@ -77,14 +81,11 @@ public class ToolGuardAutoConfiguration {
       ObjectProvider<ChatMemory> chatMemory, ObjectProvider<ConversationStore> conversationStore,
       ObjectProvider<ObservationRegistry> observationRegistry, ListableBeanFactory beanFactory) {
     ToolGuardAdvisor.Builder builder = ToolGuardAdvisor.builder().config(properties.toLoopConfig());
-    List<LoopListener> listeners = new ArrayList<>(listener.orderedStream().toList());
     ObservationRegistry registry = observationRegistry.getIfUnique();
     if (registry != null) {
       builder.observationRegistry(registry);
-      if (properties.getObservations().isEnabled() && ClassUtils.isPresent(TOOLGUARD_OBSERVATIONS, null)) {
-        listeners.add(Observing.listener(registry, beanFactory));
-      }
     }
+    List<LoopListener> listeners = listeners(properties, listener, registry, beanFactory);
     if (!listeners.isEmpty()) {
       builder.listener(LoopListener.all(listeners));
     }
@@ -124,6 +125,34 @@ public class ToolGuardAutoConfiguration {
           + " is not true and there is no conversation store: it only names the conversation the advisor keeps");
     }
     return builder.build();
+  }
+
+  /**
+   * The repair-only advisor, for a {@code ChatClient} that keeps Spring AI's own tool loop (inject it where
+   * the client is built; it is added to no builder), reporting its violations and repairs to the same
+   * listeners as the advisor: the application's {@link LoopListener} beans and, with {@code
+   * toolguard.observations.enabled} and toolguard-micrometer, toolguard's observations. An application's
+   * own ToolGuardRepairAdvisor bean wins.
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public ToolGuardRepairAdvisor toolGuardRepairAdvisor(ToolGuardProperties properties,
+      ObjectProvider<LoopListener> listener, ObjectProvider<ObservationRegistry> observationRegistry,
+      ListableBeanFactory beanFactory) {
+    List<LoopListener> listeners = listeners(properties, listener, observationRegistry.getIfUnique(), beanFactory);
+    ToolGuardRepairAdvisor advisor = ToolGuardRepairAdvisor.create();
+    return listeners.isEmpty() ? advisor : advisor.withLoopListener(LoopListener.all(listeners));
+  }
+
+  /** The application's listener beans, in order, then toolguard's observations when they are on. */
+  private static List<LoopListener> listeners(ToolGuardProperties properties, ObjectProvider<LoopListener> listener,
+      @Nullable ObservationRegistry registry, ListableBeanFactory beanFactory) {
+    List<LoopListener> listeners = new ArrayList<>(listener.orderedStream().toList());
+    if (registry != null && properties.getObservations().isEnabled()
+        && ClassUtils.isPresent(TOOLGUARD_OBSERVATIONS, null)) {
+      listeners.add(Observing.listener(registry, beanFactory));
+    }
+    return listeners;
   }
 
   /**
