@@ -9,7 +9,7 @@ import dev.toolguard.core.Message;
 import dev.toolguard.core.RepairAction;
 import dev.toolguard.json.internal.Json;
 import dev.toolguard.testkit.Endpoint;
-import dev.toolguard.testkit.ProviderReferee;
+import dev.toolguard.testkit.RefereeExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -22,10 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The done criterion of provider fidelity, judged on request bodies reconstructed from public bug
@@ -42,19 +41,10 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ReportedBodiesTest {
 
-  private static ProviderReferee referee;
+  @RegisterExtension
+  static final RefereeExtension REFEREE = RefereeExtension.shared();
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static final WireGuard GUARD = WireGuard.ofDefaults();
-
-  @BeforeAll
-  static void start() {
-    referee = ProviderReferee.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    referee.close();
-  }
 
   @TestFactory
   Stream<DynamicTest> everyReportedBodyMeetsTheCriterion() throws IOException, URISyntaxException {
@@ -123,7 +113,7 @@ class ReportedBodiesTest {
   private static Verdict post(Dialect dialect, String body) {
     Endpoint endpoint = dialect == Dialect.OPENAI_CHAT ? Endpoint.CHAT_COMPLETIONS
         : dialect == Dialect.OPENAI_RESPONSES ? Endpoint.RESPONSES : Endpoint.MESSAGES;
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(referee.url(endpoint)))
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(REFEREE.get().url(endpoint)))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
     if (endpoint == Endpoint.MESSAGES) {
       request.header("x-api-key", "test").header("anthropic-version", "2023-06-01");
@@ -139,7 +129,7 @@ class ReportedBodiesTest {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while the referee judged a body", e);
     } finally {
-      referee.clearRequests();
+      REFEREE.get().clearRequests();
     }
   }
 }
