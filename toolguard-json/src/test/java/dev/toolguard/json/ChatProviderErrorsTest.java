@@ -4,13 +4,7 @@ import static dev.toolguard.json.Bodies.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toolguard.core.Dialect;
-import dev.toolguard.testkit.Endpoint;
 import dev.toolguard.testkit.RefereeExtension;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,14 +18,11 @@ class ChatProviderErrorsTest {
 
   @RegisterExtension
   static final RefereeExtension REFEREE = RefereeExtension.shared();
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-  private static String refereeMessage(String body) throws IOException, InterruptedException {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(REFEREE.get().url(Endpoint.CHAT_COMPLETIONS)))
-        .header("Content-Type", "application/json").header("Authorization", "Bearer test")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
-    return dev.toolguard.json.internal.Json.parse(r.body()).path("error").path("message").asText();
+  private static String refereeMessage(String body) {
+    RefereeVerdicts.Verdict v = RefereeVerdicts.post(REFEREE.get(), Dialect.OPENAI_CHAT, body);
+    assertThat(v.status()).as(v.body()).isEqualTo(400);
+    return v.errorMessage();
   }
 
   private static List<String> predicted(String body) {

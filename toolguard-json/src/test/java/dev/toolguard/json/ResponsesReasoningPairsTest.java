@@ -13,13 +13,7 @@ import dev.toolguard.core.Message;
 import dev.toolguard.core.Opaque;
 import dev.toolguard.core.ToolCall;
 import dev.toolguard.core.ToolResult;
-import dev.toolguard.testkit.Endpoint;
 import dev.toolguard.testkit.RefereeExtension;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -39,14 +33,9 @@ class ResponsesReasoningPairsTest {
   private static final WireGuard GUARD = WireGuard.ofDefaults();
   @RegisterExtension
   static final RefereeExtension REFEREE = RefereeExtension.resetBeforeEach();
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-  private static String refereeSays(String body) throws IOException, InterruptedException {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(REFEREE.get().url(Endpoint.RESPONSES)))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    return r.statusCode() == 200 ? "accepted"
-        : dev.toolguard.json.internal.Json.parse(r.body()).path("error").path("message").asText();
+  private static String refereeSays(String body) {
+    return RefereeVerdicts.post(REFEREE.get(), Dialect.OPENAI_RESPONSES, body).acceptedOrError();
   }
 
   private static final String USER = "{'role':'user','content':'refund order 7 and 8'}";
