@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolguard.testkit.ManualClock;
 import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.Reply;
 import java.net.URI;
@@ -14,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,7 +32,7 @@ class HostileInputTest {
 
   ProviderReferee referee;
   ResponsesServer server;
-  final MovingClock clock = new MovingClock();
+  final ManualClock clock = ManualClock.startingAt(Instant.parse("2026-01-01T00:00:00Z"));
   final AtomicInteger refunds = new AtomicInteger();
 
   @BeforeEach

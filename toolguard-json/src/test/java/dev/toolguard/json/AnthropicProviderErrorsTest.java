@@ -4,18 +4,11 @@ import static dev.toolguard.json.Bodies.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toolguard.core.Dialect;
-import dev.toolguard.testkit.Endpoint;
-import dev.toolguard.testkit.ProviderReferee;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.toolguard.testkit.RefereeExtension;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The error that check predicts for an Anthropic body is the one the provider answers for that body,
@@ -25,26 +18,13 @@ import org.junit.jupiter.api.Test;
  */
 class AnthropicProviderErrorsTest {
 
-  private static ProviderReferee referee;
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  @RegisterExtension
+  static final RefereeExtension REFEREE = RefereeExtension.shared();
 
-  @BeforeAll
-  static void start() {
-    referee = ProviderReferee.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    referee.close();
-  }
-
-  private static String refereeMessage(String body) throws IOException, InterruptedException {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(referee.url(Endpoint.MESSAGES)))
-        .header("Content-Type", "application/json").header("x-api-key", "test")
-        .header("anthropic-version", "2023-06-01")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
-    return dev.toolguard.json.internal.Json.parse(r.body()).path("error").path("message").asText();
+  private static String refereeMessage(String body) {
+    RefereeVerdicts.Verdict v = RefereeVerdicts.post(REFEREE.get(), Dialect.ANTHROPIC, body);
+    assertThat(v.status()).as(v.body()).isEqualTo(400);
+    return v.errorMessage();
   }
 
   private static List<String> predicted(String body) {

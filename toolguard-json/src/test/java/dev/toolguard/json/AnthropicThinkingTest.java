@@ -4,17 +4,10 @@ import static dev.toolguard.json.Bodies.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toolguard.core.Dialect;
-import dev.toolguard.testkit.Endpoint;
-import dev.toolguard.testkit.ProviderReferee;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.toolguard.testkit.RefereeExtension;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Anthropic with extended thinking on: the assistant turn whose tool_use blocks the last user turn
@@ -24,25 +17,11 @@ import org.junit.jupiter.api.Test;
  */
 class AnthropicThinkingTest {
 
-  private static ProviderReferee referee;
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  @RegisterExtension
+  static final RefereeExtension REFEREE = RefereeExtension.shared();
 
-  @BeforeAll
-  static void start() {
-    referee = ProviderReferee.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    referee.close();
-  }
-
-  private static String refereeSays(String body) throws IOException, InterruptedException {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(referee.url(Endpoint.MESSAGES)))
-        .header("Content-Type", "application/json").header("x-api-key", "test").header("anthropic-version", "2023-06-01")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    return r.statusCode() == 200 ? "accepted"
-        : dev.toolguard.json.internal.Json.parse(r.body()).path("error").path("message").asText();
+  private static String refereeSays(String body) {
+    return RefereeVerdicts.post(REFEREE.get(), Dialect.ANTHROPIC, body).acceptedOrError();
   }
 
   private static final String THINKING =

@@ -13,14 +13,7 @@ import dev.toolguard.core.ToolResult;
 import dev.toolguard.core.Violation;
 import dev.toolguard.core.ViolationCode;
 import dev.toolguard.json.internal.Json;
-import dev.toolguard.testkit.Endpoint;
 import dev.toolguard.testkit.ProviderReferee;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -54,7 +47,6 @@ class CoreProviderErrorsProperties {
   private static final HistoryGuard CORE = HistoryGuard.ofDefaults();
   private static final Set<String> CORE_CODES =
       Arrays.stream(ViolationCode.values()).map(Enum::name).collect(Collectors.toSet());
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static ProviderReferee referee;
 
   @BeforeContainer
@@ -104,7 +96,7 @@ class CoreProviderErrorsProperties {
         (c instanceof ToolCall call && call.callId().isEmpty()) || (c instanceof ToolResult r && r.callId().isEmpty())));
 
     List<Violation> violations = CORE.check(history, dialect);
-    Verdict verdict = post(dialect, body);
+    RefereeVerdicts.Verdict verdict = post(dialect, body);
     String context = dialect.id() + ": " + body + "\nviolations: " + violations + "\nanswer: " + verdict.body();
     assertThat(verdict.status() != 200).as("the referee refuses exactly what core flags: %s", context)
         .isEqualTo(!violations.isEmpty());
@@ -145,29 +137,8 @@ class CoreProviderErrorsProperties {
     return out;
   }
 
-  /** The referee's answer to one body. */
-  private record Verdict(int status, String body) {}
-
-  private static Verdict post(Dialect dialect, String body) {
-    Endpoint endpoint = dialect == Dialect.OPENAI_CHAT ? Endpoint.CHAT_COMPLETIONS
-        : dialect == Dialect.OPENAI_RESPONSES ? Endpoint.RESPONSES : Endpoint.MESSAGES;
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(referee.url(endpoint)))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-    if (endpoint == Endpoint.MESSAGES) {
-      request.header("x-api-key", "test").header("anthropic-version", "2023-06-01");
-    } else {
-      request.header("Authorization", "Bearer test");
-    }
-    try {
-      HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      return new Verdict(r.statusCode(), r.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while the referee judged a body", e);
-    } finally {
-      referee.clearRequests();
-    }
+  private static RefereeVerdicts.Verdict post(Dialect dialect, String body) {
+    return RefereeVerdicts.judge(referee, dialect, body);
   }
+
 }

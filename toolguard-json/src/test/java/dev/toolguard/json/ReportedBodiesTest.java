@@ -8,24 +8,17 @@ import dev.toolguard.core.Dialect;
 import dev.toolguard.core.Message;
 import dev.toolguard.core.RepairAction;
 import dev.toolguard.json.internal.Json;
-import dev.toolguard.testkit.Endpoint;
-import dev.toolguard.testkit.ProviderReferee;
+import dev.toolguard.testkit.RefereeExtension;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The done criterion of provider fidelity, judged on request bodies reconstructed from public bug
@@ -42,19 +35,9 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ReportedBodiesTest {
 
-  private static ProviderReferee referee;
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  @RegisterExtension
+  static final RefereeExtension REFEREE = RefereeExtension.shared();
   private static final WireGuard GUARD = WireGuard.ofDefaults();
-
-  @BeforeAll
-  static void start() {
-    referee = ProviderReferee.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    referee.close();
-  }
 
   @TestFactory
   Stream<DynamicTest> everyReportedBodyMeetsTheCriterion() throws IOException, URISyntaxException {
@@ -79,7 +62,7 @@ class ReportedBodiesTest {
 
   private static void judge(Dialect dialect, String name, String body, boolean reportedRejected,
       @org.jspecify.annotations.Nullable String reportedError) {
-    Verdict verdict = post(dialect, body);
+    RefereeVerdicts.Verdict verdict = post(dialect, body);
     assertThat(verdict.status() != 200).as("the referee answers %s as the provider did: %s", name, verdict.body())
         .isEqualTo(reportedRejected);
     List<WireViolation> flagged = GUARD.check(dialect, body);
@@ -99,7 +82,7 @@ class ReportedBodiesTest {
     assertThat(flagged).as("the provider's words for %s are among check's", name)
         .extracting(WireViolation::providerError).contains(message);
     assertThat(repair.changed()).as(name).isTrue();
-    Verdict after = post(dialect, repair.body());
+    RefereeVerdicts.Verdict after = post(dialect, repair.body());
     assertThat(after.status()).as("the referee accepts the repaired %s: %s%n%s", name, repair.body(), after.body())
         .isEqualTo(200);
     assertThat(GUARD.check(dialect, repair.body())).as("the repaired %s passes check", name).isEmpty();
@@ -117,29 +100,8 @@ class ReportedBodiesTest {
     assertCompletePairsKept(in, repair.request().history(), name, dialect == Dialect.OPENAI_RESPONSES);
   }
 
-  /** The referee's answer to one body. */
-  private record Verdict(int status, String body) {}
-
-  private static Verdict post(Dialect dialect, String body) {
-    Endpoint endpoint = dialect == Dialect.OPENAI_CHAT ? Endpoint.CHAT_COMPLETIONS
-        : dialect == Dialect.OPENAI_RESPONSES ? Endpoint.RESPONSES : Endpoint.MESSAGES;
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(referee.url(endpoint)))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-    if (endpoint == Endpoint.MESSAGES) {
-      request.header("x-api-key", "test").header("anthropic-version", "2023-06-01");
-    } else {
-      request.header("Authorization", "Bearer test");
-    }
-    try {
-      HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      return new Verdict(r.statusCode(), r.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while the referee judged a body", e);
-    } finally {
-      referee.clearRequests();
-    }
+  private static RefereeVerdicts.Verdict post(Dialect dialect, String body) {
+    return RefereeVerdicts.judge(REFEREE.get(), dialect, body);
   }
+
 }

@@ -6,16 +6,9 @@ import static dev.toolguard.json.Bodies.violations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toolguard.core.Dialect;
-import dev.toolguard.testkit.Endpoint;
-import dev.toolguard.testkit.ProviderReferee;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.toolguard.testkit.RefereeExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * OpenAI Responses rejects an input whose items repeat an item id ({@code Duplicate item found with
@@ -26,24 +19,12 @@ import org.junit.jupiter.api.Test;
  */
 class ResponsesItemIdsTest {
 
-  private static ProviderReferee referee;
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  @RegisterExtension
+  static final RefereeExtension REFEREE = RefereeExtension.shared();
 
-  @BeforeAll
-  static void start() {
-    referee = ProviderReferee.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    referee.close();
-  }
-
-  private static String refereeSays(String body) throws IOException, InterruptedException {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(referee.url(Endpoint.RESPONSES)))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    return r.statusCode() == 200 ? "accepted" : r.body();
+  private static String refereeSays(String body) {
+    RefereeVerdicts.Verdict v = RefereeVerdicts.post(REFEREE.get(), Dialect.OPENAI_RESPONSES, body);
+    return v.status() == 200 ? "accepted" : v.body();
   }
 
   @Test

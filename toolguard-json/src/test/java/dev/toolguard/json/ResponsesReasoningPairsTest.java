@@ -13,20 +13,12 @@ import dev.toolguard.core.Message;
 import dev.toolguard.core.Opaque;
 import dev.toolguard.core.ToolCall;
 import dev.toolguard.core.ToolResult;
-import dev.toolguard.testkit.Endpoint;
-import dev.toolguard.testkit.ProviderReferee;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.toolguard.testkit.RefereeExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * OpenAI Responses: a reasoning item and the item with a server id read directly after it were
@@ -39,30 +31,11 @@ class ResponsesReasoningPairsTest {
 
   private static final Dialect D = Dialect.OPENAI_RESPONSES;
   private static final WireGuard GUARD = WireGuard.ofDefaults();
-  private static ProviderReferee referee;
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  @RegisterExtension
+  static final RefereeExtension REFEREE = RefereeExtension.resetBeforeEach();
 
-  @BeforeAll
-  static void start() {
-    referee = ProviderReferee.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    referee.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    referee.reset();
-  }
-
-  private static String refereeSays(String body) throws IOException, InterruptedException {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(referee.url(Endpoint.RESPONSES)))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    return r.statusCode() == 200 ? "accepted"
-        : dev.toolguard.json.internal.Json.parse(r.body()).path("error").path("message").asText();
+  private static String refereeSays(String body) {
+    return RefereeVerdicts.post(REFEREE.get(), Dialect.OPENAI_RESPONSES, body).acceptedOrError();
   }
 
   private static final String USER = "{'role':'user','content':'refund order 7 and 8'}";
@@ -87,7 +60,7 @@ class ResponsesReasoningPairsTest {
     for (String item : items) {
       output.add(dev.toolguard.json.internal.Json.parse(json(item)));
     }
-    referee.responses().produced(output);
+    REFEREE.get().responses().produced(output);
   }
 
   /** {@code body} read, without the contents that {@code gone} picks. */

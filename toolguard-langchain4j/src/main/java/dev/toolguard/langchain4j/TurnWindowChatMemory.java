@@ -6,9 +6,6 @@ import dev.langchain4j.memory.ChatMemory;
 import dev.langchain4j.model.TokenCountEstimator;
 import dev.langchain4j.store.memory.chat.ChatMemoryStore;
 import dev.langchain4j.store.memory.chat.InMemoryChatMemoryStore;
-import dev.toolguard.core.Message;
-import dev.toolguard.core.Role;
-import dev.toolguard.core.conversation.TokenCounter;
 import dev.toolguard.core.conversation.TurnWindow;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,19 +114,7 @@ public final class TurnWindowChatMemory implements ChatMemory {
 
   /** {@code messages} with core's window applied: one core message per LangChain4j message. */
   private List<ChatMessage> windowed(List<ChatMessage> messages) {
-    List<Message> core = LangChain4jToolGuard.toCore(messages);
-    int cut = window.cut(core);
-    if (cut == 0) {
-      return messages;
-    }
-    List<ChatMessage> out = new ArrayList<>(messages.size() - cut + 1);
-    for (int i = 0; i < cut; i++) {
-      if (core.get(i).role() == Role.SYSTEM) {
-        out.add(messages.get(i));
-      }
-    }
-    out.addAll(messages.subList(cut, messages.size()));
-    return out;
+    return window.applyTo(messages, LangChain4jToolGuard.toCore(messages));
   }
 
   @Override
@@ -143,8 +128,7 @@ public final class TurnWindowChatMemory implements ChatMemory {
 
     private Object id = "default";
     private ChatMemoryStore store = new InMemoryChatMemoryStore();
-    private @Nullable Integer maxMessages;
-    private @Nullable Integer maxTokens;
+    private final TurnWindow.Builder limit = TurnWindow.builder("estimator");
     private @Nullable TokenCountEstimator estimator;
 
     private Builder() {}
@@ -170,10 +154,7 @@ public final class TurnWindowChatMemory implements ChatMemory {
 
     /** A window of at most {@code maxMessages} messages (1 or more), system messages included. */
     public Builder maxMessages(int maxMessages) {
-      if (maxMessages < 1) {
-        throw new IllegalArgumentException("maxMessages must be 1 or more, was " + maxMessages);
-      }
-      this.maxMessages = maxMessages;
+      limit.maxMessages(maxMessages);
       return this;
     }
 
@@ -186,7 +167,7 @@ public final class TurnWindowChatMemory implements ChatMemory {
         throw new IllegalArgumentException("estimator must not be null: pass the TokenCountEstimator of the model"
             + " (for example OpenAiTokenCountEstimator)");
       }
-      this.maxTokens = maxTokens;
+      limit.maxTokens(maxTokens, LangChain4jToolGuard.tokenCounter(estimator));
       this.estimator = estimator;
       return this;
     }
@@ -197,21 +178,7 @@ public final class TurnWindowChatMemory implements ChatMemory {
      * @throws IllegalStateException unless exactly one of {@link #maxMessages} and {@link #maxTokens} was set
      */
     public TurnWindowChatMemory build() {
-      if ((maxMessages == null) == (maxTokens == null)) {
-        throw new IllegalStateException(maxMessages == null
-            ? "set the window's limit: maxMessages(n) or maxTokens(n, estimator)"
-            : "set maxMessages(n) or maxTokens(n, estimator), not both");
-      }
-      TurnWindow window = maxMessages != null ? TurnWindow.ofMessages(maxMessages)
-          : TurnWindow.ofTokens(maxTokens, tokenCounter(estimator));
-      return new TurnWindowChatMemory(this, window);
-    }
-
-    private static TokenCounter tokenCounter(@Nullable TokenCountEstimator estimator) {
-      if (estimator == null) {
-        throw new IllegalStateException("maxTokens was set without an estimator");
-      }
-      return LangChain4jToolGuard.tokenCounter(estimator);
+      return new TurnWindowChatMemory(this, limit.build());
     }
   }
 }

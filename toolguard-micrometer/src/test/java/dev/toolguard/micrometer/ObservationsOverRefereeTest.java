@@ -19,7 +19,7 @@ import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.json.http.HttpBackendConfig;
 import dev.toolguard.json.http.HttpChatBackend;
 import dev.toolguard.testkit.Fault;
-import dev.toolguard.testkit.ProviderReferee;
+import dev.toolguard.testkit.RefereeExtension;
 import dev.toolguard.testkit.Reply;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
@@ -27,10 +27,9 @@ import io.micrometer.observation.tck.TestObservationRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The listener on the real path: the loop over the HTTP backend against the testkit referee, observed
@@ -38,27 +37,17 @@ import org.junit.jupiter.api.Test;
  */
 class ObservationsOverRefereeTest {
 
-  private static ProviderReferee referee;
+  @RegisterExtension
+  static final RefereeExtension REFEREE = RefereeExtension.resetBeforeEach();
   private TestObservationRegistry registry;
-
-  @BeforeAll
-  static void start() {
-    referee = ProviderReferee.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    referee.close();
-  }
 
   @BeforeEach
   void reset() {
-    referee.reset();
     registry = TestObservationRegistry.create();
   }
 
   private static HttpChatBackend backend() {
-    return HttpChatBackend.of(Dialect.OPENAI_CHAT, HttpBackendConfig.builder().baseUrl(referee.openAiBaseUrl())
+    return HttpChatBackend.of(Dialect.OPENAI_CHAT, HttpBackendConfig.builder().baseUrl(REFEREE.get().openAiBaseUrl())
         .apiKey("test-key").model("gpt-4.1-mini").build());
   }
 
@@ -69,7 +58,7 @@ class ObservationsOverRefereeTest {
 
   @Test
   void aRunItsRequestsAndItsToolCallAreObservedWithTheirTagsAndTheConversation() {
-    referee.script().enqueue(Reply.toolCall("weather", "{\"city\":\"Paris\"}"), Reply.text("Sunny."));
+    REFEREE.get().script().enqueue(Reply.toolCall("weather", "{\"city\":\"Paris\"}"), Reply.text("Sunny."));
     FunctionInvokingLoop loop = FunctionInvokingLoop.builder(backend())
         .dialect(Dialect.OPENAI_CHAT)
         .tools(tool("weather", args -> "sunny"))
@@ -107,7 +96,7 @@ class ObservationsOverRefereeTest {
 
   @Test
   void whatATimesOutOrFailsIsAnErrorAndParallelCallsAreEachObservedOnTheirThread() {
-    referee.script().enqueue(
+    REFEREE.get().script().enqueue(
         Reply.toolCalls(Reply.call("weather", "{\"city\":\"Paris\"}"), Reply.call("broken", "{\"city\":\"Rome\"}")),
         Reply.text("Half known."));
     List<Observation> currentInTools = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -146,7 +135,7 @@ class ObservationsOverRefereeTest {
 
   @Test
   void aBackendFailureEndsTheRequestAndTheRunAsErrors() {
-    referee.faults().add(Fault.serverError(), Fault.serverError(), Fault.serverError(), Fault.serverError());
+    REFEREE.get().faults().add(Fault.serverError(), Fault.serverError(), Fault.serverError(), Fault.serverError());
     FunctionInvokingLoop loop = FunctionInvokingLoop.builder(backend())
         .listener(ToolguardObservations.of(registry))
         .build();
@@ -164,7 +153,7 @@ class ObservationsOverRefereeTest {
 
   @Test
   void aBrokenHistoryIsCountedByViolationCodeAndRepairAction() {
-    referee.script().enqueue(Reply.text("Done."));
+    REFEREE.get().script().enqueue(Reply.text("Done."));
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     FunctionInvokingLoop loop = FunctionInvokingLoop.builder(backend())
         .tools(tool("weather", args -> "sunny"))
@@ -195,7 +184,7 @@ class ObservationsOverRefereeTest {
 
   @Test
   void anApprovalIsObservedWhenAskedForAndWhenDecided() {
-    referee.script().enqueue(Reply.toolCall("pay", "{\"city\":\"Paris\"}"), Reply.text("Paid."));
+    REFEREE.get().script().enqueue(Reply.toolCall("pay", "{\"city\":\"Paris\"}"), Reply.text("Paid."));
     FunctionInvokingLoop loop = FunctionInvokingLoop.builder(backend())
         .tools(tool("pay", args -> "paid"))
         .config(LoopConfig.custom().approvalRequired(Set.of("pay")).build())
@@ -225,7 +214,7 @@ class ObservationsOverRefereeTest {
 
   @Test
   void withTheNoopRegistryNothingIsObservedAndTheRunIsUnchanged() {
-    referee.script().enqueue(Reply.toolCall("weather", "{\"city\":\"Paris\"}"), Reply.text("Sunny."));
+    REFEREE.get().script().enqueue(Reply.toolCall("weather", "{\"city\":\"Paris\"}"), Reply.text("Sunny."));
     FunctionInvokingLoop loop = FunctionInvokingLoop.builder(backend())
         .tools(tool("weather", args -> "sunny"))
         .listener(ToolguardObservations.of(io.micrometer.observation.ObservationRegistry.NOOP))
@@ -246,7 +235,7 @@ class ObservationsOverRefereeTest {
 
   @Test
   void aToolAbandonedAtItsTimeoutIsAnErrorAndClosesItsScopeOnItsThreadWhenItReturns() throws Exception {
-    referee.script().enqueue(
+    REFEREE.get().script().enqueue(
         Reply.toolCalls(Reply.call("slow", "{\"city\":\"Paris\"}"), Reply.call("weather", "{\"city\":\"Rome\"}")),
         Reply.text("Rome only."));
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);

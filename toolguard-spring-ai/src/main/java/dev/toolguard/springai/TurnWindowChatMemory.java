@@ -4,7 +4,6 @@ import dev.toolguard.core.ApprovalRequest;
 import dev.toolguard.core.Content;
 import dev.toolguard.core.HistoryGuard;
 import dev.toolguard.core.RepairResult;
-import dev.toolguard.core.Role;
 import dev.toolguard.core.Text;
 import dev.toolguard.core.ToolCall;
 import dev.toolguard.core.ToolResult;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.ai.chat.memory.ChatMemory;
@@ -185,19 +183,7 @@ public final class TurnWindowChatMemory implements ChatMemory {
 
   /** {@code messages} with core's window applied: one core message per Spring AI message. */
   private List<Message> windowed(List<Message> messages, MessageMapper mapper) {
-    List<dev.toolguard.core.Message> core = mapper.toCore(messages);
-    int cut = window.cut(core);
-    if (cut == 0) {
-      return messages;
-    }
-    List<Message> out = new ArrayList<>(messages.size() - cut + 1);
-    for (int i = 0; i < cut; i++) {
-      if (core.get(i).role() == Role.SYSTEM) {
-        out.add(messages.get(i));
-      }
-    }
-    out.addAll(messages.subList(cut, messages.size()));
-    return out;
+    return window.applyTo(messages, mapper.toCore(messages));
   }
 
   private static String requireId(String conversationId) {
@@ -217,9 +203,7 @@ public final class TurnWindowChatMemory implements ChatMemory {
 
     private ChatMemoryRepository repository = new InMemoryChatMemoryRepository();
     private HistoryGuard guard = HistoryGuard.ofDefaults();
-    private @Nullable Integer maxMessages;
-    private @Nullable Integer maxTokens;
-    private @Nullable TokenCounter counter;
+    private final TurnWindow.Builder limit = TurnWindow.builder("counter");
 
     private Builder() {}
 
@@ -244,10 +228,7 @@ public final class TurnWindowChatMemory implements ChatMemory {
 
     /** A window of at most {@code maxMessages} messages (1 or more), system messages included. */
     public Builder maxMessages(int maxMessages) {
-      if (maxMessages < 1) {
-        throw new IllegalArgumentException("maxMessages must be 1 or more, was " + maxMessages);
-      }
-      this.maxMessages = maxMessages;
+      limit.maxMessages(maxMessages);
       return this;
     }
 
@@ -260,8 +241,7 @@ public final class TurnWindowChatMemory implements ChatMemory {
         throw new IllegalArgumentException("counter must not be null: pass a TokenCounter (with toolguard-langchain4j:"
             + " LangChain4jToolGuard.tokenCounter(estimator))");
       }
-      this.maxTokens = maxTokens;
-      this.counter = counter;
+      limit.maxTokens(maxTokens, counter);
       return this;
     }
 
@@ -271,21 +251,7 @@ public final class TurnWindowChatMemory implements ChatMemory {
      * @throws IllegalStateException unless exactly one of {@link #maxMessages} and {@link #maxTokens} was set
      */
     public TurnWindowChatMemory build() {
-      if ((maxMessages == null) == (maxTokens == null)) {
-        throw new IllegalStateException(maxMessages == null
-            ? "set the window's limit: maxMessages(n) or maxTokens(n, counter)"
-            : "set maxMessages(n) or maxTokens(n, counter), not both");
-      }
-      TurnWindow window = maxMessages != null ? TurnWindow.ofMessages(maxMessages)
-          : TurnWindow.ofTokens(maxTokens, requireCounter());
-      return new TurnWindowChatMemory(repository, window, guard);
-    }
-
-    private TokenCounter requireCounter() {
-      if (counter == null) {
-        throw new IllegalStateException("maxTokens was set without a counter");
-      }
-      return counter;
+      return new TurnWindowChatMemory(repository, limit.build(), guard);
     }
   }
 }

@@ -259,16 +259,7 @@ public final class TourWay {
 
     /** The project version, from a resource the build filters. */
     static String version() {
-      try (java.io.InputStream in = TourWay.class.getResourceAsStream("version.properties")) {
-        if (in == null) {
-          return "unknown";
-        }
-        java.util.Properties p = new java.util.Properties();
-        p.load(in);
-        return p.getProperty("version", "unknown");
-      } catch (java.io.IOException e) {
-        return "unknown";
-      }
+      return ExampleVersion.read();
     }
 
     static Options parse(String... args) {

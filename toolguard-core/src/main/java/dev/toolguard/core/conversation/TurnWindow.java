@@ -82,6 +82,22 @@ public final class TurnWindow {
     return new TurnWindow(maxTokens, counter);
   }
 
+  /**
+   * A builder for a chat memory's builder to hold its window's limit in: exactly one of {@link
+   * Builder#maxMessages} and {@link Builder#maxTokens} must be set. {@code counterName} is what the caller
+   * calls the token-counting argument of its own {@code maxTokens(n, ...)} setter ({@code "counter"},
+   * {@code "estimator"}), named in the message when the limit is missing or set twice.
+   *
+   * @throws IllegalArgumentException if {@code counterName} is null or blank
+   */
+  public static Builder builder(String counterName) {
+    if (counterName == null || counterName.isBlank()) {
+      throw new IllegalArgumentException("counterName must not be null or blank: name the token-counting argument,"
+          + " for example \"counter\"");
+    }
+    return new Builder(counterName);
+  }
+
   /** The limit: messages, or tokens for a window {@link #countsTokens() that counts tokens}. */
   public int limit() {
     return limit;
@@ -114,18 +130,39 @@ public final class TurnWindow {
    * @throws IllegalStateException if the counter gives a negative count
    */
   public List<Message> apply(List<Message> history) {
+    List<Message> kept = applyTo(history, history);
+    return kept == history ? history : List.copyOf(kept);
+  }
+
+  /**
+   * An adapter's own {@code messages} windowed as their core counterparts {@code history} (one core message
+   * per message, in the same order) are by {@link #apply}: the messages whose counterparts are system
+   * messages before the {@link #cut}, then everything from it on. The same instance when nothing is
+   * evicted, else a new mutable list.
+   *
+   * @param <T> the adapter's message type
+   * @throws IllegalArgumentException if {@code messages} and {@code history} differ in size
+   * @throws InvalidMessageException if {@code history} or a message in it is null
+   * @throws IllegalStateException if the counter gives a negative count
+   */
+  public <T> List<T> applyTo(List<T> messages, List<Message> history) {
+    requireHistory(history);
+    if (messages == null || messages.size() != history.size()) {
+      throw new IllegalArgumentException("messages (" + (messages == null ? "null" : messages.size() + " messages")
+          + ") must map one to one to history (" + history.size() + " messages)");
+    }
     int cut = cut(history);
     if (cut == 0) {
-      return history;
+      return messages;
     }
-    List<Message> out = new ArrayList<>(history.size() - cut + 1);
+    List<T> out = new ArrayList<>(messages.size() - cut + 1);
     for (int i = 0; i < cut; i++) {
       if (history.get(i).role() == Role.SYSTEM) {
-        out.add(history.get(i));
+        out.add(messages.get(i));
       }
     }
-    out.addAll(history.subList(cut, history.size()));
-    return List.copyOf(out);
+    out.addAll(messages.subList(cut, messages.size()));
+    return out;
   }
 
   /**
@@ -271,5 +308,77 @@ public final class TurnWindow {
   public String toString() {
     return counter == null ? "TurnWindow[" + limit + " messages]" : "TurnWindow[" + limit + " tokens, " + counter
         + "]";
+  }
+
+  /** Holds a window's limit as a chat memory's builder is given it; every setter checks its value at once. */
+  public static final class Builder {
+
+    private final String counterName;
+    private @Nullable Integer maxMessages;
+    private @Nullable Integer maxTokens;
+    private @Nullable TokenCounter counter;
+
+    private Builder(String counterName) {
+      this.counterName = counterName;
+    }
+
+    /**
+     * A window of at most {@code maxMessages} messages.
+     *
+     * @throws IllegalArgumentException if {@code maxMessages} is less than 1
+     */
+    public Builder maxMessages(int maxMessages) {
+      if (maxMessages < 1) {
+        throw new IllegalArgumentException("maxMessages must be 1 or more, was " + maxMessages);
+      }
+      this.maxMessages = maxMessages;
+      return this;
+    }
+
+    /**
+     * A window of at most {@code maxTokens} tokens as {@code counter} counts them.
+     *
+     * @throws IllegalArgumentException if {@code maxTokens} is less than 1 or {@code counter} is null
+     */
+    public Builder maxTokens(int maxTokens, TokenCounter counter) {
+      if (maxTokens < 1) {
+        throw new IllegalArgumentException("maxTokens must be 1 or more, was " + maxTokens);
+      }
+      if (counter == null) {
+        throw new IllegalArgumentException(counterName + " must not be null: pass a TokenCounter");
+      }
+      this.maxTokens = maxTokens;
+      this.counter = counter;
+      return this;
+    }
+
+    /**
+     * The window.
+     *
+     * @throws IllegalStateException unless exactly one of {@link #maxMessages} and {@link #maxTokens} was set
+     */
+    public TurnWindow build() {
+      if ((maxMessages == null) == (maxTokens == null)) {
+        throw new IllegalStateException(maxMessages == null
+            ? "set the window's limit: maxMessages(n) or maxTokens(n, " + counterName + ")"
+            : "set maxMessages(n) or maxTokens(n, " + counterName + "), not both");
+      }
+      Integer messages = maxMessages;
+      if (messages != null) {
+        return ofMessages(messages);
+      }
+      Integer tokens = maxTokens;
+      TokenCounter tokenCounter = counter;
+      if (tokens == null || tokenCounter == null) {
+        throw new IllegalStateException("maxTokens was set without a " + counterName);
+      }
+      return ofTokens(tokens, tokenCounter);
+    }
+
+    @Override
+    public String toString() {
+      return "TurnWindow.Builder[maxMessages=" + maxMessages + ", maxTokens=" + maxTokens + ", " + counterName + "="
+          + counter + "]";
+    }
   }
 }

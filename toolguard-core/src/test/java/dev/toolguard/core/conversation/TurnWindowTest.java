@@ -117,6 +117,42 @@ class TurnWindowTest {
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("counted -1 tokens in history[0]");
   }
 
+  @Test
+  void applyToKeepsTheAdaptersOwnMessagesWhereApplyKeepsTheCoreOnes() {
+    List<Message> h = history(SYSTEM);
+    List<String> own = new ArrayList<>();
+    for (int i = 0; i < h.size(); i++) {
+      own.add("m" + i);
+    }
+    TurnWindow window = TurnWindow.ofMessages(4);
+    List<Message> kept = window.apply(h);
+    List<String> keptOwn = window.applyTo(own, h);
+    assertThat(keptOwn).hasSameSizeAs(kept);
+    for (int i = 0; i < kept.size(); i++) {
+      assertThat(keptOwn.get(i)).isEqualTo("m" + h.indexOf(kept.get(i)));
+    }
+    assertThat(TurnWindow.ofMessages(100).applyTo(own, h)).isSameAs(own);
+    assertThatThrownBy(() -> window.applyTo(own.subList(1, own.size()), h))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must map one to one");
+  }
+
+  @Test
+  void builderTakesExactlyOneLimitAndNamesTheCounterAsTheCallerDoes() {
+    assertThat(TurnWindow.builder("counter").maxMessages(3).build().limit()).isEqualTo(3);
+    TurnWindow tokens = TurnWindow.builder("counter").maxTokens(7, m -> 1).build();
+    assertThat(tokens.countsTokens()).isTrue();
+    assertThat(tokens.limit()).isEqualTo(7);
+    assertThatThrownBy(() -> TurnWindow.builder("estimator").build())
+        .hasMessage("set the window's limit: maxMessages(n) or maxTokens(n, estimator)");
+    assertThatThrownBy(() -> TurnWindow.builder("counter").maxMessages(1).maxTokens(1, m -> 1).build())
+        .hasMessage("set maxMessages(n) or maxTokens(n, counter), not both");
+    assertThatThrownBy(() -> TurnWindow.builder("counter").maxMessages(0))
+        .hasMessage("maxMessages must be 1 or more, was 0");
+    assertThatThrownBy(() -> TurnWindow.builder("counter").maxTokens(5, null))
+        .hasMessageContaining("counter must not be null");
+    assertThatThrownBy(() -> TurnWindow.builder(" ")).hasMessageContaining("counterName");
+  }
+
   private static List<Message> concat(List<Message> a, List<Message> b) {
     List<Message> out = new ArrayList<>(a);
     out.addAll(b);

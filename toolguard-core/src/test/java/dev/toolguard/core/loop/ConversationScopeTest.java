@@ -15,6 +15,7 @@ import dev.toolguard.core.ToolCall;
 import dev.toolguard.core.ToolResult;
 import dev.toolguard.core.loop.ApprovalException.Reason;
 import dev.toolguard.core.loop.LoopResult.Status;
+import dev.toolguard.testkit.ManualClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +45,7 @@ class ConversationScopeTest {
 
   private static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T10:00:00Z"));
+  private final ManualClock clock = ManualClock.startingAt(Instant.parse("2026-12-07T10:00:00Z"));
   private final CallJournal journal = CallJournal.inMemory(1_000);
   /** How often each tool ran, per conversation (what the tool itself saw). */
   private final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();

@@ -24,17 +24,15 @@ import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.json.HistoryJson;
 import dev.toolguard.json.http.Http.Case;
-import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.RecordedRequest;
+import dev.toolguard.testkit.RefereeExtension;
 import dev.toolguard.testkit.Reply;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -48,24 +46,10 @@ class ApprovalsOverHttpTest {
   private static final byte[] KEY = "a key the application keeps secret".getBytes(StandardCharsets.UTF_8);
   private static final String PAY_ARGS = "{\"to\":\"bob\",\"amount\":5}";
 
-  private static ProviderReferee referee;
+  @RegisterExtension
+  static final RefereeExtension REFEREE = RefereeExtension.resetBeforeEach();
 
   private final List<String> ran = Collections.synchronizedList(new ArrayList<>());
-
-  @BeforeAll
-  static void start() {
-    referee = ProviderReferee.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    referee.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    referee.reset();
-  }
 
   static List<Case> cases() {
     return Http.cases();
@@ -73,7 +57,7 @@ class ApprovalsOverHttpTest {
 
   /** A new loop over a new backend, as a process that starts afresh would build it. */
   private FunctionInvokingLoop newLoop(Case c, Http.Strict strict) {
-    return FunctionInvokingLoop.builder(backend(c.dialect(), referee))
+    return FunctionInvokingLoop.builder(backend(c.dialect(), REFEREE.get()))
         .tools(
             LoopTool.of(ToolSpec.of("pay", "Pays someone"), args -> {
               ran.add("pay " + args);
@@ -91,7 +75,7 @@ class ApprovalsOverHttpTest {
 
   /** Runs until the pay call waits, and returns the history stored as JSON text. */
   private String waitingHistory(Case c) {
-    referee.script().enqueue(Reply.toolCalls(Reply.call("pay", PAY_ARGS), Reply.call("weather", "{\"city\":\"Paris\"}"))
+    REFEREE.get().script().enqueue(Reply.toolCalls(Reply.call("pay", PAY_ARGS), Reply.call("weather", "{\"city\":\"Paris\"}"))
         .withReasoning("Paying needs a yes from the user."));
     Http.Strict strict = new Http.Strict(c.dialect());
     LoopResult r = run(newLoop(c, strict), List.of(Message.user("Pay Bob 5 and tell me the weather")), c.mode());
@@ -121,7 +105,7 @@ class ApprovalsOverHttpTest {
   @MethodSource("cases")
   void anApprovalAnsweredAfterAJsonRoundTripRunsTheCallOnceInANewLoop(Case c) {
     String stored = waitingHistory(c);
-    referee.script().enqueue(Reply.text("Paid Bob; it is sunny."));
+    REFEREE.get().script().enqueue(Reply.text("Paid Bob; it is sunny."));
 
     List<Message> restored = HistoryJson.read(stored);
     List<Message> answered = plus(restored,
@@ -134,9 +118,9 @@ class ApprovalsOverHttpTest {
     assertThat(ran).containsExactly("weather {\"city\":\"Paris\"}", "pay " + PAY_ARGS);
     assertBalanced(r.history());
     strict.assertClean();
-    assertAllAccepted(referee, c.mode());
-    assertThat(referee.requests()).hasSize(2);
-    RecordedRequest resumed = referee.requests().get(1);
+    assertAllAccepted(REFEREE.get(), c.mode());
+    assertThat(REFEREE.get().requests()).hasSize(2);
+    RecordedRequest resumed = REFEREE.get().requests().get(1);
     assertThat(resumed.toolResultIds()).hasSize(2);
     assertThat(resumed.lastUserText()).isEqualTo("Yes, go ahead.");
     assertThat(resumed.body()).contains("paid", "sunny").doesNotContain("approval");
@@ -146,7 +130,7 @@ class ApprovalsOverHttpTest {
   @MethodSource("cases")
   void aRejectionSendsTheReasonToTheModelAndRunsNothing(Case c) {
     String stored = waitingHistory(c);
-    referee.script().enqueue(Reply.text("I did not pay."));
+    REFEREE.get().script().enqueue(Reply.text("I did not pay."));
 
     List<Message> restored = HistoryJson.read(stored);
     LoopResult r = run(newLoop(c, new Http.Strict(c.dialect())),
@@ -155,8 +139,8 @@ class ApprovalsOverHttpTest {
     assertThat(r.status()).isEqualTo(LoopResult.Status.COMPLETED);
     assertThat(ran).containsExactly("weather {\"city\":\"Paris\"}");
     assertBalanced(r.history());
-    assertAllAccepted(referee, c.mode());
-    assertThat(referee.requests().get(1).body()).contains("too expensive");
+    assertAllAccepted(REFEREE.get(), c.mode());
+    assertThat(REFEREE.get().requests().get(1).body()).contains("too expensive");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -172,7 +156,7 @@ class ApprovalsOverHttpTest {
         plus(tampered, Message.of(Role.USER, ApprovalResponse.approve(pendingIn(tampered)))), c.mode()))
         .isInstanceOfSatisfying(ApprovalException.class,
             e -> assertThat(e.reason()).isEqualTo(ApprovalException.Reason.FORGED));
-    assertThat(referee.requests()).hasSize(1);
+    assertThat(REFEREE.get().requests()).hasSize(1);
     assertThat(ran).containsExactly("weather {\"city\":\"Paris\"}");
 
     resumeProperly(c, stored);
@@ -194,7 +178,7 @@ class ApprovalsOverHttpTest {
           assertThat(e.reason()).isEqualTo(ApprovalException.Reason.MISMATCH);
           assertThat(e.callId()).isEqualTo(request.callId());
         });
-    assertThat(referee.requests()).hasSize(1);
+    assertThat(REFEREE.get().requests()).hasSize(1);
     assertThat(ran).containsExactly("weather {\"city\":\"Paris\"}");
 
     resumeProperly(c, stored);
@@ -204,7 +188,7 @@ class ApprovalsOverHttpTest {
   @MethodSource("cases")
   void aReplayedApprovalIsRefusedAndTheCallRunsOnce(Case c) {
     String stored = waitingHistory(c);
-    referee.script().enqueue(Reply.text("Paid."));
+    REFEREE.get().script().enqueue(Reply.text("Paid."));
     List<Message> restored = HistoryJson.read(stored);
     ApprovalResponse approval = ApprovalResponse.approve(pendingIn(restored));
     LoopResult done = run(newLoop(c, new Http.Strict(c.dialect())),
@@ -217,23 +201,23 @@ class ApprovalsOverHttpTest {
         .isInstanceOfSatisfying(ApprovalException.class,
             e -> assertThat(e.reason()).isEqualTo(ApprovalException.Reason.ALREADY_ANSWERED));
     assertThat(ran).containsExactly("weather {\"city\":\"Paris\"}", "pay " + PAY_ARGS);
-    assertThat(referee.requests()).hasSize(2);
+    assertThat(REFEREE.get().requests()).hasSize(2);
 
     // the conversation goes on from the history without the replay
-    referee.script().enqueue(Reply.text("Anything else?"));
+    REFEREE.get().script().enqueue(Reply.text("Anything else?"));
     LoopResult next = run(newLoop(c, new Http.Strict(c.dialect())),
         plus(done.history(), Message.user("Thanks")), c.mode());
     assertThat(next.status()).isEqualTo(LoopResult.Status.COMPLETED);
     assertBalanced(next.history());
-    assertAllAccepted(referee, c.mode());
-    assertThat(referee.requests()).hasSize(3);
+    assertAllAccepted(REFEREE.get(), c.mode());
+    assertThat(REFEREE.get().requests()).hasSize(3);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void aNewUserMessageInsteadOfAnAnswerDeclinesTheWaitingCall(Case c) {
     String stored = waitingHistory(c);
-    referee.script().enqueue(Reply.text("All right, I will not pay."));
+    REFEREE.get().script().enqueue(Reply.text("All right, I will not pay."));
 
     LoopResult r = run(newLoop(c, new Http.Strict(c.dialect())),
         plus(HistoryJson.read(stored), Message.user("Forget the payment.")), c.mode());
@@ -241,21 +225,21 @@ class ApprovalsOverHttpTest {
     assertThat(r.status()).isEqualTo(LoopResult.Status.COMPLETED);
     assertThat(ran).containsExactly("weather {\"city\":\"Paris\"}");
     assertBalanced(r.history());
-    assertAllAccepted(referee, c.mode());
-    assertThat(referee.requests().get(1).lastUserText()).isEqualTo("Forget the payment.");
+    assertAllAccepted(REFEREE.get(), c.mode());
+    assertThat(REFEREE.get().requests().get(1).lastUserText()).isEqualTo("Forget the payment.");
   }
 
   /** After a refused answer, the stored history resumes with a proper approval, accepted by the referee. */
   private void resumeProperly(Case c, String stored) {
-    referee.script().enqueue(Reply.text("Paid."));
+    REFEREE.get().script().enqueue(Reply.text("Paid."));
     List<Message> restored = HistoryJson.read(stored);
     LoopResult r = run(newLoop(c, new Http.Strict(c.dialect())),
         plus(restored, Message.of(Role.USER, ApprovalResponse.approve(pendingIn(restored)))), c.mode());
     assertThat(r.status()).isEqualTo(LoopResult.Status.COMPLETED);
     assertThat(ran).containsExactly("weather {\"city\":\"Paris\"}", "pay " + PAY_ARGS);
     assertBalanced(r.history());
-    assertAllAccepted(referee, c.mode());
-    assertThat(referee.requests()).hasSize(2);
+    assertAllAccepted(REFEREE.get(), c.mode());
+    assertThat(REFEREE.get().requests()).hasSize(2);
     ToolCall pay = r.history().get(1).toolCalls().get(0);
     assertThat(pay.argumentsJson()).isEqualTo(PAY_ARGS);
   }

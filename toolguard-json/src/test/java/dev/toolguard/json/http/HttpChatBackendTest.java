@@ -20,8 +20,8 @@ import dev.toolguard.json.WireRequest;
 import dev.toolguard.json.internal.Json;
 import dev.toolguard.testkit.ErrorMessages;
 import dev.toolguard.testkit.Fault;
-import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.RecordedRequest;
+import dev.toolguard.testkit.RefereeExtension;
 import dev.toolguard.testkit.Reply;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -34,32 +34,16 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The HTTP backend on its own against the referee: what it sends, what it reads back, how it fails. */
 class HttpChatBackendTest {
 
-  private static ProviderReferee referee;
-
-  @BeforeAll
-  static void start() {
-    referee = ProviderReferee.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    referee.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    referee.reset();
-  }
+  @RegisterExtension
+  static final RefereeExtension REFEREE = RefereeExtension.resetBeforeEach();
 
   private static final ToolSpec WEATHER = new ToolSpec("weather", "The weather in a city",
       "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}");
@@ -69,7 +53,7 @@ class HttpChatBackendTest {
   @ParameterizedTest
   @EnumSource(Dialect.class)
   void theRequestCarriesKeyModelToolsFieldsAndOptionsAsTheDialectWantsThem(Dialect d) {
-    HttpChatBackend backend = backend(d, referee, b -> b
+    HttpChatBackend backend = backend(d, REFEREE.get(), b -> b
         .header("X-Trace", "abc")
         .bodyField("temperature", 0.2)
         .bodyField("metadata", Map.of("app", "test")));
@@ -79,7 +63,7 @@ class HttpChatBackendTest {
     ChatResponse response = backend.send(request);
 
     assertThat(response.message().text()).isEqualTo("You said: Weather in Paris?");
-    RecordedRequest sent = referee.lastRequest();
+    RecordedRequest sent = REFEREE.get().lastRequest();
     assertThat(sent.status()).isEqualTo(200);
     assertThat(sent.header("content-type")).isEqualTo("application/json");
     assertThat(sent.header("x-trace")).isEqualTo("abc");
@@ -123,13 +107,13 @@ class HttpChatBackendTest {
 
   @Test
   void anthropicTakesItsSystemPromptAndMaxTokensFromTheConfigurationToo() {
-    HttpChatBackend backend = backend(Dialect.ANTHROPIC, referee, b -> b
+    HttpChatBackend backend = backend(Dialect.ANTHROPIC, REFEREE.get(), b -> b
         .bodyField("system", "You are a weather bot.")
         .bodyField("max_tokens", 100));
 
     backend.send(ChatRequest.of(List.of(Message.system("Be brief."), Message.user("Hi"))));
 
-    JsonNode body = referee.lastRequest().json();
+    JsonNode body = REFEREE.get().lastRequest().json();
     assertThat(body.get("system").asText()).isEqualTo("You are a weather bot.\n\nBe brief.");
     assertThat(body.get("max_tokens").asInt()).isEqualTo(100);
   }
@@ -137,7 +121,7 @@ class HttpChatBackendTest {
   @ParameterizedTest
   @EnumSource(Dialect.class)
   void optionsTheBackendOwnsAreRefused(Dialect d) {
-    HttpChatBackend backend = backend(d, referee);
+    HttpChatBackend backend = backend(d, REFEREE.get());
     assertThatThrownBy(() -> backend.send(new ChatRequest(List.of(Message.user("Hi")), List.of(),
         Map.of("stream", true)))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'stream'");
     String field = d == Dialect.OPENAI_RESPONSES ? "input" : "messages";
@@ -146,7 +130,7 @@ class HttpChatBackendTest {
     assertThatThrownBy(() -> backend.send(new ChatRequest(List.of(Message.user("Hi")),
         List.of(new ToolSpec("bad", "", "[1]")), Map.of())))
         .isInstanceOf(dev.toolguard.json.WireFormatException.class).hasMessageContaining("tool 'bad'");
-    assertThat(referee.requests()).isEmpty();
+    assertThat(REFEREE.get().requests()).isEmpty();
   }
 
   // ---------------------------------------------------------------- the dialect's limits
@@ -178,23 +162,23 @@ class HttpChatBackendTest {
       envelope.put("max_tokens", 100);
     }
     String bare = WireCodec.of(d).write(new WireRequest(d, history, envelope));
-    HttpResponse<String> refused = Http.CLIENT.send(HttpRequest.newBuilder(URI.create(referee.url(Http.endpoint(d))))
+    HttpResponse<String> refused = Http.CLIENT.send(HttpRequest.newBuilder(URI.create(REFEREE.get().url(Http.endpoint(d))))
         .header("Content-Type", "application/json").header("anthropic-version", "2023-06-01")
         .POST(HttpRequest.BodyPublishers.ofString(bare)).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(refused.statusCode()).isEqualTo(400);
     assertThat(refused.body()).contains(d == Dialect.ANTHROPIC ? "String should match pattern" : "string too long");
 
-    ChatResponse answer = backend(d, referee).send(ChatRequest.of(history));
+    ChatResponse answer = backend(d, REFEREE.get()).send(ChatRequest.of(history));
 
     assertThat(answer.message().text()).isEqualTo("Tool result received: sunny");
-    assertThat(referee.lastRequest().status()).isEqualTo(200);
+    assertThat(REFEREE.get().lastRequest().status()).isEqualTo(200);
   }
 
   // ---------------------------------------------------------------- failures
 
   @Test
   void aRequestTheProviderRefusesIsAProviderExceptionWithItsStatusAndMessage() {
-    assertThatThrownBy(() -> backend(Dialect.OPENAI_CHAT, referee).send(ChatRequest.of(List.of())))
+    assertThatThrownBy(() -> backend(Dialect.OPENAI_CHAT, REFEREE.get()).send(ChatRequest.of(List.of())))
         .isInstanceOfSatisfying(ProviderException.class, e -> {
           assertThat(e.status()).isEqualTo(400);
           assertThat(e.dialect()).isEqualTo(Dialect.OPENAI_CHAT);
@@ -205,13 +189,13 @@ class HttpChatBackendTest {
           assertThat(e.getMessage()).isEqualTo("openai-chat: HTTP 400 empty_array: "
               + ErrorMessages.OpenAi.emptyArray("messages") + " (request req_1)");
         });
-    assertThatThrownBy(() -> backend(Dialect.ANTHROPIC, referee).stream(ChatRequest.of(List.of()), t -> {}))
+    assertThatThrownBy(() -> backend(Dialect.ANTHROPIC, REFEREE.get()).stream(ChatRequest.of(List.of()), t -> {}))
         .isInstanceOfSatisfying(ProviderException.class, e -> {
           assertThat(e.status()).isEqualTo(400);
           assertThat(e.providerMessage()).isEqualTo(ErrorMessages.Anthropic.NO_MESSAGES);
           assertThat(e.errorType()).isEqualTo("invalid_request_error");
         });
-    assertThatThrownBy(() -> backend(Dialect.OPENAI_RESPONSES, referee, b -> b.bodyField("previous_response_id", "resp_x"))
+    assertThatThrownBy(() -> backend(Dialect.OPENAI_RESPONSES, REFEREE.get(), b -> b.bodyField("previous_response_id", "resp_x"))
         .send(ChatRequest.of(List.of(Message.user("Hi")))))
         .isInstanceOfSatisfying(ProviderException.class, e -> {
           assertThat(e.status()).isEqualTo(400);
@@ -223,8 +207,8 @@ class HttpChatBackendTest {
   @ParameterizedTest
   @EnumSource(Dialect.class)
   void rateLimitsAndServerErrorsAreRetryable(Dialect d) {
-    referee.faults().add(Fault.rateLimited(Duration.ofMillis(200)), Fault.serverError());
-    HttpChatBackend backend = backend(d, referee);
+    REFEREE.get().faults().add(Fault.rateLimited(Duration.ofMillis(200)), Fault.serverError());
+    HttpChatBackend backend = backend(d, REFEREE.get());
     ChatRequest request = ChatRequest.of(List.of(Message.user("Hi")));
 
     assertThatThrownBy(() -> backend.send(request)).isInstanceOfSatisfying(ProviderException.class, e -> {
@@ -242,8 +226,8 @@ class HttpChatBackendTest {
   @ParameterizedTest
   @EnumSource(Dialect.class)
   void aDroppedConnectionIsAProviderExceptionNotAnIoException(Dialect d) {
-    referee.faults().add(Fault.dropConnection().times(2));
-    HttpChatBackend backend = backend(d, referee);
+    REFEREE.get().faults().add(Fault.dropConnection().times(2));
+    HttpChatBackend backend = backend(d, REFEREE.get());
     ChatRequest request = ChatRequest.of(List.of(Message.user("Hi")));
 
     assertThatThrownBy(() -> backend.send(request)).isInstanceOfSatisfying(ProviderException.class, e -> {
@@ -278,10 +262,10 @@ class HttpChatBackendTest {
   @ParameterizedTest
   @EnumSource(Dialect.class)
   void noAnswerWithinTheRequestTimeoutIsAProviderException(Dialect d) throws InterruptedException {
-    HttpChatBackend backend = backend(d, referee, b -> b.requestTimeout(Duration.ofMillis(150)));
+    HttpChatBackend backend = backend(d, REFEREE.get(), b -> b.requestTimeout(Duration.ofMillis(150)));
     ChatRequest request = ChatRequest.of(List.of(Message.user("Hi")));
     warmUp(d);
-    referee.faults().add(Fault.delay(Duration.ofMillis(700)).times(2));
+    REFEREE.get().faults().add(Fault.delay(Duration.ofMillis(700)).times(2));
 
     assertThatThrownBy(() -> backend.send(request)).isInstanceOfSatisfying(ProviderException.class, e -> {
       assertThat(e.status()).isZero();
@@ -296,10 +280,10 @@ class HttpChatBackendTest {
   @ParameterizedTest
   @EnumSource(Dialect.class)
   void interruptionCancelsTheExchangeAndKeepsTheInterruptFlag(Dialect d) throws Exception {
-    HttpChatBackend backend = backend(d, referee);
+    HttpChatBackend backend = backend(d, REFEREE.get());
     warmUp(d);
     // the referee answers only after 3 s: a caller that ends before the answer is recorded was cancelled
-    referee.faults().add(Fault.delay(Duration.ofSeconds(3)));
+    REFEREE.get().faults().add(Fault.delay(Duration.ofSeconds(3)));
     AtomicReference<Throwable> thrown = new AtomicReference<>();
     AtomicReference<Boolean> flag = new AtomicReference<>();
     Thread caller = new Thread(() -> {
@@ -316,7 +300,7 @@ class HttpChatBackendTest {
     caller.join(5_000);
 
     assertThat(caller.isAlive()).as("the caller ended").isFalse();
-    assertThat(referee.requests()).as("it ended before the referee answered").isEmpty();
+    assertThat(REFEREE.get().requests()).as("it ended before the referee answered").isEmpty();
     assertThat(thrown.get()).isInstanceOf(CancellationException.class).hasCauseInstanceOf(InterruptedException.class);
     assertThat(flag.get()).isTrue();
     awaitRecorded(1);
@@ -324,7 +308,7 @@ class HttpChatBackendTest {
 
   @Test
   void anInterruptedThreadSendsNothing() throws InterruptedException {
-    HttpChatBackend backend = backend(Dialect.OPENAI_CHAT, referee);
+    HttpChatBackend backend = backend(Dialect.OPENAI_CHAT, REFEREE.get());
     Thread.currentThread().interrupt();
     try {
       assertThatThrownBy(() -> backend.stream(ChatRequest.of(List.of(Message.user("Hi"))), t -> {}))
@@ -334,40 +318,40 @@ class HttpChatBackendTest {
       Thread.interrupted();
     }
     Thread.sleep(100);
-    assertThat(referee.requests()).isEmpty();
+    assertThat(REFEREE.get().requests()).isEmpty();
   }
 
   // ---------------------------------------------------------------- reading answers
 
   @Test
   void anOutputThatAnswersNoCallOfTheTurnIsLeftOutAndTheNextRequestIsAccepted() {
-    referee.responses().replayOrphanOutputs(true);
-    referee.script().enqueue(Reply.toolCall("weather", "{\"city\":\"Paris\"}"), Reply.text("Sunny."));
-    FunctionInvokingLoop loop = FunctionInvokingLoop.builder(backend(Dialect.OPENAI_RESPONSES, referee))
+    REFEREE.get().responses().replayOrphanOutputs(true);
+    REFEREE.get().script().enqueue(Reply.toolCall("weather", "{\"city\":\"Paris\"}"), Reply.text("Sunny."));
+    FunctionInvokingLoop loop = FunctionInvokingLoop.builder(backend(Dialect.OPENAI_RESPONSES, REFEREE.get()))
         .tools(LoopTool.of(WEATHER, args -> "sunny"))
         .build();
 
     LoopResult r = loop.run(List.of(Message.user("Weather?")));
 
-    assertThat(referee.requests().get(0).status()).isEqualTo(200);
+    assertThat(REFEREE.get().requests().get(0).status()).isEqualTo(200);
     assertThat(r.status()).isEqualTo(LoopResult.Status.COMPLETED);
-    assertThat(referee.rejections()).isEmpty();
-    assertThat(referee.requests().get(1).body()).doesNotContain("mcp_");
+    assertThat(REFEREE.get().rejections()).isEmpty();
+    assertThat(REFEREE.get().requests().get(1).body()).doesNotContain("mcp_");
   }
 
   @Test
   void metadataNamesTheAnswerAndWhyItEnded() {
-    referee.script().enqueue(Reply.toolCall("weather", "{}"), Reply.toolCall("weather", "{}"),
+    REFEREE.get().script().enqueue(Reply.toolCall("weather", "{}"), Reply.toolCall("weather", "{}"),
         Reply.toolCall("weather", "{}"));
     ChatRequest request = ChatRequest.of(List.of(Message.user("Hi")));
 
-    assertThat(backend(Dialect.OPENAI_CHAT, referee).send(request).metadata())
+    assertThat(backend(Dialect.OPENAI_CHAT, REFEREE.get()).send(request).metadata())
         .containsEntry(HttpChatBackend.RESPONSE_ID, "chatcmpl-1")
         .containsEntry(HttpChatBackend.FINISH_REASON, "tool_calls");
-    assertThat(backend(Dialect.OPENAI_RESPONSES, referee).send(request).metadata())
+    assertThat(backend(Dialect.OPENAI_RESPONSES, REFEREE.get()).send(request).metadata())
         .containsEntry(HttpChatBackend.RESPONSE_ID, "resp_1")
         .containsEntry(HttpChatBackend.FINISH_REASON, "completed");
-    assertThat(backend(Dialect.ANTHROPIC, referee).send(request).metadata())
+    assertThat(backend(Dialect.ANTHROPIC, REFEREE.get()).send(request).metadata())
         .containsEntry(HttpChatBackend.RESPONSE_ID, "msg_1")
         .containsEntry(HttpChatBackend.FINISH_REASON, "tool_use");
   }
@@ -388,16 +372,16 @@ class HttpChatBackendTest {
 
   /** One request answered at once, so that a cold client does not count against a short timeout. */
   private static void warmUp(Dialect d) {
-    backend(d, referee).send(ChatRequest.of(List.of(Message.user("warm up"))));
-    referee.clearRequests();
+    backend(d, REFEREE.get()).send(ChatRequest.of(List.of(Message.user("warm up"))));
+    REFEREE.get().clearRequests();
   }
 
   /** Waits until the referee recorded {@code n} requests (a delayed answer is recorded when it is sent). */
   private static void awaitRecorded(int n) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (referee.requests().size() < n && System.nanoTime() < deadline) {
+    while (REFEREE.get().requests().size() < n && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    assertThat(referee.requests()).hasSize(n);
+    assertThat(REFEREE.get().requests()).hasSize(n);
   }
 }

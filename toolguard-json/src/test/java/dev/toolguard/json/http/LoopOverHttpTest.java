@@ -17,8 +17,8 @@ import dev.toolguard.core.loop.LoopResult;
 import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.json.http.Http.Case;
-import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.RecordedRequest;
+import dev.toolguard.testkit.RefereeExtension;
 import dev.toolguard.testkit.Reply;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,9 +26,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -38,22 +36,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class LoopOverHttpTest {
 
-  private static ProviderReferee referee;
-
-  @BeforeAll
-  static void start() {
-    referee = ProviderReferee.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    referee.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    referee.reset();
-  }
+  @RegisterExtension
+  static final RefereeExtension REFEREE = RefereeExtension.resetBeforeEach();
 
   static List<Case> cases() {
     return Http.cases();
@@ -67,13 +51,13 @@ class LoopOverHttpTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void multiStepToolUseRunsEachToolAndFeedsItsResultBack(Case c) {
-    referee.script().enqueue(
+    REFEREE.get().script().enqueue(
         Reply.toolCall("weather", "{\"city\":\"Paris\"}"),
         Reply.toolCall("time", "{\"city\":\"Paris\"}"),
         Reply.text("It is sunny in Paris at 10:00."));
     List<String> seen = Collections.synchronizedList(new ArrayList<>());
     Http.Strict strict = new Http.Strict(c.dialect());
-    FunctionInvokingLoop loop = FunctionInvokingLoop.builder(backend(c.dialect(), referee))
+    FunctionInvokingLoop loop = FunctionInvokingLoop.builder(backend(c.dialect(), REFEREE.get()))
         .tools(tool("weather", args -> {
           seen.add("weather " + args);
           return "sunny";
@@ -94,8 +78,8 @@ class LoopOverHttpTest {
         Role.USER, Role.ASSISTANT, Role.TOOL, Role.ASSISTANT, Role.TOOL, Role.ASSISTANT);
     assertBalanced(r.history());
     strict.assertClean();
-    assertAllAccepted(referee, c.mode());
-    List<RecordedRequest> requests = referee.requests();
+    assertAllAccepted(REFEREE.get(), c.mode());
+    List<RecordedRequest> requests = REFEREE.get().requests();
     assertThat(requests).hasSize(3);
     assertThat(requests.get(1).lastToolResult()).isEqualTo("sunny");
     assertThat(requests.get(2).lastToolResult()).isEqualTo("10:00");
@@ -106,12 +90,12 @@ class LoopOverHttpTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void parallelCallsRunTogetherAndTheirResultsStandInCallOrder(Case c) {
-    referee.script().enqueue(
+    REFEREE.get().script().enqueue(
         Reply.toolCalls(Reply.call("weather", "{\"city\":\"Paris\"}"), Reply.call("weather", "{\"city\":\"Rome\"}")),
         Reply.text("Both sunny."));
     CyclicBarrier together = new CyclicBarrier(2);
     Http.Strict strict = new Http.Strict(c.dialect());
-    FunctionInvokingLoop loop = FunctionInvokingLoop.builder(backend(c.dialect(), referee))
+    FunctionInvokingLoop loop = FunctionInvokingLoop.builder(backend(c.dialect(), REFEREE.get()))
         .tools(tool("weather", args -> {
           together.await(5, TimeUnit.SECONDS); // both calls must be running at once
           return "sunny in " + (args.contains("Rome") ? "Rome" : "Paris");
@@ -132,17 +116,17 @@ class LoopOverHttpTest {
         .containsExactly("sunny in Paris", "sunny in Rome");
     assertBalanced(r.history());
     strict.assertClean();
-    assertAllAccepted(referee, c.mode());
-    assertThat(referee.requests()).hasSize(2);
-    assertThat(referee.requests().get(1).toolResultIds()).containsExactlyElementsOf(ids);
+    assertAllAccepted(REFEREE.get(), c.mode());
+    assertThat(REFEREE.get().requests()).hasSize(2);
+    assertThat(REFEREE.get().requests().get(1).toolResultIds()).containsExactlyElementsOf(ids);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void aSecondConversationTurnGoesOnFromTheReturnedHistory(Case c) {
-    referee.script().enqueue(Reply.toolCall("weather", "{\"city\":\"Oslo\"}"), Reply.text("Cold."),
+    REFEREE.get().script().enqueue(Reply.toolCall("weather", "{\"city\":\"Oslo\"}"), Reply.text("Cold."),
         Reply.toolCall("weather", "{\"city\":\"Rome\"}"), Reply.text("Warm."));
-    FunctionInvokingLoop loop = FunctionInvokingLoop.builder(backend(c.dialect(), referee))
+    FunctionInvokingLoop loop = FunctionInvokingLoop.builder(backend(c.dialect(), REFEREE.get()))
         .tools(tool("weather", args -> args.contains("Oslo") ? "-5" : "25"))
         .build();
 
@@ -153,20 +137,20 @@ class LoopOverHttpTest {
     assertThat(second.text()).isEqualTo("Warm.");
     assertThat(second.history()).hasSize(9);
     assertBalanced(second.history());
-    assertAllAccepted(referee, c.mode());
-    assertThat(referee.requests()).hasSize(4);
-    assertThat(referee.requests().get(3).toolResultIds()).hasSize(2);
-    assertThat(referee.requests().get(3).lastToolResult()).isEqualTo("25");
+    assertAllAccepted(REFEREE.get(), c.mode());
+    assertThat(REFEREE.get().requests()).hasSize(4);
+    assertThat(REFEREE.get().requests().get(3).toolResultIds()).hasSize(2);
+    assertThat(REFEREE.get().requests().get(3).lastToolResult()).isEqualTo("25");
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void theModelsCallsGoBackExactlyAsTheModelSentThem(Case c) {
-    referee.script().enqueue(
+    REFEREE.get().script().enqueue(
         Reply.textAndToolCalls("Let me look.", Reply.call("weather", "{\"city\":\"Paris\",\"unit\":\"C\"}"))
             .withReasoning("The user wants the weather."),
         Reply.text("Sunny."));
-    FunctionInvokingLoop loop = FunctionInvokingLoop.builder(backend(c.dialect(), referee))
+    FunctionInvokingLoop loop = FunctionInvokingLoop.builder(backend(c.dialect(), REFEREE.get()))
         .tools(tool("weather", args -> "sunny"))
         .config(LoopConfig.custom().maxIterations(3).build())
         .build();
@@ -174,8 +158,8 @@ class LoopOverHttpTest {
     LoopResult r = run(loop, List.of(Message.user("Paris?")), c.mode());
 
     assertThat(r.status()).isEqualTo(LoopResult.Status.COMPLETED);
-    assertAllAccepted(referee, c.mode());
-    RecordedRequest second = referee.requests().get(1);
+    assertAllAccepted(REFEREE.get(), c.mode());
+    RecordedRequest second = REFEREE.get().requests().get(1);
     String body = second.body();
     switch (c.dialect()) {
       case OPENAI_CHAT:

@@ -17,15 +17,13 @@ import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.json.http.Http.Mode;
 import dev.toolguard.testkit.Fault;
-import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.RecordedRequest;
+import dev.toolguard.testkit.RefereeExtension;
 import dev.toolguard.testkit.Reply;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -35,22 +33,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class StreamingOverHttpTest {
 
-  private static ProviderReferee referee;
-
-  @BeforeAll
-  static void start() {
-    referee = ProviderReferee.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    referee.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    referee.reset();
-  }
+  @RegisterExtension
+  static final RefereeExtension REFEREE = RefereeExtension.resetBeforeEach();
 
   /** The events each endpoint sends before the first text delta of a text answer. */
   private static int eventsBeforeText(Dialect d) {
@@ -67,27 +51,27 @@ class StreamingOverHttpTest {
   @ParameterizedTest
   @EnumSource(Dialect.class)
   void textDeltasReachTheHandlerOneByOne(Dialect d) {
-    referee.script().enqueue(Reply.text("one two three four five"));
+    REFEREE.get().script().enqueue(Reply.text("one two three four five"));
     List<String> deltas = new ArrayList<>();
 
-    ChatResponse response = backend(d, referee).stream(ChatRequest.of(List.of(Message.user("Count"))), deltas::add);
+    ChatResponse response = backend(d, REFEREE.get()).stream(ChatRequest.of(List.of(Message.user("Count"))), deltas::add);
 
     assertThat(deltas).containsExactly("one ", "two ", "three ", "four ", "five");
     assertThat(response.message().text()).isEqualTo("one two three four five");
     assertThat(response.metadata()).containsKeys(HttpChatBackend.RESPONSE_ID, HttpChatBackend.MODEL,
         HttpChatBackend.FINISH_REASON, HttpChatBackend.REQUEST_ID);
-    assertThat(referee.lastRequest().stream()).isTrue();
+    assertThat(REFEREE.get().lastRequest().stream()).isTrue();
   }
 
   @ParameterizedTest
   @EnumSource(Dialect.class)
   void textReachesTheHandlerBeforeTheAnswerIsComplete(Dialect d) {
     // the answer never completes: what the handler got, it got as it arrived
-    referee.script().enqueue(Reply.text("one two three four five"));
-    referee.faults().add(Fault.dropStreamAfter(eventsBeforeText(d) + 2));
+    REFEREE.get().script().enqueue(Reply.text("one two three four five"));
+    REFEREE.get().faults().add(Fault.dropStreamAfter(eventsBeforeText(d) + 2));
     List<String> deltas = new ArrayList<>();
 
-    assertThatThrownBy(() -> backend(d, referee).stream(ChatRequest.of(List.of(Message.user("Count"))), deltas::add))
+    assertThatThrownBy(() -> backend(d, REFEREE.get()).stream(ChatRequest.of(List.of(Message.user("Count"))), deltas::add))
         .isInstanceOfSatisfying(ProviderException.class, e -> {
           assertThat(e.status()).isEqualTo(200);
           assertThat(e.retryable()).isTrue();
@@ -101,11 +85,11 @@ class StreamingOverHttpTest {
   void toolCallPiecesAreAssembledToolsRunWhenTheStreamEndsAndTheNextRoundStreams(Dialect d) {
     String weatherArgs = "{\"city\":\"Paris\",\"days\":[1,2,3],\"unit\":\"celsius\",\"detail\":\"hourly\"}";
     String timeArgs = "{\"zone\":\"Europe/Paris\"}";
-    referee.script().enqueue(
+    REFEREE.get().script().enqueue(
         Reply.textAndToolCalls("Checking both.", Reply.call("weather", weatherArgs), Reply.call("time", timeArgs)),
         Reply.text("Sunny, and it is ten."));
     List<String> events = Collections.synchronizedList(new ArrayList<>());
-    FunctionInvokingLoop loop = FunctionInvokingLoop.builder(backend(d, referee))
+    FunctionInvokingLoop loop = FunctionInvokingLoop.builder(backend(d, REFEREE.get()))
         .tools(LoopTool.of(ToolSpec.of("weather", "Weather"), args -> {
           events.add("tool weather " + args);
           return "sunny";
@@ -129,8 +113,8 @@ class StreamingOverHttpTest {
     assertThat(events.subList(4, events.size()))
         .containsExactly("text Sunny, ", "text and ", "text it ", "text is ", "text ten.");
     assertBalanced(r.history());
-    assertAllAccepted(referee, Mode.STREAM);
-    List<RecordedRequest> requests = referee.requests();
+    assertAllAccepted(REFEREE.get(), Mode.STREAM);
+    List<RecordedRequest> requests = REFEREE.get().requests();
     assertThat(requests).hasSize(2).allSatisfy(q -> assertThat(q.stream()).isTrue());
     assertThat(requests.get(1).toolResultIds()).containsExactly(calls.get(0).callId(), calls.get(1).callId());
   }
@@ -140,13 +124,13 @@ class StreamingOverHttpTest {
   void aStreamedAndAWholeAnswerMakeTheSameMessage(Dialect d) {
     Reply reply = Reply.textAndToolCalls("Let me see.", Reply.call("weather", "{\"city\":\"Oslo\"}"),
         Reply.call("time", "{}")).withReasoning("Two tools are needed.");
-    referee.script().enqueue(reply, reply);
-    HttpChatBackend backend = backend(d, referee);
+    REFEREE.get().script().enqueue(reply, reply);
+    HttpChatBackend backend = backend(d, REFEREE.get());
     ChatRequest request = ChatRequest.of(List.of(Message.user("Oslo?")));
 
     ChatResponse whole = backend.send(request);
-    referee.reset(); // the same ids again
-    referee.script().enqueue(reply);
+    REFEREE.get().reset(); // the same ids again
+    REFEREE.get().script().enqueue(reply);
     ChatResponse streamed = backend.stream(request, delta -> {});
 
     assertThat(streamed.message()).isEqualTo(whole.message());

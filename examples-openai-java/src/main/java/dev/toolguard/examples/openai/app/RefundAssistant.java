@@ -403,17 +403,7 @@ public final class RefundAssistant {
 
     /** The project version, from a resource the build filters. */
     static String version() {
-      try (java.io.InputStream in = RefundAssistant.class.getResourceAsStream(
-          "/dev/toolguard/examples/openai/version.properties")) {
-        if (in == null) {
-          return "unknown";
-        }
-        java.util.Properties p = new java.util.Properties();
-        p.load(in);
-        return p.getProperty("version", "unknown");
-      } catch (java.io.IOException e) {
-        return "unknown";
-      }
+      return dev.toolguard.examples.openai.ExampleVersion.read();
     }
 
     static Command parse(String[] args) {

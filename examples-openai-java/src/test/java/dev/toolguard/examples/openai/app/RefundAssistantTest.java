@@ -9,8 +9,8 @@ import dev.toolguard.examples.openai.DemoReferee;
 import dev.toolguard.openai.OpenAiHistory;
 import dev.toolguard.testkit.Endpoint;
 import dev.toolguard.testkit.Fault;
-import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.RecordedRequest;
+import dev.toolguard.testkit.RefereeExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.math.BigDecimal;
@@ -20,10 +20,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RefundAssistantTest {
 
-  private static ProviderReferee referee;
+  @RegisterExtension
+  static final RefereeExtension REFEREE = RefereeExtension.resetBeforeEach();
 
   @TempDir
   Path dir;
@@ -42,27 +42,16 @@ class RefundAssistantTest {
   /** What the money side saw: one entry per refund that really happened. */
   private final List<String> refunds = new ArrayList<>();
 
-  @BeforeAll
-  static void start() {
-    referee = ProviderReferee.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    referee.close();
-  }
-
   @BeforeEach
   void script() {
-    referee.reset();
-    DemoReferee.script(referee);
+    DemoReferee.script(REFEREE.get());
     state = dir.resolve("conversation.json");
   }
 
   /** One run of the program, as {@code java … RefundAssistant args… --state FILE --base-url … }. */
   private Run run(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--state", state.toString(), "--base-url", referee.openAiBaseUrl(), "--api-key", "test",
+    all.addAll(List.of("--state", state.toString(), "--base-url", REFEREE.get().openAiBaseUrl(), "--api-key", "test",
         "--model", "gpt-test"));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -94,7 +83,7 @@ class RefundAssistantTest {
   void aRefundApprovedInASecondRunRunsExactlyOnce() {
     String callId = askForARefund();
     // the first run looked the order up on its own: that call needs no approval
-    assertThat(referee.requests(Endpoint.RESPONSES)).hasSize(2);
+    assertThat(REFEREE.get().requests(Endpoint.RESPONSES)).hasSize(2);
 
     Run approve = run("approve", callId);
     assertThat(approve.status()).as(approve.err()).isZero();
@@ -102,9 +91,9 @@ class RefundAssistantTest {
     assertThat(key).endsWith("-" + callId).hasSize(24 + 1 + callId.length());
     assertThat(approve.out()).contains("assistant: Refunded 25.00 on order A-1001 (refund R-" + key + ").");
     assertThat(refunds).containsExactly(key + " A-1001 25.00");
-    RecordedRequest last = referee.lastRequest();
+    RecordedRequest last = REFEREE.get().lastRequest();
     assertThat(last.toolResultIds()).endsWith(callId);
-    assertThat(referee.rejections()).isEmpty();
+    assertThat(REFEREE.get().rejections()).isEmpty();
     assertThat(RefundAssistant.pending(OpenAiHistory.read(state))).isEmpty();
 
     // approving again (a double click, a retried job) refunds nothing
@@ -118,7 +107,7 @@ class RefundAssistantTest {
     assertThat(more.status()).isZero();
     assertThat(more.out()).contains("assistant: You said: Thanks!");
     assertThat(refunds).hasSize(1);
-    assertThat(referee.rejections()).isEmpty();
+    assertThat(REFEREE.get().rejections()).isEmpty();
   }
 
   @Test
@@ -128,7 +117,7 @@ class RefundAssistantTest {
     assertThat(reject.status()).as(reject.err()).isZero();
     assertThat(reject.out()).contains("The refund did not go through").contains("the photo shows no damage");
     assertThat(refunds).isEmpty();
-    assertThat(referee.rejections()).isEmpty();
+    assertThat(REFEREE.get().rejections()).isEmpty();
   }
 
   @Test
@@ -139,14 +128,14 @@ class RefundAssistantTest {
     assertThat(other.out()).contains("You said: Never mind");
     assertThat(RefundAssistant.pending(OpenAiHistory.read(state))).isEmpty();
     assertThat(refunds).isEmpty();
-    assertThat(referee.rejections()).isEmpty();
+    assertThat(REFEREE.get().rejections()).isEmpty();
   }
 
   @Test
   void whenTheModelFailsAfterTheApprovedRefundRanTheRefundIsStoredAndNeverRunsAgain() {
     String callId = askForARefund();
     // the client tries three times (openai-java retries twice by default): every attempt fails
-    referee.faults().add(Fault.serverError().on(Endpoint.RESPONSES).times(3));
+    REFEREE.get().faults().add(Fault.serverError().on(Endpoint.RESPONSES).times(3));
     Run approve = run("approve", callId);
     assertThat(approve.status()).isEqualTo(1);
     assertThat(approve.err()).contains("the model could not be reached");
@@ -159,7 +148,7 @@ class RefundAssistantTest {
     Run goOn = run("ask", "Did it work?");
     assertThat(goOn.status()).as(goOn.err()).isZero();
     assertThat(refunds).hasSize(1);
-    assertThat(referee.rejections()).isEmpty();
+    assertThat(REFEREE.get().rejections()).isEmpty();
   }
 
   @Test
