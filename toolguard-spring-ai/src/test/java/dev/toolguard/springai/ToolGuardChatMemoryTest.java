@@ -1,14 +1,12 @@
 package dev.toolguard.springai;
 
-import static dev.toolguard.springai.ScriptedChatModel.call;
-import static dev.toolguard.springai.ScriptedChatModel.calls;
-import static dev.toolguard.springai.ScriptedChatModel.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.toolguard.core.HistoryGuard;
 import dev.toolguard.core.Message;
 import dev.toolguard.core.ToolResult;
+import dev.toolguard.testkit.Reply;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -29,7 +27,7 @@ import org.springframework.jdbc.datasource.embedded.EmbeddedDatabase;
 import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseBuilder;
 import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseType;
 
-class ToolGuardChatMemoryTest {
+class ToolGuardChatMemoryTest extends RefereeSupport {
 
   private EmbeddedDatabase database;
 
@@ -45,7 +43,8 @@ class ToolGuardChatMemoryTest {
   }
 
   static AssistantMessage weatherCall(String id) {
-    return calls(call(id, "weather", "{\"city\":\"Paris\"}"));
+    return AssistantMessage.builder().content("")
+        .toolCalls(List.of(new AssistantMessage.ToolCall(id, "function", "weather", "{\"city\":\"Paris\"}"))).build();
   }
 
   static ToolResponseMessage weatherResult(String id) {
@@ -150,10 +149,11 @@ class ToolGuardChatMemoryTest {
    */
   @Test
   void jdbcDropsToolMessagesUnderSpringAisLoopButNotUnderToolguards() {
-    ScriptedChatModel bareModel = new ScriptedChatModel().reply(weatherCall("call_1"), text("Sunny."));
+    referee.script().enqueue(Reply.toolCalls(ToolGuardAdvisorTest.call("call_1", "weather", "{\"city\":\"Paris\"}")),
+        Reply.text("Sunny."));
     ChatMemory jdbc = MessageWindowChatMemory.builder()
         .chatMemoryRepository(JdbcChatMemoryRepository.builder().dataSource(h2()).build()).build();
-    ChatClient bare = ChatClient.builder(bareModel)
+    ChatClient bare = ChatClient.builder(model)
         .defaultAdvisors(ToolCallingAdvisor.builder().disableInternalConversationHistory().build(),
             MessageChatMemoryAdvisor.builder(jdbc).order(ToolCallingAdvisor.DEFAULT_ORDER + 1).build())
         .build();
@@ -161,7 +161,9 @@ class ToolGuardChatMemoryTest {
         .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "bare")).call().content())
         .hasMessageContaining("400");
 
-    ScriptedChatModel model = new ScriptedChatModel().reply(weatherCall("call_2"), text("Sunny."), text("Warm."));
+    referee.reset();
+    referee.script().enqueue(Reply.toolCalls(ToolGuardAdvisorTest.call("call_2", "weather", "{\"city\":\"Paris\"}")),
+        Reply.text("Sunny."), Reply.text("Warm."));
     ChatMemory memory = ToolGuardChatMemory.of(MessageWindowChatMemory.builder()
         .chatMemoryRepository(JdbcChatMemoryRepository.builder().dataSource(database).build()).build());
     ChatClient guarded = ChatClient.builder(model)
