@@ -1,6 +1,10 @@
 package dev.toolguard.jdbc;
 
 import java.io.PrintWriter;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -12,9 +16,13 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * A DataSource over a real one that counts the connections it hands out and writes down, through
- * {@link CountingConnection}, every statement prepared or created on them and every commit and rollback:
- * what goes to the database, so that a test can count the round trips of a step.
+ * A DataSource over a real one that counts the connections it hands out and writes down every statement
+ * prepared or created on them and every commit and rollback: what goes to the database, so that a test
+ * can count the round trips of a step. Each statement the journal prepares is executed once, so what is
+ * written down is what is sent.
+ *
+ * <p>The connections are JDK proxies over the real ones: {@link Connection} has some fifty methods, of
+ * which the count needs five kinds, and a proxy passes every other call through unchanged.
  */
 final class CountingDataSource implements DataSource {
 
@@ -46,14 +54,38 @@ final class CountingDataSource implements DataSource {
 
   @Override
   public Connection getConnection() throws SQLException {
-    connections.incrementAndGet();
-    return new CountingConnection(delegate.getConnection(), sent);
+    return counting(delegate.getConnection());
   }
 
   @Override
   public Connection getConnection(String username, String password) throws SQLException {
+    return counting(delegate.getConnection(username, password));
+  }
+
+  private Connection counting(Connection real) {
     connections.incrementAndGet();
-    return new CountingConnection(delegate.getConnection(username, password), sent);
+    InvocationHandler handler = (proxy, method, args) -> {
+      record(method, args);
+      try {
+        return method.invoke(real, args);
+      } catch (InvocationTargetException e) {
+        throw e.getCause();
+      }
+    };
+    return (Connection) Proxy.newProxyInstance(
+        CountingDataSource.class.getClassLoader(), new Class<?>[] {Connection.class}, handler);
+  }
+
+  private void record(Method method, Object[] args) {
+    switch (method.getName()) {
+      case "createStatement" -> sent.add("createStatement");
+      case "prepareStatement", "prepareCall" -> sent.add((String) args[0]);
+      case "commit" -> sent.add("COMMIT");
+      case "rollback" -> sent.add("ROLLBACK");
+      default -> {
+        // not a round trip the count is about
+      }
+    }
   }
 
   @Override
