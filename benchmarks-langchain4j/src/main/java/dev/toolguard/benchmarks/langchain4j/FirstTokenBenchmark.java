@@ -1,5 +1,6 @@
 package dev.toolguard.benchmarks.langchain4j;
 
+import dev.toolguard.benchmarks.support.BenchReferee;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.StreamingChatModel;
@@ -53,7 +54,7 @@ public class FirstTokenBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    referee = Fixtures.referee(Reply.text("unused"));
+    referee = BenchReferee.start(Reply.text("unused"));
     referee.script().respondWith(r -> Reply.text("The weather in Paris is sunny, with a light breeze from the west."));
     bare = Fixtures.streamingModel(referee);
     guarded = LangChain4jToolGuard.wrap(bare);

@@ -1,5 +1,6 @@
 package dev.toolguard.benchmarks.langchain4j;
 
+import dev.toolguard.benchmarks.support.BenchReferee;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.memory.chat.MessageWindowChatMemory;
 import dev.langchain4j.model.chat.ChatModel;
@@ -47,7 +48,7 @@ public class ParallelToolsBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    referee = Fixtures.referee(Fixtures.eightSlowCalls());
+    referee = BenchReferee.start(BenchReferee.eightSlowCalls());
     ChatModel model = Fixtures.model(referee);
     sequential = AiServices.builder(Fixtures.Assistant.class).chatModel(model).tools(new Fixtures.Slow()).build();
     concurrent = AiServices.builder(Fixtures.Assistant.class).chatModel(model).tools(new Fixtures.Slow())
@@ -57,11 +58,7 @@ public class ParallelToolsBenchmark {
     for (Runnable way : List.<Runnable>of(this::aiServicesSequential, this::aiServicesConcurrent, this::toolLoop)) {
       referee.clearRequests();
       way.run();
-      if (referee.requests().size() != 2 || !referee.rejections().isEmpty()
-          || referee.requests().get(1).toolResultIds().size() != 8) {
-        throw new IllegalStateException("expected a turn of 8 calls in two accepted requests, got "
-            + referee.requests());
-      }
+      BenchReferee.requireAccepted(referee, 2, 8);
     }
   }
 

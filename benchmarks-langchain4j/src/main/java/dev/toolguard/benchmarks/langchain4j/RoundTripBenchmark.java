@@ -1,5 +1,6 @@
 package dev.toolguard.benchmarks.langchain4j;
 
+import dev.toolguard.benchmarks.support.BenchReferee;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.memory.ChatMemory;
@@ -65,7 +66,7 @@ public class RoundTripBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    referee = Fixtures.referee(Fixtures.oneLookup());
+    referee = BenchReferee.start(BenchReferee.oneLookup());
     ChatModel model = Fixtures.model(referee);
     prefill = Fixtures.history(history);
     bareStore = new InMemoryChatMemoryStore();
@@ -81,9 +82,7 @@ public class RoundTripBenchmark {
     for (Runnable way : List.<Runnable>of(this::bare, this::guarded, this::toolLoop)) {
       referee.clearRequests();
       way.run();
-      if (referee.requests().size() != 2 || !referee.rejections().isEmpty()) {
-        throw new IllegalStateException("expected two accepted requests, got " + referee.requests());
-      }
+      BenchReferee.requireAccepted(referee, 2);
       if (referee.requests().get(0).json().get("messages").size() != history + 1) {
         throw new IllegalStateException("the first request does not carry the " + history + " messages");
       }

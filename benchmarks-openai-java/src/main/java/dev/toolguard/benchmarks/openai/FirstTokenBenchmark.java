@@ -1,5 +1,6 @@
 package dev.toolguard.benchmarks.openai;
 
+import dev.toolguard.benchmarks.support.BenchReferee;
 import com.openai.client.OpenAIClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletionChunk;
@@ -54,7 +55,7 @@ public class FirstTokenBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    referee = Fixtures.referee(Reply.text("unused"));
+    referee = BenchReferee.start(Reply.text("unused"));
     referee.script().respondWith(r -> Reply.text("The weather in Paris is sunny, with a light breeze from the west."));
     bare = Fixtures.client(referee);
     guarded = OpenAiToolGuard.wrap(bare);

@@ -17,43 +17,17 @@ import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import com.openai.models.chat.completions.ChatCompletionUserMessageParam;
 import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
+import dev.toolguard.benchmarks.support.BenchReferee;
+import dev.toolguard.benchmarks.support.HistoryShape;
 import dev.toolguard.testkit.ProviderReferee;
-import dev.toolguard.testkit.Reply;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /** The referee, openai-java clients pointed at it, the tools, the histories and a hand-written tool loop. */
 final class Fixtures {
 
-  static final String QUICK_OUTPUT = "{\"items\":[1,2,3],\"source\":\"lookup\"}";
-
   private Fixtures() {}
-
-  /**
-   * A referee on 127.0.0.1 whose model asks for {@code calls} on a user message and answers a tool
-   * result with text (TCP_NODELAY on: see the root pom's surefire configuration).
-   */
-  static ProviderReferee referee(Reply calls) {
-    System.setProperty("sun.net.httpserver.nodelay", "true");
-    ProviderReferee referee = ProviderReferee.start();
-    referee.script().respondWith(request -> request.endsWithToolResult() ? Reply.text("Done: the tool answered.")
-        : calls);
-    return referee;
-  }
-
-  static Reply oneLookup() {
-    return Reply.toolCall("lookup", "{\"query\":\"weather in Paris\"}");
-  }
-
-  static Reply eightSlowCalls() {
-    Reply.Call[] calls = new Reply.Call[8];
-    for (int i = 0; i < calls.length; i++) {
-      calls[i] = Reply.call("slow", "{\"item\":\"item " + i + "\"}");
-    }
-    return Reply.toolCalls(calls);
-  }
 
   static OpenAIClient client(ProviderReferee referee) {
     return OpenAIOkHttpClient.builder().apiKey("test").baseUrl(referee.openAiBaseUrl()).maxRetries(0).build();
@@ -70,7 +44,7 @@ final class Fixtures {
       }
       return "fetched";
     }
-    return QUICK_OUTPUT;
+    return BenchReferee.QUICK_OUTPUT;
   }
 
   static LoopTool loopTool(String name) {
@@ -124,51 +98,31 @@ final class Fixtures {
         .toolCallId(callId).content(output).build());
   }
 
-  /**
-   * A valid history of exactly {@code size} messages (0 for none): a system message, then user turns
-   * answered by the assistant, a third of them with 1–4 parallel calls and their results. Deterministic.
-   */
+  /** A valid history of exactly {@code size} messages (0 for none): {@link HistoryShape} in openai-java's types. */
   static List<ChatCompletionMessageParam> history(int size) {
-    List<ChatCompletionMessageParam> h = new ArrayList<>();
-    if (size == 0) {
-      return h;
-    }
-    Random random = new Random(42);
-    h.add(ChatCompletionMessageParam.ofSystem(ChatCompletionSystemMessageParam.builder()
-        .content("You are a helpful assistant.").build()));
-    int id = 0;
-    while (h.size() < size) {
-      h.add(user("question " + h.size() + " about the weather and my calendar"));
-      if (random.nextInt(3) == 0) {
-        int n = 1 + random.nextInt(4);
-        ChatCompletionAssistantMessageParam.Builder calls = ChatCompletionAssistantMessageParam.builder();
-        List<String> ids = new ArrayList<>();
-        for (int k = 0; k < n; k++) {
-          String callId = "hist_" + id++;
-          ids.add(callId);
-          calls.addToolCall(ChatCompletionMessageFunctionToolCall.builder().id(callId)
-              .function(ChatCompletionMessageFunctionToolCall.Function.builder().name("lookup")
-                  .arguments("{\"query\":\"q" + k + "\"}").build())
+    List<ChatCompletionMessageParam> h = new ArrayList<>(size);
+    for (HistoryShape.Step step : HistoryShape.of(size, false)) {
+      if (step instanceof HistoryShape.System system) {
+        h.add(ChatCompletionMessageParam.ofSystem(ChatCompletionSystemMessageParam.builder()
+            .content(system.text()).build()));
+      } else if (step instanceof HistoryShape.User u) {
+        h.add(user(u.text()));
+      } else if (step instanceof HistoryShape.Assistant a) {
+        h.add(assistant(a.text()));
+      } else if (step instanceof HistoryShape.Calls calls) {
+        ChatCompletionAssistantMessageParam.Builder message = ChatCompletionAssistantMessageParam.builder();
+        for (HistoryShape.Call call : calls.calls()) {
+          message.addToolCall(ChatCompletionMessageFunctionToolCall.builder().id(call.id())
+              .function(ChatCompletionMessageFunctionToolCall.Function.builder().name(call.name())
+                  .arguments(call.arguments()).build())
               .build());
         }
-        h.add(ChatCompletionMessageParam.ofAssistant(calls.build()));
-        for (String callId : ids) {
-          h.add(tool(callId, QUICK_OUTPUT));
-        }
-      }
-      h.add(assistant("Here is what I found for turn " + h.size() + "."));
-    }
-    List<ChatCompletionMessageParam> cut = new ArrayList<>(h.subList(0, size));
-    while (!cut.get(cut.size() - 1).isAssistant() || cut.get(cut.size() - 1).asAssistant().toolCalls().isPresent()) {
-      cut.remove(cut.size() - 1);
-    }
-    while (cut.size() < size) {
-      cut.add(size - cut.size() >= 2 ? user("and one more thing") : assistant("Anything else?"));
-      if (cut.size() < size) {
-        cut.add(assistant("Noted."));
+        h.add(ChatCompletionMessageParam.ofAssistant(message.build()));
+      } else if (step instanceof HistoryShape.Results results) {
+        results.calls().forEach(call -> h.add(tool(call.id(), BenchReferee.QUICK_OUTPUT)));
       }
     }
-    return cut;
+    return h;
   }
 
   static ChatCompletionMessageParam assistant(String text) {

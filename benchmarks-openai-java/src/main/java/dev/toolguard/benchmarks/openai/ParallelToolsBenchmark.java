@@ -1,5 +1,6 @@
 package dev.toolguard.benchmarks.openai;
 
+import dev.toolguard.benchmarks.support.BenchReferee;
 import com.openai.client.OpenAIClient;
 import dev.toolguard.core.Message;
 import dev.toolguard.core.loop.FunctionInvokingLoop;
@@ -43,18 +44,14 @@ public class ParallelToolsBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    referee = Fixtures.referee(Fixtures.eightSlowCalls());
+    referee = BenchReferee.start(BenchReferee.eightSlowCalls());
     client = Fixtures.client(referee);
     loop = FunctionInvokingLoop.builder(OpenAiToolGuard.chatCompletions(client, b -> b.model("gpt-test")))
         .tools(Fixtures.loopTool("slow")).config(LoopConfig.custom().maxConcurrency(8).build()).build();
     for (Runnable way : List.<Runnable>of(this::handLoopSequential, this::toolguardLoop)) {
       referee.clearRequests();
       way.run();
-      if (referee.requests().size() != 2 || !referee.rejections().isEmpty()
-          || referee.requests().get(1).toolResultIds().size() != 8) {
-        throw new IllegalStateException("expected a turn of 8 calls in two accepted requests, got "
-            + referee.requests());
-      }
+      BenchReferee.requireAccepted(referee, 2, 8);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.toolguard.benchmarks.openai;
 
+import dev.toolguard.benchmarks.support.BenchReferee;
 import com.openai.client.OpenAIClient;
 import com.openai.models.chat.completions.ChatCompletionMessageParam;
 import dev.toolguard.core.Message;
@@ -58,7 +59,7 @@ public class RoundTripBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    referee = Fixtures.referee(Fixtures.oneLookup());
+    referee = BenchReferee.start(BenchReferee.oneLookup());
     bare = Fixtures.client(referee);
     guarded = OpenAiToolGuard.wrap(bare);
     loop = FunctionInvokingLoop.builder(OpenAiToolGuard.chatCompletions(bare, b -> b.model("gpt-test")))
@@ -67,9 +68,7 @@ public class RoundTripBenchmark {
     for (Runnable way : List.<Runnable>of(this::bare, this::guarded, this::toolguardLoop)) {
       referee.clearRequests();
       way.run();
-      if (referee.requests().size() != 2 || !referee.rejections().isEmpty()) {
-        throw new IllegalStateException("expected two accepted requests, got " + referee.requests());
-      }
+      BenchReferee.requireAccepted(referee, 2);
       if (referee.requests().get(0).json().get("messages").size() != history + 1) {
         throw new IllegalStateException("the first request does not carry the " + history + " messages");
       }

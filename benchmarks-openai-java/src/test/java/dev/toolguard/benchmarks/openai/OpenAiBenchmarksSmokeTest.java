@@ -2,13 +2,10 @@ package dev.toolguard.benchmarks.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.toolguard.benchmarks.support.SmokeRun;
 import java.util.Collection;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.Options;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Every benchmark of the module runs once, briefly, in this JVM against the referee (no timing is
@@ -19,17 +16,8 @@ class OpenAiBenchmarksSmokeTest {
 
   @Test
   void everyBenchmarkRunsOnce() throws Exception {
-    Options options = new OptionsBuilder()
-        .include(RoundTripBenchmark.class.getName())
-        .include(ParallelToolsBenchmark.class.getName())
-        .include(FirstTokenBenchmark.class.getName())
-        .forks(0)
-        .warmupIterations(0)
-        .measurementIterations(1)
-        .measurementTime(TimeValue.milliseconds(50))
-        .shouldFailOnError(true)
-        .build();
-    Collection<RunResult> results = new Runner(options).run();
+    Collection<RunResult> results =
+        SmokeRun.once(RoundTripBenchmark.class, ParallelToolsBenchmark.class, FirstTokenBenchmark.class);
     assertThat(results).hasSize(3 * 2 + 2 + 2 * 2);
   }
 }

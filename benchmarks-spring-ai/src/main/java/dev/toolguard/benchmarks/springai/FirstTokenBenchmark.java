@@ -1,5 +1,6 @@
 package dev.toolguard.benchmarks.springai;
 
+import dev.toolguard.benchmarks.support.BenchReferee;
 import dev.toolguard.springai.ToolGuardSpringAi;
 import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.Reply;
@@ -50,7 +51,7 @@ public class FirstTokenBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    referee = Fixtures.referee(Reply.text("unused"));
+    referee = BenchReferee.start(Reply.text("unused"));
     referee.script().respondWith(r -> Reply.text("The weather in Paris is sunny, with a light breeze from the west."));
     OpenAiChatModel model = Fixtures.model(referee);
     prefill = Fixtures.history(history);

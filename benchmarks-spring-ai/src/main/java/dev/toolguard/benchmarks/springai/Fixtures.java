@@ -1,10 +1,10 @@
 package dev.toolguard.benchmarks.springai;
 
+import dev.toolguard.benchmarks.support.BenchReferee;
+import dev.toolguard.benchmarks.support.HistoryShape;
 import dev.toolguard.testkit.ProviderReferee;
-import dev.toolguard.testkit.Reply;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.SystemMessage;
@@ -18,33 +18,7 @@ import org.springframework.ai.tool.annotation.ToolParam;
 /** The referee, Spring AI's OpenAiChatModel pointed at it, the tools and the histories of the benchmarks. */
 final class Fixtures {
 
-  static final String QUICK_OUTPUT = "{\"items\":[1,2,3],\"source\":\"lookup\"}";
-
   private Fixtures() {}
-
-  /**
-   * A referee on 127.0.0.1 whose model asks for {@code calls} on a user message and answers a tool
-   * result with text (TCP_NODELAY on: see the root pom's surefire configuration).
-   */
-  static ProviderReferee referee(Reply calls) {
-    System.setProperty("sun.net.httpserver.nodelay", "true");
-    ProviderReferee referee = ProviderReferee.start();
-    referee.script().respondWith(request -> request.endsWithToolResult() ? Reply.text("Done: the tool answered.")
-        : calls);
-    return referee;
-  }
-
-  static Reply oneLookup() {
-    return Reply.toolCall("lookup", "{\"query\":\"weather in Paris\"}");
-  }
-
-  static Reply eightSlowCalls() {
-    Reply.Call[] calls = new Reply.Call[8];
-    for (int i = 0; i < calls.length; i++) {
-      calls[i] = Reply.call("slow", "{\"item\":\"item " + i + "\"}");
-    }
-    return Reply.toolCalls(calls);
-  }
 
   static OpenAiChatModel model(ProviderReferee referee) {
     return OpenAiChatModel.builder().options(OpenAiChatOptions.builder().baseUrl(referee.openAiBaseUrl())
@@ -55,7 +29,7 @@ final class Fixtures {
   static final class Lookup {
     @Tool(description = "Looks a query up")
     String lookup(@ToolParam(description = "the query") String query) {
-      return QUICK_OUTPUT;
+      return BenchReferee.QUICK_OUTPUT;
     }
   }
 
@@ -68,46 +42,26 @@ final class Fixtures {
     }
   }
 
-  /**
-   * A valid history of exactly {@code size} messages (0 for none): a system message, then user turns
-   * answered by the assistant, a third of them with 1–4 parallel calls and their results. Deterministic.
-   */
+  /** A valid history of exactly {@code size} messages (0 for none): {@link HistoryShape} in Spring AI's types. */
   static List<Message> history(int size) {
-    List<Message> h = new ArrayList<>();
-    if (size == 0) {
-      return h;
-    }
-    Random random = new Random(42);
-    h.add(new SystemMessage("You are a helpful assistant."));
-    int id = 0;
-    while (h.size() < size) {
-      h.add(new UserMessage("question " + h.size() + " about the weather and my calendar"));
-      if (random.nextInt(3) == 0) {
-        int n = 1 + random.nextInt(4);
-        List<AssistantMessage.ToolCall> calls = new ArrayList<>();
-        List<ToolResponseMessage.ToolResponse> results = new ArrayList<>();
-        for (int k = 0; k < n; k++) {
-          String callId = "hist_" + id++;
-          calls.add(new AssistantMessage.ToolCall(callId, "function", "lookup", "{\"query\":\"q" + k + "\"}"));
-          results.add(new ToolResponseMessage.ToolResponse(callId, "lookup", QUICK_OUTPUT));
-        }
-        h.add(AssistantMessage.builder().content("").toolCalls(calls).build());
-        h.add(ToolResponseMessage.builder().responses(results).build());
-      }
-      h.add(AssistantMessage.builder().content("Here is what I found for turn " + h.size() + ".").build());
-    }
-    List<Message> cut = new ArrayList<>(h.subList(0, size));
-    while (!(cut.get(cut.size() - 1) instanceof AssistantMessage a) || a.hasToolCalls()) {
-      cut.remove(cut.size() - 1);
-    }
-    while (cut.size() < size) {
-      cut.add(size - cut.size() >= 2 ? new UserMessage("and one more thing")
-          : AssistantMessage.builder().content("Anything else?").build());
-      if (cut.size() < size) {
-        cut.add(AssistantMessage.builder().content("Noted.").build());
+    List<Message> h = new ArrayList<>(size);
+    for (HistoryShape.Step step : HistoryShape.of(size, true)) {
+      if (step instanceof HistoryShape.System system) {
+        h.add(new SystemMessage(system.text()));
+      } else if (step instanceof HistoryShape.User user) {
+        h.add(new UserMessage(user.text()));
+      } else if (step instanceof HistoryShape.Assistant assistant) {
+        h.add(AssistantMessage.builder().content(assistant.text()).build());
+      } else if (step instanceof HistoryShape.Calls calls) {
+        h.add(AssistantMessage.builder().content("").toolCalls(calls.calls().stream()
+            .map(c -> new AssistantMessage.ToolCall(c.id(), "function", c.name(), c.arguments())).toList()).build());
+      } else if (step instanceof HistoryShape.Results results) {
+        h.add(ToolResponseMessage.builder().responses(results.calls().stream()
+            .map(c -> new ToolResponseMessage.ToolResponse(c.id(), c.name(), BenchReferee.QUICK_OUTPUT)).toList())
+            .build());
       }
     }
-    return cut;
+    return h;
   }
 
   /**

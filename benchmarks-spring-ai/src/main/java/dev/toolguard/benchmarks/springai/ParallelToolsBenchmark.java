@@ -1,5 +1,6 @@
 package dev.toolguard.benchmarks.springai;
 
+import dev.toolguard.benchmarks.support.BenchReferee;
 import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.springai.ToolGuardSpringAi;
 import dev.toolguard.testkit.ProviderReferee;
@@ -43,7 +44,7 @@ public class ParallelToolsBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    referee = Fixtures.referee(Fixtures.eightSlowCalls());
+    referee = BenchReferee.start(BenchReferee.eightSlowCalls());
     OpenAiChatModel model = Fixtures.model(referee);
     bare = ChatClient.builder(model).build();
     guarded = ChatClient.builder(model).defaultAdvisors(ToolGuardSpringAi.advisor()
@@ -51,11 +52,7 @@ public class ParallelToolsBenchmark {
     for (Supplier<String> way : List.<Supplier<String>>of(this::springAiSequential, this::toolguardAdvisor)) {
       referee.clearRequests();
       way.get();
-      if (referee.requests().size() != 2 || !referee.rejections().isEmpty()
-          || referee.requests().get(1).toolResultIds().size() != 8) {
-        throw new IllegalStateException("expected a turn of 8 calls in two accepted requests, got "
-            + referee.requests());
-      }
+      BenchReferee.requireAccepted(referee, 2, 8);
     }
   }
 

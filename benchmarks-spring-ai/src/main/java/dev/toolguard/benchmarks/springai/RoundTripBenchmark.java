@@ -1,5 +1,6 @@
 package dev.toolguard.benchmarks.springai;
 
+import dev.toolguard.benchmarks.support.BenchReferee;
 import dev.toolguard.springai.ToolGuardSpringAi;
 import dev.toolguard.testkit.ProviderReferee;
 import java.util.List;
@@ -58,7 +59,7 @@ public class RoundTripBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    referee = Fixtures.referee(Fixtures.oneLookup());
+    referee = BenchReferee.start(BenchReferee.oneLookup());
     OpenAiChatModel model = Fixtures.model(referee);
     prefill = Fixtures.history(history);
     bare = ChatClient.builder(model).build();
