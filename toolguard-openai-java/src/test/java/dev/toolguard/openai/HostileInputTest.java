@@ -28,6 +28,7 @@ import dev.toolguard.core.loop.LoopResult.Status;
 import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.testkit.Endpoint;
+import dev.toolguard.testkit.HostileModel;
 import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.RecordedRequest;
 import dev.toolguard.testkit.Reply;
@@ -94,7 +95,7 @@ class HostileInputTest {
   @BeforeAll
   static void start() {
     referee = ProviderReferee.start();
-    hostile = new HostileModel(referee);
+    hostile = HostileModel.start(referee);
     client = OpenAIOkHttpClient.builder().apiKey("test").baseUrl(hostile.openAiBaseUrl()).maxRetries(0).build();
   }
 

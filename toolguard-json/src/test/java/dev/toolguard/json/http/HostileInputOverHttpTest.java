@@ -8,8 +8,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.toolguard.core.ApprovalRequest;
 import dev.toolguard.core.ApprovalResponse;
 import dev.toolguard.core.Content;
@@ -31,24 +29,15 @@ import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.json.HistoryJson;
 import dev.toolguard.json.http.Http.Case;
 import dev.toolguard.json.http.Http.Mode;
+import dev.toolguard.testkit.HostileModel;
 import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.RecordedRequest;
 import dev.toolguard.testkit.Reply;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -81,7 +70,7 @@ class HostileInputOverHttpTest {
   private static final byte[] KEY = "the application's signing key, 32+ bytes".getBytes(StandardCharsets.UTF_8);
 
   private static ProviderReferee referee;
-  private static HostileProxy proxy;
+  private static HostileModel proxy;
 
   private final AtomicInteger payments = new AtomicInteger();
   /** Pays {@code {"amount": <integer>}}; anything else is refused by the tool itself. */
@@ -99,7 +88,7 @@ class HostileInputOverHttpTest {
   @BeforeAll
   static void start() {
     referee = ProviderReferee.start();
-    proxy = new HostileProxy(referee);
+    proxy = HostileModel.start(referee);
   }
 
   @AfterAll
@@ -120,7 +109,7 @@ class HostileInputOverHttpTest {
 
   /** A loop over a new backend that talks to the referee through the hostile proxy. */
   private FunctionInvokingLoop.Builder loop(Dialect d) {
-    HttpChatBackend backend = HttpChatBackend.of(d, HttpBackendConfig.builder().baseUrl(proxy.baseUrl())
+    HttpChatBackend backend = HttpChatBackend.of(d, HttpBackendConfig.builder().baseUrl(proxy.openAiBaseUrl())
         .apiKey("test-key").model(Http.model(d)).httpClient(Http.CLIENT).build());
     return FunctionInvokingLoop.builder(backend).tools(pay, dump);
   }
@@ -151,7 +140,7 @@ class HostileInputOverHttpTest {
     for (String arguments : spoiled) {
       referee.reset();
       proxy.nextArguments(arguments);
-      referee.script().enqueue(Reply.toolCall("pay", HostileProxy.PLACEHOLDER), Reply.text("Sorry, again?"));
+      referee.script().enqueue(Reply.toolCall("pay", HostileModel.PLACEHOLDER), Reply.text("Sorry, again?"));
 
       if (c.dialect() == Dialect.ANTHROPIC) {
         // Anthropic takes a tool_use input back only as an object: the answer is refused whole as
@@ -291,122 +280,5 @@ class HostileInputOverHttpTest {
     assertThat(referee.requests()).hasSize(1);
     assertThat(referee.lastRequest().toolResultIds()).containsExactly(id);
     assertThat(referee.lastRequest().lastToolResult()).isEqualTo("paid 5");
-  }
-
-  // ---------------------------------------------------------------- the proxy
-
-  /**
-   * A model that writes what no well-behaved model writes: a proxy on loopback in front of the referee
-   * that, once armed, replaces in the next answer the arguments of a scripted call ({@link
-   * #PLACEHOLDER}) with any text at all — in a whole answer, and in the argument deltas of a stream
-   * (the referee streams arguments in three pieces). The referee judges every request as ever.
-   */
-  static final class HostileProxy implements AutoCloseable {
-
-    /** The arguments to script on the referee's call; the proxy replaces them. */
-    static final String PLACEHOLDER = "{\"placeholder\":1}";
-
-    private final ProviderReferee referee;
-    private final HttpServer server;
-    private final AtomicReference<String> armed = new AtomicReference<>();
-
-    HostileProxy(ProviderReferee referee) {
-      this.referee = referee;
-      try {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      server.createContext("/", this::forward);
-      server.start();
-    }
-
-    String baseUrl() {
-      return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
-    }
-
-    /** The next answer's placeholder arguments become {@code arguments}, verbatim (null: none). */
-    void nextArguments(String arguments) {
-      armed.set(arguments);
-    }
-
-    private void forward(HttpExchange exchange) throws IOException {
-      byte[] body = exchange.getRequestBody().readAllBytes();
-      HttpURLConnection c = (HttpURLConnection) URI.create(referee.baseUrl() + exchange.getRequestURI())
-          .toURL().openConnection();
-      c.setRequestMethod(exchange.getRequestMethod());
-      for (Map.Entry<String, List<String>> h : exchange.getRequestHeaders().entrySet()) {
-        if (!h.getKey().equalsIgnoreCase("Host") && !h.getKey().equalsIgnoreCase("Content-Length")) {
-          c.setRequestProperty(h.getKey(), String.join(",", h.getValue()));
-        }
-      }
-      c.setDoOutput(true);
-      try (OutputStream out = c.getOutputStream()) {
-        out.write(body);
-      }
-      int status = c.getResponseCode();
-      String answer;
-      try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
-        answer = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
-      if (status == 200) {
-        answer = spoil(answer);
-      }
-      byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
-      String type = c.getContentType();
-      exchange.getResponseHeaders().set("Content-Type", type == null ? "application/json" : type);
-      exchange.sendResponseHeaders(status, bytes.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
-      }
-    }
-
-    private String spoil(String answer) {
-      List<String> from = new ArrayList<>(List.of(PLACEHOLDER));
-      from.addAll(thirds(PLACEHOLDER));
-      boolean found = answer.contains(PLACEHOLDER);
-      for (String f : from) {
-        found |= answer.contains(quote(f));
-      }
-      String arguments = found ? armed.getAndSet(null) : null;
-      if (arguments == null) {
-        return answer;
-      }
-      List<String> to = new ArrayList<>(List.of(arguments));
-      List<String> pieces = new ArrayList<>(thirds(arguments));
-      while (pieces.size() < 3) {
-        pieces.add("");
-      }
-      to.addAll(pieces);
-      for (int i = 0; i < from.size(); i++) {
-        answer = answer.replace(quote(from.get(i)), quote(to.get(i)));
-      }
-      // an Anthropic answer carries the input as a JSON value, not as text
-      return answer.replace(PLACEHOLDER, arguments);
-    }
-
-    /** The referee's split of arguments into stream deltas: three nearly equal parts. */
-    private static List<String> thirds(String text) {
-      if (text.length() < 3) {
-        return List.of(text);
-      }
-      int a = text.length() / 3;
-      int b = 2 * text.length() / 3;
-      return List.of(text.substring(0, a), text.substring(a, b), text.substring(b));
-    }
-
-    /** {@code s} as a JSON string literal, as Jackson writes it. */
-    private static String quote(String s) {
-      try {
-        return JSON.writeValueAsString(s);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    @Override
-    public void close() {
-      server.stop(0);
-    }
   }
 }
