@@ -24,7 +24,6 @@ import dev.toolguard.testkit.ConversationLoad;
 import dev.toolguard.testkit.Endpoint;
 import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.RecordedRequest;
-import dev.toolguard.testkit.Reply;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +35,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,18 +60,10 @@ class BoundedLoadTest {
 
   static final int CONVERSATIONS = 200;
   static final int ROUNDS = 10;
-  private static final Pattern MARKER = Pattern.compile("conv-(\\d{3})");
+  /** The model: a call per round, naming the conversation of the request, then an answer. */
+  private static final ConversationLoad LOAD = ConversationLoad.of(CONVERSATIONS, ROUNDS);
   private static final String PADDING = "x".repeat(6_000);
 
-  /** The model: a call per round, naming the conversation of the request, then an answer. */
-  private static Reply reply(RecordedRequest request) {
-    Matcher m = MARKER.matcher(request.body());
-    String conversation = m.find() ? m.group() : "conv-???";
-    int rounds = request.toolResultIds().size();
-    return rounds < ROUNDS
-        ? Reply.toolCall("step", "{\"conversation\":\"" + conversation + "\",\"round\":" + (rounds + 1) + "}")
-        : Reply.text(conversation + " done after " + rounds + " rounds");
-  }
 
   private record Batch(List<ToolLoop.Result> results, List<RecordedRequest> requests, long millis) {}
 
@@ -120,7 +109,7 @@ class BoundedLoadTest {
       String marker = ConversationLoad.marker(c);
       ToolLoop.Result r = batch.results().get(c);
       assertThat(r.status()).isEqualTo(Status.COMPLETED);
-      assertThat(r.text()).isEqualTo(marker + " done after " + ROUNDS + " rounds");
+      assertThat(r.text()).isEqualTo(LOAD.answer(c));
       List<ChatMessage> stored = store.getMessages(marker);
       assertThat(HistoryGuard.ofDefaults().check(LangChain4jToolGuard.toCore(stored))).isEmpty();
       assertThat(ConversationLoad.markers(stored.toString())).containsExactly(marker);
@@ -147,13 +136,13 @@ class BoundedLoadTest {
         .build();
     ToolExecutor step = (request, memoryId) -> {
       runs.incrementAndGet();
-      Matcher m = MARKER.matcher(request.arguments());
-      return "{\"ok\":\"" + (m.find() ? m.group() : "?") + "\",\"memory\":\"" + memoryId + "\",\"log\":\"" + PADDING
+      String conversation = ConversationLoad.markers(request.arguments()).stream().findFirst().orElse("?");
+      return "{\"ok\":\"" + conversation + "\",\"memory\":\"" + memoryId + "\",\"log\":\"" + PADDING
           + "\"}";
     };
     ExecutorService pool = Executors.newFixedThreadPool(CONVERSATIONS);
     try (ProviderReferee referee = ProviderReferee.builder().threads(16).start()) {
-      referee.script().respondWith(BoundedLoadTest::reply);
+      referee.script().respondWith(LOAD::reply);
       LoopConfig config = LoopConfig.custom().maxIterations(ROUNDS + 1).build();
       CallJournal journal = CallJournal.inMemory(10_000, 1 << 20);
       String url = referee.openAiBaseUrl();

@@ -8,7 +8,6 @@ import dev.toolguard.core.loop.LoopConfig;
 import dev.toolguard.testkit.ConversationLoad;
 import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.RecordedRequest;
-import dev.toolguard.testkit.Reply;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,8 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.memory.ChatMemory;
@@ -53,17 +50,10 @@ class BoundedLoadTest {
 
   static final int CONVERSATIONS = 200;
   static final int ROUNDS = 10;
-  private static final Pattern MARKER = Pattern.compile("conv-(\\d{3})");
+  /** The model: a call per round, naming the conversation of the request, then an answer. */
+  private static final ConversationLoad LOAD = ConversationLoad.of(CONVERSATIONS, ROUNDS);
   private static final String PADDING = "x".repeat(6_000);
 
-  private static Reply reply(RecordedRequest request) {
-    Matcher m = MARKER.matcher(request.body());
-    String conversation = m.find() ? m.group() : "conv-???";
-    int rounds = request.toolResultIds().size();
-    return rounds < ROUNDS
-        ? Reply.toolCall("step", "{\"conversation\":\"" + conversation + "\",\"round\":" + (rounds + 1) + "}")
-        : Reply.text(conversation + " done after " + rounds + " rounds");
-  }
 
   static final class Steps {
     final AtomicInteger runs = new AtomicInteger();
@@ -112,7 +102,7 @@ class BoundedLoadTest {
     assertThat(batch.requests()).filteredOn(RecordedRequest::stream).hasSize(CONVERSATIONS / 2 * (ROUNDS + 1));
     for (int c = 0; c < CONVERSATIONS; c++) {
       String marker = ConversationLoad.marker(c);
-      assertThat(batch.answers().get(c)).isEqualTo(marker + " done after " + ROUNDS + " rounds");
+      assertThat(batch.answers().get(c)).isEqualTo(LOAD.answer(c));
       List<Message> stored = memory.get(marker);
       assertThat(HistoryGuard.ofDefaults().check(ToolGuardSpringAi.toCore(stored))).isEmpty();
       assertThat(ConversationLoad.markers(stored.toString())).containsExactly(marker);
@@ -143,7 +133,7 @@ class BoundedLoadTest {
   void twoHundredConversationsOfTenToolRoundsAtOnceTwiceWithBoundedMemory() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(CONVERSATIONS);
     try (ProviderReferee referee = ProviderReferee.builder().threads(16).start()) {
-      referee.script().respondWith(BoundedLoadTest::reply);
+      referee.script().respondWith(LOAD::reply);
       OpenAiChatModel chatModel = OpenAiChatModel.builder().options(OpenAiChatOptions.builder()
           .baseUrl(referee.openAiBaseUrl()).apiKey("test").model("gpt-test").maxRetries(0).build()).build();
       ChatMemory memory = MessageWindowChatMemory.builder().maxMessages(100).build();
