@@ -285,4 +285,56 @@ class RepairEdgeCasesTest {
     assertThat(r.history().get(4).toolResults().get(0).metadata()).containsEntry(Metadata.ORIGINAL_CALL_ID, "zz");
     assertThat(actions(r)).containsExactly("REBIND zz->b 4->4");
   }
+
+  // ---- which of several results of one call is kept (better, chooseResults, owner, inBlock)
+
+  @Test
+  void ofTwoResultsInTheBlockTheEarlierMessageWinsWhateverTheirPositions() {
+    // the first result is second in its message, the later one first in its own
+    List<Message> history = List.of(Message.user("go"), Message.assistant(call("x", "t", 1), call("c1", "t", 2)),
+        Message.tool(result("x", "t", "X"), result("c1", "t", "first")), Message.tool(result("c1", "t", "second")),
+        Message.user("end"));
+
+    RepairResult r = repaired(history, null);
+
+    assertThat(show(r.history())).isEqualTo("USER[go] ASSISTANT[call x{\"n\":1}, call c1{\"n\":2}]"
+        + " TOOL[result x=X, result c1=first] USER[end]");
+    assertThat(actions(r)).containsExactly("DEDUPLICATE c1 3->-1");
+  }
+
+  @Test
+  void ofThreeResultsOfOneCallTheFirstIsKept() {
+    List<Message> history = List.of(Message.user("go"), Message.assistant(call("c1", "t", 1)),
+        Message.tool(result("c1", "t", "A"), result("c1", "t", "B"), result("c1", "t", "C")), Message.user("end"));
+
+    RepairResult r = repaired(history, null);
+
+    assertThat(show(r.history())).isEqualTo("USER[go] ASSISTANT[call c1{\"n\":1}] TOOL[result c1=A] USER[end]");
+    assertThat(actions(r)).containsExactly("DEDUPLICATE c1 2->-1", "DEDUPLICATE c1 2->-1");
+  }
+
+  @Test
+  void aThirdResultForTwoCallsOfOneIdGoesToTheFirstAndIsDropped() {
+    List<Message> history = List.of(Message.user("go"), Message.assistant(call("a", "t", 1), call("a", "t", 2)),
+        Message.tool(result("a", "t", "first"), result("a", "t", "second"), result("a", "t", "third")),
+        Message.user("x"));
+
+    RepairResult r = repaired(history, null);
+
+    assertThat(show(r.history())).isEqualTo("USER[go] ASSISTANT[call a{\"n\":1}, call a_2{\"n\":2}]"
+        + " TOOL[result a=first, result a_2=second] USER[x]");
+    assertThat(actions(r)).containsExactly("DEDUPLICATE a 2->-1", "RENAME a->a_2 1->1");
+  }
+
+  @Test
+  void resultsCountAsInTheirBlockInAHistoryThatStartsWithAToolMessage() {
+    List<Message> history = List.of(Message.tool(result("z", "t", "Z")), Message.user("go"),
+        Message.assistant(call("a", "t", 1)), Message.tool(result("a", "t", "A")), Message.tool(result("a", "t", "A2")),
+        Message.user("end"));
+
+    RepairResult r = repaired(history, null);
+
+    assertThat(show(r.history())).isEqualTo("USER[go] ASSISTANT[call a{\"n\":1}] TOOL[result a=A] USER[end]");
+    assertThat(actions(r)).containsExactly("DEDUPLICATE a 4->-1", "DROP z 0->-1");
+  }
 }
