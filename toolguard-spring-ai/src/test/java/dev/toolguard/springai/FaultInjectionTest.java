@@ -254,10 +254,7 @@ class FaultInjectionTest extends RefereeSupport {
     assertThat(tools.waiting.await(10, TimeUnit.SECONDS)).isTrue();
     subscription.dispose();
 
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (store.findByConversationId("conv").isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    assertThat(store.awaitSaved("conv", 10)).as("the cancelled run stored its history").isTrue();
     List<Message> stored = store.findByConversationId("conv");
     assertBalanced(stored);
     assertThat(stored).extracting(m -> m.getMessageType().name()).containsExactly("USER", "ASSISTANT", "TOOL");

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.springframework.ai.chat.memory.ChatMemoryRepository;
 import org.springframework.ai.chat.messages.AbstractMessage;
 import org.springframework.ai.chat.messages.AssistantMessage;
@@ -25,6 +27,8 @@ final class JsonChatMemoryRepository implements ChatMemoryRepository {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private final Map<String, String> documents = new ConcurrentHashMap<>();
+  /** Counted down by the first save of each conversation. */
+  private final Map<String, CountDownLatch> saved = new ConcurrentHashMap<>();
 
   @Override
   public List<String> findConversationIds() {
@@ -52,6 +56,12 @@ final class JsonChatMemoryRepository implements ChatMemoryRepository {
       items.add(toMap(m));
     }
     documents.put(conversationId, JSON.writeValueAsString(items));
+    saved.computeIfAbsent(conversationId, k -> new CountDownLatch(1)).countDown();
+  }
+
+  /** Waits for the first save of a conversation (an event); true when it came within {@code seconds}. */
+  boolean awaitSaved(String conversationId, long seconds) throws InterruptedException {
+    return saved.computeIfAbsent(conversationId, k -> new CountDownLatch(1)).await(seconds, TimeUnit.SECONDS);
   }
 
   @Override

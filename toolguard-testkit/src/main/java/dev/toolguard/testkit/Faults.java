@@ -1,8 +1,10 @@
 package dev.toolguard.testkit;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -54,6 +56,26 @@ public final class Faults {
   public void clear() {
     synchronized (queue) {
       queue.clear();
+      queue.notifyAll();
+    }
+  }
+
+  /**
+   * Waits until every queued fault is taken by the requests it applies to (a delay is taken when its
+   * request reaches the referee, before the answer), woken by each take: an event, not a poll. True
+   * when none is left; false when {@code timeout} passed first.
+   */
+  public boolean awaitTaken(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (queue) {
+      while (!queue.isEmpty()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(queue, left);
+      }
+      return true;
     }
   }
 
@@ -65,6 +87,7 @@ public final class Faults {
         if (e.fault.endpoint() == null || e.fault.endpoint() == endpoint) {
           if (--e.remaining == 0) {
             it.remove();
+            queue.notifyAll();
           }
           return e.fault.times(1);
         }

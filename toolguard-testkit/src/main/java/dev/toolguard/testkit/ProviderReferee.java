@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.toolguard.testkit.internal.Ids;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -209,6 +210,26 @@ public final class ProviderReferee implements AutoCloseable {
   void record(RecordedRequest request) {
     synchronized (log) {
       log.add(request);
+      log.notifyAll();
+    }
+  }
+
+  /**
+   * Waits until at least {@code count} requests are recorded (a delayed answer is recorded when it is
+   * sent), woken by each recording: an event, not a poll. True when they are; false when {@code
+   * timeout} passed first (a bound for a broken test, not a measurement).
+   */
+  public boolean awaitRequests(int count, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (log) {
+      while (log.size() < count) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(log, left);
+      }
+      return true;
     }
   }
 

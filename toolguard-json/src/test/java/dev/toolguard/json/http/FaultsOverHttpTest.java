@@ -186,7 +186,7 @@ class FaultsOverHttpTest {
         return e;
       }
     });
-    assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
     caller.get().interrupt();
     LoopException e = outcome.get(10, TimeUnit.SECONDS);
 
@@ -235,11 +235,8 @@ class FaultsOverHttpTest {
     });
     assertThat(secondRequest.await(10, TimeUnit.SECONDS)).as("the second request is on its way").isTrue();
     // the referee takes the delay when the request reaches it: from then on the exchange is in flight
-    long arrival = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!referee.faults().pending().isEmpty() && System.nanoTime() < arrival) {
-      Thread.sleep(1); // polls the referee for the arrival, an event; the time asserts nothing
-    }
-    assertThat(referee.faults().pending()).as("the second request reached the referee").isEmpty();
+    assertThat(referee.faults().awaitTaken(Duration.ofSeconds(10))).as("the second request reached the referee")
+        .isTrue();
     caller.get().interrupt();
     LoopException e = outcome.get(30, TimeUnit.SECONDS);
 
@@ -252,10 +249,7 @@ class FaultsOverHttpTest {
     assertThat(onlyResultOf(e.history(), 2).output()).isEqualTo("sunny");
     assertEveryCallAnswered(e.history());
     // the referee answers the abandoned request into the void; wait for it, so that it is not counted later
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (referee.requests().size() < 2 && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    assertThat(referee.awaitRequests(2, Duration.ofSeconds(10))).isTrue();
     assertThat(referee.requests()).hasSize(2);
     assertNextRequestAccepted(c, e.history());
   }

@@ -32,7 +32,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -295,7 +294,9 @@ class HttpChatBackendTest {
       }
     });
     caller.start();
-    Thread.sleep(150);
+    // the referee takes the delay when the request reaches it: from then on the exchange is in flight
+    assertThat(REFEREE.get().faults().awaitTaken(Duration.ofSeconds(10))).as("the request reached the referee")
+        .isTrue();
     caller.interrupt();
     caller.join(5_000);
 
@@ -317,8 +318,9 @@ class HttpChatBackendTest {
     } finally {
       Thread.interrupted();
     }
-    Thread.sleep(100);
-    assertThat(REFEREE.get().requests()).isEmpty();
+    // the next request of this thread, not interrupted, is the first the referee sees
+    backend.send(ChatRequest.of(List.of(Message.user("after"))));
+    assertThat(REFEREE.get().requests()).singleElement().satisfies(r -> assertThat(r.body()).contains("after"));
   }
 
   // ---------------------------------------------------------------- reading answers
@@ -378,10 +380,7 @@ class HttpChatBackendTest {
 
   /** Waits until the referee recorded {@code n} requests (a delayed answer is recorded when it is sent). */
   private static void awaitRecorded(int n) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (REFEREE.get().requests().size() < n && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    assertThat(REFEREE.get().awaitRequests(n, Duration.ofSeconds(10))).as("%s requests recorded", n).isTrue();
     assertThat(REFEREE.get().requests()).hasSize(n);
   }
 }
