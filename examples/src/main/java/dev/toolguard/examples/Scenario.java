@@ -35,20 +35,49 @@ public enum Scenario {
    * An approved call is resumed by two instances: A, then B from the same stale copy of the history (a
    * load balancer's retry). Bare, {@code pay} runs twice; guarded, once, B reusing A's result.
    */
-  TWO_INSTANCES("two-instances", "an approval answered on two instances", "2×pay");
+  TWO_INSTANCES("two-instances", "an approval answered on two instances", "2×pay"),
+  /**
+   * A hosted agent (OpenAI Responses API) asks for an approval on instance A; the client answers it on
+   * instance B. Bare, a host that keeps approval requests in a side store of its own cannot find it
+   * ({@code lost}); guarded, toolguard-hosting's signed approval id resumes it on B and pay runs once.
+   * Shown by the {@code loop} way only: toolguard-hosting serves toolguard's loop.
+   */
+  HOSTED_APPROVAL("hosted-approval", "a hosted agent's approval answered on another instance", "lost", Way.LOOP,
+      "toolguard-hosting serves toolguard's own loop: see the loop column");
 
   private final String id;
   private final String title;
   private final String bareShows;
+  private final @Nullable Way onlyWay;
+  private final String onlyWhy;
 
   Scenario(String id, String title) {
     this(id, title, "400");
   }
 
   Scenario(String id, String title, String bareShows) {
+    this(id, title, bareShows, null, "");
+  }
+
+  Scenario(String id, String title, String bareShows, @Nullable Way onlyWay, String onlyWhy) {
     this.id = id;
     this.title = title;
     this.bareShows = bareShows;
+    this.onlyWay = onlyWay;
+    this.onlyWhy = onlyWhy;
+  }
+
+  /** Why the ways that do not show this scenario cannot (the detail of their N/A cells). */
+  public String notShownWhy() {
+    return onlyWhy;
+  }
+
+  /**
+   * True when {@code way} can show this scenario; the tour does not ask the other ways and prints
+   * their cells N/A ({@link #HOSTED_APPROVAL}: the loop way only).
+   */
+  public boolean shownBy(Way way) {
+    return onlyWay == null || onlyWay == way;
   }
 
   /** The scenario's name on the command line and in rows, e.g. {@code user-between}. */
@@ -63,7 +92,8 @@ public enum Scenario {
 
   /**
    * What a passing bare side shows, as the table prints it: {@code 400} (the provider's 400) for most,
-   * {@code 2×pay} (the approved payment ran twice) for {@link #TWO_INSTANCES}.
+   * {@code 2×pay} (the approved payment ran twice) for {@link #TWO_INSTANCES}, {@code lost} (the
+   * approval could not be answered) for {@link #HOSTED_APPROVAL}.
    */
   public String bareShows() {
     return bareShows;

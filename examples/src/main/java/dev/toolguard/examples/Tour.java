@@ -190,8 +190,17 @@ public final class Tour {
       Map<Future<Map.Entry<Way, WayRunner.Result>>, Way> futures = new LinkedHashMap<>();
       long start = System.nanoTime();
       for (Way way : ways) {
-        futures.put(done.submit(() -> Map.entry(way, runners.apply(way).run(scenarios, target,
-            row -> table.row(way, row)))), way);
+        List<Scenario> shown = new ArrayList<>();
+        for (Scenario s : scenarios) {
+          if (s.shownBy(way)) {
+            shown.add(s);
+          } else {
+            table.row(way, Row.notApplicable(s, way.id(), Side.BARE, s.notShownWhy()));
+            table.row(way, Row.notApplicable(s, way.id(), Side.GUARDED, s.notShownWhy()));
+          }
+        }
+        futures.put(done.submit(() -> Map.entry(way, shown.isEmpty() ? new WayRunner.Result(List.of(), null)
+            : runners.apply(way).run(shown, target, row -> table.row(way, row)))), way);
       }
       for (int i = 0; i < ways.size(); i++) {
         Future<Map.Entry<Way, WayRunner.Result>> next;
@@ -269,6 +278,8 @@ public final class Tour {
               : "guarded side against " + target.baseUrl() + " (model " + target.model() + "), bare side N/A"), "");
       lines("each cell: bare → guarded   (400 = the provider's 400, as expected;"
           + (scenarios.contains(Scenario.TWO_INSTANCES) ? " 2×pay = the approved payment ran twice, as expected;" : "")
+          + (scenarios.contains(Scenario.HOSTED_APPROVAL) ? " lost = the approval could not be answered, as expected;"
+              : "")
           + " ok = succeeded; FAIL = not as expected; n/a = the way cannot show it)", "  ");
       lines("the ways run at once; a row is printed when every way has done its scenario, a line \"· WAY done\""
           + " when a way ends", "  ");

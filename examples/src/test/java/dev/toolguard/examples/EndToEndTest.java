@@ -20,7 +20,7 @@ class EndToEndTest {
     TourTest.Run r = TourTest.run(new Tour(Path.of("no-ways-built")), "--only", "loop,cli", "--verbose");
 
     assertThat(r.code()).as(r.out()).isEqualTo(Tour.OK);
-    assertThat(r.lastLine()).isEqualTo("tour: 42 passed, 0 failed");
+    assertThat(r.lastLine()).isEqualTo("tour: 44 passed, 0 failed");
     assertThat(r.unwrapped())
         .contains("user-between          400 → ok      400 → ok")
         .contains("approval-after-json   400 → ok      n/a → n/a")
@@ -42,7 +42,14 @@ class EndToEndTest {
         .contains("  loop  bare     PASS  pay ran 2 times for one approval (instance A, then B from its copy of the history)")
         .containsPattern("loop  guarded  PASS  two loops sharing a JdbcCallJournal \\(H2\\): A ran pay call_\\d+, B resumed "
             + "the same copy and reused A's result; pay ran once; answer: Done: 40 EUR paid to Bob.")
-        .contains("  cli   guarded  N/A   the command line repairs request bodies; it runs no tools");
+        .contains("  cli   guarded  N/A   the command line repairs request bodies; it runs no tools")
+        .contains("hosted-approval       lost → ok     n/a → n/a")
+        .contains("lost = the approval could not be answered, as expected")
+        .containsPattern("loop  bare     PASS  answered on host B: HTTP 400: mcpr_\\w{4}… is not in this instance's"
+            + " side store \\(b.json\\); pay ran 0 times")
+        .contains("  loop  guarded  PASS  2 ResponsesServers, 1 H2: asked on A, approved on B: pay ran once; replay on A:"
+            + " 400 approval_already_used; answer: Done: 40 EUR paid to Bob.")
+        .contains("  cli   bare     N/A   toolguard-hosting serves toolguard's own loop: see the loop column");
   }
 
   @Test

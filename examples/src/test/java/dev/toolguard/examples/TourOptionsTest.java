@@ -32,7 +32,7 @@ class TourOptionsTest {
   void theScenarioNamesAreTheProtocolsNames() {
     assertThat(Scenario.ids()).containsExactly("user-between", "evicted-call", "replayed-mcp-output", "crash-after-call",
         "rewritten-ids", "approval-after-json", "approval-new-process", "duplicate-result", "late-result",
-        "early-result", "parallel-split", "two-instances");
+        "early-result", "parallel-split", "two-instances", "hosted-approval");
     assertThat(Way.ids()).containsExactly("langchain4j", "spring-ai", "openai-java", "loop", "cli");
   }
 

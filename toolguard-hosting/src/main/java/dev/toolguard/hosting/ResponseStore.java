@@ -6,10 +6,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where the hosted endpoint keeps the responses it made with {@code store: true}: for {@code GET
- * /v1/responses/{id}}, and to find the conversation (and its version) that a {@code
- * previous_response_id} continues. The conversation itself lives in a {@link
- * dev.toolguard.core.conversation.ConversationStore}; waiting calls need no store at all (their ids
- * are signed tokens). Give every instance the same store ({@link JdbcResponseStore}) so that any
+ * /v1/responses/{id}}, and to find the conversation that a {@code previous_response_id} continues
+ * (any stored response of it: an older one forks it). The conversation as it stood after the response
+ * lives in a {@link dev.toolguard.core.conversation.ConversationStore} under the response's id;
+ * waiting calls need no store at all (their ids are signed tokens). Give every instance the same store ({@link JdbcResponseStore}) so that any
  * instance continues any response. Implementations are thread-safe.
  */
 public interface ResponseStore {
@@ -19,7 +19,8 @@ public interface ResponseStore {
    *
    * @param id the response id ({@code resp_…})
    * @param conversation the key of the conversation it belongs to
-   * @param version the conversation's version right after this response was saved
+   * @param version the version of the conversation state saved under the response's id (checked when a
+   *     request continues from it)
    * @param body the Response object as JSON, as it was answered
    */
   record Stored(String id, String conversation, long version, String body) {

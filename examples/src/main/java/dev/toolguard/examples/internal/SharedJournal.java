@@ -20,9 +20,14 @@ public final class SharedJournal {
 
   /** A journal in a new in-memory H2 database, its table created on first use. */
   public static JdbcCallJournal h2() {
+    return JdbcCallJournal.builder(h2Database()).createTable(true).build();
+  }
+
+  /** A new in-memory H2 database (kept until the JVM ends), for instances that share it. */
+  public static JdbcDataSource h2Database() {
     JdbcDataSource ds = new JdbcDataSource();
     ds.setURL("jdbc:h2:mem:toolguard-tour-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-    return JdbcCallJournal.builder(ds).createTable(true).build();
+    return ds;
   }
 
   /** The output of the result of {@code callId} in {@code history}, or null when it has none. */

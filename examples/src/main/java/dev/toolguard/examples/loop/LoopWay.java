@@ -29,6 +29,11 @@ import dev.toolguard.examples.Cells;
 import dev.toolguard.examples.internal.Histories;
 import dev.toolguard.examples.internal.Http;
 import dev.toolguard.examples.internal.SharedJournal;
+import dev.toolguard.hosting.JdbcResponseStore;
+import dev.toolguard.hosting.ResponsesServer;
+import dev.toolguard.jdbc.JdbcConversationStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolguard.examples.internal.SharedJournal;
 import dev.toolguard.jdbc.JdbcCallJournal;
 import dev.toolguard.json.HistoryJson;
 import dev.toolguard.json.WireCodec;
@@ -151,6 +156,9 @@ public final class LoopWay implements WayRunner {
       }
       if (s == Scenario.TWO_INSTANCES) {
         return twoInstances(s);
+      }
+      if (s == Scenario.HOSTED_APPROVAL) {
+        return hosted(s);
       }
       List<Message> history = Histories.chat(s);
       if (history == null) {
@@ -286,6 +294,130 @@ public final class LoopWay implements WayRunner {
       });
       return List.of(bare, guarded);
     }
+
+    /**
+     * A hosted agent asks for approval of {@code pay} on instance A; the client answers on instance B,
+     * both through real HTTP. Bare, each instance keeps its approval requests in a side store of its own
+     * ({@link SideStoreHost}): B cannot find the request. Guarded, two toolguard-hosting {@link
+     * ResponsesServer}s share one H2 database: B resumes the call from its signed id, pay runs once, and
+     * the same answer replayed on A is refused.
+     */
+    List<Row> hosted(Scenario s) {
+      Row bare = cells.bareShows(s, () -> {
+        referee.script().enqueue(Reply.toolCall("pay", Histories.PAY_ARGUMENTS));
+        AtomicInteger payments = new AtomicInteger();
+        Path dir = Files.createTempDirectory("toolguard-tour-side-store-");
+        try (SideStoreHost a = new SideStoreHost(bareChat(), Histories.PAY, args -> {
+              payments.incrementAndGet();
+              return paid("A");
+            }, dir.resolve("a.json"));
+            SideStoreHost b = new SideStoreHost(bareChat(), Histories.PAY, args -> {
+              payments.incrementAndGet();
+              return paid("B");
+            }, dir.resolve("b.json"))) {
+          String approvalId = approvalIn(hostPost(a.baseUrl(), ask(null)));
+          Http.Answer answered = Http.post(b.baseUrl() + "/responses", approve(null, approvalId).toString(), null,
+              Duration.ofSeconds(60));
+          String why = answered.errorMessage().replace(approvalId, approvalId.substring(0, 9) + "…");
+          return new Cells.Shown(answered.status() == 400 && payments.get() == 0, "answered on host B: HTTP "
+              + answered.status() + ": " + why + "; pay ran " + payments.get() + " times");
+        }
+      });
+      if (target != null) {
+        return List.of(bare, Row.notApplicable(s, way, Row.Side.GUARDED, "the hosted row runs against the referee"
+            + " only: its model must call pay"));
+      }
+      Row guarded = cells.guarded(s, () -> {
+        referee.script().enqueue(Reply.toolCall("pay", Histories.PAY_ARGUMENTS), Reply.text("Done: 40 EUR paid to Bob."));
+        javax.sql.DataSource db = SharedJournal.h2Database();
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        AtomicInteger payments = new AtomicInteger();
+        try (ResponsesServer a = hostedInstance(db, secret, payments, "A");
+            ResponsesServer b = hostedInstance(db, secret, payments, "B")) {
+          JsonNode asked = hostPost(a.baseUrl(), ask(null));
+          String approvalId = approvalIn(asked);
+          ObjectNode answer = approve(asked.path("id").asText(), approvalId);
+          JsonNode done = hostPost(b.baseUrl(), answer);
+          Http.Answer replayed = Http.post(a.baseUrl() + "/responses", answer.toString(), null, Duration.ofSeconds(60));
+          String code = replayed.json() == null ? "" : replayed.json().path("error").path("code").asText();
+          if (payments.get() != 1 || replayed.status() != 400 || !code.equals("approval_already_used")) {
+            throw new IllegalStateException("pay ran " + payments.get() + " times; the replay on A answered HTTP "
+                + replayed.status() + " " + code);
+          }
+          return "2 ResponsesServers, 1 H2: asked on A, approved on B: pay ran once; replay on A: 400 " + code
+              + "; answer: " + textIn(done);
+        }
+      });
+      return List.of(bare, guarded);
+    }
+
+    /** One hosted instance of {@code hosted-approval}: its own server, the shared database and secret. */
+    ResponsesServer hostedInstance(javax.sql.DataSource db, byte[] secret, AtomicInteger payments, String instance) {
+      FunctionInvokingLoop.Builder agent = FunctionInvokingLoop.builder()
+          .tools(LoopTool.of(Histories.PAY, args -> {
+            payments.incrementAndGet();
+            return paid(instance);
+          }))
+          .config(LoopConfig.custom().approvalRequired(Set.of("pay")).build());
+      return ResponsesServer.builder(guardedChat(), agent).secret(secret)
+          .journal(JdbcCallJournal.builder(db).createTable(true).build())
+          .conversations(JdbcConversationStore.builder(db, HistoryJson.codec()).createTable(true).build())
+          .responses(JdbcResponseStore.of(db).createTable())
+          .start();
+    }
+  }
+
+  /** A Responses request that asks for the payment (continuing {@code previous} when given). */
+  static ObjectNode ask(@Nullable String previous) {
+    ObjectNode body = Http.JSON.createObjectNode().put("model", MODEL).put("input", Histories.PAY_REQUEST);
+    if (previous != null) {
+      body.put("previous_response_id", previous);
+    }
+    return body;
+  }
+
+  /** A Responses request that approves {@code approvalId}. */
+  static ObjectNode approve(@Nullable String previous, String approvalId) {
+    ObjectNode body = Http.JSON.createObjectNode().put("model", MODEL);
+    if (previous != null) {
+      body.put("previous_response_id", previous);
+    }
+    body.putArray("input").addObject().put("type", "mcp_approval_response").put("approval_request_id", approvalId)
+        .put("approve", true);
+    return body;
+  }
+
+  /** POSTs {@code body} to a host's {@code /responses}; the Response object, or an exception. */
+  static JsonNode hostPost(String baseUrl, JsonNode body) {
+    Http.Answer answer = Http.post(baseUrl + "/responses", body.toString(), null, Duration.ofSeconds(60));
+    if (!answer.ok() || answer.json() == null) {
+      throw new IllegalStateException("HTTP " + answer.status() + " from " + baseUrl + ": " + answer.errorMessage());
+    }
+    return answer.json();
+  }
+
+  /** The id of the one {@code mcp_approval_request} in a Response object, or an exception. */
+  static String approvalIn(JsonNode response) {
+    for (JsonNode item : response.path("output")) {
+      if (item.path("type").asText().equals("mcp_approval_request") && item.path("name").asText().equals("pay")) {
+        return item.path("id").asText();
+      }
+    }
+    throw new IllegalStateException("no approval request for pay in " + response.path("output"));
+  }
+
+  /** The assistant text of a Response object. */
+  static String textIn(JsonNode response) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonNode item : response.path("output")) {
+      for (JsonNode part : item.path("content")) {
+        if (part.path("type").asText().equals("output_text")) {
+          sb.append(part.path("text").asText());
+        }
+      }
+    }
+    return sb.toString();
   }
 
   /** toolguard-json's HTTP backend configuration for an OpenAI-compatible endpoint. */

@@ -64,11 +64,12 @@ public final class ResponsesService {
   private final String serverLabel;
   private final String defaultModel;
   private final Clock clock;
+  private final Duration answerLease;
 
   /** A service over the agent's loop settings, with the journal, stores and token secret given. */
   public ResponsesService(dev.toolguard.core.loop.ChatBackend model, FunctionInvokingLoop.Builder agent,
       CallJournal journal, ConversationStore conversations, ResponseStore responses, byte[] secret, String serverLabel,
-      String defaultModel, Clock clock) {
+      String defaultModel, Clock clock, Duration answerLease) {
     this.model = model;
     this.agent = agent.copy().backend(model).journal(journal).clock(clock);
     this.loop = this.agent.build();
@@ -79,6 +80,7 @@ public final class ResponsesService {
     this.serverLabel = serverLabel;
     this.defaultModel = defaultModel;
     this.clock = clock;
+    this.answerLease = answerLease;
   }
 
   /** {@code GET /v1/responses/{id}}: the stored Response object. */
@@ -124,8 +126,6 @@ public final class ResponsesService {
 
     String conversation;
     ConversationStore.Snapshot snapshot;
-    long expectedVersion;
-    ResponseStore.Stored prior = null;
     if (previous != null) {
       if (!store) {
         throw HostedError.invalid("store", "unsupported_parameter", "store: false cannot continue"
@@ -133,31 +133,44 @@ public final class ResponsesService {
             + " conversation behind. Either leave store out (true), or send the whole conversation as input"
             + " without previous_response_id");
       }
-      prior = responses.find(previous);
+      ResponseStore.Stored prior = responses.find(previous);
       if (prior == null) {
         throw HostedError.invalid("previous_response_id", "previous_response_not_found",
             "Previous response with id '" + previous + "' not found.");
       }
       conversation = prior.conversation();
-      snapshot = conversations.load(conversation);
-      expectedVersion = snapshot.version();
+      // the conversation as it stood right after that response: any stored response of it, the latest
+      // or an older one (a fork: the branches share the conversation, and an answer is used once in all)
+      snapshot = conversations.load(prior.id());
+      if (snapshot.version() != prior.version()) {
+        throw new HostedError(500, "server_error", "previous_response_id", "previous_response_state_missing",
+            "the conversation state of response '" + previous + "' is not in this server's conversation store"
+                + " (version " + snapshot.version() + ", stored with version " + prior.version() + "): every"
+                + " instance needs the same response store and conversation store. Nothing ran");
+      }
     } else {
       String fromTokens = conversationOf(items);
       conversation = fromTokens != null ? fromTokens : "conv_" + UUID.randomUUID().toString().replace("-", "");
       // without previous_response_id the input is the whole conversation
       snapshot = ConversationStore.Snapshot.empty();
-      expectedVersion = store ? conversations.load(conversation).version() : 0;
     }
 
     History h = new History(snapshot.messages(), conversation);
-    List<ApprovalToken> answered = h.addAll(items);
-    if (prior != null && snapshot.version() != prior.version()) {
-      throw HostedError.invalid("previous_response_id", "previous_response_not_latest", "previous_response_id '"
-          + previous + "' is not the latest response of its conversation (the conversation went on after it);"
-          + " continue from the latest response, which holds everything said since");
+    List<Answer> answered = h.addAll(items);
+    String id = "resp_" + HexFormat.of().formatHex(randomBytes(16));
+    List<CallKey> claims = claimAnswers(answered, id);
+    try {
+      ObjectNode r = run(sink, requestedModel, store, previous, instructions, clientTools, h, conversation, id,
+          claims);
+      return sink == null ? r : null;
+    } finally {
+      settleAnswers(claims, id, false); // what a failed request claimed (finish records the used ones)
     }
-    probe(answered);
+  }
 
+  private @Nullable ObjectNode run(StreamEvents.@Nullable Sink sink, @Nullable String requestedModel,
+      boolean store, @Nullable String previous, @Nullable String instructions, List<ToolSpec> clientTools, History h,
+      String conversation, String id, List<CallKey> claims) {
     List<Message> history = new ArrayList<>();
     Message system = instructions == null ? null : Message.system(instructions);
     if (system != null) {
@@ -181,17 +194,16 @@ public final class ResponsesService {
         throw HostedError.invalid("tools", "invalid_tools", e.getMessage());
       }
     }
-    String id = "resp_" + HexFormat.of().formatHex(randomBytes(16));
     String modelName = requestedModel == null ? defaultModel : requestedModel;
     if (events == null) {
-      return finish(run, history, system, id, modelName, previous, store, instructions, conversation,
-          expectedVersion, null);
+      return finish(run, history, system, id, modelName, previous, store, instructions, conversation, null,
+          claims);
     }
     events.created(response(id, modelName, previous, store, instructions, conversation, "in_progress",
         JSON.createArrayNode(), null));
     try {
-      return finish(run, history, system, id, modelName, previous, store, instructions, conversation,
-          expectedVersion, events);
+      return finish(run, history, system, id, modelName, previous, store, instructions, conversation, events,
+          claims);
     } catch (HostedError e) {
       events.error(e);
       return null;
@@ -205,7 +217,7 @@ public final class ResponsesService {
 
   private ObjectNode finish(FunctionInvokingLoop run, List<Message> history, @Nullable Message system, String id,
       String modelName, @Nullable String previous, boolean store, @Nullable String instructions,
-      String conversation, long expectedVersion, @Nullable StreamEvents events) {
+      String conversation, @Nullable StreamEvents events, List<CallKey> claims) {
     LoopResult result;
     try {
       result = events == null ? run.run(conversation, history)
@@ -219,20 +231,19 @@ public final class ResponsesService {
     } catch (InvalidHistoryException e) {
       throw HostedError.invalid("input", "invalid_history", e.getMessage());
     } catch (LoopException e) {
-      if (store) {
-        saveQuietly(conversation, expectedVersion, strip(e.history(), system));
-      }
       throw new HostedError(502, "server_error", null, "model_failed", "the agent's model failed: "
-          + e.getMessage() + (store ? " The conversation was saved balanced; send the request again" : ""));
+          + e.getMessage() + " Nothing of this request was stored; the calls that ran are recorded in the claim"
+          + " journal and do not run again: send the same request again");
     }
     long version = 0;
     if (store) {
+      // the conversation as it stands after this response, under the response's own id: any later
+      // request may continue from here, however the conversation went on from other responses
       try {
-        version = conversations.save(conversation, expectedVersion, strip(result.history(), system));
+        version = conversations.save(id, 0, strip(result.history(), system));
       } catch (ConversationConflictException e) {
-        throw new HostedError(409, "invalid_request_error", "previous_response_id", "conversation_conflict",
-            "the conversation was saved by another request while this one ran (" + e.getMessage()
-                + "); nothing of this request was stored. Continue from the latest response");
+        throw new HostedError(500, "server_error", null, "response_id_taken", "response id " + id + " is taken"
+            + " in the conversation store (" + e.getMessage() + "); nothing was stored. Send the request again");
       }
     }
     ArrayNode output = output(conversation, result);
@@ -244,21 +255,14 @@ public final class ResponsesService {
     if (store) {
       responses.save(new ResponseStore.Stored(id, conversation, version, response.toString()));
     }
+    settleAnswers(claims, id, true); // the answers are used by this response, even if the client went away
+    claims.clear();
     if (events != null) {
       events.completed(response);
     }
     LOG.debug("response {} in conversation {}: {} ({} output items)", id, conversation, result.status(),
         response.get("output").size());
     return response;
-  }
-
-  private void saveQuietly(String conversation, long version, List<Message> history) {
-    try {
-      conversations.save(conversation, version, history);
-    } catch (RuntimeException e) {
-      LOG.warn("could not save the balanced history of conversation {} after a failed run ({})", conversation,
-          e.getClass().getSimpleName());
-    }
   }
 
   private static List<Message> strip(List<Message> history, @Nullable Message system) {
@@ -269,32 +273,78 @@ public final class ResponsesService {
   }
 
   /**
-   * Asks the journal whether an answered call was settled before (a replay) or is being settled now,
-   * before anything runs. A claim this takes is given back at once; the loop claims for real.
+   * Claims the answer of every call the input answers, for this request, before anything runs: an
+   * answer is used by one response, once, whatever the branch of the conversation, the instance or
+   * {@code store}. The answer's journal entry is the call's key with the nonce {@code NONCE#answer}
+   * (the loop's own entry for the call stays its business: a call that ran before a failed request is
+   * not run again when the request is sent again). Nothing was claimed when this throws.
    */
-  private void probe(List<ApprovalToken> answered) {
-    String holder = "hosting-probe-" + UUID.randomUUID();
-    for (ApprovalToken t : answered) {
-      CallKey key = t.callKey();
-      Claim claim;
-      try {
-        claim = journal.claim(key, holder, clock.instant(), Duration.ofSeconds(30));
-      } catch (RuntimeException e) {
-        throw new HostedError(503, "server_error", null, "journal_unavailable", "the call journal failed while"
-            + " checking call " + t.callId() + "; nothing ran: " + e.getMessage());
+  private List<CallKey> claimAnswers(List<Answer> answered, String responseId) {
+    String holder = "hosting-" + responseId;
+    List<CallKey> claimed = new ArrayList<>();
+    try {
+      for (Answer a : answered) {
+        ApprovalToken t = a.token();
+        CallKey key = answerKey(t);
+        Claim claim;
+        try {
+          claim = journal.claim(key, holder, clock.instant(), answerLease);
+          if (claim instanceof Claim.Expired expired) {
+            // the request that held it died: its answer was never used
+            claim = journal.takeOver(key, expired.holder(), holder, clock.instant(), answerLease)
+                ? new Claim.Acquired(key, holder, clock.instant().plus(answerLease)) : journal.claim(key, holder,
+                clock.instant(), answerLease);
+          }
+        } catch (RuntimeException e) {
+          throw new HostedError(503, "server_error", null, "journal_unavailable", "the call journal failed while"
+              + " claiming the answer of call " + t.callId() + "; nothing ran: " + e.getMessage());
+        }
+        if (claim instanceof Claim.Acquired) {
+          claimed.add(key);
+        } else if (claim instanceof Claim.Done) {
+          throw HostedError.invalid(a.param(), "approval_already_used", (t.isApproval() ? "approval request "
+              : "call ") + t.callId() + " of tool '" + t.tool() + "' was already answered; an answer is used"
+              + " once, and nothing ran again. Continue from the response that answered it");
+        } else if (claim instanceof Claim.Conflict) {
+          throw HostedError.invalid(a.param(), "approval_request_mismatch", "the answer of call " + t.callId()
+              + " is recorded for other arguments of tool '" + t.tool() + "' than this request's; nothing ran");
+        } else {
+          throw new HostedError(409, "invalid_request_error", a.param(), "call_in_progress", "call " + t.callId()
+              + " of tool '" + t.tool() + "' is being answered by another request right now; nothing ran here."
+              + " Fetch the latest response of the conversation instead");
+        }
       }
-      if (claim instanceof Claim.Acquired) {
-        journal.release(key, holder);
-      } else if (claim instanceof Claim.Done) {
-        throw HostedError.invalid("input", "approval_already_used", (t.isApproval() ? "approval request "
-            : "call ") + t.callId() + " of tool '" + t.tool() + "' was already answered and settled; an answer is"
-            + " used once, and nothing ran again. Continue from the response that answered it");
-      } else if (claim instanceof Claim.Held) {
-        throw new HostedError(409, "invalid_request_error", "input", "call_in_progress", "call " + t.callId()
-            + " of tool '" + t.tool() + "' is being settled by another request right now; nothing ran here."
-            + " Fetch the latest response of the conversation instead");
+      return claimed;
+    } catch (RuntimeException e) {
+      settleAnswers(claimed, responseId, false);
+      throw e;
+    }
+  }
+
+  /** Records the answers as used by {@code responseId}, or gives them back when the request failed. */
+  private void settleAnswers(List<CallKey> claimed, String responseId, boolean used) {
+    String holder = "hosting-" + responseId;
+    for (CallKey key : claimed) {
+      try {
+        if (used) {
+          journal.complete(key, holder, ToolResult.of(key.callId(), key.tool(), "answered by " + responseId),
+              clock.instant());
+        } else {
+          journal.release(key, holder);
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("could not {} the answer claim of call {} ({}); it ends with its lease", used ? "record" : "release",
+            key.callId(), e.getClass().getSimpleName());
       }
     }
+  }
+
+  /** A waiting call the input answers, and where the answer stands ({@code input[3].call_id}). */
+  private record Answer(ApprovalToken token, String param) {}
+
+  private static CallKey answerKey(ApprovalToken t) {
+    CallKey call = t.callKey();
+    return new CallKey(call.conversation(), call.callId(), call.nonce() + "#answer", call.tool(), call.fingerprint());
   }
 
   private static HostedError approvalError(ApprovalException e) {
@@ -337,8 +387,8 @@ public final class ResponsesService {
     }
 
     /** Adds every item; returns the tokens of the waiting calls the input answers. */
-    List<ApprovalToken> addAll(List<InputItems.Item> items) {
-      List<ApprovalToken> answered = new ArrayList<>();
+    List<Answer> addAll(List<InputItems.Item> items) {
+      List<Answer> answered = new ArrayList<>();
       for (InputItems.Item item : items) {
         String where = "input[" + item.index() + "]";
         if (item instanceof InputItems.Say say) {
@@ -369,7 +419,7 @@ public final class ResponsesService {
             if (waiting(t.callId()) == null) {
               throw settledOrUnknown(t, where + ".call_id");
             }
-            answered.add(t);
+            answered.add(new Answer(t, where + ".call_id"));
             callId = t.callId();
           }
           appendTo(Role.TOOL, ToolResult.of(callId, null, out.output()));
@@ -394,13 +444,13 @@ public final class ResponsesService {
           ApprovalResponse response = resp.approve() ? ApprovalResponse.approve(request)
               : ApprovalResponse.reject(request, resp.reason());
           appendTo(Role.USER, response);
-          answered.add(t);
+          answered.add(new Answer(t, param));
         } else {
           throw new IllegalStateException("unhandled input item " + item);
         }
       }
       flush();
-      answered.removeIf(t -> settled.contains(t.callId())); // sent back with their result: nothing to resume
+      answered.removeIf(a -> settled.contains(a.token().callId())); // sent back with their result: nothing to resume
       return answered;
     }
 
