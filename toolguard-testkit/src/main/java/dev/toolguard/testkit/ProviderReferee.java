@@ -103,9 +103,28 @@ public final class ProviderReferee implements AutoCloseable {
     return baseUrl + "/v1";
   }
 
-  /** The full URL of an endpoint, e.g. {@code http://127.0.0.1:PORT/v1/messages}. */
+  /**
+   * The base URL of the Mistral endpoint, {@code http://127.0.0.1:PORT/mistral}: Mistral clients append
+   * {@code /v1/chat/completions} (LangChain4j's takes {@code mistralBaseUrl() + "/v1"}).
+   */
+  public String mistralBaseUrl() {
+    return baseUrl + "/mistral";
+  }
+
+  /**
+   * The full URL of an endpoint, e.g. {@code http://127.0.0.1:PORT/v1/messages}; for Gemini and Bedrock,
+   * whose paths name the model, use {@link #url(Endpoint, String)}.
+   */
   public String url(Endpoint endpoint) {
     return baseUrl + endpoint.path();
+  }
+
+  /**
+   * The full URL of an endpoint for a model, e.g. {@code http://127.0.0.1:PORT/v1beta/models/gemini-2.5-flash:generateContent}
+   * (the model is part of the path for Gemini and Bedrock; ignored by the others).
+   */
+  public String url(Endpoint endpoint, String model) {
+    return baseUrl + endpoint.path(model);
   }
 
   /** The port the server listens on. */
