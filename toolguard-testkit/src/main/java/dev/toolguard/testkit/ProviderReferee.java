@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A strict provider referee: a real HTTP server on loopback that speaks OpenAI Chat Completions,
- * OpenAI Responses and Anthropic Messages, checks every request against the providers' tool call
- * rules, answers violations with the provider's own 400, and answers valid requests with a scripted
- * model.
+ * OpenAI Responses, Anthropic Messages, Google Gemini, AWS Bedrock Converse, Mistral and Ollama (see
+ * {@link Endpoint}), checks every request against the providers' tool call rules, answers violations
+ * with the provider's own 400, and answers valid requests with a scripted model.
  *
  * <pre>{@code
  * try (ProviderReferee referee = ProviderReferee.start()) {
@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Base URLs: OpenAI clients take {@link #openAiBaseUrl()} ({@code http://127.0.0.1:PORT/v1}) and
  * append {@code /chat/completions} or {@code /responses}; Anthropic SDK clients take {@link #baseUrl()}
- * ({@code http://127.0.0.1:PORT}) and append {@code /v1/messages}. Thread-safe: many conversations can
- * run at once.
+ * ({@code http://127.0.0.1:PORT}) and append {@code /v1/messages}; Gemini, Bedrock and Ollama clients
+ * take {@link #baseUrl()} too, Mistral clients {@link #mistralBaseUrl()}. Thread-safe: many
+ * conversations can run at once.
  */
 public final class ProviderReferee implements AutoCloseable {
 
