@@ -2,6 +2,7 @@ package dev.toolguard.testkit;
 
 import java.util.Collection;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The exact error message texts the referee answers with, so that tests can assert on them.
@@ -558,6 +559,15 @@ public final class ErrorMessages {
 
     /** Provider text: the body of an injected 429 ({@code ThrottlingException}). */
     public static final String RATE_LIMITED = "Too many requests, please wait before trying again.";
+
+    /** Provider text pattern (AWS constraint wording): a role other than {@code user} and {@code assistant}. */
+    public static final String BAD_ROLE = "1 validation error detected: Value %s at 'messages.%d.member.role' failed"
+        + " to satisfy constraint: Member must satisfy enum value set: [user, assistant]";
+
+    /** {@link #BAD_ROLE} filled in for message {@code message} (0-based; the text is 1-based), {@code role} null when absent. */
+    public static String badRole(@Nullable String role, int message) {
+      return String.format(Locale.ROOT, BAD_ROLE, role == null ? "null" : "'" + role + "'", message + 1);
+    }
 
     /** {@link #EXPECTED_TOOL_RESULTS} filled in (ids joined with {@code ", "}). */
     public static String expectedToolResults(int message, Collection<String> ids) {

@@ -129,6 +129,10 @@ class BedrockRulesTest extends RefereeTestBase {
     assertRejected(converse(body(USER, USER)), Bedrock.ALTERNATE);
     assertRejected(converse(body(ASSISTANT_TEXT, USER)), Bedrock.START_WITH_USER);
     assertRejected(converse("{}"), Bedrock.MESSAGES_REQUIRED);
+    assertRejected(converse(body(USER, "{\"role\":\"tool\",\"content\":[{\"text\":\"x\"}]}")),
+        "1 validation error detected: Value 'tool' at 'messages.2.member.role' failed to satisfy constraint: Member"
+            + " must satisfy enum value set: [user, assistant]");
+    assertRejected(converse(body("{\"content\":[{\"text\":\"x\"}]}")), Bedrock.badRole(null, 0));
   }
 
   @Test

@@ -29,6 +29,10 @@ public final class BedrockRules {
     if (messages == null || messages.isNull() || !messages.isArray()) {
       return Rejection.bedrock(Bedrock.MESSAGES_REQUIRED);
     }
+    if (!messages.isEmpty() && !"user".equals(Json.text(messages.get(0), "role"))
+        && !"assistant".equals(Json.text(messages.get(0), "role"))) {
+      return Rejection.bedrock(Bedrock.badRole(Json.text(messages.get(0), "role"), 0));
+    }
     if (messages.isEmpty() || !"user".equals(Json.text(messages.get(0), "role"))) {
       return Rejection.bedrock(Bedrock.START_WITH_USER);
     }
@@ -37,7 +41,10 @@ public final class BedrockRules {
     for (int i = 0; i < messages.size(); i++) {
       JsonNode m = messages.get(i);
       String role = Json.text(m, "role");
-      if (role != null && role.equals(previousRole)) {
+      if (!"user".equals(role) && !"assistant".equals(role)) {
+        return Rejection.bedrock(Bedrock.badRole(role, i));
+      }
+      if (role.equals(previousRole)) {
         return Rejection.bedrock(Bedrock.ALTERNATE);
       }
       Set<String> uses = new LinkedHashSet<>();
