@@ -2,6 +2,7 @@ package dev.toolguard.testkit;
 
 import java.util.Collection;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The exact error message texts the referee answers with, so that tests can assert on them.
@@ -451,6 +452,225 @@ public final class ErrorMessages {
     /** {@link #INVALID_ROLE} filled in. */
     public static String invalidRole(int message) {
       return String.format(Locale.ROOT, INVALID_ROLE, message);
+    }
+  }
+
+  /**
+   * Texts of Google Gemini {@code generateContent} (body {@code {"error":{"code":400,"message",
+   * "status":"INVALID_ARGUMENT"}}}).
+   */
+  public static final class Gemini {
+
+    private Gemini() {}
+
+    /** Provider text: a function response turn that does not follow a function call turn. */
+    public static final String RESPONSE_AFTER_CALL =
+        "Please ensure that function response turn comes immediately after a function call turn.";
+
+    /** Provider text: a function response turn whose part count differs from the call turn's. */
+    public static final String SAME_COUNT =
+        "Please ensure that the number of function response parts is equal to the number of function call"
+            + " parts of the function call turn.";
+
+    /** Provider text: a function call turn that follows neither a user turn nor a function response turn. */
+    public static final String CALL_AFTER_USER =
+        "Please ensure that function call turn comes immediately after a user turn or after a function"
+            + " response turn.";
+
+    /** Provider text: a role other than {@code user} and {@code model}. */
+    public static final String INVALID_ROLE = "Please use a valid role: user, model.";
+
+    /** Provider text: no {@code contents}. */
+    public static final String CONTENTS_MISSING = "* GenerateContentRequest.contents: contents is not specified\n";
+
+    /** Provider text pattern: a content without parts. */
+    public static final String PARTS_EMPTY = "* GenerateContentRequest.contents[%d].parts: contents.parts must not be empty.\n";
+
+    /** Provider text pattern: the body is not JSON (Google's JSON parser). */
+    public static final String NOT_JSON = "Invalid JSON payload received. Unexpected token.";
+
+    /** Provider text: the body of an injected 500 ({@code status: INTERNAL}). */
+    public static final String SERVER_ERROR = "An internal error has occurred. Please retry or report in"
+        + " https://developers.generativeai.google/guide/troubleshooting";
+
+    /** Provider text: the body of an injected 429 ({@code status: RESOURCE_EXHAUSTED}). */
+    public static final String RATE_LIMITED = "Resource has been exhausted (e.g. check quota).";
+
+    /** {@link #PARTS_EMPTY} filled in. */
+    public static String partsEmpty(int content) {
+      return String.format(Locale.ROOT, PARTS_EMPTY, content);
+    }
+  }
+
+  /**
+   * Texts of AWS Bedrock Converse (HTTP 400, header {@code x-amzn-ErrorType: ValidationException:…}, body
+   * {@code {"message":…}}).
+   */
+  public static final class Bedrock {
+
+    private Bedrock() {}
+
+    /** Provider text pattern: the message after a tool use turn lacks results for some ids. */
+    public static final String EXPECTED_TOOL_RESULTS =
+        "Expected toolResult blocks at messages.%d.content for the following Ids: %s";
+
+    /** Provider text pattern: more results than the previous turn has tool uses. */
+    public static final String TOO_MANY_RESULTS =
+        "The number of toolResult blocks at messages.%d.content exceeds the number of toolUse blocks of"
+            + " previous turn.";
+
+    /** Provider text pattern: an error tool result with empty content. */
+    public static final String EMPTY_ERROR_RESULT =
+        "The content field at messages.%d.content.%d.toolResult cannot be empty when status value is error.";
+
+    /** Provider text pattern: a tool use id outside {@code [a-zA-Z0-9_-]+} (AWS constraint wording). */
+    public static final String ID_PATTERN = "1 validation error detected: Value '%s' at '%s' failed to satisfy"
+        + " constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+";
+
+    /** Provider text pattern: a tool use id that is empty or longer than 64 (AWS constraint wording). */
+    public static final String ID_LENGTH = "1 validation error detected: Value '%s' at '%s' failed to satisfy"
+        + " constraint: Member must have length less than or equal to 64";
+
+    /** Provider text pattern: an empty tool use id (AWS constraint wording). */
+    public static final String ID_EMPTY = "1 validation error detected: Value '' at '%s' failed to satisfy"
+        + " constraint: Member must have length greater than or equal to 1";
+
+    /** Provider text: two messages in a row with the same role. */
+    public static final String ALTERNATE =
+        "A conversation must alternate between user and assistant roles. Make sure the conversation"
+            + " alternates between user and assistant roles and try again.";
+
+    /** Provider text: the first message is not a user message. */
+    public static final String START_WITH_USER =
+        "A conversation must start with a user message. Try again with a conversation that starts with a"
+            + " user message.";
+
+    /** Referee wording in the provider's style: no {@code messages}. */
+    public static final String MESSAGES_REQUIRED =
+        "1 validation error detected: Value null at 'messages' failed to satisfy constraint: Member must not"
+            + " be null";
+
+    /** Referee wording: the body is not JSON. */
+    public static final String NOT_JSON = "Could not parse request body into json.";
+
+    /** Provider text: the body of an injected 500 ({@code InternalServerException}). */
+    public static final String SERVER_ERROR = "The system encountered an unexpected error during processing."
+        + " Try your request again.";
+
+    /** Provider text: the body of an injected 429 ({@code ThrottlingException}). */
+    public static final String RATE_LIMITED = "Too many requests, please wait before trying again.";
+
+    /** Provider text pattern (AWS constraint wording): a role other than {@code user} and {@code assistant}. */
+    public static final String BAD_ROLE = "1 validation error detected: Value %s at 'messages.%d.member.role' failed"
+        + " to satisfy constraint: Member must satisfy enum value set: [user, assistant]";
+
+    /** {@link #BAD_ROLE} filled in for message {@code message} (0-based; the text is 1-based), {@code role} null when absent. */
+    public static String badRole(@Nullable String role, int message) {
+      return String.format(Locale.ROOT, BAD_ROLE, role == null ? "null" : "'" + role + "'", message + 1);
+    }
+
+    /** {@link #EXPECTED_TOOL_RESULTS} filled in (ids joined with {@code ", "}). */
+    public static String expectedToolResults(int message, Collection<String> ids) {
+      return String.format(Locale.ROOT, EXPECTED_TOOL_RESULTS, message, String.join(", ", ids));
+    }
+
+    /** {@link #TOO_MANY_RESULTS} filled in. */
+    public static String tooManyResults(int message) {
+      return String.format(Locale.ROOT, TOO_MANY_RESULTS, message);
+    }
+
+    /** {@link #EMPTY_ERROR_RESULT} filled in. */
+    public static String emptyErrorResult(int message, int block) {
+      return String.format(Locale.ROOT, EMPTY_ERROR_RESULT, message, block);
+    }
+
+    /** The id rule's text for {@code id} at an AWS member path such as {@code messages.1.member.content.0.member.toolUse.toolUseId}. */
+    public static String badId(String id, String at) {
+      if (id.isEmpty()) {
+        return String.format(Locale.ROOT, ID_EMPTY, at);
+      }
+      if (id.length() > 64) {
+        return String.format(Locale.ROOT, ID_LENGTH, id, at);
+      }
+      return String.format(Locale.ROOT, ID_PATTERN, id, at);
+    }
+  }
+
+  /**
+   * Texts of Mistral chat completions (body {@code {"object":"error","message":…,"type":
+   * "invalid_request_error","param":null,"code":null}}).
+   */
+  public static final class Mistral {
+
+    private Mistral() {}
+
+    /** Provider text pattern: a tool call id that is not 9 of {@code [a-zA-Z0-9]}. */
+    public static final String BAD_ID = "Tool call id was %s but must be a-z, A-Z, 0-9, with a length of 9.";
+
+    /** Provider text: the tool messages after a call turn do not match its calls in number. */
+    public static final String COUNT = "Not the same number of function calls and responses";
+
+    /** Provider text pattern: the last message is not user or tool (or an assistant prefix). */
+    public static final String LAST_ROLE =
+        "Expected last role User or Tool (or Assistant with prefix True) for serving but got %s";
+
+    /** Referee wording: no {@code model}, no {@code messages}, a message without a known role. */
+    public static final String MODEL_MISSING = "model: Field required";
+
+    /** Referee wording: no {@code messages}. */
+    public static final String MESSAGES_MISSING = "messages: Field required";
+
+    /** Referee wording: an unknown role. */
+    public static final String ROLE = "messages.%d.role: Input should be 'system', 'user', 'assistant' or 'tool'";
+
+    /** Referee wording: the body is not JSON. */
+    public static final String NOT_JSON = "Invalid JSON body";
+
+    /** Provider text: the body of an injected 500. */
+    public static final String SERVER_ERROR = "Internal server error";
+
+    /** Provider text: the body of an injected 429. */
+    public static final String RATE_LIMITED = "Requests rate limit exceeded";
+
+    /** {@link #BAD_ID} filled in. */
+    public static String badId(String id) {
+      return String.format(Locale.ROOT, BAD_ID, id);
+    }
+
+    /** {@link #LAST_ROLE} filled in. */
+    public static String lastRole(String role) {
+      return String.format(Locale.ROOT, LAST_ROLE, role);
+    }
+
+    /** {@link #ROLE} filled in. */
+    public static String role(int message) {
+      return String.format(Locale.ROOT, ROLE, message);
+    }
+  }
+
+  /** Texts of Ollama {@code /api/chat} (body {@code {"error":…}}): Go's JSON decoding errors and a few checks. */
+  public static final class Ollama {
+
+    private Ollama() {}
+
+    /** Provider text: no {@code model}. */
+    public static final String MODEL_REQUIRED = "model is required";
+
+    /** Provider text pattern: a value of the wrong JSON type for a Go struct field. */
+    public static final String UNMARSHAL = "json: cannot unmarshal %s into Go struct field %s of type %s";
+
+    /** Provider text: the body is not JSON (Go's decoder at the end of a cut body). */
+    public static final String NOT_JSON = "unexpected EOF";
+
+    /** Provider text: the body of an injected 500. */
+    public static final String SERVER_ERROR = "an error was encountered while running the model";
+
+    /** Referee wording: the body of an injected 429. */
+    public static final String RATE_LIMITED = "server busy, please try again.  maximum pending requests exceeded";
+
+    /** {@link #UNMARSHAL} filled in, e.g. {@code ("string", "ChatRequest.messages.tool_calls.function.arguments", "api.ToolCallFunctionArguments")}. */
+    public static String unmarshal(String jsonType, String field, String goType) {
+      return String.format(Locale.ROOT, UNMARSHAL, jsonType, field, goType);
     }
   }
 }

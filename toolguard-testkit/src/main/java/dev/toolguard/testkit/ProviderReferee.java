@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A strict provider referee: a real HTTP server on loopback that speaks OpenAI Chat Completions,
- * OpenAI Responses and Anthropic Messages, checks every request against the providers' tool call
- * rules, answers violations with the provider's own 400, and answers valid requests with a scripted
- * model.
+ * OpenAI Responses, Anthropic Messages, Google Gemini, AWS Bedrock Converse, Mistral and Ollama (see
+ * {@link Endpoint}), checks every request against the providers' tool call rules, answers violations
+ * with the provider's own 400, and answers valid requests with a scripted model.
  *
  * <pre>{@code
  * try (ProviderReferee referee = ProviderReferee.start()) {
@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Base URLs: OpenAI clients take {@link #openAiBaseUrl()} ({@code http://127.0.0.1:PORT/v1}) and
  * append {@code /chat/completions} or {@code /responses}; Anthropic SDK clients take {@link #baseUrl()}
- * ({@code http://127.0.0.1:PORT}) and append {@code /v1/messages}. Thread-safe: many conversations can
- * run at once.
+ * ({@code http://127.0.0.1:PORT}) and append {@code /v1/messages}; Gemini, Bedrock and Ollama clients
+ * take {@link #baseUrl()} too, Mistral clients {@link #mistralBaseUrl()}. Thread-safe: many
+ * conversations can run at once.
  */
 public final class ProviderReferee implements AutoCloseable {
 
@@ -104,9 +105,28 @@ public final class ProviderReferee implements AutoCloseable {
     return baseUrl + "/v1";
   }
 
-  /** The full URL of an endpoint, e.g. {@code http://127.0.0.1:PORT/v1/messages}. */
+  /**
+   * The base URL of the Mistral endpoint, {@code http://127.0.0.1:PORT/mistral}: Mistral clients append
+   * {@code /v1/chat/completions} (LangChain4j's takes {@code mistralBaseUrl() + "/v1"}).
+   */
+  public String mistralBaseUrl() {
+    return baseUrl + "/mistral";
+  }
+
+  /**
+   * The full URL of an endpoint, e.g. {@code http://127.0.0.1:PORT/v1/messages}; for Gemini and Bedrock,
+   * whose paths name the model, use {@link #url(Endpoint, String)}.
+   */
   public String url(Endpoint endpoint) {
     return baseUrl + endpoint.path();
+  }
+
+  /**
+   * The full URL of an endpoint for a model, e.g. {@code http://127.0.0.1:PORT/v1beta/models/gemini-2.5-flash:generateContent}
+   * (the model is part of the path for Gemini and Bedrock; ignored by the others).
+   */
+  public String url(Endpoint endpoint, String model) {
+    return baseUrl + endpoint.path(model);
   }
 
   /** The port the server listens on. */

@@ -54,10 +54,13 @@ public record RecordedRequest(
     return status == 400;
   }
 
-  /** The {@code model} of the body, or null. */
+  /** The {@code model} of the body, or of the path (Gemini, Bedrock), or null. */
   public @Nullable String model() {
     JsonNode m = json == null ? null : json.get("model");
-    return m != null && m.isTextual() ? m.asText() : null;
+    if (m != null && m.isTextual()) {
+      return m.asText();
+    }
+    return Endpoint.modelInPath(path);
   }
 
   /** The text of the last user message of the body (in any dialect), or null. */

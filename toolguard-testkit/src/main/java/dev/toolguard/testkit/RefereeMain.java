@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "toolguard-referee", mixinStandardHelpOptions = true, versionProvider = RefereeMain.Version.class,
     usageHelpAutoWidth = false, sortOptions = false,
-    description = "Serves OpenAI Chat Completions, OpenAI Responses and Anthropic Messages on loopback, checks"
+    description = "Serves OpenAI Chat Completions, OpenAI Responses, Anthropic Messages, Gemini, Bedrock Converse,"
+        + " Mistral (under /mistral) and Ollama on loopback, checks"
         + " every request against the providers' tool call rules (a violation gets the provider's 400) and answers"
         + " valid ones from the script, else with default replies. Prints the base URL, then serves until killed.",
     subcommands = AutoComplete.GenerateCompletion.class,

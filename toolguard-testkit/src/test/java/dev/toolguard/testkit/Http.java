@@ -55,6 +55,31 @@ final class Http {
     return send(b.build());
   }
 
+  /** POSTs {@code body} to {@code url} as JSON. */
+  static Result postUrl(String url, String body) {
+    return send(HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build());
+  }
+
+  /** POSTs {@code body} to {@code url} and returns the raw bytes of the answer (event streams). */
+  static HttpResponse<byte[]> postBytes(String url, String body) {
+    try {
+      return CLIENT.send(HttpRequest.newBuilder(URI.create(url))
+          .timeout(Duration.ofSeconds(10))
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body))
+          .build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   static Result get(ProviderReferee referee, String path) {
     return send(HttpRequest.newBuilder(URI.create(referee.baseUrl() + path)).timeout(Duration.ofSeconds(10)).GET().build());
   }

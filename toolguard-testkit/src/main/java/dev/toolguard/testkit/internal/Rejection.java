@@ -24,6 +24,62 @@ public record Rejection(int status, String type, String message, @Nullable Strin
     return new Rejection(400, "invalid_request_error", message, null, null);
   }
 
+  /** A 400 {@code INVALID_ARGUMENT} in the Gemini shape. */
+  public static Rejection gemini(String message) {
+    return new Rejection(400, "INVALID_ARGUMENT", message, null, null);
+  }
+
+  /** A 400 {@code ValidationException} in the Bedrock shape. */
+  public static Rejection bedrock(String message) {
+    return new Rejection(400, "ValidationException", message, null, null);
+  }
+
+  /** A 400 {@code invalid_request_error} in the Mistral shape. */
+  public static Rejection mistral(String message) {
+    return new Rejection(400, "invalid_request_error", message, null, null);
+  }
+
+  /** A 400 in the Ollama shape ({@code {"error":…}}). */
+  public static Rejection ollama(String message) {
+    return new Rejection(400, "error", message, null, null);
+  }
+
+  /** {@code {"error":{"code":400,"message","status":"INVALID_ARGUMENT"}}}: Google's error shape. */
+  public ObjectNode geminiBody() {
+    ObjectNode error = Json.object();
+    error.put("code", status);
+    error.put("message", message);
+    error.put("status", type);
+    ObjectNode body = Json.object();
+    body.set("error", error);
+    return body;
+  }
+
+  /** {@code {"message":…}}: AWS's JSON error body (the type travels in {@code x-amzn-ErrorType}). */
+  public ObjectNode bedrockBody() {
+    ObjectNode body = Json.object();
+    body.put("message", message);
+    return body;
+  }
+
+  /** {@code {"object":"error","message","type","param":null,"code":null}}: Mistral's error shape. */
+  public ObjectNode mistralBody() {
+    ObjectNode body = Json.object();
+    body.put("object", "error");
+    body.put("message", message);
+    body.put("type", type);
+    body.putNull("param");
+    body.putNull("code");
+    return body;
+  }
+
+  /** {@code {"error":…}}: Ollama's error shape. */
+  public ObjectNode ollamaBody() {
+    ObjectNode body = Json.object();
+    body.put("error", message);
+    return body;
+  }
+
   /** {@code {"error":{"message","type","param","code"}}}. */
   public ObjectNode openAiBody() {
     ObjectNode error = Json.object();

@@ -74,6 +74,63 @@ public record Transcript(
           }
         }
         break;
+      case MISTRAL:
+        for (JsonNode m : body.path("messages")) {
+          String role = m.path("role").asText();
+          if (role.equals("user")) {
+            r.user(text(m.get("content")));
+          } else if (role.equals("tool")) {
+            r.result(m.path("tool_call_id").asText(), text(m.get("content")));
+          }
+        }
+        break;
+      case OLLAMA:
+        // no call ids: a result is known by its tool_name
+        for (JsonNode m : body.path("messages")) {
+          String role = m.path("role").asText();
+          if (role.equals("user")) {
+            r.user(text(m.get("content")));
+          } else if (role.equals("tool")) {
+            r.result(m.path("tool_name").asText(""), text(m.get("content")));
+          }
+        }
+        break;
+      case GEMINI:
+        for (JsonNode c : body.path("contents")) {
+          if (c.path("role").asText("user").equals("model")) {
+            continue;
+          }
+          for (JsonNode part : c.path("parts")) {
+            if (part.hasNonNull("text")) {
+              r.user(part.get("text").asText());
+            } else if (part.hasNonNull("functionResponse")) {
+              JsonNode fr = part.get("functionResponse");
+              String id = fr.hasNonNull("id") ? fr.get("id").asText() : fr.path("name").asText("");
+              r.result(id, structured(fr.get("response")));
+            }
+          }
+        }
+        break;
+      case BEDROCK_CONVERSE:
+        for (JsonNode m : body.path("messages")) {
+          if (!"user".equals(Json.text(m, "role"))) {
+            continue;
+          }
+          for (JsonNode block : m.path("content")) {
+            if (block.hasNonNull("text")) {
+              r.user(block.get("text").asText());
+            } else if (block.hasNonNull("toolResult")) {
+              JsonNode tr = block.get("toolResult");
+              StringBuilder sb = new StringBuilder();
+              for (JsonNode part : tr.path("content")) {
+                sb.append(sb.length() == 0 ? "" : " ")
+                    .append(part.hasNonNull("text") ? part.get("text").asText() : structured(part.get("json")));
+              }
+              r.result(tr.path("toolUseId").asText(), sb.toString());
+            }
+          }
+        }
+        break;
       default:
         break;
     }
@@ -96,6 +153,23 @@ public record Transcript(
       }
     }
     return sb.toString();
+  }
+
+  /**
+   * The text of a structured result: the value of its only field when that is a string ({@code
+   * {"result":"sunny"}} reads {@code sunny}), else its JSON.
+   */
+  static String structured(@Nullable JsonNode value) {
+    if (value == null || value.isNull()) {
+      return "";
+    }
+    if (value.isTextual()) {
+      return value.asText();
+    }
+    if (value.isObject() && value.size() == 1 && value.elements().next().isTextual()) {
+      return value.elements().next().asText();
+    }
+    return Json.write(value);
   }
 
   private static final class Reader {
