@@ -13,9 +13,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The referee renders a reply in the shape of the endpoint that was asked: a Chat Completions
  * {@code message} with {@code tool_calls}, Responses {@code message} and {@code function_call} output
- * items, or Anthropic {@code text} and {@code tool_use} blocks. Text comes first, then the calls in
- * order. Call ids are generated per dialect from a counter ({@code call_1}, {@code toolu_2}, …)
- * unless a call carries its own id ({@link Call#withId(String)}).
+ * items, Anthropic {@code text} and {@code tool_use} blocks, Gemini {@code text} and {@code functionCall}
+ * parts, Bedrock {@code text} and {@code toolUse} blocks, a Mistral {@code message}, or an Ollama {@code
+ * message} with id-less {@code tool_calls}. Text comes first, then the calls in order. Call ids are
+ * generated per dialect from a counter ({@code call_1}, {@code toolu_2}, {@code tooluse_3}, Mistral's
+ * {@code call00004}, …; none for Gemini and Ollama) unless a call carries its own id ({@link
+ * Call#withId(String)}).
  *
  * @param text the text of the answer, or null for calls only
  * @param calls the tool calls, in order (parallel calls when more than one)
