@@ -75,8 +75,9 @@ public enum ViolationCode {
       "messages.%2$d: all messages must have non-empty content except for the optional final"
           + " assistant message"),
   /**
-   * The first message that is not a system message is not the user's. Only Anthropic has this rule
-   * (a history cut by a window often starts with the assistant); the OpenAI texts are empty.
+   * The first message that is not a system message is not the user's. Anthropic and Bedrock Converse
+   * have this rule (a history cut by a window often starts with the assistant); the OpenAI texts are
+   * empty. (Gemini's rule is about turns with calls: {@link #CALL_TURN_NOT_AFTER_USER}.)
    */
   FIRST_MESSAGE_NOT_USER(
       "the first message is not the user's",
