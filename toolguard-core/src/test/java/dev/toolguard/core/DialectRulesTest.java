@@ -163,6 +163,9 @@ class DialectRulesTest {
     assertThat(guard.check(h)).extracting(Violation::code, Violation::messageIndex, Violation::callId)
         .containsExactly(tuple(ViolationCode.REPEATED_CALL, 5, "c1"), tuple(ViolationCode.DUPLICATE_RESULT, 6, "c1"));
     for (Dialect d : Dialect.values()) {
+      if (d == Dialect.MISTRAL) {
+        continue; // c1 is not a Mistral id: MistralDialectTest
+      }
       RepairResult r = repairValidly(h, d);
       assertThat(r.history()).containsExactly(h.get(0), h.get(1), h.get(2), h.get(3), h.get(4), h.get(7));
       assertThat(report(r)).containsExactly(

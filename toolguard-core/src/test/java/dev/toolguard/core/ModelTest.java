@@ -87,7 +87,9 @@ class ModelTest {
   @Test
   void dialectsByName() {
     assertThat(Dialect.fromId("openai-responses")).isEqualTo(Dialect.OPENAI_RESPONSES);
-    assertThatThrownBy(() -> Dialect.fromId("gemini"))
-        .hasMessage("unknown dialect 'gemini'; use one of openai-chat, openai-responses, anthropic");
+    assertThat(Dialect.fromId("bedrock-converse")).isEqualTo(Dialect.BEDROCK_CONVERSE);
+    assertThatThrownBy(() -> Dialect.fromId("cohere"))
+        .hasMessage("unknown dialect 'cohere'; use one of openai-chat, openai-responses, anthropic, gemini,"
+            + " bedrock-converse, mistral, ollama");
   }
 }

@@ -49,7 +49,13 @@ public final class RandomHistories {
   public enum Fault {
     INTERLEAVE, DROP_CALL_MESSAGE, DROP_RESULT, DUPLICATE_RESULT, SWAP_ADJACENT, RENAME_RESULT_ID,
     RENAME_CALL_ID, TRUNCATE_FRONT, TRUNCATE_BACK, MOVE_LATE, MOVE_EARLY, EMPTY_RESULT_ID, REUSE_CALL_ID,
-    EMPTY_MESSAGE
+    EMPTY_MESSAGE,
+    /** An error result loses its text (a tool failed without a message): Bedrock Converse refuses it. */
+    EMPTY_ERROR_OUTPUT,
+    /** A result names another tool than its call (a store that mixed names up): Ollama matches by name. */
+    WRONG_RESULT_NAME,
+    /** The assistant said something in a message of its own before a message with calls: Gemini refuses it. */
+    ASSISTANT_TURN_BEFORE_CALLS
   }
 
   /** True one time in {@code n}; shrinks to false. */
@@ -238,6 +244,16 @@ public final class RandomHistories {
         }
       }
       case EMPTY_MESSAGE -> h.add(pick % (n + 1), new Message(Role.ASSISTANT, List.of(), Map.of()));
+      case EMPTY_ERROR_OUTPUT -> mapResult(h, pick, pick2, r -> new ToolResult(r.callId(), r.name(), "", true,
+          r.metadata()));
+      case WRONG_RESULT_NAME -> mapResult(h, pick, pick2, r -> new ToolResult(r.callId(),
+          TOOLS[Math.floorMod(step.value(), TOOLS.length)], r.output(), r.error(), r.metadata()));
+      case ASSISTANT_TURN_BEFORE_CALLS -> {
+        int i = indexOf(h, pick, Message::hasToolCalls);
+        if (i >= 0) {
+          h.add(i, Message.assistant("thinking aloud " + step.value() % 1000));
+        }
+      }
     }
   }
 

@@ -18,12 +18,22 @@ import dev.toolguard.json.internal.Codecs;
  */
 public interface WireCodec {
 
-  /** The codec of {@code dialect}. */
+  /**
+   * The codec of {@code dialect}.
+   *
+   * @throws IllegalArgumentException if {@code dialect} is null or has no codec (see {@link #supported()});
+   *     the message names the dialect and the dialects that have one
+   */
   static WireCodec of(Dialect dialect) {
     if (dialect == null) {
-      throw new IllegalArgumentException("dialect is null; give one of " + java.util.Arrays.toString(Dialect.values()));
+      throw new IllegalArgumentException("dialect is null; give one of " + supported());
     }
     return Codecs.of(dialect);
+  }
+
+  /** The dialects that have a codec (and an HTTP backend, and a {@code --dialect} on the command line). */
+  static java.util.Set<Dialect> supported() {
+    return Codecs.SUPPORTED;
   }
 
   /** The codec of OpenAI Chat Completions request bodies. */

@@ -58,7 +58,7 @@ class HostileInputTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.class)
+  @EnumSource(value = Dialect.class, names = {"OPENAI_CHAT", "OPENAI_RESPONSES", "ANTHROPIC"})
   void nestingDeepEnoughToBlowAStackIsAClearErrorEverywhere(Dialect dialect) {
     String body = userWith(dialect, "[{\"type\":\"text\",\"text\":\"hi\",\"x\":" + nested(100_000, "[", "1", "]") + "}]");
 
@@ -117,7 +117,7 @@ class HostileInputTest {
   private static final String HOSTILE_NAME = "pay\u001b[31m\u0000\n";
 
   @ParameterizedTest
-  @EnumSource(Dialect.class)
+  @EnumSource(value = Dialect.class, names = {"OPENAI_CHAT", "OPENAI_RESPONSES", "ANTHROPIC"})
   void idsAndNamesWithControlCharactersRoundTripAndStayEscapedInTheCommandLinesOutput(Dialect dialect) {
     String body = bodyWithCall(dialect, HOSTILE_ID, HOSTILE_NAME);
 

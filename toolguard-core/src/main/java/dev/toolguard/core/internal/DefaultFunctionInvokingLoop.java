@@ -351,14 +351,18 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
       }
     }
 
-    /** The model's message with an empty or already used call id replaced by a fresh one. */
+    /**
+     * The model's message with an empty or already used call id, or one the dialect does not take,
+     * replaced by a fresh one in the dialect's id rule ({@link CallIds#random}).
+     */
     private Message withFreshIds(Message answer) {
       List<Content> contents = null;
       for (int p = 0; p < answer.contents().size(); p++) {
         if (answer.contents().get(p) instanceof ToolCall call && !call.informational()
-            && (call.callId().isEmpty() || !usedIds.add(call.callId()))) {
+            && (call.callId().isEmpty() || (dialect != null && !CallIds.accepts(dialect, call.callId()))
+                || !usedIds.add(call.callId()))) {
           String fresh = freshId();
-          LOG.warn("the model gave call {} of tool '{}' an id that is empty or used before; it is now {}",
+          LOG.warn("the model gave call {} of tool '{}' an id that is empty, used before or not in the dialect's rule; it is now {}",
               call.callId(), call.name(), fresh);
           if (contents == null) {
             contents = new ArrayList<>(answer.contents());
@@ -372,7 +376,7 @@ public final class DefaultFunctionInvokingLoop implements FunctionInvokingLoop {
     /** A random id: model ids repeat across conversations, so a fresh one must not (see {@link Ids#callId}). */
     private String freshId() {
       while (true) {
-        String id = Ids.callId();
+        String id = CallIds.random(dialect);
         if (usedIds.add(id)) {
           return id;
         }

@@ -33,7 +33,12 @@ public final class DefaultHistoryGuard implements HistoryGuard {
 
   @Override
   public List<Violation> check(List<Message> history, Dialect dialect) {
-    List<Violation> violations = HistoryChecker.check(history, Rules.of(requireDialect(dialect)));
+    Rules rules = Rules.of(requireDialect(dialect));
+    if (rules.extra()) {
+      // the newer dialects walk the history more than once: each walks a copy read once
+      history = snapshot(history);
+    }
+    List<Violation> violations = HistoryChecker.check(history, rules);
     // the provider's words for this very history, as it meets each fault in the body
     return ProviderErrors.word(history, dialect, violations);
   }
@@ -48,12 +53,31 @@ public final class DefaultHistoryGuard implements HistoryGuard {
     return repair(history, Rules.of(requireDialect(dialect)));
   }
 
-  private RepairResult repair(List<Message> history, Rules rules) {
+  /** {@code history} copied into an array-backed list (null messages kept, for check to name them). */
+  private static List<Message> snapshot(List<Message> history) {
+    return new java.util.ArrayList<>(HistoryChecker.requireHistory(history));
+  }
+
+  private RepairResult repair(List<Message> given, Rules rules) {
+    // the newer dialects walk the history more than once: each walks a copy read once
+    List<Message> history = rules.extra() ? snapshot(given) : given;
     if (HistoryChecker.isValid(history, rules)) {
-      return new RepairResult(history, List.of());
+      return new RepairResult(given, List.of());
+    }
+    if (rules.extra() && HistoryChecker.holdsInvariant(history, rules)) {
+      // only the newer dialects' own rules are broken
+      List<dev.toolguard.core.RepairAction> actions = new java.util.ArrayList<>();
+      List<Message> repaired = DialectRepairs.apply(history, rules, policy, actions);
+      return new RepairResult(repaired == history ? given : repaired, actions);
     }
     HistoryRepairer repairer = new HistoryRepairer(history, policy, rules);
     List<Message> repaired = repairer.repair();
+    if (rules.extra()) {
+      // the newer dialects' own rules, on the history that now holds the invariant
+      List<dev.toolguard.core.RepairAction> actions = new java.util.ArrayList<>(repairer.actions());
+      repaired = DialectRepairs.apply(repaired, rules, policy, actions);
+      return new RepairResult(repaired, actions);
+    }
     return new RepairResult(repaired, repairer.actions());
   }
 

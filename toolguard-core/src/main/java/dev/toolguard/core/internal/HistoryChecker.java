@@ -56,12 +56,30 @@ final class HistoryChecker {
 
   static List<Violation> check(List<Message> history, Rules rules) {
     List<Violation> violations = run(history, false, rules);
-    return violations == null ? List.of() : violations;
+    List<Violation> base = violations == null ? List.of() : violations;
+    if (!rules.extra()) {
+      return base;
+    }
+    // the newer dialects' own rules (DialectChecks), in message order with the invariant's
+    List<Violation> extra = DialectChecks.check(history, rules);
+    if (extra.isEmpty()) {
+      return base;
+    }
+    List<Violation> all = new ArrayList<>(base.size() + extra.size());
+    all.addAll(base);
+    all.addAll(extra);
+    all.sort(Comparator.comparingInt(Violation::messageIndex));
+    return List.copyOf(all);
+  }
+
+  /** True when {@code history} holds the invariant with the adjacency of {@code rules}, the newer dialects' own rules aside. */
+  static boolean holdsInvariant(List<Message> history, Rules rules) {
+    return run(history, true, rules) != null;
   }
 
   /** True when {@code history} is valid; as {@link #check} is empty, without telling faults apart. */
   static boolean isValid(List<Message> history, Rules rules) {
-    return run(history, true, rules) != null;
+    return run(history, true, rules) != null && (!rules.extra() || DialectChecks.check(history, rules).isEmpty());
   }
 
   /**

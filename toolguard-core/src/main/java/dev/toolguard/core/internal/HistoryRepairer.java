@@ -316,13 +316,8 @@ final class HistoryRepairer {
     if (usedIds == null) {
       usedIds = collectIds();
     }
-    String stem = base.isEmpty() ? "toolguard_call" : base;
-    for (int k = 2; ; k++) {
-      String candidate = stem + "_" + k;
-      if (usedIds.add(candidate)) {
-        return candidate;
-      }
-    }
+    // base_2, base_3, … where the dialect takes it; else derived in the dialect's id rule (CallIds)
+    return CallIds.derive(rules.dialect(), base, usedIds::add);
   }
 
   private void assignResults() {

@@ -54,11 +54,16 @@ final class ProviderErrors {
     if (violations.isEmpty()) {
       return violations;
     }
+    if (DialectWords.covers(dialect)) {
+      // Gemini, Bedrock Converse, Mistral, Ollama
+      return DialectWords.word(history, dialect, violations);
+    }
     Layout layout = new Layout(history, dialect);
     Words words = switch (dialect) {
       case ANTHROPIC -> anthropic(layout);
       case OPENAI_RESPONSES -> responses(layout);
       case OPENAI_CHAT -> chat(layout);
+      default -> throw new IllegalStateException("no words for " + dialect);
     };
     Set<String> used = new HashSet<>();
     List<Violation> out = new ArrayList<>(violations.size());

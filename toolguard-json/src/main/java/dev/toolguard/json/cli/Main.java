@@ -254,11 +254,17 @@ public final class Main {
   static final class DialectConverter implements CommandLine.ITypeConverter<Dialect> {
     @Override
     public Dialect convert(String value) {
+      Dialect dialect;
       try {
-        return Dialect.fromId(value);
+        dialect = Dialect.fromId(value);
       } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException(e.getMessage());
+        throw new CommandLine.TypeConversionException("unknown dialect '" + value + "'; use one of " + ids());
       }
+      if (!dev.toolguard.json.WireCodec.supported().contains(dialect)) {
+        throw new CommandLine.TypeConversionException("dialect '" + value + "' has no codec in this version; use"
+            + " one of " + ids());
+      }
+      return dialect;
     }
   }
 
@@ -267,11 +273,16 @@ public final class Main {
     @Override
     public java.util.Iterator<String> iterator() {
       List<String> ids = new java.util.ArrayList<>();
-      for (Dialect d : Dialect.values()) {
+      for (Dialect d : dev.toolguard.json.WireCodec.supported()) {
         ids.add(d.id());
       }
       return ids.iterator();
     }
+  }
+
+  /** The ids of the dialects that have a codec, joined by commas. */
+  static String ids() {
+    return String.join(", ", new Dialects());
   }
 
   /** {@code --version}: {@code toolguard VERSION}, the project version written into the jar at build time. */

@@ -92,7 +92,7 @@ public final class HttpChatBackend implements ChatBackend {
    */
   public static HttpChatBackend of(Dialect dialect, HttpBackendConfig config) {
     if (dialect == null) {
-      throw new IllegalArgumentException("dialect is null; give one of " + java.util.Arrays.toString(Dialect.values()));
+      throw new IllegalArgumentException("dialect is null; give one of " + dev.toolguard.json.WireCodec.supported());
     }
     if (config == null) {
       throw new IllegalArgumentException("config is null; build one with HttpBackendConfig.builder()");

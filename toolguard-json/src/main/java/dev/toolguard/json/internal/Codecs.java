@@ -7,7 +7,15 @@ public final class Codecs {
 
   private Codecs() {}
 
-  /** The codec of {@code dialect}. */
+  /** The dialects that have a codec, in declaration order. */
+  public static final java.util.Set<Dialect> SUPPORTED = java.util.Collections.unmodifiableSet(
+      java.util.EnumSet.of(Dialect.OPENAI_CHAT, Dialect.OPENAI_RESPONSES, Dialect.ANTHROPIC));
+
+  /**
+   * The codec of {@code dialect}.
+   *
+   * @throws IllegalArgumentException naming the dialect and the dialects that have a codec, when it has none
+   */
   public static DialectCodec of(Dialect dialect) {
     switch (dialect) {
       case OPENAI_CHAT:
@@ -17,7 +25,17 @@ public final class Codecs {
       case ANTHROPIC:
         return AnthropicCodec.INSTANCE;
       default:
-        throw new IllegalArgumentException("no codec for dialect " + dialect);
+        throw new IllegalArgumentException(unsupported(dialect, "a codec"));
     }
+  }
+
+  /** The message for a dialect that has no {@code what} in toolguard-json. */
+  public static String unsupported(Dialect dialect, String what) {
+    StringBuilder ids = new StringBuilder();
+    for (Dialect d : SUPPORTED) {
+      ids.append(ids.length() == 0 ? "" : ", ").append(d.id());
+    }
+    return "toolguard-json has no " + what + " for dialect " + dialect.id() + " yet (core checks and repairs its"
+        + " histories: HistoryGuard.check/repair(history, Dialect." + dialect.name() + ")); it has one for " + ids;
   }
 }

@@ -207,8 +207,11 @@ class MainTest {
     assertUsage(run("", "check", "--dialect", "openai-chat", "--verbose", "-"), "check",
         "toolguard: Unknown option: '--verbose'");
     assertUsage(run("", "check", "-"), "check", "toolguard: Missing required option: '--dialect=DIALECT'");
+    assertUsage(run("", "check", "--dialect", "cohere", "-"), "check", "toolguard: Invalid value for option"
+        + " '--dialect': unknown dialect 'cohere'; use one of openai-chat, openai-responses, anthropic");
     assertUsage(run("", "check", "--dialect", "gemini", "-"), "check", "toolguard: Invalid value for option"
-        + " '--dialect': unknown dialect 'gemini'; use one of openai-chat, openai-responses, anthropic");
+        + " '--dialect': dialect 'gemini' has no codec in this version; use one of openai-chat, openai-responses,"
+        + " anthropic");
     assertUsage(run("", "repair", "--dialect"), "repair",
         "toolguard: Missing required parameter for option '--dialect' (DIALECT)");
     assertUsage(run("", "check", "--dialect", "anthropic"), "check", "toolguard: Missing required parameter: 'FILE|-'");

@@ -50,7 +50,7 @@ class HttpChatBackendTest {
   // ---------------------------------------------------------------- what is sent
 
   @ParameterizedTest
-  @EnumSource(Dialect.class)
+  @EnumSource(value = Dialect.class, names = {"OPENAI_CHAT", "OPENAI_RESPONSES", "ANTHROPIC"})
   void theRequestCarriesKeyModelToolsFieldsAndOptionsAsTheDialectWantsThem(Dialect d) {
     HttpChatBackend backend = backend(d, REFEREE.get(), b -> b
         .header("X-Trace", "abc")
@@ -118,7 +118,7 @@ class HttpChatBackendTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.class)
+  @EnumSource(value = Dialect.class, names = {"OPENAI_CHAT", "OPENAI_RESPONSES", "ANTHROPIC"})
   void optionsTheBackendOwnsAreRefused(Dialect d) {
     HttpChatBackend backend = backend(d, REFEREE.get());
     assertThatThrownBy(() -> backend.send(new ChatRequest(List.of(Message.user("Hi")), List.of(),
@@ -152,7 +152,7 @@ class HttpChatBackendTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.class)
+  @EnumSource(value = Dialect.class, names = {"OPENAI_CHAT", "OPENAI_RESPONSES", "ANTHROPIC"})
   void aHistoryWithinCoreRulesButOutsideTheDialectsLimitsFailsBareAndPassesThroughTheBackend(Dialect d)
       throws Exception {
     List<Message> history = historyWithAnIdTheDialectRefuses(d);
@@ -204,7 +204,7 @@ class HttpChatBackendTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.class)
+  @EnumSource(value = Dialect.class, names = {"OPENAI_CHAT", "OPENAI_RESPONSES", "ANTHROPIC"})
   void rateLimitsAndServerErrorsAreRetryable(Dialect d) {
     REFEREE.get().faults().add(Fault.rateLimited(Duration.ofMillis(200)), Fault.serverError());
     HttpChatBackend backend = backend(d, REFEREE.get());
@@ -223,7 +223,7 @@ class HttpChatBackendTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.class)
+  @EnumSource(value = Dialect.class, names = {"OPENAI_CHAT", "OPENAI_RESPONSES", "ANTHROPIC"})
   void aDroppedConnectionIsAProviderExceptionNotAnIoException(Dialect d) {
     REFEREE.get().faults().add(Fault.dropConnection().times(2));
     HttpChatBackend backend = backend(d, REFEREE.get());
@@ -259,7 +259,7 @@ class HttpChatBackendTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.class)
+  @EnumSource(value = Dialect.class, names = {"OPENAI_CHAT", "OPENAI_RESPONSES", "ANTHROPIC"})
   void noAnswerWithinTheRequestTimeoutIsAProviderException(Dialect d) throws InterruptedException {
     HttpChatBackend backend = backend(d, REFEREE.get(), b -> b.requestTimeout(Duration.ofMillis(150)));
     ChatRequest request = ChatRequest.of(List.of(Message.user("Hi")));
@@ -277,7 +277,7 @@ class HttpChatBackendTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.class)
+  @EnumSource(value = Dialect.class, names = {"OPENAI_CHAT", "OPENAI_RESPONSES", "ANTHROPIC"})
   void interruptionCancelsTheExchangeAndKeepsTheInterruptFlag(Dialect d) throws Exception {
     HttpChatBackend backend = backend(d, REFEREE.get());
     warmUp(d);

@@ -73,7 +73,7 @@ public abstract class Protocol {
       case ANTHROPIC:
         return AnthropicProtocol.INSTANCE;
       default:
-        throw new IllegalArgumentException("no HTTP backend for dialect " + dialect);
+        throw new IllegalArgumentException(Codecs.unsupported(dialect, "HTTP backend"));
     }
   }
 
