@@ -37,7 +37,7 @@ import picocli.CommandLine;
  * <pre>
  * java -cp examples/target/toolguard-examples.jar dev.toolguard.examples.hosting.HostedAgent --demo-model
  * java -cp … HostedAgent --base-url https://api.openai.com/v1 --model gpt-4o-mini   (key: OPENAI_API_KEY)
- * java -cp … HostedAgent … --jdbc-url jdbc:h2:file:./hosted --port 8081             (instances share the database)
+ * java -cp … HostedAgent … --jdbc-url "jdbc:h2:file:./hosted;AUTO_SERVER=TRUE" --port 8081   (instances share it)
  * </pre>
  *
  * <p>Copy it: the agent is {@link #agent} (its tools and approval rules) and {@link #serve} (the
@@ -75,7 +75,8 @@ public final class HostedAgent implements java.util.concurrent.Callable<Integer>
   boolean demoModel;
 
   @CommandLine.Option(names = "--jdbc-url", paramLabel = "URL", description = "keep the claim journal, conversations and"
-      + " responses in this database (H2 here, e.g. jdbc:h2:file:./hosted), shared by every instance; default: memory")
+      + " responses in this database, shared by every instance (H2 here; for several processes on one file:"
+      + " jdbc:h2:file:./hosted;AUTO_SERVER=TRUE); default: memory")
   @Nullable String jdbcUrl;
 
   @CommandLine.Option(names = "--secret-env", paramLabel = "NAME", description = "the environment variable with the"
