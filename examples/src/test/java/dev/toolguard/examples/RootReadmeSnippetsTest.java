@@ -24,7 +24,8 @@ class RootReadmeSnippetsTest {
       "toolguard-langchain4j/src/test/java/dev/toolguard/langchain4j/QuickStartTest.java",
       "toolguard-spring-ai/src/test/java/dev/toolguard/springai/QuickStartTest.java",
       "toolguard-openai-java/src/test/java/dev/toolguard/openai/QuickStartTest.java",
-      "toolguard-json/src/test/java/dev/toolguard/json/tools/QuickStartTest.java"})
+      "toolguard-json/src/test/java/dev/toolguard/json/tools/QuickStartTest.java",
+      "toolguard-hosting/src/test/java/dev/toolguard/hosting/QuickStartTest.java"})
   void theReadmeQuotesTheTestedSnippet(String test) throws IOException {
     String readme = Files.readString(ROOT.resolve("README.md"));
     String snippet = region(Files.readString(ROOT.resolve(test)));
@@ -44,7 +45,8 @@ class RootReadmeSnippetsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"toolguard-bom", "toolguard-core", "toolguard-jdbc", "toolguard-json", "toolguard-testkit",
-      "toolguard-langchain4j", "toolguard-spring-ai", "toolguard-openai-java", "examples", "examples-langchain4j",
+      "toolguard-langchain4j", "toolguard-spring-ai", "toolguard-openai-java", "toolguard-hosting",
+      "toolguard-hosting-spring-boot", "examples", "examples-langchain4j",
       "examples-spring-ai", "examples-openai-java", "benchmarks"})
   void everyModuleHasAReadmeThatTheTableLinks(String module) throws IOException {
     assertThat(ROOT.resolve(module).resolve("README.md")).exists();

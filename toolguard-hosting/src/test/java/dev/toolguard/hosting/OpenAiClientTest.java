@@ -89,6 +89,39 @@ class OpenAiClientTest {
   }
 
   @Test
+  void aRequestWhoseModelFailedAfterTheCallRanIsSentAgainAndRunsNothingTwice() {
+    referee.script().enqueue(Reply.toolCall("refund", "{\"order\":\"D4\"}"));
+    Response asked = client.responses().create(ResponseCreateParams.builder().model("m").input("Refund D4").build());
+    String id = asked.output().get(0).mcpApprovalRequest().orElseThrow().id();
+    ResponseCreateParams approve = ResponseCreateParams.builder().model("m").previousResponseId(asked.id())
+        .inputOfResponse(List.of(ResponseInputItem.ofMcpApprovalResponse(ResponseInputItem.McpApprovalResponse
+            .builder().approvalRequestId(id).approve(true).build())))
+        .build();
+
+    // the refund runs, then the model fails: 502, nothing stored, the answer given back
+    referee.faults().add(dev.toolguard.testkit.Fault.serverError());
+    assertThatThrownBy(() -> client.responses().create(approve))
+        .isInstanceOfSatisfying(com.openai.errors.InternalServerException.class, e -> {
+          assertThat(e.statusCode()).isEqualTo(502);
+          assertThat(e.code()).contains("model_failed");
+          assertThat(e.getMessage()).contains("send the same request again");
+        });
+    assertThat(refunds).hasValue(1);
+
+    // the same request again: the recorded result is reused, the refund does not run again
+    referee.script().enqueue(Reply.text("D4 is refunded."));
+    Response done = client.responses().create(approve);
+    assertThat(text(done)).isEqualTo("D4 is refunded.");
+    assertThat(refunds).hasValue(1);
+    assertThat(referee.lastRequest().body().toString()).contains("refunded");
+
+    // and now the answer is used
+    assertThatThrownBy(() -> client.responses().create(approve))
+        .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.code()).contains("approval_already_used"));
+    assertThat(refunds).hasValue(1);
+  }
+
+  @Test
   void rejectedApprovalRunsNothingAndTheModelHearsTheReason() {
     referee.script().enqueue(Reply.toolCall("refund", "{\"order\":\"B2\"}"), Reply.text("Understood, no refund."));
     Response asked = client.responses().create(ResponseCreateParams.builder().model("m").input("Refund B2").build());

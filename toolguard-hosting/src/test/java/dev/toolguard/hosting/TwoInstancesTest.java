@@ -85,6 +85,14 @@ class TwoInstancesTest {
         }
         assertThat(refunds).hasValue(1);
         assertThat(referee.rejections()).isEmpty();
+
+        // a fork on the other instance from the response that asked: its state is in the shared store
+        referee.script().enqueue(Reply.text("P7 waits for approval."));
+        Response fork = second.responses().create(ResponseCreateParams.builder().model("m")
+            .previousResponseId(asked.id()).input("What about P7?").build());
+        assertThat(OpenAiClientTest.text(fork)).isEqualTo("P7 waits for approval.");
+        assertThat(referee.lastRequest().body().toString()).doesNotContain("P7 refunded.");
+        assertThat(refunds).hasValue(1);
       } finally {
         first.close();
         second.close();

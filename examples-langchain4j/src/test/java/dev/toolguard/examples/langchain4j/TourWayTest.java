@@ -17,10 +17,13 @@ class TourWayTest {
 
   @Test
   void everyScenarioFailsBareAndSucceedsGuarded() {
-    WayRunner.Result result = new TourWay().run(List.of(Scenario.values()), null);
+    // every scenario this way shows (hosted-approval is the loop way's: the tour does not ask it here)
+    List<Scenario> shown = java.util.Arrays.stream(Scenario.values())
+        .filter(s -> s.shownBy(dev.toolguard.examples.Way.LANGCHAIN4J)).toList();
+    WayRunner.Result result = new TourWay().run(shown, null);
 
     assertThat(result.problem()).isNull();
-    assertThat(result.rows()).hasSize(2 * Scenario.values().length);
+    assertThat(result.rows()).hasSize(2 * shown.size());
     assertThat(result.rows()).allSatisfy(row -> {
       assertThat(row.way()).isEqualTo("langchain4j");
       assertThat(row.outcome()).as(row.line()).isEqualTo(Row.Outcome.PASS);

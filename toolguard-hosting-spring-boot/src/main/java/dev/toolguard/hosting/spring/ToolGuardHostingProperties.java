@@ -31,7 +31,7 @@ public class ToolGuardHostingProperties {
   private String modelName = "toolguard-agent";
 
   /** The largest request body taken, in bytes (at least 1024). */
-  private int maxBodyBytes = 1 << 20;
+  private int maxBodyBytes = 1048576;
 
   /** How long a request holds the answers it uses before another request may take them over. */
   private Duration answerLease = Duration.ofMinutes(10);
