@@ -146,7 +146,7 @@ public final class WireGuard {
     DialectCodec codec = codec(request.dialect());
     RepairResult core = guard.repair(request.history(), request.dialect());
     DialectLimits.Applied limited = DialectLimits.apply(request.dialect(), core.history(), core.changed(),
-        continuesStored(request));
+        continuesStored(request), thinkingEnabled(request) ? guard.policy().cutHistoryText() : null);
     if (!core.changed() && limited.actions().isEmpty()) {
       return new WireRepair(request, original != null ? original : codec.write(request), List.of());
     }
