@@ -290,9 +290,9 @@ final class AnthropicCodec extends DialectCodec {
   }
 
   @Override
-  Encoded encodeChecked(WireRequest request, boolean forText) {
+  Encoded encodeChecked(WireRequest request, boolean forText, boolean track) {
     List<Message> history = request.history();
-    Encoded encoded = new Encoded("messages", history, !forText);
+    Encoded encoded = new Encoded("messages", history, track);
     List<Wire> wires = new ArrayList<>(history.size());
     for (int i = 0; i < history.size(); i++) {
       Message m = history.get(i);

@@ -147,7 +147,28 @@ public abstract class DialectCodec implements WireCodec {
    * with the history's templates and payloads, and the positions are not recorded; otherwise it is
    * the caller's own tree and every position is recorded.
    */
-  abstract Encoded encodeChecked(WireRequest request, boolean forText);
+  final Encoded encodeChecked(WireRequest request, boolean forText) {
+    return encodeChecked(request, forText, !forText);
+  }
+
+  /**
+   * Writes {@code request}: with {@code share}, a tree that may share nodes with the history's
+   * templates and payloads (to be read or serialized, never changed); with {@code track}, recording
+   * where each message and content went.
+   */
+  abstract Encoded encodeChecked(WireRequest request, boolean share, boolean track);
+
+  /**
+   * Writes {@code request} into a tree that shares nodes with the history's templates (to be read or
+   * serialized, never changed), recording where each message and content went: the positions of a
+   * body without the copies that a tree of the caller's own takes.
+   *
+   * @throws WireFormatException as {@link #write(WireRequest)}
+   */
+  public final Encoded encodeShared(WireRequest request) {
+    check(request);
+    return encodeChecked(request, true, true);
+  }
 
   @Override
   public String toString() {

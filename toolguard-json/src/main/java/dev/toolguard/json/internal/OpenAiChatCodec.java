@@ -168,9 +168,9 @@ final class OpenAiChatCodec extends DialectCodec {
   // ---------------------------------------------------------------- writing
 
   @Override
-  Encoded encodeChecked(WireRequest request, boolean forText) {
+  Encoded encodeChecked(WireRequest request, boolean forText, boolean track) {
     List<Message> history = request.history();
-    Encoded encoded = new Encoded("messages", history, !forText);
+    Encoded encoded = new Encoded("messages", history, track);
     ArrayNode out = Json.array(history.size());
     for (int i = 0; i < history.size(); i++) {
       Message m = history.get(i);

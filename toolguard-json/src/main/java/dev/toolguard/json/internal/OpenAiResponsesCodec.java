@@ -322,9 +322,9 @@ final class OpenAiResponsesCodec extends DialectCodec {
   // ---------------------------------------------------------------- writing
 
   @Override
-  Encoded encodeChecked(WireRequest request, boolean forText) {
+  Encoded encodeChecked(WireRequest request, boolean forText, boolean track) {
     List<Message> history = request.history();
-    Encoded encoded = new Encoded("input", history, !forText);
+    Encoded encoded = new Encoded("input", history, track);
     ObjectNode body = request.envelope();
     JsonNode placeholder = body.get("input");
     if (history.isEmpty() && placeholder == null) {
