@@ -290,6 +290,11 @@ final class AnthropicCodec extends DialectCodec {
   }
 
   @Override
+  Encoded encodeChecked(WireRequest request, boolean forText) {
+    return encodeChecked(request, forText, !forText);
+  }
+
+  @Override
   Encoded encodeChecked(WireRequest request, boolean forText, boolean track) {
     List<Message> history = request.history();
     Encoded encoded = new Encoded("messages", history, track);

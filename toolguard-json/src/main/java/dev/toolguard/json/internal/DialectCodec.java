@@ -147,21 +147,23 @@ public abstract class DialectCodec implements WireCodec {
    * with the history's templates and payloads, and the positions are not recorded; otherwise it is
    * the caller's own tree and every position is recorded.
    */
-  final Encoded encodeChecked(WireRequest request, boolean forText) {
-    return encodeChecked(request, forText, !forText);
-  }
+  abstract Encoded encodeChecked(WireRequest request, boolean forText);
 
   /**
    * Writes {@code request}: with {@code share}, a tree that may share nodes with the history's
-   * templates and payloads (to be read or serialized, never changed); with {@code track}, recording
-   * where each message and content went.
+   * templates and payloads (to be serialized only, never read or changed); with {@code track}, recording
+   * where each message and content went. A codec that cannot share and track at once writes a tree
+   * of the caller's own with positions (this default).
    */
-  abstract Encoded encodeChecked(WireRequest request, boolean share, boolean track);
+  Encoded encodeChecked(WireRequest request, boolean share, boolean track) {
+    return encodeChecked(request, share && !track);
+  }
 
   /**
-   * Writes {@code request} into a tree that shares nodes with the history's templates (to be read or
-   * serialized, never changed), recording where each message and content went: the positions of a
-   * body without the copies that a tree of the caller's own takes.
+   * Writes {@code request} into a tree that shares nodes with the history's templates, recording
+   * where each message and content went: the positions of a body without the copies that a tree of
+   * the caller's own takes. The tree is for serializing only: an edited item is an overlay on its
+   * template ({@link Patch}) that writes as the edited item but does not read as one.
    *
    * @throws WireFormatException as {@link #write(WireRequest)}
    */

@@ -322,6 +322,11 @@ final class OpenAiResponsesCodec extends DialectCodec {
   // ---------------------------------------------------------------- writing
 
   @Override
+  Encoded encodeChecked(WireRequest request, boolean forText) {
+    return encodeChecked(request, forText, !forText);
+  }
+
+  @Override
   Encoded encodeChecked(WireRequest request, boolean forText, boolean track) {
     List<Message> history = request.history();
     Encoded encoded = new Encoded("input", history, track);
