@@ -146,13 +146,15 @@ public final class WireGuard {
     DialectCodec codec = codec(request.dialect());
     RepairResult core = guard.repair(request.history(), request.dialect());
     DialectLimits.Applied limited = DialectLimits.apply(request.dialect(), core.history(), core.changed(),
-        continuesStored(request));
+        continuesStored(request), thinkingEnabled(request) ? guard.policy().cutHistoryText() : null);
     if (!core.changed() && limited.actions().isEmpty()) {
       return new WireRepair(request, original != null ? original : codec.write(request), List.of());
     }
     WireRequest repaired = request.withHistory(limited.history());
-    Encoded in = codec.encode(request);
-    Encoded out = codec.encode(repaired);
+    // positions only, and the repaired body written from trees that share the history's nodes: the
+    // messages that repair left as they were are copied from the text that came in, not written again
+    Encoded in = codec.encodeShared(request);
+    Encoded out = codec.encodeShared(repaired);
     List<WireAction> actions = new ArrayList<>(core.actions().size() + limited.actions().size());
     for (RepairAction a : core.actions()) {
       String from = a.fromIndex() < 0 ? "-" : in.messagePath(a.fromIndex());
@@ -169,7 +171,10 @@ public final class WireGuard {
       throw new IllegalStateException("toolguard bug: the repaired " + request.dialect().id()
           + " history still breaks the invariant: " + left);
     }
-    return new WireRepair(repaired, dev.toolguard.json.internal.Json.write(out.body()), actions);
+    String text = original == null ? null
+        : dev.toolguard.json.internal.Splice.write(original, codec.historyField(), request.history(), in,
+            repaired.history(), out);
+    return new WireRepair(repaired, text != null ? text : dev.toolguard.json.internal.Json.write(out.body()), actions);
   }
 
   /**

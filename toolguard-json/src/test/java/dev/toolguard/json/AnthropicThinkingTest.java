@@ -106,6 +106,62 @@ class AnthropicThinkingTest {
     assertThat(repair.body()).contains(json(assistant(THINKING, other)));
   }
 
+  private static final String CUT = "{'role':'user','content':'[earlier messages were cut]'}";
+  private static final String ANSWER = "{'role':'assistant','content':[{'type':'text','text':'It is sunny.'}]}";
+
+  @Test
+  void aTrailingCallWhoseMergedTurnStartsWithTextIsRepaired() throws Exception {
+    // an answer, then (its next user message gone) a turn that thinks and calls, cut off before its
+    // result: repair answers the call, and the API would merge the answer into the final turn
+    String in = body(true, USER, ANSWER, assistant(THINKING, USE));
+    assertThat(WireGuard.ofDefaults().check(Dialect.ANTHROPIC, in)).extracting(WireViolation::code)
+        .contains("MISSING_RESULT");
+    WireRepair repair = WireGuard.ofDefaults().repair(Dialect.ANTHROPIC, in);
+    String synthetic = "{'role':'user','content':[{'type':'tool_result','tool_use_id':'toolu_1','content':"
+        + "'Tool call toolu_1 (get) did not complete: its result was lost before it was recorded. Do not assume that"
+        + " it ran.','is_error':true}]}";
+    Bodies.assertSameJson(repair.body(), body(true, USER, ANSWER, CUT, assistant(THINKING, USE), synthetic));
+    assertThat(repair.actions()).extracting(a -> a.kind() + " " + a.callId() + " -> " + a.to())
+        .containsExactly("SYNTHESIZE toolu_1 -> messages[4]", "SYNTHESIZE  -> messages[2]");
+    assertThat(repair.actions().get(1).detail()).startsWith("thinking is enabled, and the final assistant turn");
+    // the thinking block goes byte for byte, beside its tool_use
+    assertThat(repair.body()).contains(json(assistant(THINKING, USE)));
+    assertThat(refereeSays(repair.body())).isEqualTo("accepted");
+    assertThat(WireGuard.ofDefaults().check(Dialect.ANTHROPIC, repair.body())).isEmpty();
+    assertThat(WireGuard.ofDefaults().repair(Dialect.ANTHROPIC, repair.body()).changed()).isFalse();
+  }
+
+  @Test
+  void anAnsweredTurnThatTheApiMergesWithAnEarlierAnswerIsRepaired() throws Exception {
+    String in = body(true, USER, ANSWER, assistant(THINKING, USE), RESULT);
+    String said = refereeSays(in);
+    assertThat(said).startsWith("messages.1.content.0.type: Expected `thinking` or `redacted_thinking`, but found"
+        + " `text`.");
+    assertThat(WireGuard.ofDefaults().check(Dialect.ANTHROPIC, in)).extracting(WireViolation::providerError)
+        .containsExactly(said);
+    WireRepair repair = Bodies.assertRepair(Dialect.ANTHROPIC, in,
+        body(true, USER, ANSWER, CUT, assistant(THINKING, USE), RESULT), "SYNTHESIZE (no id) [- -> messages[2]]");
+    assertThat(refereeSays(repair.body())).isEqualTo("accepted");
+    // with thinking off the same body is valid, and left as it is
+    Bodies.assertValid(Dialect.ANTHROPIC, body(false, USER, ANSWER, assistant(THINKING, USE), RESULT));
+  }
+
+  @Test
+  void aTurnWithoutAThinkingBlockToStartFromIsNotRepaired() throws Exception {
+    // no thinking block in the turn, or a call before it: a thinking block cannot be made up, and a
+    // call cannot be parted from its results
+    for (String in : List.of(
+        body(true, USER, ANSWER, assistant(USE), RESULT),
+        body(true, USER, assistant("{'type':'text','text':'Let me look.'}", THINKING, USE), RESULT))) {
+      assertThat(refereeSays(in)).as(in).startsWith("messages.1.content.0.type: Expected `thinking`");
+      WireRepair repair = WireGuard.ofDefaults().repair(Dialect.ANTHROPIC, in);
+      assertThat(repair.actions()).as(in).extracting(WireAction::kind)
+          .doesNotContain(dev.toolguard.core.RepairAction.Kind.SYNTHESIZE);
+      assertThat(WireGuard.ofDefaults().check(Dialect.ANTHROPIC, repair.body())).extracting(WireViolation::code)
+          .containsExactly("THINKING_NOT_FIRST");
+    }
+  }
+
   @Test
   void aToolUseIdGivenTwiceIsWordedAsTheProviderMeetsIt() throws Exception {
     // (not about thinking: Anthropic's words for a reused tool_use id name the block of the second use)

@@ -203,6 +203,13 @@ final class Conversations {
     }
   }
 
+  /** An OpenAI Responses assistant message item with the server id the service gave it. */
+  private ObjectNode producedMessage(String text) {
+    ObjectNode item = Json.object().put("type", "message").put("id", "msg_" + next()).put("role", "assistant");
+    item.putArray("content").addObject().put("type", "output_text").put("text", text).putArray("annotations");
+    return item;
+  }
+
   private ObjectNode assistant(String text) {
     switch (dialect) {
       case OPENAI_RESPONSES:
@@ -289,12 +296,14 @@ final class Conversations {
         break;
       }
       default: {
-        if (random.nextBoolean()) {
+        boolean reasoning = random.nextBoolean();
+        if (reasoning) {
           list.add(Json.object().put("type", "reasoning").put("id", "rs_" + next()).put("encrypted_content", "e")
               .set("summary", Json.array()));
         }
         if (random.nextInt(3) == 0) {
-          list.add(assistant("calling " + next()));
+          // after a reasoning item, the message as the service produced it: with its id, which pairs them
+          list.add(reasoning ? producedMessage("calling " + next()) : assistant("calling " + next()));
         }
         for (String id : ids) {
           list.add(Json.object().put("type", "function_call").put("id", "fc_" + next()).put("call_id", id)
@@ -423,6 +432,19 @@ final class Conversations {
             item.put("id", (random.nextBoolean() ? "item_" : "fc_x") + next());
             if (item.path("type").asText().equals("function_call")) {
               item.put("id", "msg_" + next());
+            }
+          }
+          return;
+        }
+        if (random.nextInt(3) == 0) {
+          // the item after a reasoning item stored without its server id (openai-node#1567,
+          // vercel/ai#7099): the service pairs them by that id
+          for (int i = 0; i + 1 < list.size(); i++) {
+            String next = list.get(i + 1).path("type").asText("message");
+            if (list.get(i).path("type").asText().equals("reasoning") && list.get(i + 1).hasNonNull("id")
+                && (next.equals("function_call") || next.equals("message")) && random.nextBoolean()) {
+              ((ObjectNode) list.get(i + 1)).remove("id");
+              return;
             }
           }
           return;

@@ -29,6 +29,11 @@ class OpenAiResponsesFailureClassesTest {
     return "{'type':'function_call','call_id':'" + id + "','name':'get','arguments':'{}'}";
   }
 
+  /** A call with its server id, as the service produced it after a reasoning item. */
+  static String producedCall(String id) {
+    return "{'type':'function_call','id':'fc_" + id + "','call_id':'" + id + "','name':'get','arguments':'{}'}";
+  }
+
   static String output(String id, String output) {
     return "{'type':'function_call_output','call_id':'" + id + "','output':'" + output + "'}";
   }
@@ -95,8 +100,9 @@ class OpenAiResponsesFailureClassesTest {
 
   @Test
   void aTrailingCall() {
-    String in = body(user("q"), reasoning("rs_1"), call("a"));
-    assertRepair(D, in, body(user("q"), reasoning("rs_1"), call("a"), synthetic("a")), "SYNTHESIZE a [- -> input[3]]");
+    String in = body(user("q"), reasoning("rs_1"), producedCall("a"));
+    assertRepair(D, in, body(user("q"), reasoning("rs_1"), producedCall("a"), synthetic("a")),
+        "SYNTHESIZE a [- -> input[3]]");
   }
 
   @Test
@@ -202,13 +208,33 @@ class OpenAiResponsesFailureClassesTest {
   }
 
   @Test
-  void aReasoningItemSeparatedFromItsCallMovesBackToIt() {
+  void aReasoningItemSeparatedFromItsCallIsDropped() {
+    // it cannot move back before the call: the service pairs a reasoning item with the item after it
+    // by that item's id, and this call goes without one
     String in = body(user("q"), reasoning("rs_1"), user("typed meanwhile"), call("a"), output("a", "r"));
     assertThat(violations(D, in)).containsExactly("REASONING_WITHOUT_FOLLOWING_ITEM input[1]");
     assertThat(WireGuard.ofDefaults().check(D, in).get(0).providerError())
         .isEqualTo("Item 'rs_1' of type 'reasoning' was provided without its required following item.");
-    assertRepair(D, in, body(user("q"), user("typed meanwhile"), reasoning("rs_1"), call("a"), output("a", "r")),
-        "MOVE a [- -> input[2]]");
+    assertRepair(D, in, body(user("q"), user("typed meanwhile"), call("a"), output("a", "r")),
+        "DROP (no id) [- -> -]");
+  }
+
+  @Test
+  void aReasoningItemBeforeAnItemWithoutItsIdIsDropped() {
+    // openai-node#1567, vercel/ai#7099: the item after the reasoning item lost its server id
+    String in = body(user("q"), reasoning("rs_1"), call("a"), output("a", "r"), reasoning("rs_2"), assistant("done"),
+        user("next"));
+    assertThat(violations(D, in)).containsExactly("REASONING_WITHOUT_FOLLOWING_ITEM input[1]",
+        "REASONING_WITHOUT_FOLLOWING_ITEM input[4]");
+    assertThat(WireGuard.ofDefaults().check(D, in)).extracting(WireViolation::providerError).containsExactly(
+        "Item 'rs_1' of type 'reasoning' was provided without its required following item.",
+        "Item 'rs_2' of type 'reasoning' was provided without its required following item.");
+    assertRepair(D, in, body(user("q"), call("a"), output("a", "r"), assistant("done"), user("next")),
+        "DROP (no id) [- -> input[1]]", "DROP (no id) [- -> input[3]]");
+    // with the ids the service gave them, the pairs are valid
+    assertValid(D, body(user("q"), reasoning("rs_1"), producedCall("a"), output("a", "r"), reasoning("rs_2"),
+        "{'type':'message','id':'msg_2','role':'assistant','content':[{'type':'output_text','text':'done',"
+            + "'annotations':[]}]}", user("next")));
   }
 
   @Test
@@ -227,7 +253,7 @@ class OpenAiResponsesFailureClassesTest {
       for (List<String> l : List.of(clean, broken)) {
         l.add(user("question " + turn));
         l.add(reasoning("rs_" + turn));
-        l.add(call(id));
+        l.add(producedCall(id));
       }
       if (turn == 2) {
         // Responses takes an output after other items: it stays where it is

@@ -170,11 +170,10 @@ class RefereeCrossCheckProperties {
         || (dialect == Dialect.ANTHROPIC && out.stream().allMatch(m -> m.role() == Role.SYSTEM)), "no message");
     // with thinking on, a last tool turn that lost its thinking block (moved, evicted, or a turn of
     // another conversation) cannot be repaired: a thinking block and its signature cannot be made up
-    // (also when repair answers a trailing call whose turn, as the API merges consecutive assistant
-    // messages, starts with an earlier text: check flags the repaired body, which the referee refuses)
-    outOfScope(dialect, conversations.thinkingOn() && (GUARD.check(dialect, body).stream()
-        .anyMatch(v -> v.code().equals("THINKING_NOT_FIRST")) || GUARD.check(dialect, repair.body()).stream()
-        .anyMatch(v -> v.code().equals("THINKING_NOT_FIRST"))), "thinking on, and the last tool turn lost its thinking");
+    // (check flags the repaired body, which the referee refuses). A turn that starts with an earlier
+    // answer, merged in by the API, and then with its thinking block is repaired, and stays in scope.
+    outOfScope(dialect, conversations.thinkingOn() && GUARD.check(dialect, repair.body()).stream()
+        .anyMatch(v -> v.code().equals("THINKING_NOT_FIRST")), "thinking on, and the last tool turn lost its thinking");
     // the call of the stored response is not in the body: the body alone cannot show that its output
     // was lost (the service answers "No tool output found for function call …")
     outOfScope(dialect, conversations.storedCall() != null && !answers(corrupted, conversations.storedCall()),

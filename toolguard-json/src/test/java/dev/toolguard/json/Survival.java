@@ -57,28 +57,36 @@ final class Survival {
   }
 
   /**
-   * What {@code sent}, the history of a repaired body, says beside the user turn that repair put first
-   * in a cut Anthropic history (reported as a SYNTHESIZE without call id): that turn must be there
-   * exactly when it is reported, first after the system messages, and nowhere else.
+   * What {@code sent}, the history of a repaired body, says beside the user turns that say earlier
+   * messages were cut, which repair puts in an Anthropic history (each reported as a SYNTHESIZE without
+   * call id, at the message it stands): first after the system messages when the history would start
+   * with the assistant, and, with thinking on, before the message that starts the final assistant turn
+   * with its thinking block. Each reported note must stand where the report says, and there only.
    */
   static List<String> saidBesidesCutNote(List<Message> sent, WireRepair repair, String context) {
     List<String> said = said(sent);
-    boolean reported = repair.actions().stream()
-        .anyMatch(a -> a.kind() == dev.toolguard.core.RepairAction.Kind.SYNTHESIZE && a.callId().isEmpty());
     String note = "USER: " + dev.toolguard.core.RepairPolicy.DEFAULT_CUT_HISTORY_TEXT;
+    List<WireAction> notes = repair.actions().stream()
+        .filter(a -> a.kind() == dev.toolguard.core.RepairAction.Kind.SYNTHESIZE && a.callId().isEmpty()).toList();
     int first = 0;
     while (first < sent.size() && sent.get(first).role() == dev.toolguard.core.Role.SYSTEM) {
       first++;
     }
-    boolean there = first < sent.size() && sent.get(first).role() == dev.toolguard.core.Role.USER
-        && sent.get(first).contents().size() >= 1
-        && sent.get(first).contents().get(0).equals(Text.of(dev.toolguard.core.RepairPolicy.DEFAULT_CUT_HISTORY_TEXT));
-    assertThat(there).as("the cut note is first exactly when reported: %s", context).isEqualTo(reported);
-    if (reported) {
+    boolean there = first < sent.size() && isNote(sent.get(first));
+    boolean reportedFirst = notes.stream().anyMatch(a -> a.detail().startsWith("the history starts with an assistant"));
+    assertThat(there).as("the cut note is first exactly when reported: %s", context).isEqualTo(reportedFirst);
+    if (!notes.isEmpty()) {
       assertThat(repair.request().dialect()).isEqualTo(dev.toolguard.core.Dialect.ANTHROPIC);
-      said.remove(note);
+    }
+    for (int k = 0; k < notes.size(); k++) {
+      assertThat(said.remove(note)).as("reported cut note %s is there: %s", notes.get(k), context).isTrue();
     }
     return said;
+  }
+
+  private static boolean isNote(Message m) {
+    return m.role() == dev.toolguard.core.Role.USER && !m.contents().isEmpty()
+        && m.contents().get(0).equals(Text.of(dev.toolguard.core.RepairPolicy.DEFAULT_CUT_HISTORY_TEXT));
   }
 
   /**

@@ -85,6 +85,29 @@ class WirePropertiesTest {
     assertCompletePairsKept(in, repair.request().history(), context, dialect == Dialect.OPENAI_RESPONSES);
   }
 
+  /**
+   * Repair writes only the messages it changed and copies the others from the text that came in:
+   * its text is the same JSON value as the repaired request written whole, compact or indented, and
+   * a second repair gives it back as it is.
+   */
+  @Property(tries = 300, seed = "20261207")
+  void aSplicedRepairIsTheRepairedRequestWrittenWhole(@ForAll Dialect dialect, @ForAll("choices") Choices choices,
+      @ForAll boolean indented) {
+    Conversations conversations = new Conversations(dialect, choices);
+    ObjectNode corrupted = conversations.corrupt(conversations.valid());
+    String body = indented ? Json.writePretty(corrupted) : Json.write(corrupted);
+    WireRepair repair = GUARD.repair(dialect, body);
+    String whole = WireCodec.of(dialect).write(repair.request());
+    assertThat(Json.parse(repair.body())).as("%s%nspliced: %s", body, repair.body()).isEqualTo(Json.parse(whole));
+    if (!indented) {
+      // compact in, compact out: the copied spans are the written text of the same items
+      assertThat(repair.body()).as(body).isEqualTo(whole);
+    }
+    WireRepair again = GUARD.repair(dialect, repair.body());
+    assertThat(again.changed()).as(repair.body()).isFalse();
+    assertThat(again.body()).isSameAs(repair.body());
+  }
+
   private static void assertRoundTrip(Dialect dialect, String body) {
     WireCodec codec = WireCodec.of(dialect);
     assertThat(codec.write(codec.read(body))).as(body).isEqualTo(Json.write(Json.parse(body)));

@@ -313,7 +313,11 @@ public final class ErrorMessages {
     /** Provider text pattern: a tool_use id used twice. */
     public static final String DUPLICATE_TOOL_USE_ID = "messages.%d.content.%d: `tool_use` ids must be unique";
 
-    /** Pattern for two tool_result blocks for one tool_use; referee wording. */
+    /**
+     * Provider text pattern: two tool_result blocks for one tool_use, as in {@code
+     * messages.6.content.2: each tool_use must have a single result. Found multiple `tool_result` blocks
+     * with id: toolu_01DKqMow1fXVBsctDmZDtxaa} (sipeed/picoclaw#1792; QwenLM/qwen-code#8163).
+     */
     public static final String DUPLICATE_TOOL_RESULT =
         "messages.%d.content.%d: each tool_use must have a single result. Found multiple `tool_result`"
             + " blocks with id: %s";
@@ -322,8 +326,9 @@ public final class ErrorMessages {
     public static final String ID_PATTERN = "%s: String should match pattern '^[a-zA-Z0-9_-]+$'";
 
     /**
-     * Provider text pattern (as seen in the field): with {@code thinking} enabled, the assistant turn
-     * whose tool_use blocks the last user turn answers does not start with a thinking block.
+     * Provider text pattern, word for word as reported (anomalyco/opencode#3077 with {@code tool_use},
+     * router-for-me/CLIProxyAPI#1109 with {@code text}): with {@code thinking} enabled, the assistant
+     * turn whose tool_use blocks the last user turn answers does not start with a thinking block.
      */
     public static final String THINKING_NOT_FIRST =
         "messages.%d.content.0.type: Expected `thinking` or `redacted_thinking`, but found `%s`. When `thinking`"

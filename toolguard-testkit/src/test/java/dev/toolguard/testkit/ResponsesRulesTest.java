@@ -138,10 +138,31 @@ class ResponsesRulesTest extends RefereeTestBase {
     assertRejected(post(Endpoint.RESPONSES, body(USER, reasoning("rs_2"), USER)),
         Responses.reasoningWithoutFollowingItem("rs_2"), "input", null);
     referee.reset();
-    assertAccepted(post(Endpoint.RESPONSES, body(USER, reasoning("rs_3"), call("call_a"), output("call_a"))));
-    referee.reset();
     assertAccepted(post(Endpoint.RESPONSES,
-        body(USER, reasoning("rs_4"), "{\"type\":\"message\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"Hi\"}]}", USER)));
+        body(USER, reasoning("rs_3"), callWithItemId("fc_3", "call_a"), output("call_a"))));
+    referee.reset();
+    assertAccepted(post(Endpoint.RESPONSES, body(USER, reasoning("rs_4"),
+        "{\"type\":\"message\",\"id\":\"msg_4\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"Hi\"}]}",
+        USER)));
+  }
+
+  /**
+   * The service pairs a reasoning item with its following item by the item's id: an assistant message
+   * (openai-node#1567, mastra#11103) or a call (vercel/ai#7099, langchainjs#9082) sent after it without
+   * its id does not pair, and the reasoning item is refused.
+   */
+  @Test
+  void reasoningIsPairedByTheFollowingItemsId() {
+    String message = "{\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"Three.\"}]}";
+    Http.Result r = post(Endpoint.RESPONSES, body(USER, reasoning("rs_5"), message, USER));
+    assertRejected(r, Responses.reasoningWithoutFollowingItem("rs_5"), "input", null);
+    assertThat(r.errorMessage())
+        .isEqualTo("Item 'rs_5' of type 'reasoning' was provided without its required following item.");
+    referee.reset();
+    assertRejected(post(Endpoint.RESPONSES, body(USER, reasoning("rs_6"), call("call_b"), output("call_b"))),
+        Responses.reasoningWithoutFollowingItem("rs_6"), "input", null);
+    referee.reset();
+    assertAccepted(post(Endpoint.RESPONSES, body(USER, call("call_c"), output("call_c"), message, USER)));
   }
 
   @Test

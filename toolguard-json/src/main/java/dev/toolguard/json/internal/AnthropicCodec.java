@@ -291,8 +291,13 @@ final class AnthropicCodec extends DialectCodec {
 
   @Override
   Encoded encodeChecked(WireRequest request, boolean forText) {
+    return encodeChecked(request, forText, !forText);
+  }
+
+  @Override
+  Encoded encodeChecked(WireRequest request, boolean forText, boolean track) {
     List<Message> history = request.history();
-    Encoded encoded = new Encoded("messages", history, !forText);
+    Encoded encoded = new Encoded("messages", history, track);
     List<Wire> wires = new ArrayList<>(history.size());
     for (int i = 0; i < history.size(); i++) {
       Message m = history.get(i);

@@ -149,6 +149,29 @@ public abstract class DialectCodec implements WireCodec {
    */
   abstract Encoded encodeChecked(WireRequest request, boolean forText);
 
+  /**
+   * Writes {@code request}: with {@code share}, a tree that may share nodes with the history's
+   * templates and payloads (to be serialized only, never read or changed); with {@code track}, recording
+   * where each message and content went. A codec that cannot share and track at once writes a tree
+   * of the caller's own with positions (this default).
+   */
+  Encoded encodeChecked(WireRequest request, boolean share, boolean track) {
+    return encodeChecked(request, share && !track);
+  }
+
+  /**
+   * Writes {@code request} into a tree that shares nodes with the history's templates, recording
+   * where each message and content went: the positions of a body without the copies that a tree of
+   * the caller's own takes. The tree is for serializing only: an edited item is an overlay on its
+   * template ({@link Patch}) that writes as the edited item but does not read as one.
+   *
+   * @throws WireFormatException as {@link #write(WireRequest)}
+   */
+  public final Encoded encodeShared(WireRequest request) {
+    check(request);
+    return encodeChecked(request, true, true);
+  }
+
   @Override
   public String toString() {
     return "WireCodec[" + dialect().id() + "]";

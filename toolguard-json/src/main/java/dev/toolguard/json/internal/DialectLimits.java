@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>OpenAI Chat: call ids of at most 40 characters; no empty {@code tool_calls} array.
  *   <li>OpenAI Responses: call ids of at most 64 characters; a reasoning item directly followed by
- *       the item it belongs to (not by another reasoning item, nor by another item than the one read
- *       with it); an item read with a reasoning item ({@link WireMetadata#PAIRED}) directly after it,
+ *       the item it belongs to, with that item's server id (not by another reasoning item, nor by an
+ *       item without its id, nor by another item than the one read with it); an item read with a reasoning item ({@link WireMetadata#PAIRED}) directly after it,
  *       or sent without its server id; every item id used once (a later item that repeats one loses
  *       it, a repeated reasoning item is removed).
  *   <li>Anthropic: call ids of {@code [a-zA-Z0-9_-]} only; in a repaired body, consecutive turns of
@@ -177,6 +177,15 @@ public final class DialectLimits {
               "Item '" + id + "' of type 'reasoning' was provided without its required following item."));
         }
         checkPairs(m, i, written, out);
+        for (int k : unpairedReasoning(m)) {
+          String path = written.contentPath(i, k);
+          String id = reasoningId(contents.get(k));
+          out.add(new WireViolation("REASONING_WITHOUT_FOLLOWING_ITEM", path == null ? written.messagePath(i) : path, "",
+              "reasoning item " + (id.isEmpty() ? "(without id)" : id) + " is followed by a "
+                  + itemType(contents.get(nextStart(m, k))) + " item without its server id, which OpenAI cannot pair"
+                  + " with it",
+              "Item '" + id + "' of type 'reasoning' was provided without its required following item."));
+        }
         for (int k : trailingReasoning(m)) {
           String path = written.contentPath(i, k);
           String id = reasoningId(contents.get(k));
@@ -451,6 +460,44 @@ public final class DialectLimits {
     return stacked;
   }
 
+  /**
+   * Positions of the reasoning items of {@code m} followed by an item that goes without a server id:
+   * the service pairs a reasoning item with the item after it by that item's id, so an assistant
+   * message or a call sent without it leaves the reasoning item unpaired (openai-node#1567,
+   * vercel/ai#7099). An {@code item_reference} names its item by id and pairs.
+   */
+  private static List<Integer> unpairedReasoning(Message m) {
+    List<Integer> unpaired = new ArrayList<>(0);
+    List<Content> contents = m.contents();
+    for (int k = 0; k < contents.size(); k++) {
+      if (!isReasoning(contents.get(k)) || !written(contents.get(k))) {
+        continue;
+      }
+      int next = nextStart(m, k);
+      if (next < 0) {
+        continue;
+      }
+      Content c = contents.get(next);
+      boolean reference = c instanceof Opaque && ((Opaque) c).kind().equals("item_reference");
+      if (!isReasoning(c) && !reference && itemId(c) == null) {
+        unpaired.add(k);
+      }
+    }
+    return unpaired;
+  }
+
+  /** The position of the next content of {@code m} after {@code k} that starts a written item, or -1. */
+  private static int nextStart(Message m, int k) {
+    List<Content> contents = m.contents();
+    for (int j = k + 1; j < contents.size(); j++) {
+      Content c = contents.get(j);
+      if (written(c) && !Json.flag(c.metadata(), WireMetadata.JOINED)) {
+        return j;
+      }
+    }
+    return -1;
+  }
+
   private static String dotted(String path) {
     return path.replaceAll("\\[(\\d+)]", ".$1");
   }
@@ -518,20 +565,36 @@ public final class DialectLimits {
    * body that changes anyway, so that a valid body stays exactly as it came.
    */
   public static Applied apply(Dialect dialect, List<Message> repaired, boolean changed, boolean stored) {
+    return apply(dialect, repaired, changed, stored, null);
+  }
+
+  /**
+   * As {@link #apply(Dialect, List, boolean, boolean)}; {@code thinkingCut}, when an Anthropic body
+   * turns extended thinking on, is the text of the user turn that says earlier messages were cut
+   * ({@link dev.toolguard.core.RepairPolicy#cutHistoryText()}), put between an earlier assistant
+   * message and the final assistant turn that would otherwise merge with it (see {@link
+   * #thinkingFirst}).
+   */
+  public static Applied apply(Dialect dialect, List<Message> repaired, boolean changed, boolean stored,
+      @Nullable String thinkingCut) {
     List<Entry> entries = new ArrayList<>(repaired.size());
     for (int i = 0; i < repaired.size(); i++) {
       entries.add(new Entry(repaired.get(i), i));
     }
     List<Pending> pending = new ArrayList<>();
     rewriteIds(dialect, entries, pending);
+    if (dialect == Dialect.ANTHROPIC && thinkingCut != null) {
+      thinkingFirst(entries, pending, thinkingCut);
+    }
     if (dialect == Dialect.OPENAI_CHAT) {
       dropEmptyToolCalls(entries, pending);
     } else if (dialect == Dialect.OPENAI_RESPONSES) {
       keepIdPrefixes(entries, pending);
       uniqueItemIds(entries, pending);
-      attachReasoning(entries, pending);
+      dropTrailingReasoning(entries, pending);
       dropStackedReasoning(entries, pending);
       keepPairs(entries, pending);
+      dropUnpairedReasoning(entries, pending);
       if (!stored) {
         // last: an approval request removed above (its id, a copy's) leaves its response unmatched
         dropUnmatchedApprovals(entries, pending);
@@ -544,7 +607,9 @@ public final class DialectLimits {
     List<Message> history = new ArrayList<>(entries.size());
     java.util.IdentityHashMap<Entry, Integer> finalIndex = new java.util.IdentityHashMap<>();
     for (Entry e : entries) {
-      indexMap[e.origin] = history.size();
+      if (e.origin >= 0) {
+        indexMap[e.origin] = history.size();
+      }
       finalIndex.put(e, history.size());
       history.add(e.message);
     }
@@ -749,12 +814,11 @@ public final class DialectLimits {
   // ---------------------------------------------------------------- OpenAI Responses
 
   /**
-   * A reasoning item that ends its assistant turn lost the item it was produced with. When the next
-   * assistant turn starts with a call or message that carries no server id (a user message came
-   * between them, say), it moves to directly before it; an item with a server id was produced without
-   * it (else they would have been read together), so otherwise the reasoning item is removed.
+   * A reasoning item that ends its assistant turn lost the item it was produced with: it is removed.
+   * It cannot move to the next turn's first item: an item with a server id was produced without it
+   * (else they would have been read together), and one without is not paired with it by the service.
    */
-  private static void attachReasoning(List<Entry> entries, List<Pending> pending) {
+  private static void dropTrailingReasoning(List<Entry> entries, List<Pending> pending) {
     for (int i = 0; i < entries.size(); i++) {
       Entry e = entries.get(i);
       if (e.message.role() != Role.ASSISTANT) {
@@ -764,46 +828,14 @@ public final class DialectLimits {
       if (trailing.isEmpty()) {
         continue;
       }
-      List<Content> moved = new ArrayList<>(trailing.size());
       List<Content> rest = new ArrayList<>(e.message.contents());
+      for (int k : trailing) {
+        pending.add(new Pending(RepairAction.Kind.DROP, "", null, e, "removed reasoning item "
+            + describe(rest.get(k)) + ": no call or message of the model follows it that it can belong to, and"
+            + " OpenAI rejects a reasoning item without its following item"));
+      }
       for (int t = trailing.size() - 1; t >= 0; t--) {
-        moved.add(0, rest.remove((int) trailing.get(t)));
-      }
-      Entry target = null;
-      int first = -1;
-      for (int j = i + 1; j < entries.size(); j++) {
-        if (entries.get(j).message.role() == Role.ASSISTANT) {
-          Entry next = entries.get(j);
-          for (int k = 0; k < next.message.contents().size(); k++) {
-            Content c = next.message.contents().get(k);
-            if (written(c)) {
-              if ((c instanceof ToolCall || c instanceof Text) && itemId(c) == null) {
-                target = next;
-                first = k;
-              }
-              break;
-            }
-          }
-          break;
-        }
-      }
-      if (target != null) {
-        List<Content> contents = new ArrayList<>(target.message.contents());
-        Content before = contents.get(first);
-        contents.addAll(first, moved);
-        target.message = target.message.withContents(contents);
-        String to = before instanceof ToolCall ? "call " + ((ToolCall) before).callId() : "the assistant message";
-        for (Content r : moved) {
-          pending.add(new Pending(RepairAction.Kind.MOVE, before instanceof ToolCall ? ((ToolCall) before).callId() : "",
-              null, target, "moved reasoning item " + describe(r) + " to directly before " + to
-                  + ": OpenAI needs a reasoning item to be followed by the item it belongs to"));
-        }
-      } else {
-        for (Content r : moved) {
-          pending.add(new Pending(RepairAction.Kind.DROP, "", null, e, "removed reasoning item " + describe(r)
-              + ": no call or message follows it that it can belong to (an item the service made without it is"
-              + " not one), and OpenAI rejects a reasoning item without its following item"));
-        }
+        rest.remove((int) trailing.get(t));
       }
       if (rest.isEmpty()) {
         e.message = null; // removed below, in one pass: a removal per entry would be quadratic
@@ -1020,6 +1052,35 @@ public final class DialectLimits {
     entries.removeIf(x -> x.message == null);
   }
 
+  /**
+   * A reasoning item followed by an item without its server id cannot be paired with it (the service
+   * pairs them by that id, which no one can give back): it is removed, and the item it precedes goes
+   * on as a new item. Runs after the steps that take ids off items.
+   */
+  private static void dropUnpairedReasoning(List<Entry> entries, List<Pending> pending) {
+    for (Entry e : entries) {
+      if (e.message.role() != Role.ASSISTANT) {
+        continue;
+      }
+      List<Integer> unpaired = unpairedReasoning(e.message);
+      if (unpaired.isEmpty()) {
+        continue;
+      }
+      List<Content> contents = new ArrayList<>(e.message.contents());
+      for (int k : unpaired) {
+        Content next = contents.get(nextStart(e.message, k));
+        pending.add(new Pending(RepairAction.Kind.DROP, "", null, e, "removed reasoning item "
+            + describe(contents.get(k)) + ": the " + itemType(next) + " item after it goes without its server id,"
+            + " OpenAI pairs a reasoning item with its following item by that id and rejects it unpaired, and the"
+            + " id cannot be made up"));
+      }
+      for (int t = unpaired.size() - 1; t >= 0; t--) {
+        contents.remove((int) unpaired.get(t));
+      }
+      e.message = e.message.withContents(contents);
+    }
+  }
+
   /** A reasoning item followed by another reasoning item lost the item it belonged to: it is removed. */
   private static void dropStackedReasoning(List<Entry> entries, List<Pending> pending) {
     for (int i = 0; i < entries.size(); i++) {
@@ -1045,6 +1106,99 @@ public final class DialectLimits {
   }
 
   // ---------------------------------------------------------------- Anthropic
+
+  /**
+   * Anthropic with thinking on: the final assistant turn (the one whose {@code tool_use} blocks the
+   * last user turn answers) must start with a thinking block, and the API merges consecutive
+   * assistant messages into that turn. When the turn starts with an earlier assistant message that
+   * holds no call (an answer whose next user message is gone, say) and a later message of it starts
+   * with a thinking block, a user turn that says earlier messages were cut goes between them: the
+   * final turn then starts with its thinking block, which stays as it is, with its signature and
+   * beside its {@code tool_use}; nothing moves and nothing is removed. A turn with no thinking block
+   * to start from is left as it is (check flags it): a thinking block cannot be made up.
+   */
+  private static void thinkingFirst(List<Entry> entries, List<Pending> pending, String cut) {
+    int end = entries.size() - 1;
+    boolean results = false;
+    while (end >= 0 && (entries.get(end).message.role() == Role.USER || entries.get(end).message.role() == Role.TOOL)) {
+      results |= entries.get(end).message.role() == Role.TOOL;
+      end--;
+    }
+    if (!results || end < 0 || entries.get(end).message.role() != Role.ASSISTANT) {
+      return;
+    }
+    int start = end;
+    while (start > 0 && entries.get(start - 1).message.role() == Role.ASSISTANT) {
+      start--;
+    }
+    String first = null;
+    // the wire messages of the turn: a core message that is not joined to the one before it starts
+    // one, and so does a content that carries the template of a later wire message of a run
+    for (int s = start; s <= end; s++) {
+      Message m = entries.get(s).message;
+      boolean starts = s == start || !Json.flag(m.metadata(), WireMetadata.JOINED);
+      for (int k = 0; k < m.contents().size(); k++) {
+        Content c = m.contents().get(k);
+        boolean boundary = (k == 0 && starts) || c.metadata().containsKey(WireMetadata.MESSAGE);
+        if (!written(c)) {
+          continue;
+        }
+        String type = blockType(c);
+        if (first == null) {
+          if (type.equals("thinking") || type.equals("redacted_thinking")) {
+            return; // the turn starts with its thinking block
+          }
+          first = type;
+        } else if (boundary && (type.equals("thinking") || type.equals("redacted_thinking"))) {
+          splitBefore(entries, s, k, pending, cut, first);
+          return;
+        }
+        if (c instanceof ToolCall) {
+          return; // a call before any thinking block: its results would no longer follow it
+        }
+      }
+    }
+  }
+
+  /**
+   * Puts a user turn that says earlier messages were cut before content {@code k} of entry {@code s},
+   * which starts a wire message: that message (the rest of entry {@code s} from {@code k} on, and
+   * the entries after it) becomes a wire message of its own, after the note.
+   */
+  private static void splitBefore(List<Entry> entries, int s, int k, List<Pending> pending, String cut, String first) {
+    Entry at = entries.get(s);
+    Message m = at.message;
+    int noteAt = s;
+    if (k > 0) {
+      // the wire message starts inside this core message: the contents before it stay, the rest
+      // becomes a message with the template its first content carried
+      List<Content> before = new ArrayList<>(m.contents().subList(0, k));
+      List<Content> rest = new ArrayList<>(m.contents().subList(k, m.contents().size()));
+      ObjectNode template = Json.template(rest.get(0).metadata(), WireMetadata.MESSAGE);
+      rest.set(0, Contents.without(rest.get(0), WireMetadata.MESSAGE));
+      at.message = m.withContents(before);
+      Map<String, Object> metadata = template == null ? Map.of() : Map.of(WireMetadata.NODE, template);
+      entries.add(s + 1, new Entry(new Message(Role.ASSISTANT, rest, metadata), -1));
+      noteAt = s + 1;
+    } else {
+      // the final turn is a wire message of its own now
+      at.message = new Message(m.role(), m.contents(), Contents.without(m.metadata(), WireMetadata.JOINED));
+    }
+    Entry note = new Entry(new Message(Role.USER, List.of(Text.of(cut)),
+        Map.of(dev.toolguard.core.Metadata.SYNTHETIC, dev.toolguard.core.Metadata.SYNTHETIC_BY_REPAIR)), -1);
+    entries.add(noteAt, note);
+    pending.add(new Pending(RepairAction.Kind.SYNTHESIZE, "", null, note, "thinking is enabled, and the final"
+        + " assistant turn (its calls answered by the last user turn) would start with a " + first + " block of an"
+        + " earlier assistant message, as Anthropic merges consecutive assistant messages; put a user turn between"
+        + " them that says earlier messages were cut, so that the turn starts with its thinking block"));
+  }
+
+  private static String blockType(Content c) {
+    return c instanceof Opaque ? ((Opaque) c).kind() : c instanceof ToolCall ? "tool_use"
+        : c instanceof Text ? "text" : "unknown";
+  }
+
+
 
   private static void mergeTurns(List<Entry> entries, List<Pending> pending) {
     int i = 0;

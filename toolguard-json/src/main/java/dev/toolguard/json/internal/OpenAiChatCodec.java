@@ -169,8 +169,13 @@ final class OpenAiChatCodec extends DialectCodec {
 
   @Override
   Encoded encodeChecked(WireRequest request, boolean forText) {
+    return encodeChecked(request, forText, !forText);
+  }
+
+  @Override
+  Encoded encodeChecked(WireRequest request, boolean forText, boolean track) {
     List<Message> history = request.history();
-    Encoded encoded = new Encoded("messages", history, !forText);
+    Encoded encoded = new Encoded("messages", history, track);
     ArrayNode out = Json.array(history.size());
     for (int i = 0; i < history.size(); i++) {
       Message m = history.get(i);

@@ -323,8 +323,13 @@ final class OpenAiResponsesCodec extends DialectCodec {
 
   @Override
   Encoded encodeChecked(WireRequest request, boolean forText) {
+    return encodeChecked(request, forText, !forText);
+  }
+
+  @Override
+  Encoded encodeChecked(WireRequest request, boolean forText, boolean track) {
     List<Message> history = request.history();
-    Encoded encoded = new Encoded("input", history, !forText);
+    Encoded encoded = new Encoded("input", history, track);
     ObjectNode body = request.envelope();
     JsonNode placeholder = body.get("input");
     if (history.isEmpty() && placeholder == null) {

@@ -380,16 +380,18 @@ public final class ResponsesRules {
         }
       }
     }
-    // 3. a new reasoning item is followed by the item it belongs to: an item of the model's side,
-    // and when the service produced the reasoning item, the very item it produced after it (an item
-    // sent without id is a new item, which the referee lets follow it)
+    // 3. a new reasoning item is followed by the item it belongs to: an item of the model's side
+    // that carries its id (the service pairs them by id: an assistant message or call sent without
+    // its id does not pair, openai-node#1567, vercel/ai#7099), and when the service produced the
+    // reasoning item, the very item it produced after it
     for (int k = firstNew; k < items.size(); k++) {
       JsonNode item = items.get(k);
       if (typeOf(item).equals("reasoning")) {
         JsonNode next = k + 1 < items.size() ? items.get(k + 1) : null;
         String produced = stored.itemAfter(item.get("id").asText());
         String nextId = next == null ? null : Json.text(next, "id");
-        if (next == null || !followsReasoning(next) || (produced != null && nextId != null && !produced.equals(nextId))) {
+        if (next == null || !followsReasoning(next) || nextId == null || nextId.isEmpty()
+            || (produced != null && !produced.equals(nextId))) {
           throw reject(Responses.reasoningWithoutFollowingItem(item.get("id").asText()), "input", null);
         }
       }
