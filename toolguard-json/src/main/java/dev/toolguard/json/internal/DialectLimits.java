@@ -93,6 +93,11 @@ public final class DialectLimits {
   /** Pending actions, with the entry they concern. */
   private record Pending(RepairAction.Kind kind, String callId, @Nullable String newCallId, Entry at, String detail) {}
 
+  /** True for the dialects whose limits and words are core's alone (Gemini, Bedrock Converse, Mistral, Ollama). */
+  public static boolean wordedByCore(Dialect dialect) {
+    return dialect != Dialect.OPENAI_CHAT && dialect != Dialect.OPENAI_RESPONSES && dialect != Dialect.ANTHROPIC;
+  }
+
   // ---------------------------------------------------------------- check
 
   /**
@@ -148,7 +153,8 @@ public final class DialectLimits {
                 "call id " + id + " has characters other than letters, digits, _ and -, which Anthropic rejects",
                 dotted(path) + ".tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'"));
           }
-        } else {
+        } else if (dialect == Dialect.OPENAI_CHAT || dialect == Dialect.OPENAI_RESPONSES) {
+          // (the newer dialects' id rules are core's: HistoryGuard.check(history, dialect))
           int max = dialect == Dialect.OPENAI_CHAT ? OPENAI_CHAT_MAX_ID : OPENAI_RESPONSES_MAX_ID;
           int length = id.codePointCount(0, id.length());
           if (length > max) {
@@ -536,7 +542,7 @@ public final class DialectLimits {
         // last: an approval request removed above (its id, a copy's) leaves its response unmatched
         dropUnmatchedApprovals(entries, pending);
       }
-    } else if (changed || !pending.isEmpty()) {
+    } else if (dialect == Dialect.ANTHROPIC && (changed || !pending.isEmpty())) {
       mergeTurns(entries, pending);
     }
     int[] indexMap = new int[repaired.size()];
@@ -573,6 +579,9 @@ public final class DialectLimits {
   // ---------------------------------------------------------------- ids
 
   private static void rewriteIds(Dialect dialect, List<Entry> entries, List<Pending> pending) {
+    if (dialect != Dialect.OPENAI_CHAT && dialect != Dialect.OPENAI_RESPONSES && dialect != Dialect.ANTHROPIC) {
+      return; // the newer dialects' id rules are core's, applied by HistoryGuard.repair(history, dialect)
+    }
     Set<String> used = new HashSet<>();
     // the TOOL messages that hold results of each id, made when the first id is rewritten
     Map<String, List<Entry>> resultsById = null;
