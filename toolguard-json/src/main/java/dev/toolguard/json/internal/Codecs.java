@@ -10,7 +10,7 @@ public final class Codecs {
   /** The dialects that have a codec, in declaration order. */
   public static final java.util.Set<Dialect> SUPPORTED = java.util.Collections.unmodifiableSet(
       java.util.EnumSet.of(Dialect.OPENAI_CHAT, Dialect.OPENAI_RESPONSES, Dialect.ANTHROPIC, Dialect.GEMINI,
-          Dialect.MISTRAL, Dialect.OLLAMA));
+          Dialect.BEDROCK_CONVERSE, Dialect.MISTRAL, Dialect.OLLAMA));
 
   /**
    * The codec of {@code dialect}.
@@ -27,6 +27,8 @@ public final class Codecs {
         return AnthropicCodec.INSTANCE;
       case GEMINI:
         return GeminiCodec.INSTANCE;
+      case BEDROCK_CONVERSE:
+        return BedrockCodec.INSTANCE;
       case MISTRAL:
         return OpenAiChatCodec.MISTRAL;
       case OLLAMA:

@@ -98,6 +98,35 @@ public final class DialectLimits {
     return dialect != Dialect.OPENAI_CHAT && dialect != Dialect.OPENAI_RESPONSES && dialect != Dialect.ANTHROPIC;
   }
 
+  /** Bedrock Converse's words for messages of one role in a row. */
+  static final String BEDROCK_ALTERNATE = "A conversation must alternate between user and assistant roles. Make sure"
+      + " the conversation alternates between user and assistant roles and try again.";
+
+  /**
+   * Bedrock Converse: the messages that start a wire message of the same role as the one before (user
+   * and tool messages are both the user's), which the body holds as two messages.
+   */
+  private static List<Integer> notAlternating(List<Message> history) {
+    List<Integer> out = new ArrayList<>();
+    Role previous = null;
+    for (int i = 0; i < history.size(); i++) {
+      Message m = history.get(i);
+      boolean sent = m.contents().isEmpty();
+      for (Content c : m.contents()) {
+        sent |= !Contents.informational(c);
+      }
+      if (m.role() == Role.SYSTEM || !sent) {
+        continue;
+      }
+      Role role = m.role() == Role.ASSISTANT ? Role.ASSISTANT : Role.USER;
+      if (role == previous && !Json.flag(m.metadata(), WireMetadata.JOINED)) {
+        out.add(i);
+      }
+      previous = role;
+    }
+    return out;
+  }
+
   // ---------------------------------------------------------------- check
 
   /**
@@ -110,6 +139,14 @@ public final class DialectLimits {
     List<WireViolation> out = new ArrayList<>();
     if (thinking) {
       checkThinkingFirst(history, written, out);
+    }
+    if (dialect == Dialect.BEDROCK_CONVERSE) {
+      for (int i : notAlternating(history)) {
+        String role = history.get(i).role() == Role.ASSISTANT ? "an assistant" : "a user";
+        out.add(new WireViolation("ROLES_NOT_ALTERNATING", written.messagePath(i), "",
+            role + " message follows another of its role; Converse takes user and assistant messages in turn",
+            BEDROCK_ALTERNATE));
+      }
     }
     for (int i = 0; i < history.size(); i++) {
       Message m = history.get(i);
@@ -544,6 +581,18 @@ public final class DialectLimits {
       }
     } else if (dialect == Dialect.ANTHROPIC && (changed || !pending.isEmpty())) {
       mergeTurns(entries, pending);
+    } else if (dialect == Dialect.BEDROCK_CONVERSE) {
+      List<Message> messages = new ArrayList<>(entries.size());
+      for (Entry e : entries) {
+        messages.add(e.message);
+      }
+      for (int i : notAlternating(messages)) {
+        Entry e = entries.get(i);
+        e.message = new Message(e.message.role(), e.message.contents(),
+            Contents.with(e.message.metadata(), WireMetadata.JOINED, true));
+        pending.add(new Pending(RepairAction.Kind.MOVE, "", null, e, "joined this " + e.message.role()
+            + " message to the message of its role before it: Converse takes user and assistant messages in turn"));
+      }
     }
     int[] indexMap = new int[repaired.size()];
     java.util.Arrays.fill(indexMap, -1);
