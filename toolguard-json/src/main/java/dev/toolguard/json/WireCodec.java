@@ -31,7 +31,7 @@ public interface WireCodec {
     return Codecs.of(dialect);
   }
 
-  /** The dialects that have a codec (and an HTTP backend, and a {@code --dialect} on the command line). */
+  /** The dialects that have a codec (and a {@code --dialect} on the command line). */
   static java.util.Set<Dialect> supported() {
     return Codecs.SUPPORTED;
   }

@@ -114,6 +114,9 @@ public final class WireGuard {
         }
         error = responsesError(v, k < 0 ? -1 : written.contentIndex(i, k), firstCalls);
       }
+      if (error == null && v.dialect() == request.dialect() && DialectLimits.wordedByCore(request.dialect())) {
+        error = v.bodyError(); // the newer dialects: core's words for the plain body, which these codecs write
+      }
       out.add(new WireViolation(v.code().name(), path, v.callId(), v.detail(),
           error != null ? error : v.code().providerError(request.dialect(), v.callId(), wireIndex)));
     }

@@ -92,12 +92,17 @@ public final class HttpChatBackend implements ChatBackend {
    */
   public static HttpChatBackend of(Dialect dialect, HttpBackendConfig config) {
     if (dialect == null) {
-      throw new IllegalArgumentException("dialect is null; give one of " + dev.toolguard.json.WireCodec.supported());
+      throw new IllegalArgumentException("dialect is null; give one of " + supported());
     }
     if (config == null) {
       throw new IllegalArgumentException("config is null; build one with HttpBackendConfig.builder()");
     }
     return new HttpChatBackend(dialect, config);
+  }
+
+  /** The dialects that have an HTTP backend (OpenAI Chat, OpenAI Responses, Anthropic). */
+  public static java.util.Set<Dialect> supported() {
+    return dev.toolguard.json.http.internal.Protocol.SUPPORTED;
   }
 
   /** The dialect this backend speaks. */

@@ -9,7 +9,8 @@ public final class Codecs {
 
   /** The dialects that have a codec, in declaration order. */
   public static final java.util.Set<Dialect> SUPPORTED = java.util.Collections.unmodifiableSet(
-      java.util.EnumSet.of(Dialect.OPENAI_CHAT, Dialect.OPENAI_RESPONSES, Dialect.ANTHROPIC));
+      java.util.EnumSet.of(Dialect.OPENAI_CHAT, Dialect.OPENAI_RESPONSES, Dialect.ANTHROPIC, Dialect.GEMINI,
+          Dialect.BEDROCK_CONVERSE, Dialect.MISTRAL, Dialect.OLLAMA));
 
   /**
    * The codec of {@code dialect}.
@@ -24,15 +25,28 @@ public final class Codecs {
         return OpenAiResponsesCodec.INSTANCE;
       case ANTHROPIC:
         return AnthropicCodec.INSTANCE;
+      case GEMINI:
+        return GeminiCodec.INSTANCE;
+      case BEDROCK_CONVERSE:
+        return BedrockCodec.INSTANCE;
+      case MISTRAL:
+        return OpenAiChatCodec.MISTRAL;
+      case OLLAMA:
+        return OpenAiChatCodec.OLLAMA;
       default:
-        throw new IllegalArgumentException(unsupported(dialect, "a codec"));
+        throw new IllegalArgumentException(unsupported(dialect, "codec"));
     }
   }
 
   /** The message for a dialect that has no {@code what} in toolguard-json. */
   public static String unsupported(Dialect dialect, String what) {
+    return unsupported(dialect, what, SUPPORTED);
+  }
+
+  /** The message for a dialect that has no {@code what} in toolguard-json, which {@code supported} have. */
+  public static String unsupported(Dialect dialect, String what, java.util.Set<Dialect> supported) {
     StringBuilder ids = new StringBuilder();
-    for (Dialect d : SUPPORTED) {
+    for (Dialect d : supported) {
       ids.append(ids.length() == 0 ? "" : ", ").append(d.id());
     }
     return "toolguard-json has no " + what + " for dialect " + dialect.id() + " yet (core checks and repairs its"

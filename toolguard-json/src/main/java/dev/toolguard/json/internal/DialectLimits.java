@@ -93,6 +93,40 @@ public final class DialectLimits {
   /** Pending actions, with the entry they concern. */
   private record Pending(RepairAction.Kind kind, String callId, @Nullable String newCallId, Entry at, String detail) {}
 
+  /** True for the dialects whose limits and words are core's alone (Gemini, Bedrock Converse, Mistral, Ollama). */
+  public static boolean wordedByCore(Dialect dialect) {
+    return dialect != Dialect.OPENAI_CHAT && dialect != Dialect.OPENAI_RESPONSES && dialect != Dialect.ANTHROPIC;
+  }
+
+  /** Bedrock Converse's words for messages of one role in a row. */
+  static final String BEDROCK_ALTERNATE = "A conversation must alternate between user and assistant roles. Make sure"
+      + " the conversation alternates between user and assistant roles and try again.";
+
+  /**
+   * Bedrock Converse: the messages that start a wire message of the same role as the one before (user
+   * and tool messages are both the user's), which the body holds as two messages.
+   */
+  private static List<Integer> notAlternating(List<Message> history) {
+    List<Integer> out = new ArrayList<>();
+    Role previous = null;
+    for (int i = 0; i < history.size(); i++) {
+      Message m = history.get(i);
+      boolean sent = m.contents().isEmpty();
+      for (Content c : m.contents()) {
+        sent |= !Contents.informational(c);
+      }
+      if (m.role() == Role.SYSTEM || !sent) {
+        continue;
+      }
+      Role role = m.role() == Role.ASSISTANT ? Role.ASSISTANT : Role.USER;
+      if (role == previous && !Json.flag(m.metadata(), WireMetadata.JOINED)) {
+        out.add(i);
+      }
+      previous = role;
+    }
+    return out;
+  }
+
   // ---------------------------------------------------------------- check
 
   /**
@@ -105,6 +139,14 @@ public final class DialectLimits {
     List<WireViolation> out = new ArrayList<>();
     if (thinking) {
       checkThinkingFirst(history, written, out);
+    }
+    if (dialect == Dialect.BEDROCK_CONVERSE) {
+      for (int i : notAlternating(history)) {
+        String role = history.get(i).role() == Role.ASSISTANT ? "an assistant" : "a user";
+        out.add(new WireViolation("ROLES_NOT_ALTERNATING", written.messagePath(i), "",
+            role + " message follows another of its role; Converse takes user and assistant messages in turn",
+            BEDROCK_ALTERNATE));
+      }
     }
     for (int i = 0; i < history.size(); i++) {
       Message m = history.get(i);
@@ -148,7 +190,8 @@ public final class DialectLimits {
                 "call id " + id + " has characters other than letters, digits, _ and -, which Anthropic rejects",
                 dotted(path) + ".tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'"));
           }
-        } else {
+        } else if (dialect == Dialect.OPENAI_CHAT || dialect == Dialect.OPENAI_RESPONSES) {
+          // (the newer dialects' id rules are core's: HistoryGuard.check(history, dialect))
           int max = dialect == Dialect.OPENAI_CHAT ? OPENAI_CHAT_MAX_ID : OPENAI_RESPONSES_MAX_ID;
           int length = id.codePointCount(0, id.length());
           if (length > max) {
@@ -599,8 +642,20 @@ public final class DialectLimits {
         // last: an approval request removed above (its id, a copy's) leaves its response unmatched
         dropUnmatchedApprovals(entries, pending);
       }
-    } else if (changed || !pending.isEmpty()) {
+    } else if (dialect == Dialect.ANTHROPIC && (changed || !pending.isEmpty())) {
       mergeTurns(entries, pending);
+    } else if (dialect == Dialect.BEDROCK_CONVERSE) {
+      List<Message> messages = new ArrayList<>(entries.size());
+      for (Entry e : entries) {
+        messages.add(e.message);
+      }
+      for (int i : notAlternating(messages)) {
+        Entry e = entries.get(i);
+        e.message = new Message(e.message.role(), e.message.contents(),
+            Contents.with(e.message.metadata(), WireMetadata.JOINED, true));
+        pending.add(new Pending(RepairAction.Kind.MOVE, "", null, e, "joined this " + e.message.role()
+            + " message to the message of its role before it: Converse takes user and assistant messages in turn"));
+      }
     }
     int[] indexMap = new int[repaired.size()];
     java.util.Arrays.fill(indexMap, -1);
@@ -638,6 +693,9 @@ public final class DialectLimits {
   // ---------------------------------------------------------------- ids
 
   private static void rewriteIds(Dialect dialect, List<Entry> entries, List<Pending> pending) {
+    if (dialect != Dialect.OPENAI_CHAT && dialect != Dialect.OPENAI_RESPONSES && dialect != Dialect.ANTHROPIC) {
+      return; // the newer dialects' id rules are core's, applied by HistoryGuard.repair(history, dialect)
+    }
     Set<String> used = new HashSet<>();
     // the TOOL messages that hold results of each id, made when the first id is rewritten
     Map<String, List<Entry>> resultsById = null;

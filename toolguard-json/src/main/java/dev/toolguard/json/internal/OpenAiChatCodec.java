@@ -31,26 +31,51 @@ import org.jspecify.annotations.Nullable;
  */
 final class OpenAiChatCodec extends DialectCodec {
 
-  static final OpenAiChatCodec INSTANCE = new OpenAiChatCodec();
+  static final OpenAiChatCodec INSTANCE = new OpenAiChatCodec(Dialect.OPENAI_CHAT, "OpenAI Chat");
 
-  private OpenAiChatCodec() {
-    super(Dialect.OPENAI_CHAT, "messages");
+  /**
+   * Mistral chat completions ({@code /v1/chat/completions}): the OpenAI Chat shape, a call's {@code
+   * arguments} a JSON string or a JSON object (kept as it came; a new call's is a string).
+   */
+  static final OpenAiChatCodec MISTRAL = new OpenAiChatCodec(Dialect.MISTRAL, "Mistral");
+
+  /**
+   * Ollama {@code /api/chat}: the OpenAI Chat shape without ids: a call's {@code arguments} is a JSON
+   * object, a {@code tool} message names its tool in {@code tool_name}. Reading makes up the ids core
+   * needs ({@code toolguard_M_K} for call K of message M, unique in the body) and binds each tool
+   * message after an assistant message to its first unanswered call of the same tool ({@code
+   * tool_name}), or by order when it names none; writing never writes an id the body did not have.
+   */
+  static final OpenAiChatCodec OLLAMA = new OpenAiChatCodec(Dialect.OLLAMA, "Ollama");
+
+  private final String api;
+
+  private OpenAiChatCodec(Dialect dialect, String api) {
+    super(dialect, "messages");
+    this.api = api;
+  }
+
+  private boolean ollama() {
+    return dialect() == Dialect.OLLAMA;
   }
 
   // ---------------------------------------------------------------- reading
 
   @Override
   WireRequest decode(ObjectNode body) {
-    JsonNode messages = requireMessages(body, "OpenAI Chat");
+    JsonNode messages = requireMessages(body, api);
     ObjectNode envelope = envelopeOf(body, "messages");
     List<Message> history = new ArrayList<>(messages.size());
     for (int i = 0; i < messages.size(); i++) {
       history.add(readMessage(messages.get(i), Path.of("messages", i)));
     }
-    return new WireRequest(Dialect.OPENAI_CHAT, history, envelope);
+    if (ollama()) {
+      history = OllamaIds.bind(history);
+    }
+    return new WireRequest(dialect(), history, envelope);
   }
 
-  private static Message readMessage(JsonNode node, Object path) {
+  private Message readMessage(JsonNode node, Object path) {
     ObjectNode m = Json.object(node, path, "a message");
     String role = Json.reqString(m, "role", path, "every message needs a role");
     switch (role) {
@@ -66,8 +91,8 @@ final class OpenAiChatCodec extends DialectCodec {
       case "function":
         return new Message(Role.USER, List.of(Opaque.of("function", m)), Map.of(WireMetadata.VERBATIM, true));
       default:
-        throw new WireFormatException("role is '" + role + "'; OpenAI Chat messages have role system, developer,"
-            + " user, assistant or tool", path + ".role");
+        throw new WireFormatException("role is '" + role + "'; " + api + " messages have role system"
+            + (dialect() == Dialect.OPENAI_CHAT ? ", developer" : "") + ", user, assistant or tool", path + ".role");
     }
   }
 
@@ -101,7 +126,7 @@ final class OpenAiChatCodec extends DialectCodec {
     return parts;
   }
 
-  private static Message readAssistant(ObjectNode m, Object path) {
+  private Message readAssistant(ObjectNode m, Object path) {
     List<Content> contents = readParts(m, path);
     JsonNode calls = m.get("tool_calls");
     if (calls != null && !calls.isNull()) {
@@ -125,7 +150,10 @@ final class OpenAiChatCodec extends DialectCodec {
   }
 
   /** Reads call {@code k} of the message at {@code messagePath}; its node becomes its template. */
-  private static ToolCall readCall(ObjectNode c, Object messagePath, int k) {
+  private ToolCall readCall(ObjectNode c, Object messagePath, int k) {
+    if (dialect() != Dialect.OPENAI_CHAT) {
+      return readCallOfObjects(c, Path.of(messagePath, ".tool_calls", k));
+    }
     String id = Json.text(c, "id");
     String type = Json.text(c, "type");
     JsonNode function = c.get("function");
@@ -136,6 +164,28 @@ final class OpenAiChatCodec extends DialectCodec {
       return readCallChecked(c, Path.of(messagePath, ".tool_calls", k));
     }
     return new ToolCall(id, name, arguments, false, Map.of(WireMetadata.NODE, c));
+  }
+
+  /**
+   * Mistral and Ollama: a function call whose {@code arguments} may be a JSON object (Ollama's always
+   * is), read as its compact text; Ollama's carries no id (made up later, {@link OllamaIds}).
+   */
+  private ToolCall readCallOfObjects(ObjectNode c, Object path) {
+    String id = Json.optString(c, "id", path);
+    ObjectNode function = Json.reqObject(c, "function", path,
+        "a tool call needs a function object with name and arguments");
+    String name = Json.reqString(function, "name", path + ".function", "a tool call needs the tool's name");
+    JsonNode args = function.get("arguments");
+    String arguments;
+    if (args != null && args.isObject()) {
+      arguments = Json.write(args);
+    } else if (args != null && args.isTextual() && !ollama()) {
+      arguments = args.asText();
+    } else {
+      throw new WireFormatException(Json.describe(args) + " where the arguments are expected: "
+          + (ollama() ? "a JSON object" : "a JSON string or object"), path + ".function.arguments");
+    }
+    return new ToolCall(id == null ? "" : id, name, arguments, false, Map.of(WireMetadata.NODE, c));
   }
 
   private static ToolCall readCallChecked(ObjectNode c, Object path) {
@@ -157,9 +207,9 @@ final class OpenAiChatCodec extends DialectCodec {
     return new ToolCall(id == null ? "" : id, name, arguments, false, Map.of(WireMetadata.NODE, c));
   }
 
-  private static ToolResult readResult(ObjectNode m, Object path) {
+  private ToolResult readResult(ObjectNode m, Object path) {
     String id = Json.optString(m, "tool_call_id", path);
-    String name = Json.optString(m, "name", path);
+    String name = Json.optString(m, ollama() ? "tool_name" : "name", path);
     String output = readOutput(m, "content", path, "a content part",
         "the tool output is expected: a string or an array of text parts", "text");
     return new ToolResult(id == null ? "" : id, name, output, false, Map.of(WireMetadata.NODE, m));
@@ -208,7 +258,7 @@ final class OpenAiChatCodec extends DialectCodec {
     return encoded;
   }
 
-  private static @Nullable JsonNode writeMessage(Message m, int i, int wireIndex, Encoded encoded, boolean share) {
+  private @Nullable JsonNode writeMessage(Message m, int i, int wireIndex, Encoded encoded, boolean share) {
     List<Content> contents = m.contents();
     // which contents are parts and which calls (informational ones are neither): counted, then
     // walked again where they are written
@@ -243,7 +293,7 @@ final class OpenAiChatCodec extends DialectCodec {
       encoded.content(i, firstPart, wireIndex, ".content", -1);
     } else if (partCount == 0) {
       if (template == null || (shape != null && shape.isTextual())) {
-        content = assistant ? Json.NODES.nullNode() : "";
+        content = assistant && !ollama() ? Json.NODES.nullNode() : "";
       } else if (shape != null && shape.isArray() && shape.size() > 0) {
         content = Json.array(); // its parts are gone
       }
@@ -323,8 +373,11 @@ final class OpenAiChatCodec extends DialectCodec {
     return role == Role.SYSTEM ? "system" : role == Role.USER ? "user" : "assistant";
   }
 
-  private static JsonNode writeCall(ToolCall call, boolean share) {
+  private JsonNode writeCall(ToolCall call, boolean share) {
     ObjectNode template = Json.template(call.metadata(), WireMetadata.NODE);
+    if (dialect() != Dialect.OPENAI_CHAT) {
+      return writeCallOfObjects(call, template, share);
+    }
     if (template == null) {
       Patch w = Patch.of(null, share).put("id", call.callId()).put("type", "function");
       w.object("function").put("name", call.name()).put("arguments", call.argumentsJson());
@@ -351,8 +404,56 @@ final class OpenAiChatCodec extends DialectCodec {
     return w.node();
   }
 
-  private static JsonNode writeResult(ToolResult r, boolean share) {
+  /**
+   * Mistral and Ollama: a call written as read while its name and arguments (as a JSON value) stand;
+   * arguments in the form read (a string, or an object), a new call's a string (Mistral) or an object
+   * (Ollama); Ollama's id only where the body had one.
+   */
+  private JsonNode writeCallOfObjects(ToolCall call, @Nullable ObjectNode template, boolean share) {
+    JsonNode old = template == null ? null : template.path("function").get("arguments");
+    boolean asObject = old != null ? old.isObject() : ollama();
+    JsonNode args;
+    if (asObject) {
+      JsonNode value = Json.parseValue(call.argumentsJson());
+      if (!value.isObject()) {
+        throw new WireFormatException("the arguments of call " + call.callId() + " are " + Json.describe(value)
+            + "; " + api + " takes a JSON object", "(call " + call.callId() + ")");
+      }
+      args = value;
+    } else {
+      args = Json.NODES.textNode(call.argumentsJson());
+    }
+    boolean keepId = !ollama() || (template != null && template.has("id"));
+    if (template == null) {
+      Patch w = Patch.of(null, share);
+      if (keepId) {
+        w.put("id", call.callId()).put("type", "function");
+      }
+      w.object("function").put("name", call.name()).set("arguments", args);
+      return w.node();
+    }
+    boolean id = keepId && idChanged(template, "id", call.callId());
+    JsonNode function = template.get("function");
+    boolean changed = !(function instanceof ObjectNode) || !Json.hasText(function, "name", call.name())
+        || !args.equals(old);
+    if (share && !id && !changed) {
+      return template; // as read
+    }
+    Patch w = Patch.of(template, share);
+    if (id) {
+      w.put("id", call.callId());
+    }
+    if (changed) {
+      w.object("function").put("name", call.name()).set("arguments", args);
+    }
+    return w.node();
+  }
+
+  private JsonNode writeResult(ToolResult r, boolean share) {
     ObjectNode template = Json.template(r.metadata(), WireMetadata.NODE);
+    if (ollama()) {
+      return writeOllamaResult(r, template, share);
+    }
     if (template == null) {
       return Patch.of(null, share).put("role", "tool").put("tool_call_id", r.callId()).put("content", r.output())
           .node();
@@ -372,6 +473,34 @@ final class OpenAiChatCodec extends DialectCodec {
     }
     if (name) {
       w.put("name", r.name());
+    }
+    return w.node();
+  }
+
+  /** Ollama: a tool message with {@code tool_name}; its {@code tool_call_id} only where the body had one. */
+  private static JsonNode writeOllamaResult(ToolResult r, @Nullable ObjectNode template, boolean share) {
+    if (template == null) {
+      Patch w = Patch.of(null, share).put("role", "tool").put("content", r.output());
+      if (r.name() != null) {
+        w.put("tool_name", r.name());
+      }
+      return w.node();
+    }
+    boolean id = template.has("tool_call_id") && idChanged(template, "tool_call_id", r.callId());
+    boolean output = outputChanged(template.get("content"), r.output(), "text");
+    boolean name = r.name() != null && !Json.hasText(template, "tool_name", r.name());
+    if (share && !id && !output && !name) {
+      return template; // as read
+    }
+    Patch w = Patch.of(template, share);
+    if (id) {
+      w.put("tool_call_id", r.callId());
+    }
+    if (output) {
+      w.put("content", r.output());
+    }
+    if (name) {
+      w.put("tool_name", r.name());
     }
     return w.node();
   }

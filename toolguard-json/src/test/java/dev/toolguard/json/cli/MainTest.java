@@ -48,7 +48,8 @@ class MainTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"openai-chat", "openai-responses", "anthropic"})
+  @ValueSource(strings = {"openai-chat", "openai-responses", "anthropic", "gemini", "bedrock-converse", "mistral",
+      "ollama"})
   void checkListsTheViolationsOfASampleOnePerLineAndExitsOne(String dialect) throws IOException {
     Run run = run("", "check", "--dialect", dialect, SAMPLES.resolve("broken-" + dialect + ".json").toString());
     assertThat(run.exit()).isEqualTo(Main.VIOLATIONS);
@@ -58,7 +59,8 @@ class MainTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"openai-chat", "openai-responses", "anthropic"})
+  @ValueSource(strings = {"openai-chat", "openai-responses", "anthropic", "gemini", "bedrock-converse", "mistral",
+      "ollama"})
   void repairWritesAValidBodyAndTheReportOfASample(String dialect) throws IOException {
     Run run = run("", "repair", "--dialect=" + dialect, SAMPLES.resolve("broken-" + dialect + ".json").toString());
     assertThat(run.exit()).isEqualTo(Main.OK);
@@ -196,7 +198,8 @@ class MainTest {
     Run run = run("", "generate-completion");
     assertThat(run.exit()).isZero();
     assertThat(run.out()).startsWith("#!/usr/bin/env bash").contains("complete -F _complete_toolguard")
-        .contains("check", "repair", "(\"openai-chat\" \"openai-responses\" \"anthropic\") # --dialect values");
+        .contains("check", "repair", "(\"openai-chat\" \"openai-responses\" \"anthropic\" \"gemini\" \"bedrock-converse\""
+            + " \"mistral\" \"ollama\") # --dialect values");
   }
 
   @Test
@@ -208,10 +211,8 @@ class MainTest {
         "toolguard: Unknown option: '--verbose'");
     assertUsage(run("", "check", "-"), "check", "toolguard: Missing required option: '--dialect=DIALECT'");
     assertUsage(run("", "check", "--dialect", "cohere", "-"), "check", "toolguard: Invalid value for option"
-        + " '--dialect': unknown dialect 'cohere'; use one of openai-chat, openai-responses, anthropic");
-    assertUsage(run("", "check", "--dialect", "gemini", "-"), "check", "toolguard: Invalid value for option"
-        + " '--dialect': dialect 'gemini' has no codec in this version; use one of openai-chat, openai-responses,"
-        + " anthropic");
+        + " '--dialect': unknown dialect 'cohere'; use one of openai-chat, openai-responses, anthropic, gemini,"
+        + " bedrock-converse, mistral, ollama");
     assertUsage(run("", "repair", "--dialect"), "repair",
         "toolguard: Missing required parameter for option '--dialect' (DIALECT)");
     assertUsage(run("", "check", "--dialect", "anthropic"), "check", "toolguard: Missing required parameter: 'FILE|-'");

@@ -3,7 +3,7 @@ package dev.toolguard.json.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toolguard.core.Dialect;
-import dev.toolguard.json.WireCodec;
+
 import dev.toolguard.core.HistoryGuard;
 import dev.toolguard.core.Message;
 import dev.toolguard.core.loop.CallJournal;
@@ -98,7 +98,7 @@ class BoundedLoadOverHttpTest {
     List<Dialect> dialects = new ArrayList<>();
     List<Future<LoopResult>> futures = new ArrayList<>();
     for (int c = 0; c < CONVERSATIONS; c++) {
-      Dialect d = List.copyOf(WireCodec.supported()).get(c % WireCodec.supported().size());
+      Dialect d = List.copyOf(HttpChatBackend.supported()).get(c % HttpChatBackend.supported().size());
       String marker = marker(d, c);
       FunctionInvokingLoop loop = loops.get(d.ordinal());
       dialects.add(d);
@@ -126,7 +126,7 @@ class BoundedLoadOverHttpTest {
       assertThat(r.status()).as("%s", r).isEqualTo(200);
       assertThat(markers(r.body())).as("conversations in one request").hasSize(1);
     });
-    for (Dialect d : WireCodec.supported()) {
+    for (Dialect d : HttpChatBackend.supported()) {
       long conversations = batch.dialects().stream().filter(d::equals).count();
       assertThat(batch.requests()).filteredOn(r -> r.endpoint() == endpoint(d))
           .hasSize((int) conversations * (ROUNDS + 1));
@@ -168,7 +168,7 @@ class BoundedLoadOverHttpTest {
       LoopConfig config = LoopConfig.custom().maxIterations(ROUNDS + 1).build();
       CallJournal journal = CallJournal.inMemory(10_000, 1 << 20);
       List<FunctionInvokingLoop> loops = new ArrayList<>();
-      for (Dialect d : WireCodec.supported()) {
+      for (Dialect d : HttpChatBackend.supported()) {
         HttpChatBackend backend = HttpChatBackend.of(d, HttpBackendConfig.builder().baseUrl(referee.openAiBaseUrl())
             .apiKey("test-key").model(d == Dialect.ANTHROPIC ? "claude-sonnet-4-5" : "gpt-4.1-mini")
             .httpClient(client).build());

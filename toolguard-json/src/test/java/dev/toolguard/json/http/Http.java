@@ -3,7 +3,7 @@ package dev.toolguard.json.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toolguard.core.Dialect;
-import dev.toolguard.json.WireCodec;
+
 import dev.toolguard.core.HistoryGuard;
 import dev.toolguard.core.Message;
 import dev.toolguard.core.Role;
@@ -47,7 +47,7 @@ final class Http {
   /** Every dialect in both modes. */
   static List<Case> cases() {
     List<Case> out = new ArrayList<>();
-    for (Dialect d : WireCodec.supported()) {
+    for (Dialect d : HttpChatBackend.supported()) {
       for (Mode m : Mode.values()) {
         out.add(new Case(d, m));
       }

@@ -6,7 +6,7 @@ import dev.toolguard.core.ApprovalRequest;
 import dev.toolguard.core.ApprovalResponse;
 import dev.toolguard.core.Content;
 import dev.toolguard.core.Dialect;
-import dev.toolguard.json.WireCodec;
+
 import dev.toolguard.core.Message;
 import dev.toolguard.core.Role;
 import dev.toolguard.core.ToolCall;
@@ -69,7 +69,7 @@ class LogHygieneOverHttpTest {
     String log = String.join("\n", logLines);
     // what was logged: repairs, limits, the timeout, the failures — by id and tool name
     assertThat(log).contains("call_lost", "call_gone", "call_" + "x".repeat(30), "(slow) timed out");
-    for (Dialect d : WireCodec.supported()) {
+    for (Dialect d : HttpChatBackend.supported()) {
       assertThat(log).contains(d.id() + " request:");
     }
     assertThat(output).doesNotContain(SECRET).doesNotContain("card");
@@ -83,7 +83,7 @@ class LogHygieneOverHttpTest {
 
     public static void main(String[] args) {
       try (ProviderReferee referee = ProviderReferee.start()) {
-        for (Dialect d : WireCodec.supported()) {
+        for (Dialect d : HttpChatBackend.supported()) {
           for (Mode mode : Mode.values()) {
             run(d, mode, referee);
           }

@@ -20,6 +20,7 @@ import dev.toolguard.core.loop.LoopTool;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.json.HistoryJson;
 import dev.toolguard.json.WireCodec;
+
 import dev.toolguard.json.WireRequest;
 import dev.toolguard.json.http.Http.Case;
 import dev.toolguard.testkit.Fault;
@@ -226,7 +227,7 @@ class ReliabilityOverHttpTest {
     });
     LoopConfig config = LoopConfig.custom().maxIterations(ROUNDS + 1).build();
     List<FunctionInvokingLoop> loops = new ArrayList<>();
-    for (Dialect d : WireCodec.supported()) {
+    for (Dialect d : HttpChatBackend.supported()) {
       loops.add(FunctionInvokingLoop.builder(backend(d, referee)).tools(echo).config(config).build());
     }
     ExecutorService pool = Executors.newFixedThreadPool(CONVERSATIONS);

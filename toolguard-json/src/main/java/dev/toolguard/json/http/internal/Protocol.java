@@ -63,6 +63,10 @@ public abstract class Protocol {
     this.historyField = Codecs.of(dialect).historyField();
   }
 
+  /** The dialects that have an HTTP backend. */
+  public static final java.util.Set<Dialect> SUPPORTED = java.util.Collections.unmodifiableSet(
+      java.util.EnumSet.of(Dialect.OPENAI_CHAT, Dialect.OPENAI_RESPONSES, Dialect.ANTHROPIC));
+
   /** The protocol of {@code dialect}. */
   public static Protocol of(Dialect dialect) {
     switch (dialect) {
@@ -73,7 +77,7 @@ public abstract class Protocol {
       case ANTHROPIC:
         return AnthropicProtocol.INSTANCE;
       default:
-        throw new IllegalArgumentException(Codecs.unsupported(dialect, "HTTP backend"));
+        throw new IllegalArgumentException(Codecs.unsupported(dialect, "HTTP backend", SUPPORTED));
     }
   }
 
