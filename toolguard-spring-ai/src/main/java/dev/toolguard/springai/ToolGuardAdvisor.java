@@ -22,6 +22,7 @@ import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.springai.internal.ChainBackend;
 import dev.toolguard.springai.internal.ChatMemoryConversation;
 import dev.toolguard.springai.internal.Dialects;
+import dev.toolguard.springai.internal.GeminiView;
 import dev.toolguard.springai.internal.MessageMapper;
 import dev.toolguard.springai.internal.SpringTools;
 import java.util.ArrayList;
@@ -420,12 +421,18 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
     }
 
     private FunctionInvokingLoop loop(ChainBackend backend) {
-      FunctionInvokingLoop.Builder b = settings.copy().backend(backend).tools(registry);
-      dev.toolguard.core.Dialect d = dialect != null ? dialect : Dialects.ofOptions(request.prompt().getOptions());
+      FunctionInvokingLoop.Builder b = settings.copy().backend(backend.jsonOutputs(GeminiView.needed(dialect())))
+          .tools(registry);
+      dev.toolguard.core.Dialect d = dialect();
       if (d != null) {
         b.dialect(d);
       }
       return b.build();
+    }
+
+    /** The dialect of this request: the builder's, else the one its options name. */
+    private dev.toolguard.core.@Nullable Dialect dialect() {
+      return dialect != null ? dialect : Dialects.ofOptions(request.prompt().getOptions());
     }
 
 

@@ -8,6 +8,7 @@ import dev.toolguard.core.Violation;
 import dev.toolguard.core.loop.LoopListener;
 import dev.toolguard.core.loop.LoopRun;
 import dev.toolguard.springai.internal.Dialects;
+import dev.toolguard.springai.internal.GeminiView;
 import dev.toolguard.springai.internal.MessageMapper;
 import org.jspecify.annotations.Nullable;
 import java.util.List;
@@ -150,6 +151,9 @@ public final class ToolGuardRepairAdvisor implements CallAdvisor, StreamAdvisor 
     Dialect d = dialect != null ? dialect : Dialects.ofOptions(request.prompt().getOptions());
     RepairResult repair = d == null ? guard.repair(history) : guard.repair(history, d);
     List<dev.toolguard.core.Message> view = ProviderView.of(repair.history());
+    if (GeminiView.needed(d)) {
+      view = GeminiView.of(view);
+    }
     if (!repair.changed() && view == history) {
       return request;
     }
