@@ -243,8 +243,9 @@ class GuardedDialectClientsTest {
 
   /**
    * An Ollama body, whose calls carry no ids: right after each assistant message with calls, one tool
-   * message per call, in call order, naming the call's tool (when the client sends {@code tool_name}) and
-   * holding a result of that tool (or the error result the repair made up); no tool message elsewhere.
+   * message per call, in call order, holding a result of that call's tool (or the error result the repair
+   * made up), and naming the tool if it has a {@code tool_name} (Spring AI 2.0.1's OllamaChatModel sends
+   * none: results are matched by order, which the repair keeps); no tool message elsewhere.
    */
   static void assertOllamaPairs(JsonNode body) {
     JsonNode messages = body.get("messages");
@@ -258,7 +259,7 @@ class GuardedDialectClientsTest {
         JsonNode t = messages.get(i);
         assertThat(t).as("a result for the call of %s at message %d", name, i).isNotNull();
         assertThat(t.path("role").asText()).as("message %d", i).isEqualTo("tool");
-        if (t.has("tool_name")) {
+        if (t.has("tool_name") && !t.path("tool_name").asText().isEmpty()) {
           assertThat(t.path("tool_name").asText()).isEqualTo(name);
         }
         String content = t.path("content").asText();
