@@ -18,6 +18,7 @@ import dev.toolguard.langchain4j.internal.HistoryGate;
 import dev.toolguard.langchain4j.internal.Messages;
 import java.util.List;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * toolguard for LangChain4j: wraps a {@link ChatModel}, a {@link StreamingChatModel} or a {@link
@@ -76,8 +77,11 @@ public final class LangChain4jToolGuard {
 
   /**
    * A model that repairs (or rejects) the messages of every request before {@code model} gets them,
-   * and is otherwise {@code model}. For an Anthropic model ({@code model.provider()}) the repair also
-   * keeps Anthropic's rules (the first message is the user's). A model this guard already guards is returned as it is.
+   * and is otherwise {@code model}. The repair keeps the rules of the provider's wire format, picked
+   * from {@code model.provider()} (OpenAI, Anthropic, Gemini, Bedrock Converse, Mistral, Ollama: see
+   * {@link Builder#dialect}) unless the builder set one: Anthropic's first message is the user's, a
+   * Mistral id renamed or made up is 9 letters and digits, Ollama's results come in call order with
+   * their call's tool name, and so on. A model this guard already guards is returned as it is.
    *
    * @throws IllegalArgumentException if {@code model} is null
    */
@@ -112,8 +116,9 @@ public final class LangChain4jToolGuard {
    *   <li>drops nothing said: what stands before the first user message (a greeting) is kept;
    *   <li>repairs the rest (logged at WARN): a result moved back to its call, the orphan of an evicted
    *       call dropped, a call whose result was lost (a crash, a tool that threw) answered with an error
-   *       result. Anthropic's rule that the first message is the user's is kept by the guarded model
-   *       ({@link #guard(ChatModel)}), which knows its provider.
+   *       result. A provider's own rules (Anthropic: the first message is the user's) are kept by the
+   *       guarded model ({@link #guard(ChatModel)}), which knows its provider; the memory keeps them too
+   *       when the builder names the {@link Builder#dialect dialect}.
    * </ul>
    *
    * <p>Repairs are made on every read and not written back. Approval requests and answers of the
@@ -129,13 +134,13 @@ public final class LangChain4jToolGuard {
   }
 
   /**
-   * What a guarded model sends for {@code messages}: repaired, without approval requests and answers;
-   * the same list when nothing has to change.
+   * What a guarded model sends for {@code messages}: repaired (for the {@link Builder#dialect dialect}
+   * set, if one is), without approval requests and answers; the same list when nothing has to change.
    *
    * @throws InvalidHistoryException if the history is broken and the policy is to reject
    */
   public List<ChatMessage> repair(List<ChatMessage> messages) {
-    return gate.forProvider(require(messages, "messages"));
+    return gate.forProvider(require(messages, "messages"), gate.dialect());
   }
 
   /**
@@ -202,7 +207,8 @@ public final class LangChain4jToolGuard {
 
   @Override
   public String toString() {
-    return "LangChain4jToolGuard[" + gate.policy() + ", " + gate.guard().policy() + "]";
+    return "LangChain4jToolGuard[" + gate.policy() + ", " + gate.guard().policy()
+        + (gate.dialect() == null ? "" : ", " + gate.dialect().id()) + "]";
   }
 
   /** Builds a {@link LangChain4jToolGuard}; every setter checks its value at once. */
@@ -210,8 +216,36 @@ public final class LangChain4jToolGuard {
     private HistoryGuard guard = HistoryGuard.ofDefaults();
     private HistoryPolicy policy = HistoryPolicy.REPAIR;
     private Consumer<RepairResult> onRepair = repair -> {};
+    private dev.toolguard.core.@Nullable Dialect dialect;
 
     private Builder() {}
+
+    /**
+     * The wire format of the provider the requests go to, whose rules every repair keeps (ids renamed or
+     * made up in its id rule, its adjacency and counts). By default a guarded model takes it from its
+     * {@code ModelProvider}:
+     *
+     * <table>
+     *   <caption>The dialect of each provider</caption>
+     *   <tr><th>{@code ModelProvider}</th><th>dialect</th></tr>
+     *   <tr><td>{@code OPEN_AI}, {@code AZURE_OPEN_AI}</td><td>{@link dev.toolguard.core.Dialect#OPENAI_CHAT}</td></tr>
+     *   <tr><td>{@code ANTHROPIC}, {@code GOOGLE_VERTEX_AI_ANTHROPIC}</td><td>{@link dev.toolguard.core.Dialect#ANTHROPIC}</td></tr>
+     *   <tr><td>{@code GOOGLE_AI_GEMINI}, {@code GOOGLE_GENAI}, {@code GOOGLE_VERTEX_AI_GEMINI}</td>
+     *       <td>{@link dev.toolguard.core.Dialect#GEMINI}</td></tr>
+     *   <tr><td>{@code AMAZON_BEDROCK}</td><td>{@link dev.toolguard.core.Dialect#BEDROCK_CONVERSE}</td></tr>
+     *   <tr><td>{@code MISTRAL_AI}</td><td>{@link dev.toolguard.core.Dialect#MISTRAL}</td></tr>
+     *   <tr><td>{@code OLLAMA}</td><td>{@link dev.toolguard.core.Dialect#OLLAMA}</td></tr>
+     *   <tr><td>any other</td><td>none: the invariant every provider shares</td></tr>
+     * </table>
+     *
+     * <p>Set it when the model's provider is not the wire format (an OpenAI client pointed at Mistral's
+     * OpenAI-compatible endpoint: {@code MISTRAL}), or to have the guarded memory ({@link
+     * #guard(ChatMemory)}), which knows no model, keep the provider's rules too.
+     */
+    public Builder dialect(dev.toolguard.core.Dialect dialect) {
+      this.dialect = require(dialect, "dialect");
+      return this;
+    }
 
     /** The guard that checks and repairs (default {@link HistoryGuard#ofDefaults()}). */
     public Builder historyGuard(HistoryGuard guard) {
@@ -239,7 +273,7 @@ public final class LangChain4jToolGuard {
 
     /** The guard. */
     public LangChain4jToolGuard build() {
-      return new LangChain4jToolGuard(new HistoryGate(guard, policy, onRepair));
+      return new LangChain4jToolGuard(new HistoryGate(guard, policy, onRepair, dialect));
     }
   }
 }

@@ -124,6 +124,7 @@ public final class ToolLoop {
   private final Map<String, ToolSpecification> specifications;
   private final ChatRequestParameters parameters;
   private final LoopConfig config;
+  private final dev.toolguard.core.@Nullable Dialect dialect;
   /** The loop's settings with the client-side tools; each run copies it and adds its backend and tools. Never changed. */
   private final FunctionInvokingLoop.Builder settings;
 
@@ -149,12 +150,15 @@ public final class ToolLoop {
     this.parameters = b.parameters;
     this.config = b.config;
     this.settings = b.settings.copy();
-    // the provider's own rules (Anthropic: the user's turn first) from the model, as the guarded model does
-    dev.toolguard.core.Dialect dialect = dev.toolguard.langchain4j.internal.HistoryGate.dialectOf(
-        model != null ? model.provider() : streamingModel != null ? streamingModel.provider() : null);
+    // the provider's own rules (ids, adjacency) as the builder set them, else from the model's provider,
+    // as the guarded model does
+    dev.toolguard.core.Dialect dialect = b.dialect != null ? b.dialect
+        : dev.toolguard.langchain4j.internal.HistoryGate.dialectOf(
+            model != null ? model.provider() : streamingModel != null ? streamingModel.provider() : null);
     if (dialect != null) {
       settings.dialect(dialect);
     }
+    this.dialect = dialect;
     for (ToolSpecification s : clientTools) {
       settings.clientTool(new ToolSpec(s.name(), s.description() == null ? "" : s.description(),
           "{\"type\":\"object\"}"));
@@ -327,9 +331,15 @@ public final class ToolLoop {
     return b.attributes(attributes).build();
   }
 
+  /** The dialect the loop keeps the rules of (set, or from the model's provider); null for none. */
+  public dev.toolguard.core.@Nullable Dialect dialect() {
+    return dialect;
+  }
+
   @Override
   public String toString() {
-    return "ToolLoop[tools=" + specifications.keySet() + ", " + config + "]";
+    return "ToolLoop[tools=" + specifications.keySet() + ", " + config
+        + (dialect == null ? "" : ", " + dialect.id()) + "]";
   }
 
   /**
@@ -445,6 +455,7 @@ public final class ToolLoop {
     private final List<ToolSpecification> clientTools = new ArrayList<>();
     private ChatRequestParameters parameters = DefaultChatRequestParameters.EMPTY;
     private LoopConfig config = LoopConfig.ofDefaults();
+    private dev.toolguard.core.@Nullable Dialect dialect;
     /** The loop's settings, with their defaults and checks: core's builder, its backend and tools set per run. */
     private final FunctionInvokingLoop.Builder settings = FunctionInvokingLoop.builder();
 
@@ -586,6 +597,18 @@ public final class ToolLoop {
     /** The guard that checks and repairs histories (default {@link HistoryGuard#ofDefaults()}). */
     public Builder historyGuard(HistoryGuard guard) {
       settings.historyGuard(guard);
+      return this;
+    }
+
+    /**
+     * The wire format of the provider the model talks to, whose rules the loop keeps: the ids it makes
+     * up or renames obey its id rule (Mistral: 9 letters and digits), the history it sends keeps its
+     * adjacency and counts. By default taken from the model's {@code ModelProvider}, as {@link
+     * LangChain4jToolGuard.Builder#dialect} lists; set it when the provider is not the wire format (an
+     * OpenAI client pointed at Mistral's OpenAI-compatible endpoint).
+     */
+    public Builder dialect(dev.toolguard.core.Dialect dialect) {
+      this.dialect = LangChain4jToolGuard.require(dialect, "dialect");
       return this;
     }
 

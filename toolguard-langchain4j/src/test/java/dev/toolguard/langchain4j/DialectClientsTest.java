@@ -22,6 +22,7 @@ import dev.langchain4j.model.ollama.OllamaChatModel;
 import dev.langchain4j.model.ollama.OllamaStreamingChatModel;
 import dev.toolguard.testkit.Endpoint;
 import dev.toolguard.testkit.ErrorMessages;
+import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.RecordedRequest;
 import dev.toolguard.testkit.Reply;
 import java.time.Duration;
@@ -63,6 +64,11 @@ class DialectClientsTest extends RefereeTest {
       .build();
 
   ChatModel chatModel(Client c) {
+    return chatModel(c, referee);
+  }
+
+  /** LangChain4j's own client {@code c} (not streaming), pointed at {@code referee}. */
+  static ChatModel chatModel(Client c, ProviderReferee referee) {
     Duration timeout = Duration.ofSeconds(10);
     switch (c.endpoint) {
       case GEMINI:
@@ -78,6 +84,11 @@ class DialectClientsTest extends RefereeTest {
   }
 
   StreamingChatModel streamingModel(Client c) {
+    return streamingModel(c, referee);
+  }
+
+  /** LangChain4j's own streaming client {@code c}, pointed at {@code referee}. */
+  static StreamingChatModel streamingModel(Client c, ProviderReferee referee) {
     Duration timeout = Duration.ofSeconds(10);
     switch (c.endpoint) {
       case GEMINI:

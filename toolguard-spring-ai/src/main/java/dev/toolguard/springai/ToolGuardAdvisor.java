@@ -21,6 +21,8 @@ import dev.toolguard.core.loop.ToolRegistry;
 import dev.toolguard.core.loop.ToolSpec;
 import dev.toolguard.springai.internal.ChainBackend;
 import dev.toolguard.springai.internal.ChatMemoryConversation;
+import dev.toolguard.springai.internal.Dialects;
+import dev.toolguard.springai.internal.GeminiView;
 import dev.toolguard.springai.internal.MessageMapper;
 import dev.toolguard.springai.internal.SpringTools;
 import java.util.ArrayList;
@@ -82,7 +84,9 @@ import reactor.core.scheduler.Schedulers;
  * .defaultAdvisors(advisor)} or per request. Tools are the {@code ToolCallback}s of the request
  * ({@code .tools(...)}, {@code .toolCallbacks(...)}, {@code @Tool} objects) and those given to the
  * builder; the request's win on a name clash. Every model request goes through the advisors after
- * this one, so they see every round.
+ * this one, so they see every round. The loop keeps the rules of the provider's wire format (ids it
+ * makes up or renames in its id rule, its adjacency and counts), picked per request from the chat
+ * options or set with {@link Builder#dialect}.
  *
  * <p>Inputs and outputs travel in the advisor context:
  *
@@ -156,6 +160,7 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
   private final @Nullable String defaultConversationId;
   private final int order;
   private final ObservationRegistry observationRegistry;
+  private final dev.toolguard.core.@Nullable Dialect dialect;
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
   private ToolGuardAdvisor(Builder b) {
@@ -168,6 +173,7 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
     this.defaultConversationId = b.defaultConversationId;
     this.order = b.order;
     this.observationRegistry = b.observationRegistry;
+    this.dialect = b.dialect;
   }
 
   /** A builder with the defaults: no tools of its own, {@link LoopConfig#ofDefaults()}, no memory. */
@@ -193,6 +199,11 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
   /** The store this advisor keeps conversations in, whole and versioned, or null. */
   public @Nullable ConversationStore conversationStore() {
     return store;
+  }
+
+  /** The dialect set on the builder, or null when it is picked per request from its chat options. */
+  public dev.toolguard.core.@Nullable Dialect dialect() {
+    return dialect;
   }
 
   /** The memory this advisor keeps conversations in, or null. */
@@ -410,7 +421,18 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
     }
 
     private FunctionInvokingLoop loop(ChainBackend backend) {
-      return settings.copy().backend(backend).tools(registry).build();
+      FunctionInvokingLoop.Builder b = settings.copy().backend(backend.jsonOutputs(GeminiView.needed(dialect())))
+          .tools(registry);
+      dev.toolguard.core.Dialect d = dialect();
+      if (d != null) {
+        b.dialect(d);
+      }
+      return b.build();
+    }
+
+    /** The dialect of this request: the builder's, else the one its options name. */
+    private dev.toolguard.core.@Nullable Dialect dialect() {
+      return dialect != null ? dialect : Dialects.ofOptions(request.prompt().getOptions());
     }
 
 
@@ -538,8 +560,24 @@ public final class ToolGuardAdvisor implements CallAdvisor, StreamAdvisor, ToolA
     private @Nullable String defaultConversationId;
     private int order = DEFAULT_ORDER;
     private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+    private dev.toolguard.core.@Nullable Dialect dialect;
 
     private Builder() {}
+
+    /**
+     * The wire format of the provider every request goes to, whose rules the loop keeps: the ids it
+     * makes up or renames obey its id rule (Mistral: 9 letters and digits), the history it sends keeps its
+     * adjacency and counts. By default it is picked per request from the request's chat options, which
+     * {@code ChatClient} builds from the model's own ({@link ToolGuardSpringAi#dialectOf} lists the
+     * models); a model of no known class gets the invariant every provider shares. Set it when the
+     * model's class is not the wire format (an {@code OpenAiChatModel} pointed at Mistral's
+     * OpenAI-compatible endpoint: {@link dev.toolguard.core.Dialect#MISTRAL}); the Boot property is
+     * {@code toolguard.dialect}.
+     */
+    public Builder dialect(dev.toolguard.core.Dialect dialect) {
+      this.dialect = require("dialect", dialect);
+      return this;
+    }
 
     /**
      * Where each tool call is observed as Spring AI's own tool loop observes it (a {@code spring.ai.tool}

@@ -27,6 +27,27 @@ public final class ToolGuardSpringAi {
 
   private ToolGuardSpringAi() {}
 
+  /**
+   * The wire format {@code model} speaks, by its class (or a class it extends), matched by name so that
+   * no provider module is needed: {@code OpenAiChatModel} and {@code AzureOpenAiChatModel} {@link
+   * dev.toolguard.core.Dialect#OPENAI_CHAT}, {@code AnthropicChatModel} {@link
+   * dev.toolguard.core.Dialect#ANTHROPIC}, {@code GoogleGenAiChatModel} and {@code VertexAiGeminiChatModel}
+   * {@link dev.toolguard.core.Dialect#GEMINI}, {@code BedrockProxyChatModel} (Converse) {@link
+   * dev.toolguard.core.Dialect#BEDROCK_CONVERSE}, {@code MistralAiChatModel} {@link
+   * dev.toolguard.core.Dialect#MISTRAL}, {@code OllamaChatModel} {@link dev.toolguard.core.Dialect#OLLAMA};
+   * else by the class of its {@code getOptions()}; null for any other model (the advisors then keep the
+   * invariant every provider shares). The advisors pick it by themselves from each request's options,
+   * which {@code ChatClient} builds from the model's; this is for logs and for setting it by hand.
+   */
+  public static dev.toolguard.core.@org.jspecify.annotations.Nullable Dialect dialectOf(
+      org.springframework.ai.chat.model.ChatModel model) {
+    if (model == null) {
+      throw new IllegalArgumentException("model must not be null");
+    }
+    dev.toolguard.core.Dialect byModel = dev.toolguard.springai.internal.Dialects.ofModel(model);
+    return byModel != null ? byModel : dev.toolguard.springai.internal.Dialects.ofOptions(model.getOptions());
+  }
+
   /** A builder of the advisor that runs the tool loop (in place of Spring AI's). */
   public static ToolGuardAdvisor.Builder advisor() {
     return ToolGuardAdvisor.builder();

@@ -77,7 +77,7 @@ class RepairAdvisorListenerTest extends RefereeSupport {
         .hasObservationWithNameEqualTo(ToolguardObservations.REPAIR).that()
         .hasBeenStarted().hasBeenStopped()
         .hasLowCardinalityKeyValue(ToolguardObservations.REPAIR_ACTION, "move")
-        .hasLowCardinalityKeyValue(ToolguardObservations.DIALECT, "none")
+        .hasLowCardinalityKeyValue(ToolguardObservations.DIALECT, "openai-chat") // picked from the request's OpenAiChatOptions
         .hasHighCardinalityKeyValue(ToolguardObservations.CONVERSATION_ID, "conv-repair")
         .hasHighCardinalityKeyValue(ToolguardObservations.TOOL_CALL_ID, "call_1");
     TestObservationRegistryAssert.assertThat(registry)
@@ -114,7 +114,7 @@ class RepairAdvisorListenerTest extends RefereeSupport {
     assertThat(repair.run()).isSameAs(violations.run());
     assertThat(repair.run().conversationKey()).isEqualTo("conv-a");
     assertThat(repair.run().streaming()).isFalse();
-    assertThat(repair.run().dialect()).isNull();
+    assertThat(repair.run().dialect()).as("picked from the request's OpenAiChatOptions").isEqualTo(dev.toolguard.core.Dialect.OPENAI_CHAT);
     LoopRun second = recording.events.get(3).run();
     assertThat(second.conversationKey()).isNull();
     assertThat(second.streaming()).isTrue();

@@ -1,9 +1,16 @@
 package dev.toolguard.springboot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.toolguard.micrometer.ToolguardObservations;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toolguard.core.Dialect;
 import dev.toolguard.springai.ToolGuardAdvisor;
+import dev.toolguard.springai.ToolGuardRepairAdvisor;
+import java.io.InputStream;
+import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import dev.toolguard.springai.autoconfigure.ToolGuardAutoConfiguration;
 import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.Reply;
@@ -113,5 +120,58 @@ class StarterTest {
       assertThat(context.getBeansOfType(ToolGuardAdvisor.class)).hasSize(1);
       assertThat(context.getBeansOfType(ChatClientCustomizer.class)).isEmpty();
     }
+  }
+
+  @Test
+  void toolguardDialectSetsTheDialectOfBothAdvisors() {
+    try (ConfigurableApplicationContext context = run("toolguard.dialect=mistral")) {
+      assertThat(context.getBean(ToolGuardAdvisor.class).dialect()).isEqualTo(Dialect.MISTRAL);
+      assertThat(context.getBean(ToolGuardRepairAdvisor.class).dialect()).isEqualTo(Dialect.MISTRAL);
+    }
+    try (ConfigurableApplicationContext context = run()) {
+      // unset: picked per request from the chat options
+      assertThat(context.getBean(ToolGuardAdvisor.class).dialect()).isNull();
+      assertThat(context.getBean(ToolGuardRepairAdvisor.class).dialect()).isNull();
+    }
+  }
+
+  @Test
+  void aBadDialectStopsTheStartNamingThePropertyAndTheIds() {
+    Throwable failure = catchThrowable(() -> run("toolguard.dialect=gemni").close());
+    StringBuilder messages = new StringBuilder();
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      messages.append(t.getMessage()).append('\n');
+      if (t instanceof BindValidationException e) {
+        e.getValidationErrors().getAllErrors().forEach(err -> messages.append(err.getDefaultMessage()).append('\n'));
+      }
+    }
+    assertThat(messages.toString()).contains("toolguard.dialect is 'gemni', which is no dialect; use one of"
+        + " openai-chat, openai-responses, anthropic, gemini, bedrock-converse, mistral, ollama");
+  }
+
+  @Test
+  void theMetadataNamesTheDialectPropertyAndItsValues() throws Exception {
+    JsonNode metadata;
+    try (InputStream in = ToolGuardAdvisor.class.getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+      assertThat(in).isNotNull();
+      metadata = new ObjectMapper().readTree(in);
+    }
+    JsonNode property = null;
+    for (JsonNode p : metadata.get("properties")) {
+      if (p.get("name").asText().equals("toolguard.dialect")) {
+        property = p;
+      }
+    }
+    assertThat(property).as("toolguard.dialect in the metadata").isNotNull();
+    assertThat(property.get("type").asText()).isEqualTo("java.lang.String");
+    assertThat(property.get("description").asText()).contains("wire format");
+    List<String> values = new java.util.ArrayList<>();
+    for (JsonNode h : metadata.get("hints")) {
+      if (h.get("name").asText().equals("toolguard.dialect")) {
+        h.get("values").forEach(v -> values.add(v.get("value").asText()));
+      }
+    }
+    List<String> ids = java.util.Arrays.stream(Dialect.values()).map(Dialect::id).toList();
+    assertThat(values).containsExactlyElementsOf(ids);
   }
 }

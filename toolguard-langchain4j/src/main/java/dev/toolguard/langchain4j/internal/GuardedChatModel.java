@@ -35,17 +35,17 @@ public final class GuardedChatModel implements ChatModel {
 
   @Override
   public ChatResponse chat(ChatRequest chatRequest) {
-    return delegate.chat(gate.forProvider(chatRequest, HistoryGate.dialectOf(delegate.provider())));
+    return delegate.chat(gate.forProvider(chatRequest, gate.dialectFor(delegate.provider())));
   }
 
   @Override
   public ChatResponse chat(ChatRequest chatRequest, ChatRequestOptions options) {
-    return delegate.chat(gate.forProvider(chatRequest, HistoryGate.dialectOf(delegate.provider())), options);
+    return delegate.chat(gate.forProvider(chatRequest, gate.dialectFor(delegate.provider())), options);
   }
 
   @Override
   public ChatResponse doChat(ChatRequest chatRequest) {
-    return delegate.doChat(gate.forProvider(chatRequest, HistoryGate.dialectOf(delegate.provider())));
+    return delegate.doChat(gate.forProvider(chatRequest, gate.dialectFor(delegate.provider())));
   }
 
   @Override

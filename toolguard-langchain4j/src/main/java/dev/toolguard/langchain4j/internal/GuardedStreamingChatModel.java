@@ -85,7 +85,7 @@ public final class GuardedStreamingChatModel implements StreamingChatModel {
   /** {@code request} repaired by the gate, or null when that failed and the handler's onError was told. */
   private @Nullable ChatRequest guarded(ChatRequest request, StreamingChatResponseHandler handler) {
     try {
-      return gate.forProvider(request, HistoryGate.dialectOf(delegate.provider()));
+      return gate.forProvider(request, gate.dialectFor(delegate.provider()));
     } catch (RuntimeException e) {
       handler.onError(e);
       return null;

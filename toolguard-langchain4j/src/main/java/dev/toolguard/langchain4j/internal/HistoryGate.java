@@ -25,10 +25,26 @@ import org.slf4j.LoggerFactory;
  * @param guard the guard that checks and repairs
  * @param policy repair, or reject a broken history with its violations
  * @param onRepair told of every repair that changed something
+ * @param dialect the provider's wire format as the user set it, or null to take it from the model's
+ *     {@link ModelProvider} ({@link #dialectOf})
  */
-public record HistoryGate(HistoryGuard guard, HistoryPolicy policy, Consumer<RepairResult> onRepair) {
+public record HistoryGate(HistoryGuard guard, HistoryPolicy policy, Consumer<RepairResult> onRepair,
+    @Nullable Dialect dialect) {
 
   private static final Logger LOG = LoggerFactory.getLogger("dev.toolguard.langchain4j");
+
+  /** A gate that takes the dialect from the model's provider. */
+  public HistoryGate(HistoryGuard guard, HistoryPolicy policy, Consumer<RepairResult> onRepair) {
+    this(guard, policy, onRepair, null);
+  }
+
+  /**
+   * The dialect a request to a model of {@code provider} is repaired for: the one the user set, else
+   * {@link #dialectOf(ModelProvider)}; null for the rules every provider shares.
+   */
+  public @Nullable Dialect dialectFor(@Nullable ModelProvider provider) {
+    return dialect != null ? dialect : dialectOf(provider);
+  }
 
   /**
    * The history a provider may get: repaired (or rejected), without approval requests and answers.
@@ -78,14 +94,15 @@ public record HistoryGate(HistoryGuard guard, HistoryPolicy policy, Consumer<Rep
   }
 
   /**
-   * The history a memory hands out: repaired (or rejected), approval requests and answers kept. The
-   * same list instance when there is nothing to change.
+   * The history a memory hands out: repaired (or rejected) for the dialect the user set (a memory does
+   * not know its model: without one, by the rules every provider shares), approval requests and answers
+   * kept. The same list instance when there is nothing to change.
    *
    * @throws InvalidHistoryException if the history is broken and the policy is to reject
    */
   public List<ChatMessage> forMemory(List<ChatMessage> messages) {
     List<Message> core = Messages.toCore(messages);
-    List<Message> checked = checked(core);
+    List<Message> checked = checked(core, dialect);
     return checked == core ? messages : Messages.toLangChain4j(checked);
   }
 
@@ -116,10 +133,25 @@ public record HistoryGate(HistoryGuard guard, HistoryPolicy policy, Consumer<Rep
   }
 
   /**
-   * The dialect whose extra rules a model of {@code provider} needs: {@link Dialect#ANTHROPIC} for
-   * Anthropic, null (the rules every provider shares) for any other.
+   * The dialect of the wire format a model of {@code provider} speaks: OpenAI and Azure OpenAI {@link
+   * Dialect#OPENAI_CHAT}; Anthropic and Anthropic on Vertex AI {@link Dialect#ANTHROPIC}; Google AI
+   * Gemini, Google GenAI and Vertex AI Gemini {@link Dialect#GEMINI}; Amazon Bedrock (LangChain4j's
+   * Bedrock models speak Converse) {@link Dialect#BEDROCK_CONVERSE}; Mistral AI {@link Dialect#MISTRAL};
+   * Ollama {@link Dialect#OLLAMA}. Null (the rules every provider shares) for any other (GitHub Models,
+   * Microsoft Foundry, watsonx, Cohere, other, none).
    */
   public static @Nullable Dialect dialectOf(@Nullable ModelProvider provider) {
-    return provider == ModelProvider.ANTHROPIC ? Dialect.ANTHROPIC : null;
+    if (provider == null) {
+      return null;
+    }
+    return switch (provider) {
+      case OPEN_AI, AZURE_OPEN_AI -> Dialect.OPENAI_CHAT;
+      case ANTHROPIC, GOOGLE_VERTEX_AI_ANTHROPIC -> Dialect.ANTHROPIC;
+      case GOOGLE_AI_GEMINI, GOOGLE_GENAI, GOOGLE_VERTEX_AI_GEMINI -> Dialect.GEMINI;
+      case AMAZON_BEDROCK -> Dialect.BEDROCK_CONVERSE;
+      case MISTRAL_AI -> Dialect.MISTRAL;
+      case OLLAMA -> Dialect.OLLAMA;
+      default -> null;
+    };
   }
 }

@@ -50,6 +50,8 @@ import org.springframework.util.ClassUtils;
  *       and approvals, and counters of repairs and violations in the {@code MeterRegistry} bean;
  *   <li>{@code toolguard.guard-chat-memory} (default false): every {@link ChatMemory} bean wrapped in a
  *       {@link ToolGuardChatMemory}, which changes its type, so only when asked;
+ *   <li>{@code toolguard.dialect} (default: picked per request from the chat model's options): the
+ *       provider's wire format whose rules both advisors keep;
  *   <li>{@code toolguard.use-chat-memory}, {@code toolguard.memory.store}, {@code
  *       toolguard.memory.repository}, {@code toolguard.journal}: where conversations and claims are kept
  *       (see {@link ToolGuardProperties}).
@@ -81,6 +83,10 @@ public class ToolGuardAutoConfiguration {
       ObjectProvider<ChatMemory> chatMemory, ObjectProvider<ConversationStore> conversationStore,
       ObjectProvider<ObservationRegistry> observationRegistry, ListableBeanFactory beanFactory) {
     ToolGuardAdvisor.Builder builder = ToolGuardAdvisor.builder().config(properties.toLoopConfig());
+    dev.toolguard.core.Dialect dialect = properties.dialectOrNull();
+    if (dialect != null) {
+      builder.dialect(dialect);
+    }
     ObservationRegistry registry = observationRegistry.getIfUnique();
     if (registry != null) {
       builder.observationRegistry(registry);
@@ -141,6 +147,10 @@ public class ToolGuardAutoConfiguration {
       ListableBeanFactory beanFactory) {
     List<LoopListener> listeners = listeners(properties, listener, observationRegistry.getIfUnique(), beanFactory);
     ToolGuardRepairAdvisor advisor = ToolGuardRepairAdvisor.create();
+    dev.toolguard.core.Dialect dialect = properties.dialectOrNull();
+    if (dialect != null) {
+      advisor = advisor.withDialect(dialect);
+    }
     return listeners.isEmpty() ? advisor : advisor.withLoopListener(LoopListener.all(listeners));
   }
 

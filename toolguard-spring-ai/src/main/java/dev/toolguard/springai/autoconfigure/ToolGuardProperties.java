@@ -35,6 +35,9 @@ public class ToolGuardProperties implements Validator {
   /** The property that holds how long an approval request may be approved. */
   public static final String APPROVAL_TTL = "toolguard.approval-ttl";
 
+  /** The property that names the provider's wire format. */
+  public static final String DIALECT = "toolguard.dialect";
+
   /** The property that says where the call journal is kept. */
   public static final String JOURNAL = "toolguard.journal";
 
@@ -262,6 +265,51 @@ public class ToolGuardProperties implements Validator {
   /** Micrometer observations of toolguard's loop. */
   private final Observations observations = new Observations();
 
+  /**
+   * The wire format of the provider the ChatClients talk to, whose rules the advisors keep (ids renamed or
+   * made up in its id rule, its adjacency and counts): openai-chat, openai-responses, anthropic, gemini,
+   * bedrock-converse, mistral or ollama. Unset (the default), it is picked per request from the chat
+   * model's options class (OpenAI, Azure OpenAI, Anthropic, Google GenAI, Vertex AI Gemini, Bedrock
+   * Converse, Mistral AI, Ollama); set it when the model's class is not the wire format, e.g. mistral for
+   * an OpenAI model pointed at Mistral's OpenAI-compatible endpoint.
+   */
+  private @Nullable String dialect;
+
+  /** The provider's wire format as set, or null when it is picked per request. */
+  public @Nullable String getDialect() {
+    return dialect;
+  }
+
+  /** The provider's wire format (a dialect id). */
+  public void setDialect(@Nullable String dialect) {
+    this.dialect = dialect;
+  }
+
+  /**
+   * The dialect {@link #getDialect()} names, or null when it is not set.
+   *
+   * @throws IllegalArgumentException naming the property and the dialects when it names none
+   */
+  public dev.toolguard.core.@Nullable Dialect dialectOrNull() {
+    if (dialect == null) {
+      return null;
+    }
+    try {
+      return dev.toolguard.core.Dialect.fromId(dialect.trim());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(DIALECT + " is '" + dialect + "', which is no dialect; use one of "
+          + dialectIds() + ", or remove it to pick the dialect from the chat model");
+    }
+  }
+
+  private static String dialectIds() {
+    StringBuilder sb = new StringBuilder();
+    for (dev.toolguard.core.Dialect d : dev.toolguard.core.Dialect.values()) {
+      sb.append(sb.length() == 0 ? "" : ", ").append(d.id());
+    }
+    return sb.toString();
+  }
+
   /** Settings of toolguard's Micrometer observations. */
   public static final class Observations {
     /**
@@ -453,6 +501,13 @@ public class ToolGuardProperties implements Validator {
         {"unknownToolPolicy", "toolguard.unknown-tool-policy"}, {"pendingPolicy", "toolguard.pending-policy"}}) {
       if (errors.getFieldValue(required[0]) == null) {
         errors.rejectValue(required[0], "toolguard.required", required[1] + " must not be empty");
+      }
+    }
+    if (p.dialect != null) {
+      try {
+        p.dialectOrNull();
+      } catch (IllegalArgumentException e) {
+        errors.rejectValue("dialect", "toolguard.dialect", e.getMessage());
       }
     }
     if (p.defaultConversationId != null && p.defaultConversationId.isBlank()) {

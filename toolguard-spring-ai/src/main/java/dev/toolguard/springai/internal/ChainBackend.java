@@ -46,6 +46,7 @@ public final class ChainBackend implements ChatBackend {
   private final Consumer<ChatClientResponse> chunks;
   private final BooleanSupplier cancelled;
   private volatile @Nullable ChatClientResponse last;
+  private volatile boolean jsonOutputs;
 
   private ChainBackend(MessageMapper mapper, @Nullable ChatOptions options, Map<String, @Nullable Object> context,
       @Nullable CallAdvisorChain callChain, @Nullable CallAdvisor callSelf, @Nullable StreamAdvisorChain streamChain,
@@ -120,8 +121,18 @@ public final class ChainBackend implements ChatBackend {
     return toCore(response);
   }
 
+  /**
+   * This backend, sending the history as Spring AI's Gemini models need it when {@code json} is true
+   * ({@link GeminiView}: outputs as JSON, the results of a turn in one tool message).
+   */
+  public ChainBackend jsonOutputs(boolean json) {
+    this.jsonOutputs = json;
+    return this;
+  }
+
   private ChatClientRequest springRequest(ChatRequest request) {
-    List<org.springframework.ai.chat.messages.Message> messages = mapper.toSpring(request.history());
+    List<org.springframework.ai.chat.messages.Message> messages = mapper.toSpring(
+        jsonOutputs ? GeminiView.of(request.history()) : request.history());
     return ChatClientRequest.builder()
         .prompt(new Prompt(messages, options))
         .context(new HashMap<>(context))
