@@ -64,17 +64,19 @@ class CoreProviderErrorsProperties {
     return Choices.arbitrary();
   }
 
-  @Property(tries = 400, seed = "1616", edgeCases = EdgeCasesMode.NONE, generation = GenerationMode.RANDOMIZED)
+  // most random bodies carry a fault that is the dialect's, not core's, or a stored call: they are set
+  // aside (Assume), so the discard ratio is raised above jqwik's default of 5 for a random seed to pass
+  @Property(tries = 400, maxDiscardRatio = 20, edgeCases = EdgeCasesMode.NONE, generation = GenerationMode.RANDOMIZED)
   void openAiChatCoreWordsAreTheProviders(@ForAll("choices") Choices choices) {
     coreWordsAreTheProviders(Dialect.OPENAI_CHAT, choices);
   }
 
-  @Property(tries = 400, seed = "1617", edgeCases = EdgeCasesMode.NONE, generation = GenerationMode.RANDOMIZED)
+  @Property(tries = 400, maxDiscardRatio = 20, edgeCases = EdgeCasesMode.NONE, generation = GenerationMode.RANDOMIZED)
   void openAiResponsesCoreWordsAreTheProviders(@ForAll("choices") Choices choices) {
     coreWordsAreTheProviders(Dialect.OPENAI_RESPONSES, choices);
   }
 
-  @Property(tries = 400, seed = "1618", edgeCases = EdgeCasesMode.NONE, generation = GenerationMode.RANDOMIZED)
+  @Property(tries = 400, maxDiscardRatio = 20, edgeCases = EdgeCasesMode.NONE, generation = GenerationMode.RANDOMIZED)
   void anthropicCoreWordsAreTheProviders(@ForAll("choices") Choices choices) {
     coreWordsAreTheProviders(Dialect.ANTHROPIC, choices);
   }

@@ -103,19 +103,19 @@ class RefereeCrossCheckProperties {
 
   // ---------------------------------------------------------------- valid bodies
 
-  @Property(seed = "20240611", edgeCases = EdgeCasesMode.NONE,
+  @Property(edgeCases = EdgeCasesMode.NONE,
       generation = GenerationMode.RANDOMIZED, afterFailure = AfterFailureMode.SAMPLE_ONLY)
   void openAiChatValidBodiesAreAcceptedAndLeftAsTheyAre(@ForAll("choices") Choices choices) {
     validBodyIsAcceptedAndLeftAsItIs(Dialect.OPENAI_CHAT, choices);
   }
 
-  @Property(seed = "20240612", edgeCases = EdgeCasesMode.NONE,
+  @Property(edgeCases = EdgeCasesMode.NONE,
       generation = GenerationMode.RANDOMIZED, afterFailure = AfterFailureMode.SAMPLE_ONLY)
   void openAiResponsesValidBodiesAreAcceptedAndLeftAsTheyAre(@ForAll("choices") Choices choices) {
     validBodyIsAcceptedAndLeftAsItIs(Dialect.OPENAI_RESPONSES, choices);
   }
 
-  @Property(seed = "20240613", edgeCases = EdgeCasesMode.NONE,
+  @Property(edgeCases = EdgeCasesMode.NONE,
       generation = GenerationMode.RANDOMIZED, afterFailure = AfterFailureMode.SAMPLE_ONLY)
   void anthropicValidBodiesAreAcceptedAndLeftAsTheyAre(@ForAll("choices") Choices choices) {
     validBodyIsAcceptedAndLeftAsItIs(Dialect.ANTHROPIC, choices);
@@ -123,19 +123,19 @@ class RefereeCrossCheckProperties {
 
   // ---------------------------------------------------------------- corrupted bodies
 
-  @Property(seed = "20240621", edgeCases = EdgeCasesMode.NONE,
+  @Property(edgeCases = EdgeCasesMode.NONE,
       generation = GenerationMode.RANDOMIZED, afterFailure = AfterFailureMode.SAMPLE_ONLY)
   void openAiChatRepairedBodiesAreAcceptedAndLoseNothing(@ForAll("choices") Choices choices) {
     repairedBodyIsAcceptedAndLosesNothing(Dialect.OPENAI_CHAT, choices);
   }
 
-  @Property(seed = "20240622", edgeCases = EdgeCasesMode.NONE,
+  @Property(edgeCases = EdgeCasesMode.NONE,
       generation = GenerationMode.RANDOMIZED, afterFailure = AfterFailureMode.SAMPLE_ONLY)
   void openAiResponsesRepairedBodiesAreAcceptedAndLoseNothing(@ForAll("choices") Choices choices) {
     repairedBodyIsAcceptedAndLosesNothing(Dialect.OPENAI_RESPONSES, choices);
   }
 
-  @Property(seed = "20240623", edgeCases = EdgeCasesMode.NONE,
+  @Property(edgeCases = EdgeCasesMode.NONE,
       generation = GenerationMode.RANDOMIZED, afterFailure = AfterFailureMode.SAMPLE_ONLY)
   void anthropicRepairedBodiesAreAcceptedAndLoseNothing(@ForAll("choices") Choices choices) {
     repairedBodyIsAcceptedAndLosesNothing(Dialect.ANTHROPIC, choices);

@@ -43,7 +43,7 @@ class TextWritingPropertiesTest {
     return Choices.arbitrary();
   }
 
-  @Property(tries = 300, seed = "5511")
+  @Property(tries = 300)
   void textIsTheTreeWritten(@ForAll("dialects") Dialect dialect, @ForAll("choices") Choices choices) {
     Conversations conversations = new Conversations(dialect, choices);
     WireCodec codec = WireCodec.of(dialect);
