@@ -120,4 +120,25 @@ class ResponsesItemIdsTest {
             + " it, is not before it, and OpenAI rejects the item without it; without its id it goes as a new item");
     assertThat(refereeSays(repair.body())).isEqualTo("accepted");
   }
+
+  /**
+   * Found by {@code WirePropertiesTest} on a random seed: a body that continues a stored response keeps
+   * an output whose call is not in the input (it may answer the stored response's call), but an output
+   * whose call id is longer than 64 characters answers no call the service made; repair removed nothing
+   * and the body stayed refused for its length.
+   */
+  @Test
+  void anOverlongOutputForAStoredResponseIsRemovedNotKept() throws Exception {
+    String longId = "call_1_" + "y".repeat(70);
+    String in = json("{'model':'m','previous_response_id':'resp_1','input':["
+        + "{'type':'function_call_output','call_id':'" + longId + "','output':'out'},"
+        + "{'type':'function_call_output','call_id':'call_2','output':'kept'},"
+        + "{'role':'user','content':'and?'}]}");
+    assertThat(violations(Dialect.OPENAI_RESPONSES, in)).containsExactly("CALL_ID_TOO_LONG input[0].call_id");
+
+    assertRepair(Dialect.OPENAI_RESPONSES, in, json("{'model':'m','previous_response_id':'resp_1','input':["
+        + "{'type':'function_call_output','call_id':'call_2','output':'kept'},"
+        + "{'role':'user','content':'and?'}]}"),
+        "DROP " + longId + " [- -> -]");
+  }
 }

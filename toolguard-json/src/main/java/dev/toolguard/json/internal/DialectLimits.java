@@ -632,6 +632,7 @@ public final class DialectLimits {
     if (dialect == Dialect.OPENAI_CHAT) {
       dropEmptyToolCalls(entries, pending);
     } else if (dialect == Dialect.OPENAI_RESPONSES) {
+      dropOverlongOutputs(entries, pending);
       keepIdPrefixes(entries, pending);
       uniqueItemIds(entries, pending);
       dropTrailingReasoning(entries, pending);
@@ -989,6 +990,46 @@ public final class DialectLimits {
       }
     }
     entries.removeIf(x -> x.message == null);
+  }
+
+  /**
+   * A {@code function_call_output} whose call id is longer than the Responses API accepts, after the
+   * calls' ids were shortened ({@link #rewriteIds}, which renames a call's outputs with it), answers no
+   * call of the input: it stays only in a body that continues a stored response, whose calls it would
+   * answer. No call the service made has such an id, so it can answer none and the service refuses the
+   * body for it; it is removed (renaming it would pair it with nothing either).
+   */
+  private static void dropOverlongOutputs(List<Entry> entries, List<Pending> pending) {
+    for (Entry e : entries) {
+      List<Content> contents = null;
+      for (int k = 0; k < e.message.contents().size(); k++) {
+        Content c = e.message.contents().get(k);
+        // the reader's stand-in for the stored call (never written) goes with the output
+        if (c instanceof ToolCall call && Json.flag(call.metadata(), WireMetadata.VIRTUAL) && overlong(call.callId())) {
+          if (contents == null) {
+            contents = new ArrayList<>(e.message.contents());
+          }
+          contents.set(k, null);
+        } else if (c instanceof ToolResult r && overlong(r.callId())) {
+          if (contents == null) {
+            contents = new ArrayList<>(e.message.contents());
+          }
+          contents.set(k, null);
+          pending.add(new Pending(RepairAction.Kind.DROP, r.callId(), null, e, "removed the output of call "
+              + r.callId() + ": its id is longer than the " + OPENAI_RESPONSES_MAX_ID + " characters openai-responses"
+              + " accepts and no call in the input has it, so it can answer no call of the stored response either"));
+        }
+      }
+      if (contents != null) {
+        contents.removeIf(java.util.Objects::isNull);
+        e.message = contents.isEmpty() ? null : e.message.withContents(contents);
+      }
+    }
+    entries.removeIf(x -> x.message == null);
+  }
+
+  private static boolean overlong(String callId) {
+    return callId.codePointCount(0, callId.length()) > OPENAI_RESPONSES_MAX_ID;
   }
 
   /**
