@@ -90,6 +90,37 @@ class OpenAiResponsesCodecTest {
   }
 
   @Test
+  void theVirtualCallsOfARunOfStoredOutputsShareTheAssistantMessageBeforeTheRun() {
+    // two outputs of stored calls after a user message: one virtual assistant message with both calls
+    List<Message> h = CODEC.read(json("{'previous_response_id':'resp_1','input':[{'role':'user','content':'go'},"
+        + "{'type':'function_call_output','call_id':'call_8','output':'x'},"
+        + "{'type':'function_call_output','call_id':'call_9','output':'y'},{'role':'user','content':'next'}]}"))
+        .history();
+    assertThat(h).extracting(Message::role)
+        .containsExactly(Role.USER, Role.ASSISTANT, Role.TOOL, Role.TOOL, Role.USER);
+    assertThat(h.get(1).toolCalls()).extracting(ToolCall::callId).containsExactly("call_8", "call_9");
+    // after the model's own call: its message takes the virtual call
+    List<Message> after = CODEC.read(json("{'previous_response_id':'resp_1','input':[{'role':'user','content':'go'},"
+        + "{'type':'function_call','call_id':'call_1','name':'f','arguments':'{}'},"
+        + "{'type':'function_call_output','call_id':'call_1','output':'x'},"
+        + "{'type':'function_call_output','call_id':'call_9','output':'y'}]}")).history();
+    assertThat(after).extracting(Message::role).containsExactly(Role.USER, Role.ASSISTANT, Role.TOOL, Role.TOOL);
+    assertThat(after.get(1).toolCalls()).extracting(ToolCall::callId).containsExactly("call_1", "call_9");
+  }
+
+  @Test
+  void anEmptyOrNullPreviousResponseIdIsNoStoredConversation() {
+    for (String value : List.of("''", "null")) {
+      List<Message> h = CODEC.read(json("{'previous_response_id':" + value + ",'input':["
+          + "{'type':'function_call_output','call_id':'call_9','output':'x'}]}")).history();
+      assertThat(h).as("previous_response_id %s", value).extracting(Message::role).containsExactly(Role.TOOL);
+    }
+    List<Message> stored = CODEC.read(json("{'conversation':'conv_1','input':["
+        + "{'type':'function_call_output','call_id':'call_9','output':'x'}]}")).history();
+    assertThat(stored).extracting(Message::role).containsExactly(Role.ASSISTANT, Role.TOOL);
+  }
+
+  @Test
   void writesAHistoryBuiltByHandInTheCanonicalShape() {
     List<Message> history = List.of(
         Message.system("s"),

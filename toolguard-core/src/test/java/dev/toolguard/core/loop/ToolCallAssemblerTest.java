@@ -20,6 +20,7 @@ class ToolCallAssemblerTest {
     assertThat(a.calls()).containsExactly(
         new ToolCall("call_a", "weather", "{\"city\":\"Paris\"}", false, Map.of("item", "fc_1")),
         ToolCall.of("call_b", "time", "{}"));
+    assertThat(a.isEmpty()).isFalse();
   }
 
   @Test
