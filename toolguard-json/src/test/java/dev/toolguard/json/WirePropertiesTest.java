@@ -91,7 +91,7 @@ class WirePropertiesTest {
    * a second repair gives it back as it is.
    */
   @Property(tries = 300, seed = "20261207")
-  void aSplicedRepairIsTheRepairedRequestWrittenWhole(@ForAll Dialect dialect, @ForAll("choices") Choices choices,
+  void aSplicedRepairIsTheRepairedRequestWrittenWhole(@ForAll("dialects") Dialect dialect, @ForAll("choices") Choices choices,
       @ForAll boolean indented) {
     Conversations conversations = new Conversations(dialect, choices);
     ObjectNode corrupted = conversations.corrupt(conversations.valid());
