@@ -43,7 +43,30 @@ public enum Scenario {
    * Shown by the {@code loop} way only: toolguard-hosting serves toolguard's loop.
    */
   HOSTED_APPROVAL("hosted-approval", "a hosted agent's approval answered on another instance", "lost", Way.LOOP,
-      "toolguard-hosting serves toolguard's own loop: see the loop column");
+      "toolguard-hosting serves toolguard's own loop: see the loop column"),
+  /**
+   * Gemini: a function response turn that does not come right after its call turn (a memory window
+   * dropped the call turn). Shown by the {@code loop} way, over toolguard-json's Gemini HTTP backend.
+   */
+  GEMINI_RESPONSE_TURN("gemini-response-turn", "Gemini: a function response turn not right after its call turn",
+      "400", Way.LOOP, Why.BACKENDS),
+  /** Mistral: a call id another component renamed, no longer 9 alphanumerics. */
+  MISTRAL_CALL_ID("mistral-call-id", "Mistral: a call id renamed by another component, not 9 alphanumerics", "400",
+      Way.LOOP, Why.BACKENDS),
+  /** Bedrock Converse: a {@code toolUse} without its {@code toolResult}. */
+  BEDROCK_TOOL_RESULT("bedrock-tool-result", "Bedrock Converse: a toolUse without its toolResult", "400", Way.LOOP,
+      Why.BACKENDS),
+  /**
+   * Ollama: results stored out of call order. Ollama checks nothing and binds results by order: bare,
+   * the wrong tool's result is bound ({@code wrong}); guarded, the body pairs results by order and name.
+   */
+  OLLAMA_RESULT_ORDER("ollama-result-order", "Ollama: results out of call order bind the wrong tool's result", "wrong",
+      Way.LOOP, Why.BACKENDS);
+
+  /** Why the other ways do not show the provider rows. */
+  private static final class Why {
+    static final String BACKENDS = "shown over toolguard-json's HTTP backends: see the loop column";
+  }
 
   private final String id;
   private final String title;

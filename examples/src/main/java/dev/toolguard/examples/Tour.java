@@ -280,6 +280,8 @@ public final class Tour {
           + (scenarios.contains(Scenario.TWO_INSTANCES) ? " 2×pay = the approved payment ran twice, as expected;" : "")
           + (scenarios.contains(Scenario.HOSTED_APPROVAL) ? " lost = the approval could not be answered, as expected;"
               : "")
+          + (scenarios.contains(Scenario.OLLAMA_RESULT_ORDER) ? " wrong = a result bound to the wrong call, as expected;"
+              : "")
           + " ok = succeeded; FAIL = not as expected; n/a = the way cannot show it)", "  ");
       lines("the ways run at once; a row is printed when every way has done its scenario, a line \"· WAY done\""
           + " when a way ends", "  ");

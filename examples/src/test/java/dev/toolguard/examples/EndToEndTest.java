@@ -20,10 +20,24 @@ class EndToEndTest {
     TourTest.Run r = TourTest.run(new Tour(Path.of("no-ways-built")), "--only", "loop,cli", "--verbose");
 
     assertThat(r.code()).as(r.out()).isEqualTo(Tour.OK);
-    assertThat(r.lastLine()).isEqualTo("tour: 44 passed, 0 failed");
+    assertThat(r.lastLine()).isEqualTo("tour: 52 passed, 0 failed");
     assertThat(r.unwrapped())
         .contains("user-between          400 → ok      400 → ok")
         .contains("approval-after-json   400 → ok      n/a → n/a")
+        .contains("gemini-response-turn  400 → ok      n/a → n/a")
+        .contains("ollama-result-order   wrong → ok    n/a → n/a")
+        .contains("  loop  bare     PASS  HTTP 400: Please ensure that function response turn comes immediately after a"
+            + " function call turn.")
+        .contains("  loop  guarded  PASS  gemini backend: DROP c1;")
+        .contains("  loop  bare     PASS  HTTP 400: Tool call id was call_0fypS1hVX but must be a-z, A-Z, 0-9, with a"
+            + " length of 9.")
+        .containsPattern("loop  guarded  PASS  call id sent as [a-zA-Z0-9]{9} \\(9 alphanumerics\\); mistral backend: ")
+        .contains("  loop  bare     PASS  HTTP 400: Expected toolResult blocks at messages.2.content for the following"
+            + " Ids: tooluse_b")
+        .contains("  loop  guarded  PASS  bedrock-converse backend: SYNTHESIZE tooluse_b;")
+        .contains("  loop  bare     PASS  HTTP 200, results sent [time, weather] for calls [weather, time]: by order,"
+            + " weather gets time's result")
+        .contains("  loop  guarded  PASS  results sent [weather, time], by order and name;")
         .contains("  loop  guarded  PASS  MOVE call_1; answer: You said: Hurry up, please.")
         .contains("  cli   guarded  PASS  toolguard repair: MOVE call_1; HTTP 200, answer: You said: Hurry up, please.")
         .contains("  loop  bare     PASS  HTTP 400: No tool call found for function call output with call_id mcp_1.")

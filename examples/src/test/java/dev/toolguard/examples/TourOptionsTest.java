@@ -32,7 +32,8 @@ class TourOptionsTest {
   void theScenarioNamesAreTheProtocolsNames() {
     assertThat(Scenario.ids()).containsExactly("user-between", "evicted-call", "replayed-mcp-output", "crash-after-call",
         "rewritten-ids", "approval-after-json", "approval-new-process", "duplicate-result", "late-result",
-        "early-result", "parallel-split", "two-instances", "hosted-approval");
+        "early-result", "parallel-split", "two-instances", "hosted-approval", "gemini-response-turn",
+        "mistral-call-id", "bedrock-tool-result", "ollama-result-order");
     assertThat(Way.ids()).containsExactly("langchain4j", "spring-ai", "openai-java", "loop", "cli");
   }
 

@@ -94,25 +94,28 @@ class TourTest {
     Run r = run(new Tour(scripted(ways, null)));
 
     assertThat(r.code()).isEqualTo(Tour.OK);
-    assertThat(r.lastLine()).isEqualTo("tour: 112 passed, 0 failed");
+    assertThat(r.lastLine()).isEqualTo("tour: 120 passed, 0 failed");
     assertThat(r.out()).contains("scenario              langchain4j   spring-ai     openai-java   loop          cli")
         .contains("user-between          400 → ok      400 → ok      400 → ok      400 → ok      400 → ok")
         .contains("approval-new-process  n/a → n/a     n/a → n/a     n/a → n/a     n/a → n/a     n/a → n/a")
         .contains("two-instances         2×pay → ok    2×pay → ok    2×pay → ok    2×pay → ok    2×pay → ok")
         .contains("(400 = the provider's 400, as expected; 2×pay = the approved payment ran twice, as expected;\n"
-            + "  lost = the approval could not be answered, as expected; ok = succeeded; FAIL = not as expected; n/a"
-            + " = the way cannot\n  show it)")
+            + "  lost = the approval could not be answered, as expected; wrong = a result bound to the wrong call, as"
+            + " expected; ok =\n  succeeded; FAIL = not as expected; n/a = the way cannot show it)")
         .contains("user-between: a user message between a call and its result")
         .contains("  openai-java  bare     PASS  HTTP 400: broken user-between");
     assertThat(ways).containsOnlyKeys(Way.values());
     List<Scenario> allButHosted = new java.util.ArrayList<>(List.of(Scenario.values()));
-    allButHosted.remove(Scenario.HOSTED_APPROVAL);
-    // hosted-approval is the loop's only: the other ways are not asked, their cells are N/A
+    allButHosted.removeAll(List.of(Scenario.HOSTED_APPROVAL, Scenario.GEMINI_RESPONSE_TURN, Scenario.MISTRAL_CALL_ID,
+        Scenario.BEDROCK_TOOL_RESULT, Scenario.OLLAMA_RESULT_ORDER));
+    // hosted-approval and the provider rows are the loop's only: the other ways are not asked, their cells are N/A
     assertThat(ways.get(Way.CLI).asked).containsExactly(allButHosted);
     assertThat(ways.get(Way.LANGCHAIN4J).asked).containsExactly(allButHosted);
     assertThat(ways.get(Way.LOOP).asked).containsExactly(List.of(Scenario.values()));
     assertThat(r.out()).contains("hosted-approval       n/a → n/a     n/a → n/a     n/a → n/a     lost → ok     n/a → n/a")
-        .contains("  spring-ai    guarded  N/A   toolguard-hosting serves toolguard's own loop: see the loop column");
+        .contains("  spring-ai    guarded  N/A   toolguard-hosting serves toolguard's own loop: see the loop column")
+        .contains("ollama-result-order   n/a → n/a     n/a → n/a     n/a → n/a     wrong → ok    n/a → n/a")
+        .contains("  cli          bare     N/A   shown over toolguard-json's HTTP backends: see the loop column");
   }
 
   @Test
@@ -146,7 +149,7 @@ class TourTest {
     Run r = run(new Tour(scripted(new ConcurrentHashMap<>(), Scenario.LATE_RESULT)), "--only", "loop,cli");
 
     assertThat(r.code()).isEqualTo(Tour.FAILED);
-    assertThat(r.lastLine()).isEqualTo("tour: 44 passed, 2 failed");
+    assertThat(r.lastLine()).isEqualTo("tour: 52 passed, 2 failed");
     assertThat(r.out()).contains("late-result           400 → FAIL    400 → FAIL")
         .contains("  loop  guarded  FAIL  HTTP 400 again");
   }
@@ -254,7 +257,7 @@ class TourTest {
 
     assertThat(r.code()).isZero();
     assertThat(r.out()).doesNotContain("not built").doesNotContain("spring-ai");
-    assertThat(r.lastLine()).isEqualTo("tour: 24 passed, 0 failed");
+    assertThat(r.lastLine()).isEqualTo("tour: 32 passed, 0 failed");
   }
 
   @Test

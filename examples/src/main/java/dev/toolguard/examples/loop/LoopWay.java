@@ -160,12 +160,63 @@ public final class LoopWay implements WayRunner {
       if (s == Scenario.HOSTED_APPROVAL) {
         return hosted(s);
       }
+      if (s == Scenario.GEMINI_RESPONSE_TURN || s == Scenario.MISTRAL_CALL_ID || s == Scenario.BEDROCK_TOOL_RESULT
+          || s == Scenario.OLLAMA_RESULT_ORDER) {
+        return provider(s);
+      }
       List<Message> history = Histories.chat(s);
       if (history == null) {
         return cells.notApplicable(s, "no history for this scenario");
       }
       Row bare = cells.bare(s, () -> post(Dialect.OPENAI_CHAT, history, List.of(Histories.WEATHER, Histories.TIME)));
       Row guarded = cells.guarded(s, () -> describe(weatherLoop(guardedChat()).run(history), ""));
+      return List.of(bare, guarded);
+    }
+
+    /**
+     * A provider's typical failure (Gemini, Mistral, Bedrock Converse, Ollama): bare, the history as the
+     * provider's JSON POSTed as it is; guarded, the loop over toolguard-json's HTTP backend of that
+     * provider. Against the referee only: a target is an OpenAI-compatible endpoint.
+     */
+    List<Row> provider(Scenario s) {
+      if (target != null) {
+        return cells.notApplicable(s, "the target is OpenAI-compatible; this provider's row runs on the referee");
+      }
+      Dialect d = s == Scenario.GEMINI_RESPONSE_TURN ? Dialect.GEMINI : s == Scenario.MISTRAL_CALL_ID ? Dialect.MISTRAL
+          : s == Scenario.BEDROCK_TOOL_RESULT ? Dialect.BEDROCK_CONVERSE : Dialect.OLLAMA;
+      List<Message> history = Providers.history(d);
+      Row bare;
+      if (d == Dialect.OLLAMA) {
+        bare = cells.bareShows(s, () -> {
+          Http.Answer answer = Providers.postBare(referee, d, history);
+          List<String> order = Providers.ollamaResultOrder(referee);
+          return new Cells.Shown(answer.ok() && order.equals(List.of("time", "weather")), "HTTP " + answer.status()
+              + ", results sent " + order + " for calls [weather, time]: by order, weather gets time's result");
+        });
+      } else {
+        bare = cells.bare(s, () -> {
+          Http.Answer answer = Providers.postBare(referee, d, history);
+          if (!answer.ok()) {
+            throw new IllegalStateException("HTTP " + answer.status() + ": " + Providers.message(answer));
+          }
+          return "answered: HTTP " + answer.status();
+        });
+      }
+      Row guarded = cells.guarded(s, () -> {
+        String result = describe(weatherLoop(HttpChatBackend.of(d, Providers.config(referee, d))).run(history),
+            d.id() + " backend: ");
+        if (d == Dialect.OLLAMA) {
+          List<String> order = Providers.ollamaResultOrder(referee);
+          if (!order.equals(List.of("weather", "time"))) {
+            throw new IllegalStateException("the results went out as " + order);
+          }
+          return "results sent " + order + ", by order and name; " + result;
+        }
+        if (d == Dialect.MISTRAL) {
+          return "call id sent as " + Providers.mistralCallId(referee) + " (9 alphanumerics); " + result;
+        }
+        return result;
+      });
       return List.of(bare, guarded);
     }
 

@@ -10,9 +10,10 @@ import dev.toolguard.json.http.internal.Protocol;
 import java.net.URI;
 
 /**
- * A {@link ChatBackend} that talks HTTP to an OpenAI Chat Completions, OpenAI Responses or Anthropic
- * Messages endpoint (or a compatible one) through the JDK {@code HttpClient}, so that the
- * function-invoking loop runs without a framework.
+ * A {@link ChatBackend} that talks HTTP to an OpenAI Chat Completions, OpenAI Responses, Anthropic
+ * Messages, Google Gemini {@code generateContent}, AWS Bedrock Converse, Mistral chat completions or
+ * Ollama {@code /api/chat} endpoint (or a compatible one) through the JDK {@code HttpClient}, so that
+ * the function-invoking loop runs without a framework.
  *
  * <pre>{@code
  * ChatBackend backend = HttpChatBackend.openAiChat(HttpBackendConfig.builder()
@@ -27,9 +28,18 @@ import java.net.URI;
  * every field of the model's calls go back on the next request exactly. OpenAI Responses requests
  * carry the whole history each time (no {@code previous_response_id}).
  *
- * <p>{@link #stream} reads server-sent events: text reaches the handler as it arrives, on the
- * calling thread; tool call pieces are put together with core's {@link
- * dev.toolguard.core.loop.ToolCallAssembler}.
+ * <p>{@link #stream} reads server-sent events (Ollama: one JSON object a line): text reaches the
+ * handler as it arrives, on the calling thread; tool call pieces are put together with core's {@link
+ * dev.toolguard.core.loop.ToolCallAssembler}. Bedrock's {@code converse-stream} (AWS event-stream
+ * framing) is not read: a streamed Bedrock request goes to {@code converse} and its text reaches the
+ * handler at once.
+ *
+ * <p>Gemini and Bedrock take the model in the path ({@code {baseUrl}/models/{model}:generateContent},
+ * {@code {baseUrl}/model/{modelId}/converse}): it is the configured model, and a {@code model} option
+ * does not change it. Gemini and Ollama answers carry no call ids: each call gets one unique in the
+ * conversation, which is never sent (their results are bound by position and name). Bedrock requests
+ * are not SigV4-signed: a key is sent as a bearer token (a Bedrock API key); otherwise put a signing
+ * proxy in front, or give the signed headers with {@link HttpBackendConfig.Builder#header}.
  *
  * <p>Failures are {@link ProviderException}s with the HTTP status and the provider's message, never a
  * raw {@code IOException}; interruption of the calling thread cancels the exchange and is thrown as a
@@ -86,6 +96,33 @@ public final class HttpChatBackend implements ChatBackend {
   }
 
   /**
+   * A backend for Google Gemini ({@code POST {baseUrl}/models/{model}:generateContent}, streamed at
+   * {@code :streamGenerateContent?alt=sse}; base {@code https://generativelanguage.googleapis.com/v1beta},
+   * key in {@code x-goog-api-key}).
+   */
+  public static HttpChatBackend gemini(HttpBackendConfig config) {
+    return of(Dialect.GEMINI, config);
+  }
+
+  /** A backend for Mistral chat completions ({@code POST {baseUrl}/chat/completions}, base {@code https://api.mistral.ai/v1}). */
+  public static HttpChatBackend mistral(HttpBackendConfig config) {
+    return of(Dialect.MISTRAL, config);
+  }
+
+  /** A backend for Ollama ({@code POST {baseUrl}/api/chat}, base {@code http://localhost:11434}, NDJSON streaming). */
+  public static HttpChatBackend ollama(HttpBackendConfig config) {
+    return of(Dialect.OLLAMA, config);
+  }
+
+  /**
+   * A backend for AWS Bedrock Converse ({@code POST {baseUrl}/model/{modelId}/converse}, base {@code
+   * https://bedrock-runtime.us-east-1.amazonaws.com}); requests are not signed (see the class comment).
+   */
+  public static HttpChatBackend bedrockConverse(HttpBackendConfig config) {
+    return of(Dialect.BEDROCK_CONVERSE, config);
+  }
+
+  /**
    * A backend for {@code dialect}.
    *
    * @throws IllegalArgumentException if an argument is null
@@ -100,7 +137,7 @@ public final class HttpChatBackend implements ChatBackend {
     return new HttpChatBackend(dialect, config);
   }
 
-  /** The dialects that have an HTTP backend (OpenAI Chat, OpenAI Responses, Anthropic). */
+  /** The dialects that have an HTTP backend: all of them. */
   public static java.util.Set<Dialect> supported() {
     return dev.toolguard.json.http.internal.Protocol.SUPPORTED;
   }

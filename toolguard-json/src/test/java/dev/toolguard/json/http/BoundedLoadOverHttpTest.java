@@ -98,7 +98,7 @@ class BoundedLoadOverHttpTest {
     List<Dialect> dialects = new ArrayList<>();
     List<Future<LoopResult>> futures = new ArrayList<>();
     for (int c = 0; c < CONVERSATIONS; c++) {
-      Dialect d = List.copyOf(HttpChatBackend.supported()).get(c % HttpChatBackend.supported().size());
+      Dialect d = List.copyOf(Http.CLASSIC).get(c % Http.CLASSIC.size());
       String marker = marker(d, c);
       FunctionInvokingLoop loop = loops.get(d.ordinal());
       dialects.add(d);
@@ -126,7 +126,7 @@ class BoundedLoadOverHttpTest {
       assertThat(r.status()).as("%s", r).isEqualTo(200);
       assertThat(markers(r.body())).as("conversations in one request").hasSize(1);
     });
-    for (Dialect d : HttpChatBackend.supported()) {
+    for (Dialect d : Http.CLASSIC) {
       long conversations = batch.dialects().stream().filter(d::equals).count();
       assertThat(batch.requests()).filteredOn(r -> r.endpoint() == endpoint(d))
           .hasSize((int) conversations * (ROUNDS + 1));
@@ -168,7 +168,7 @@ class BoundedLoadOverHttpTest {
       LoopConfig config = LoopConfig.custom().maxIterations(ROUNDS + 1).build();
       CallJournal journal = CallJournal.inMemory(10_000, 1 << 20);
       List<FunctionInvokingLoop> loops = new ArrayList<>();
-      for (Dialect d : HttpChatBackend.supported()) {
+      for (Dialect d : Http.CLASSIC) {
         HttpChatBackend backend = HttpChatBackend.of(d, HttpBackendConfig.builder().baseUrl(referee.openAiBaseUrl())
             .apiKey("test-key").model(d == Dialect.ANTHROPIC ? "claude-sonnet-4-5" : "gpt-4.1-mini")
             .httpClient(client).build());

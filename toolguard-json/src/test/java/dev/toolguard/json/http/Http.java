@@ -44,10 +44,23 @@ final class Http {
     }
   }
 
-  /** Every dialect in both modes. */
+  /** The dialects the general HTTP suites run over (the others have {@code DialectsOverHttpTest}). */
+  static final java.util.Set<Dialect> CLASSIC =
+      java.util.EnumSet.of(Dialect.OPENAI_CHAT, Dialect.OPENAI_RESPONSES, Dialect.ANTHROPIC);
+
+  /** Gemini, Bedrock Converse, Mistral and Ollama. */
+  static final java.util.Set<Dialect> MORE =
+      java.util.EnumSet.of(Dialect.GEMINI, Dialect.BEDROCK_CONVERSE, Dialect.MISTRAL, Dialect.OLLAMA);
+
+  /** Every classic dialect in both modes. */
   static List<Case> cases() {
+    return cases(CLASSIC);
+  }
+
+  /** Each of {@code dialects} in both modes. */
+  static List<Case> cases(java.util.Set<Dialect> dialects) {
     List<Case> out = new ArrayList<>();
-    for (Dialect d : HttpChatBackend.supported()) {
+    for (Dialect d : dialects) {
       for (Mode m : Mode.values()) {
         out.add(new Case(d, m));
       }
@@ -56,7 +69,20 @@ final class Http {
   }
 
   static String model(Dialect d) {
-    return d == Dialect.ANTHROPIC ? "claude-sonnet-4-5" : "gpt-4.1-mini";
+    switch (d) {
+      case ANTHROPIC:
+        return "claude-sonnet-4-5";
+      case GEMINI:
+        return "gemini-2.5-flash";
+      case BEDROCK_CONVERSE:
+        return "anthropic.claude-3-5-haiku-20241022-v1:0";
+      case MISTRAL:
+        return "mistral-large-latest";
+      case OLLAMA:
+        return "llama3.1";
+      default:
+        return "gpt-4.1-mini";
+    }
   }
 
   static Endpoint endpoint(Dialect d) {
@@ -65,15 +91,48 @@ final class Http {
         return Endpoint.CHAT_COMPLETIONS;
       case OPENAI_RESPONSES:
         return Endpoint.RESPONSES;
+      case GEMINI:
+        return Endpoint.GEMINI;
+      case BEDROCK_CONVERSE:
+        return Endpoint.BEDROCK_CONVERSE;
+      case MISTRAL:
+        return Endpoint.MISTRAL;
+      case OLLAMA:
+        return Endpoint.OLLAMA;
       default:
         return Endpoint.MESSAGES;
     }
   }
 
+  /** The base URL of {@code d} at {@code referee}. */
+  static String baseUrl(Dialect d, ProviderReferee referee) {
+    switch (d) {
+      case GEMINI:
+        return referee.baseUrl() + "/v1beta";
+      case MISTRAL:
+        return referee.mistralBaseUrl() + "/v1";
+      case BEDROCK_CONVERSE:
+      case OLLAMA:
+        return referee.baseUrl();
+      default:
+        return referee.openAiBaseUrl();
+    }
+  }
+
+  /** True when a streamed request of {@code d} reaches the provider as a stream (Bedrock's is read whole). */
+  static boolean streams(Dialect d) {
+    return d != Dialect.BEDROCK_CONVERSE;
+  }
+
+  /** True when the dialect takes SYSTEM messages out of the history into a top-level field. */
+  static boolean systemOnTop(Dialect d) {
+    return d == Dialect.ANTHROPIC || d == Dialect.GEMINI || d == Dialect.BEDROCK_CONVERSE;
+  }
+
   /** The configuration of a backend pointed at {@code referee}. */
   static HttpBackendConfig.Builder config(Dialect d, ProviderReferee referee) {
     return HttpBackendConfig.builder()
-        .baseUrl(referee.openAiBaseUrl())
+        .baseUrl(baseUrl(d, referee))
         .apiKey("test-key")
         .model(model(d))
         .httpClient(CLIENT);
@@ -116,7 +175,8 @@ final class Http {
   static void assertAllAccepted(ProviderReferee referee, Mode mode) {
     assertThat(referee.rejections()).as("requests the referee refused").isEmpty();
     for (RecordedRequest r : referee.requests()) {
-      assertThat(r.stream()).as("request #%s streamed", r.sequence()).isEqualTo(mode == Mode.STREAM);
+      boolean streamed = mode == Mode.STREAM && r.endpoint() != Endpoint.BEDROCK_CONVERSE;
+      assertThat(r.stream()).as("request #%s streamed", r.sequence()).isEqualTo(streamed);
     }
   }
 
@@ -139,7 +199,7 @@ final class Http {
       requests.add(request);
       List<Message> history = new ArrayList<>();
       for (Message m : request.history()) {
-        if (!(dialect == Dialect.ANTHROPIC && m.role() == Role.SYSTEM)) {
+        if (!(systemOnTop(dialect) && m.role() == Role.SYSTEM)) {
           history.add(m);
         }
       }

@@ -69,7 +69,7 @@ class LogHygieneOverHttpTest {
     String log = String.join("\n", logLines);
     // what was logged: repairs, limits, the timeout, the failures — by id and tool name
     assertThat(log).contains("call_lost", "call_gone", "call_" + "x".repeat(30), "(slow) timed out");
-    for (Dialect d : HttpChatBackend.supported()) {
+    for (Dialect d : Http.CLASSIC) {
       assertThat(log).contains(d.id() + " request:");
     }
     assertThat(output).doesNotContain(SECRET).doesNotContain("card");
@@ -83,7 +83,7 @@ class LogHygieneOverHttpTest {
 
     public static void main(String[] args) {
       try (ProviderReferee referee = ProviderReferee.start()) {
-        for (Dialect d : HttpChatBackend.supported()) {
+        for (Dialect d : Http.CLASSIC) {
           for (Mode mode : Mode.values()) {
             run(d, mode, referee);
           }

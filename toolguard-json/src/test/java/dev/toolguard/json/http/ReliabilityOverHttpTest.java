@@ -227,7 +227,7 @@ class ReliabilityOverHttpTest {
     });
     LoopConfig config = LoopConfig.custom().maxIterations(ROUNDS + 1).build();
     List<FunctionInvokingLoop> loops = new ArrayList<>();
-    for (Dialect d : HttpChatBackend.supported()) {
+    for (Dialect d : Http.CLASSIC) {
       loops.add(FunctionInvokingLoop.builder(backend(d, referee)).tools(echo).config(config).build());
     }
     ExecutorService pool = Executors.newFixedThreadPool(CONVERSATIONS);

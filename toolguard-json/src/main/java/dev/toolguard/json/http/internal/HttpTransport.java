@@ -37,6 +37,7 @@ public final class HttpTransport {
   private final HttpBackendConfig config;
   private final HttpClient client;
   private final URI endpoint;
+  private final URI streamEndpoint;
 
   /** A transport for {@code protocol} as {@code config} says. */
   public HttpTransport(Protocol protocol, HttpBackendConfig config) {
@@ -46,7 +47,8 @@ public final class HttpTransport {
     this.client = given != null ? given
         : HttpClient.newBuilder().connectTimeout(config.connectTimeout()).build();
     URI base = config.baseUrl() != null ? config.baseUrl() : protocol.defaultBaseUrl();
-    this.endpoint = URI.create(base + protocol.path());
+    this.endpoint = protocol.endpoint(base, config.model(), false);
+    this.streamEndpoint = protocol.endpoint(base, config.model(), true);
   }
 
   /** The URL requests go to. */
@@ -56,6 +58,11 @@ public final class HttpTransport {
 
   /** Sends {@code request} and reads the whole answer. */
   public ChatResponse send(ChatRequest request) {
+    return send(request, null);
+  }
+
+  /** Sends {@code request} to the non-streaming endpoint; the answer's text goes to {@code handler} at once. */
+  private ChatResponse send(ChatRequest request, @Nullable StreamHandler handler) {
     String body = protocol.body(request, config, false);
     checkNotInterrupted();
     long start = System.nanoTime();
@@ -81,17 +88,25 @@ public final class HttpTransport {
       throw protocol.error(status, response.body(), requestId);
     }
     JsonNode json = protocol.parse(response.body(), status, requestId);
-    return protocol.answer(json, requestId);
+    ChatResponse answer = protocol.answer(json, requestId);
+    if (handler != null && !answer.message().text().isEmpty()) {
+      handler.onText(answer.message().text());
+    }
+    return answer;
   }
 
   /** Sends {@code request} streaming; text reaches {@code handler} on this thread as it arrives. */
   public ChatResponse stream(ChatRequest request, StreamHandler handler) {
+    Protocol.Framing framing = protocol.framing();
+    if (framing == Protocol.Framing.WHOLE) {
+      return send(request, handler);
+    }
     String body = protocol.body(request, config, true);
     checkNotInterrupted();
     long start = System.nanoTime();
     long timeout = config.requestTimeout().toNanos();
     LineQueue lines = new LineQueue();
-    CompletableFuture<HttpResponse<Void>> future = client.sendAsync(build(body, true), lines);
+    CompletableFuture<HttpResponse<Void>> future = client.sendAsync(build(body, true, framing), lines);
     future.whenComplete((r, t) -> {
       if (t != null) {
         lines.fail(t);
@@ -108,13 +123,14 @@ public final class HttpTransport {
       HttpResponse.ResponseInfo info = (HttpResponse.ResponseInfo) first;
       int status = info.statusCode();
       String requestId = requestId(info.headers());
-      Protocol.LOG.debug("POST {} -> {} (stream) after {} ms (request {})", endpoint, status,
+      Protocol.LOG.debug("POST {} -> {} (stream) after {} ms (request {})", streamEndpoint, status,
           (System.nanoTime() - start) / 1_000_000, requestId);
       if (status < 200 || status > 299) {
         throw protocol.error(status, rest(lines, timeout, status, requestId), requestId);
       }
       String type = info.headers().firstValue("content-type").orElse("");
-      if (!type.toLowerCase(java.util.Locale.ROOT).contains("text/event-stream")) {
+      boolean ndjson = framing == Protocol.Framing.NDJSON;
+      if (!type.toLowerCase(java.util.Locale.ROOT).contains(ndjson ? "ndjson" : "text/event-stream")) {
         // the endpoint answered in one piece: read it as such and hand the text over at once
         ChatResponse whole = protocol.answer(protocol.parse(rest(lines, timeout, status, requestId), status, requestId),
             requestId);
@@ -147,7 +163,11 @@ public final class HttpTransport {
           throw new ProviderException(protocol.dialect(), status, null, "the stream was cut off before the answer"
               + " was complete: " + describe(error), requestId, true, error);
         }
-        SseParser.Event event = sse.line((String) item);
+        String line = (String) item;
+        if (ndjson && line.isBlank()) {
+          continue;
+        }
+        SseParser.Event event = ndjson ? new SseParser.Event(null, line) : sse.line(line);
         if (event != null) {
           state.event(event);
         }
@@ -188,11 +208,17 @@ public final class HttpTransport {
   }
 
   private HttpRequest build(String body, boolean stream) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(endpoint)
+    return build(body, stream, Protocol.Framing.SSE);
+  }
+
+  private HttpRequest build(String body, boolean stream, Protocol.Framing framing) {
+    URI to = stream ? streamEndpoint : endpoint;
+    HttpRequest.Builder b = HttpRequest.newBuilder(to)
         .header("Content-Type", "application/json")
-        .header("Accept", stream ? "text/event-stream" : "application/json")
+        .header("Accept", !stream ? "application/json"
+            : framing == Protocol.Framing.NDJSON ? "application/x-ndjson" : "text/event-stream")
         .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    if ("http".equalsIgnoreCase(endpoint.getScheme())) {
+    if ("http".equalsIgnoreCase(to.getScheme())) {
       b.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade: plain-HTTP servers often mishandle it
     }
     protocol.authorize(b, config.apiKey());
@@ -201,7 +227,8 @@ public final class HttpTransport {
   }
 
   private static @Nullable String requestId(HttpHeaders headers) {
-    return headers.firstValue("x-request-id").or(() -> headers.firstValue("request-id")).orElse(null);
+    return headers.firstValue("x-request-id").or(() -> headers.firstValue("request-id"))
+        .or(() -> headers.firstValue("x-amzn-requestid")).orElse(null);
   }
 
   private void checkNotInterrupted() {

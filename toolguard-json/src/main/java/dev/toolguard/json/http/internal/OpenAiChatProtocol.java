@@ -16,14 +16,19 @@ import org.jspecify.annotations.Nullable;
 /**
  * OpenAI Chat Completions: {@code POST /chat/completions}, {@code choices[0].message} back; streamed
  * as {@code data:} chunks whose {@code delta} holds text and tool call pieces by {@code index}, up
- * to {@code data: [DONE]}.
+ * to {@code data: [DONE]}. Mistral's chat completions ({@link #MISTRAL}) are the same exchange at
+ * {@code https://api.mistral.ai/v1}; its 9-alphanumeric call ids come back as the model sent them.
  */
 final class OpenAiChatProtocol extends Protocol {
 
-  static final OpenAiChatProtocol INSTANCE = new OpenAiChatProtocol();
+  static final OpenAiChatProtocol INSTANCE =
+      new OpenAiChatProtocol(Dialect.OPENAI_CHAT, URI.create("https://api.openai.com/v1"));
 
-  private OpenAiChatProtocol() {
-    super(Dialect.OPENAI_CHAT, "/chat/completions", URI.create("https://api.openai.com/v1"));
+  /** Mistral chat completions. */
+  static final OpenAiChatProtocol MISTRAL = new OpenAiChatProtocol(Dialect.MISTRAL, URI.create("https://api.mistral.ai/v1"));
+
+  private OpenAiChatProtocol(Dialect dialect, URI defaultBaseUrl) {
+    super(dialect, "/chat/completions", defaultBaseUrl);
   }
 
   @Override

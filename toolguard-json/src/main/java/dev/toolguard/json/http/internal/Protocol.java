@@ -65,7 +65,21 @@ public abstract class Protocol {
 
   /** The dialects that have an HTTP backend. */
   public static final java.util.Set<Dialect> SUPPORTED = java.util.Collections.unmodifiableSet(
-      java.util.EnumSet.of(Dialect.OPENAI_CHAT, Dialect.OPENAI_RESPONSES, Dialect.ANTHROPIC));
+      java.util.EnumSet.of(Dialect.OPENAI_CHAT, Dialect.OPENAI_RESPONSES, Dialect.ANTHROPIC, Dialect.GEMINI,
+          Dialect.BEDROCK_CONVERSE, Dialect.MISTRAL, Dialect.OLLAMA));
+
+  /** How a streamed answer is framed. */
+  public enum Framing {
+    /** Server-sent events ({@code text/event-stream}). */
+    SSE,
+    /** One JSON object a line ({@code application/x-ndjson}, Ollama). */
+    NDJSON,
+    /**
+     * No stream is read: the request goes to the non-streaming endpoint and the whole answer's text is
+     * handed over at once (Bedrock, whose {@code converse-stream} is AWS event-stream framed).
+     */
+    WHOLE
+  }
 
   /** The protocol of {@code dialect}. */
   public static Protocol of(Dialect dialect) {
@@ -76,6 +90,14 @@ public abstract class Protocol {
         return OpenAiResponsesProtocol.INSTANCE;
       case ANTHROPIC:
         return AnthropicProtocol.INSTANCE;
+      case MISTRAL:
+        return OpenAiChatProtocol.MISTRAL;
+      case GEMINI:
+        return GeminiProtocol.INSTANCE;
+      case OLLAMA:
+        return OllamaProtocol.INSTANCE;
+      case BEDROCK_CONVERSE:
+        return BedrockProtocol.INSTANCE;
       default:
         throw new IllegalArgumentException(Codecs.unsupported(dialect, "HTTP backend", SUPPORTED));
     }
@@ -89,6 +111,36 @@ public abstract class Protocol {
   /** The endpoint's path after the base URL: {@code /chat/completions}, {@code /responses}, {@code /messages}. */
   public final String path() {
     return path;
+  }
+
+  /**
+   * The URL of a request to {@code base} for {@code model}: by default {@code base + path()}; Gemini
+   * and Bedrock put the model into the path, and Gemini streams at another one.
+   */
+  public URI endpoint(URI base, String model, boolean stream) {
+    return URI.create(base + path);
+  }
+
+  /** How a streamed answer is framed: server-sent events unless the dialect says otherwise. */
+  public Framing framing() {
+    return Framing.SSE;
+  }
+
+  /** True when the body names the model ({@code model}); false where the model is in the path. */
+  boolean modelInBody() {
+    return true;
+  }
+
+  /** Puts the function tools into the body: by default as a top-level {@code tools} array. */
+  void putTools(ObjectNode body, ArrayNode tools) {
+    body.set("tools", tools);
+  }
+
+  /** Says in the body whether the answer is streamed: by default {@code "stream": true} when it is. */
+  void putStream(ObjectNode body, boolean stream) {
+    if (stream) {
+      body.put("stream", true);
+    }
   }
 
   /** The base URL when none is configured. */
@@ -185,7 +237,9 @@ public abstract class Protocol {
    */
   public final String body(ChatRequest request, HttpBackendConfig config, boolean stream) {
     ObjectNode body = Json.object();
-    body.put("model", config.model());
+    if (modelInBody()) {
+      body.put("model", config.model());
+    }
     List<Message> history = request.history();
     List<String> system = new ArrayList<>();
     if (systemOnTop()) {
@@ -200,10 +254,11 @@ public abstract class Protocol {
     }
     body.set(historyField(), Json.array());
     if (!request.tools().isEmpty()) {
-      ArrayNode tools = body.putArray("tools");
+      ArrayNode tools = Json.array();
       for (ToolSpec spec : request.tools()) {
         tools.add(tool(spec, schema(spec)));
       }
+      putTools(body, tools);
     }
     for (Map.Entry<String, JsonNode> e : config.bodyFields().entrySet()) {
       merge(body, e.getKey(), e.getValue(), "body field");
@@ -224,9 +279,7 @@ public abstract class Protocol {
       putSystem(body, String.join("\n\n", system));
     }
     defaults(body);
-    if (stream) {
-      body.put("stream", true);
-    }
+    putStream(body, stream);
     WireRepair written = GUARD.repair(new WireRequest(dialect(), history, body));
     for (WireAction a : written.actions()) {
       LOG.warn("{} request: {} call {}{}: {} (the history is kept as it is; only the body sent changes)",
@@ -283,7 +336,12 @@ public abstract class Protocol {
   }
 
   /** Puts the SYSTEM messages' text after a configured {@code system} string or blocks. */
-  private static void putSystem(ObjectNode body, String text) {
+  void putSystem(ObjectNode body, String text) {
+    putTopLevelSystem(body, text);
+  }
+
+  /** Puts the SYSTEM messages' text after a configured {@code system} string or blocks. */
+  static void putTopLevelSystem(ObjectNode body, String text) {
     JsonNode configured = body.get("system");
     if (configured == null || configured.isNull()) {
       body.put("system", text);
@@ -385,11 +443,12 @@ public abstract class Protocol {
     if (error != null && error.isObject()) {
       message = text(error, "message");
       String code = text(error, "code");
-      type = code != null ? code : text(error, "type");
+      type = code != null ? code : text(error, "type") != null ? text(error, "type") : text(error, "status");
     } else if (error != null && error.isTextual()) {
       message = error.asText();
     } else if (json != null && json.isObject()) {
       message = text(json, "message") != null ? text(json, "message") : text(json, "detail");
+      type = text(json, "type");
     }
     if (message == null) {
       message = body.isBlank() ? "(no body)" : quote(body);
