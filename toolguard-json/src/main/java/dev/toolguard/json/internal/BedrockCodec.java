@@ -150,85 +150,40 @@ final class BedrockCodec extends DialectCodec {
 
   // ---------------------------------------------------------------- writing
 
-  /** A message being written. */
-  private static final class Wire {
-    final @Nullable ObjectNode template;
-    final String role;
-    final int index;
-    final ArrayNode blocks = Json.array(4);
-    boolean asRead = true;
-
-    Wire(@Nullable ObjectNode template, String role, int index) {
-      this.template = template;
-      this.role = role;
-      this.index = index;
-    }
-  }
-
   @Override
   Encoded encodeChecked(WireRequest request, boolean forText) {
-    List<Message> history = request.history();
-    Encoded encoded = new Encoded("messages", history, !forText);
-    List<Wire> wires = new ArrayList<>(history.size());
-    for (int i = 0; i < history.size(); i++) {
-      Message m = history.get(i);
-      if (m.role() == Role.SYSTEM) {
-        throw new WireFormatException("a SYSTEM message cannot be written into Converse messages; put its text into"
-            + " the request's top-level system field (the envelope)", "history[" + i + "]");
-      }
-      List<Content> contents = m.contents();
-      boolean anyWritten = contents.isEmpty();
-      for (Content c : contents) {
-        anyWritten |= !Contents.informational(c);
-      }
-      Wire last = wires.isEmpty() ? null : wires.get(wires.size() - 1);
-      if (!anyWritten) {
-        encoded.start(i, last == null ? 0 : last.index + 1);
-        continue; // nothing but approvals and informational calls: never sent
-      }
-      String role = m.role() == Role.ASSISTANT ? "assistant" : "user";
-      ObjectNode template = Json.template(m.metadata(), WireMetadata.NODE);
-      Wire wire;
-      if (last != null && last.role.equals(role) && Json.flag(m.metadata(), WireMetadata.JOINED)) {
-        // a run read from one message, or joined by repair (DialectLimits) as the roles must alternate
-        wire = last;
-        wire.asRead &= template == null;
-      } else {
-        wire = new Wire(template, role, wires.size());
-        wires.add(wire);
-      }
-      encoded.start(i, wire.index);
-      for (int k = 0; k < contents.size(); k++) {
-        Content c = contents.get(k);
-        if (Contents.informational(c)) {
-          continue;
-        }
-        encoded.content(i, k, wire.index, ".content", wire.blocks.size());
-        ObjectNode blockTemplate = Json.template(c.metadata(), WireMetadata.NODE);
-        JsonNode block = writeBlock(c, blockTemplate, i, k, forText);
-        wire.asRead &= block == blockTemplate;
-        wire.blocks.add(block);
-      }
-    }
-    ArrayNode out = Json.array(wires.size());
-    for (Wire w : wires) {
-      JsonNode shape = w.template == null ? null : w.template.get("content");
-      if (forText && w.asRead && shape != null && shape.isArray() && shape.size() == w.blocks.size()) {
-        out.add(w.template); // as read
-        continue;
-      }
-      Patch p = Patch.of(w.template, forText, "content");
-      if (w.template == null) {
-        p.put("role", w.role);
-      }
-      p.set("content", w.blocks);
-      out.add(p.node());
-    }
-    ObjectNode body = request.envelope();
-    body.set("messages", out);
-    encoded.body(body);
-    return encoded;
+    return BlockMessages.encode(request, forText, "messages", "content", SHAPE);
   }
+
+  /** Converse's messages: user and assistant, a run of one role read from one message or joined by repair. */
+  private static final BlockMessages.Shape SHAPE = new BlockMessages.Shape() {
+    @Override
+    public String role(Message m) {
+      return m.role() == Role.ASSISTANT ? "assistant" : "user";
+    }
+
+    @Override
+    public boolean joins(Message m, String role, BlockMessages.Wire last, @Nullable Role lastRole) {
+      // a run read from one message, or joined by repair (DialectLimits) as the roles must alternate
+      return last.role.equals(role) && Json.flag(m.metadata(), WireMetadata.JOINED);
+    }
+
+    @Override
+    public boolean joinKeepsAsRead(Message m, @Nullable ObjectNode template) {
+      return template == null;
+    }
+
+    @Override
+    public JsonNode block(Content c, @Nullable ObjectNode template, int i, int k, boolean share) {
+      return writeBlock(c, template, i, k, share);
+    }
+
+    @Override
+    public String systemMessageError() {
+      return "a SYSTEM message cannot be written into Converse messages; put its text into the request's top-level"
+          + " system field (the envelope)";
+    }
+  };
 
   private static JsonNode writeBlock(Content c, @Nullable ObjectNode template, int i, int k, boolean share) {
     if (c instanceof Text t) {

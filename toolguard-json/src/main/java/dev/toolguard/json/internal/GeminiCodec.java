@@ -1,7 +1,6 @@
 package dev.toolguard.json.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolguard.core.Content;
 import dev.toolguard.core.Dialect;
@@ -151,89 +150,43 @@ final class GeminiCodec extends DialectCodec {
 
   // ---------------------------------------------------------------- writing
 
-  /** A content being written. */
-  private static final class Wire {
-    final @Nullable ObjectNode template;
-    final String role;
-    final int index;
-    final ArrayNode parts = Json.array(4);
-    /** True while every part written is its template, unchanged. */
-    boolean asRead = true;
-
-    Wire(@Nullable ObjectNode template, String role, int index) {
-      this.template = template;
-      this.role = role;
-      this.index = index;
-    }
-  }
-
   @Override
   Encoded encodeChecked(WireRequest request, boolean forText) {
-    List<Message> history = request.history();
-    Encoded encoded = new Encoded("contents", history, !forText);
-    List<Wire> wires = new ArrayList<>(history.size());
-    Role lastRole = null;
-    for (int i = 0; i < history.size(); i++) {
-      Message m = history.get(i);
-      if (m.role() == Role.SYSTEM) {
-        throw new WireFormatException("a SYSTEM message cannot be written into Gemini contents; put its text into"
-            + " the request's systemInstruction (the envelope)", "history[" + i + "]");
-      }
-      List<Content> contents = m.contents();
-      boolean anyWritten = contents.isEmpty();
-      for (Content c : contents) {
-        anyWritten |= !Contents.informational(c);
-      }
-      Wire last = wires.isEmpty() ? null : wires.get(wires.size() - 1);
-      if (!anyWritten) {
-        encoded.start(i, last == null ? 0 : last.index + 1);
-        continue; // nothing but approvals and informational calls: never sent
-      }
-      String role = m.role() == Role.ASSISTANT ? "model" : "user";
-      ObjectNode template = Json.template(m.metadata(), WireMetadata.NODE);
-      boolean join = last != null && last.role.equals(role) && m.role() != Role.ASSISTANT
-          && (Json.flag(m.metadata(), WireMetadata.JOINED) || (m.role() == Role.TOOL && lastRole == Role.TOOL));
-      Wire wire;
-      if (join) {
-        wire = last;
-        wire.asRead &= template == null && Json.flag(m.metadata(), WireMetadata.JOINED);
-      } else {
-        wire = new Wire(template, role, wires.size());
-        wires.add(wire);
-      }
-      lastRole = m.role();
-      encoded.start(i, wire.index);
-      for (int k = 0; k < contents.size(); k++) {
-        Content c = contents.get(k);
-        if (Contents.informational(c)) {
-          continue;
-        }
-        encoded.content(i, k, wire.index, ".parts", wire.parts.size());
-        ObjectNode partTemplate = Json.template(c.metadata(), WireMetadata.NODE);
-        JsonNode part = writePart(c, partTemplate, i, k, forText);
-        wire.asRead &= part == partTemplate;
-        wire.parts.add(part);
-      }
-    }
-    ArrayNode out = Json.array(wires.size());
-    for (Wire w : wires) {
-      JsonNode shape = w.template == null ? null : w.template.get("parts");
-      if (forText && w.asRead && shape != null && shape.isArray() && shape.size() == w.parts.size()) {
-        out.add(w.template); // as read
-        continue;
-      }
-      Patch p = Patch.of(w.template, forText, "parts");
-      if (w.template == null) {
-        p.put("role", w.role);
-      }
-      p.set("parts", w.parts);
-      out.add(p.node());
-    }
-    ObjectNode body = request.envelope();
-    body.set("contents", out);
-    encoded.body(body);
-    return encoded;
+    return BlockMessages.encode(request, forText, "contents", "parts", SHAPE);
   }
+
+  /**
+   * Gemini's contents: user and model; a user run read from one content or joined by repair, and
+   * consecutive tool messages written as one function response turn.
+   */
+  private static final BlockMessages.Shape SHAPE = new BlockMessages.Shape() {
+    @Override
+    public String role(Message m) {
+      return m.role() == Role.ASSISTANT ? "model" : "user";
+    }
+
+    @Override
+    public boolean joins(Message m, String role, BlockMessages.Wire last, @Nullable Role lastRole) {
+      return last.role.equals(role) && m.role() != Role.ASSISTANT
+          && (Json.flag(m.metadata(), WireMetadata.JOINED) || (m.role() == Role.TOOL && lastRole == Role.TOOL));
+    }
+
+    @Override
+    public boolean joinKeepsAsRead(Message m, @Nullable ObjectNode template) {
+      return template == null && Json.flag(m.metadata(), WireMetadata.JOINED);
+    }
+
+    @Override
+    public JsonNode block(Content c, @Nullable ObjectNode template, int i, int k, boolean share) {
+      return writePart(c, template, i, k, share);
+    }
+
+    @Override
+    public String systemMessageError() {
+      return "a SYSTEM message cannot be written into Gemini contents; put its text into the request's"
+          + " systemInstruction (the envelope)";
+    }
+  };
 
   private static JsonNode writePart(Content c, @Nullable ObjectNode template, int i, int k, boolean share) {
     if (c instanceof Text t) {
