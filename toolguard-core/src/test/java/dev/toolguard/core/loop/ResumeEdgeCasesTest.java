@@ -12,10 +12,16 @@ import dev.toolguard.core.Text;
 import dev.toolguard.core.ToolCall;
 import dev.toolguard.core.ToolResult;
 import dev.toolguard.core.loop.LoopResult.Status;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -173,5 +179,152 @@ class ResumeEdgeCasesTest {
     assertThat(r.pending()).extracting(ApprovalRequest::callId).containsExactly("c1");
     assertThat(ran).containsExactly("pay");
     assertThat(second.requests).hasSize(1);
+  }
+
+  @Test
+  void withSignedApprovalsACallWaitingForApprovalRefusesABareResultAndAClientCallTakesIt() {
+    ApprovalSigner signer = ApprovalSigner.hmacSha256("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+    ScriptedBackend model = new ScriptedBackend().thenCalls(ToolCall.of("c1", "pay", "{}"), ToolCall.of("c2", "locate", "{}"))
+        .thenText("paid in Oslo");
+    FunctionInvokingLoop loop = approving(model, tool("pay")).clientTool(ToolSpec.of("locate", ""))
+        .signApprovals(signer).build();
+    LoopResult asked = loop.run(List.of(Message.user("pay where I am")));
+    assertThat(asked.pending()).extracting(ApprovalRequest::callId).containsExactly("c1", "c2");
+
+    List<Message> bare = ApprovalTest.plus(asked.history(),
+        Message.tool(ToolResult.of("c1", "pay", "paid"), ToolResult.of("c2", "locate", "Oslo")));
+    assertThatThrownBy(() -> loop.run(bare)).isInstanceOfSatisfying(ApprovalException.class, e -> {
+      assertThat(e.reason()).isEqualTo(ApprovalException.Reason.UNSIGNED);
+      assertThat(e.getMessage()).contains("call c1 waits for approval and was answered with a bare tool result");
+    });
+    assertThat(ran).isEmpty();
+
+    // the client-side call's bare result is its answer; the call waiting for approval is approved
+    LoopResult done = loop.run(ApprovalTest.plus(asked.history(),
+        Message.tool(ToolResult.of("c2", "locate", "Oslo")),
+        ApprovalTest.answers(ApprovalResponse.approve(asked.pending().get(0)))));
+    assertThat(done.status()).isEqualTo(Status.COMPLETED);
+    assertThat(ran).containsExactly("pay");
+    assertThat(done.text()).isEqualTo("paid in Oslo");
+    assertValid(done.history());
+  }
+
+  /** A journal in which another run holds every call, and that interrupts the claiming thread. */
+  private static final class HeldElsewhere implements CallJournal {
+    @Override
+    public Claim claim(CallKey key, String holder, Instant now, Duration lease) {
+      Thread.currentThread().interrupt(); // the caller's interrupt, while the claim is held elsewhere
+      return new Claim.Held("another run", now.plusSeconds(60));
+    }
+
+    @Override
+    public boolean takeOver(CallKey key, String expiredHolder, String holder, Instant now, Duration lease) {
+      throw new AssertionError("nothing expired");
+    }
+
+    @Override
+    public boolean complete(CallKey key, String holder, ToolResult result, Instant now) {
+      throw new AssertionError("nothing was claimed");
+    }
+
+    @Override
+    public void release(CallKey key, String holder) {
+      throw new AssertionError("nothing was claimed");
+    }
+
+    @Override
+    public int prune(Instant before) {
+      return 0;
+    }
+  }
+
+  @Test
+  void aResumeInterruptedWhileItWaitsForAnotherRunsClaimRunsNothingAndKeepsTheFlag() {
+    ScriptedBackend model = new ScriptedBackend().thenCalls(ToolCall.of("c1", "pay", "{}")).thenText("must not be asked");
+    LoopResult asked = approving(model, tool("pay")).build().run(List.of(Message.user("pay bob")));
+    List<Message> resumed = ApprovalTest.plus(asked.history(),
+        ApprovalTest.answers(ApprovalResponse.approve(asked.pending().get(0))));
+    FunctionInvokingLoop loop = approving(model, tool("pay")).journal(new HeldElsewhere()).build();
+
+    assertThatThrownBy(() -> loop.run(resumed)).isInstanceOfSatisfying(LoopException.class, e -> {
+      assertThat(e.getMessage()).startsWith("the run was interrupted while it waited for call c1, which another run holds");
+      assertThat(e.getCause()).isInstanceOf(InterruptedException.class);
+      assertThat(e.history()).isEqualTo(resumed);
+    });
+    assertThat(Thread.interrupted()).as("the caller's interrupt flag is set again").isTrue();
+    assertThat(ran).isEmpty();
+    assertThat(model.requests).hasSize(1);
+  }
+
+  @Test
+  void aResultTheJournalDoesNotRecordIsKeptAndLogged() {
+    CallJournal memory = CallJournal.inMemory(100);
+    CallJournal losing = new CallJournal() {
+      @Override
+      public Claim claim(CallKey key, String holder, Instant now, Duration lease) {
+        return memory.claim(key, holder, now, lease);
+      }
+
+      @Override
+      public boolean takeOver(CallKey key, String expiredHolder, String holder, Instant now, Duration lease) {
+        return memory.takeOver(key, expiredHolder, holder, now, lease);
+      }
+
+      @Override
+      public boolean complete(CallKey key, String holder, ToolResult result, Instant now) {
+        return false; // another run took the claim over meanwhile
+      }
+
+      @Override
+      public void release(CallKey key, String holder) {
+        memory.release(key, holder);
+      }
+
+      @Override
+      public int prune(Instant before) {
+        return memory.prune(before);
+      }
+    };
+    ScriptedBackend model = new ScriptedBackend().thenCalls(ToolCall.of("c1", "pay", "{}")).thenText("paid");
+    FunctionInvokingLoop loop = approving(model, tool("pay")).journal(losing).build();
+    LoopResult asked = loop.run(List.of(Message.user("pay bob")));
+    AtomicReference<LoopResult> done = new AtomicReference<>();
+
+    String log = capture(() -> done.set(loop.run(ApprovalTest.plus(asked.history(),
+        ApprovalTest.answers(ApprovalResponse.approve(asked.pending().get(0)))))));
+
+    assertThat(done.get().status()).isEqualTo(Status.COMPLETED);
+    assertThat(done.get().history().get(2).toolResults()).extracting(ToolResult::output).containsExactly("pay ran");
+    assertThat(log).contains("WARN").contains("the claim of call c1 ended and another run took it over before its"
+        + " result was recorded");
+  }
+
+  @Test
+  void aCallIdTooLongToClaimIsSettledWithoutAClaimAndLoggedShort() {
+    String id = "x".repeat(CallKey.MAX_LENGTH + 1);
+    ScriptedBackend model = new ScriptedBackend().thenCalls(ToolCall.of(id, "pay", "{}")).thenText("paid");
+    FunctionInvokingLoop loop = approving(model, tool("pay")).journal(CallJournal.inMemory(100)).build();
+    LoopResult asked = loop.run(List.of(Message.user("pay bob")));
+    assertThat(asked.pending()).extracting(ApprovalRequest::callId).containsExactly(id);
+    AtomicReference<LoopResult> done = new AtomicReference<>();
+
+    String log = capture(() -> done.set(loop.run(ApprovalTest.plus(asked.history(),
+        ApprovalTest.answers(ApprovalResponse.approve(asked.pending().get(0)))))));
+
+    assertThat(done.get().status()).isEqualTo(Status.COMPLETED);
+    assertThat(ran).containsExactly("pay");
+    assertThat(log).contains("call " + "x".repeat(64) + "… cannot be claimed in the journal").doesNotContain(id);
+  }
+
+  private static String capture(Runnable r) {
+    PrintStream original = System.err;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    try {
+      r.run();
+    } finally {
+      System.setErr(original);
+    }
+    return bytes.toString(StandardCharsets.UTF_8);
   }
 }
