@@ -327,4 +327,84 @@ class ResumeEdgeCasesTest {
     }
     return bytes.toString(StandardCharsets.UTF_8);
   }
+
+  @Test
+  void aResumeInterruptedWhileItsToolsRunOnThePoolSetsTheCallersFlagAgain() throws Exception {
+    ScriptedBackend model = new ScriptedBackend().thenCalls(ToolCall.of("c1", "pay", "{}"), ToolCall.of("c2", "pay", "{}"))
+        .thenText("must not be asked");
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    FunctionInvokingLoop loop = approving(model, LoopTool.of(ToolSpec.of("pay", ""), a -> {
+      started.countDown();
+      Thread.sleep(30_000); // interrupted when the run is cancelled
+      return "never";
+    })).build();
+    LoopResult asked = loop.run(List.of(Message.user("pay bob and eve")));
+    List<Message> resumed = ApprovalTest.plus(asked.history(), ApprovalTest.answers(
+        ApprovalResponse.approve(asked.pending().get(0)), ApprovalResponse.approve(asked.pending().get(1))));
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean flagAfter = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread caller = new Thread(() -> {
+      try {
+        loop.run(resumed);
+      } catch (Throwable t) {
+        thrown.set(t);
+        flagAfter.set(Thread.currentThread().isInterrupted());
+      }
+    });
+    caller.start();
+    assertThat(started.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    caller.interrupt();
+    caller.join(5_000);
+
+    assertThat(thrown.get()).isInstanceOfSatisfying(LoopException.class, e -> {
+      assertThat(e.cancelled()).isTrue();
+      assertThat(e.getMessage()).startsWith("the resume was interrupted while tools ran");
+      assertValid(e.history());
+      assertThat(e.history().get(2).toolResults()).extracting(ToolResult::output).containsExactly(
+          "Tool 'pay' was cancelled before it finished.", "Tool 'pay' was cancelled before it finished.");
+    });
+    assertThat(flagAfter).as("the caller's interrupt flag is set again").isTrue();
+    assertThat(model.requests).hasSize(1);
+  }
+
+  @Test
+  void aRequestWithoutANonceInARunWithoutAKeyIsNotClaimed() {
+    java.util.concurrent.atomic.AtomicInteger claims = new java.util.concurrent.atomic.AtomicInteger();
+    CallJournal counting = new WatchedJournal(CallJournal.inMemory(100), new java.util.concurrent.CountDownLatch(1)) {
+      @Override
+      public Claim claim(CallKey key, String holder, Instant now, Duration lease) {
+        claims.incrementAndGet();
+        return super.claim(key, holder, now, lease);
+      }
+    };
+    ScriptedBackend model = new ScriptedBackend().thenText("paid");
+    FunctionInvokingLoop loop = approving(model, tool("pay")).journal(counting).build();
+    // a request stored before requests carried a nonce
+    ApprovalRequest old = ApprovalRequest.of(ToolCall.of("c7", "pay", "{}"));
+    List<Message> history = List.of(Message.user("pay"), Message.assistant(old),
+        ApprovalTest.answers(ApprovalResponse.approve(old)));
+
+    LoopResult done = loop.run(history);
+
+    assertThat(done.status()).isEqualTo(Status.COMPLETED);
+    assertThat(ran).containsExactly("pay");
+    assertThat(claims).as("claims taken").hasValue(0);
+  }
+
+  @Test
+  void aCallIdOfExactly64CharactersIsLoggedWhole() {
+    String id = "y".repeat(64);
+    String name = "t".repeat(CallKey.MAX_LENGTH + 1); // the tool's name cannot be journaled
+    ScriptedBackend model = new ScriptedBackend().thenCalls(ToolCall.of(id, name, "{}")).thenText("done");
+    FunctionInvokingLoop loop = FunctionInvokingLoop.builder(model).tools(tool(name))
+        .config(LoopConfig.custom().approvalRequired(Set.of(name)).build()).journal(CallJournal.inMemory(100)).build();
+    LoopResult asked = loop.run(List.of(Message.user("go")));
+    AtomicReference<LoopResult> done = new AtomicReference<>();
+
+    String log = capture(() -> done.set(loop.run(ApprovalTest.plus(asked.history(),
+        ApprovalTest.answers(ApprovalResponse.approve(asked.pending().get(0)))))));
+
+    assertThat(done.get().status()).isEqualTo(Status.COMPLETED);
+    assertThat(log).contains("call " + id + " cannot be claimed in the journal").doesNotContain(id + "…");
+  }
 }
