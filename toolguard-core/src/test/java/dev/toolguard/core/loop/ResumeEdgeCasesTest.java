@@ -407,4 +407,28 @@ class ResumeEdgeCasesTest {
     assertThat(done.get().status()).isEqualTo(Status.COMPLETED);
     assertThat(log).contains("call " + id + " cannot be claimed in the journal").doesNotContain(id + "…");
   }
+
+  @Test
+  void anEarlierWaitingTurnsToolThatDoesNotReturnDirectlyLeavesTheLastTurnReturningDirectly() {
+    ScriptedBackend first = new ScriptedBackend().thenCalls(ToolCall.of("c1", "pay", "{}"));
+    ScriptedBackend second = new ScriptedBackend().thenCalls(ToolCall.of("c2", "report", "{}"));
+    LoopResult one = approving(first, tool("pay"), tool("report").returningDirect()).build()
+        .run(List.of(Message.user("pay bob")));
+    FunctionInvokingLoop loop = approving(second, tool("pay"), tool("report").returningDirect()).build();
+    LoopResult two = loop.run(List.of(Message.user("report")));
+    // [user, assistant(c1 of pay waits), user, assistant(c2 of report waits), user(approves both)]
+    List<Message> history = new ArrayList<>(one.history());
+    history.addAll(two.history());
+    history.add(ApprovalTest.answers(ApprovalResponse.approve(one.pending().get(0)),
+        ApprovalResponse.approve(two.pending().get(0))));
+
+    LoopResult r = loop.run(history);
+
+    // whether the run returns directly is decided by the last turn's tools alone
+    assertThat(r.status()).isEqualTo(Status.RETURNED_DIRECT);
+    assertThat(r.directResults()).extracting(ToolResult::output).containsExactly("report ran");
+    assertThat(ran).containsExactlyInAnyOrder("pay", "report");
+    assertThat(second.requests).hasSize(1);
+    assertValid(r.history());
+  }
 }
