@@ -113,36 +113,12 @@ class GeminiCodecTest {
 
   @Property(tries = 300)
   void validBodiesRoundTripAndAreLeftAsTheyAre(@ForAll("bodies") BodySpec spec) {
-    String body = Json.write(body(spec, false));
-    assertThat(WireCodec.of(D).write(WireCodec.of(D).read(body))).as(body).isEqualTo(body);
-    assertThat(GUARD.check(D, body)).as(body).isEmpty();
-    WireRepair repair = GUARD.repair(D, body);
-    assertThat(repair.body()).isSameAs(body);
+    CodecLaws.validBodyIsLeftAsItIs(D, Json.write(body(spec, false)));
   }
 
   @Property(tries = 300)
   void brokenBodiesAreRepairedValidAndKeepWhatWasSaid(@ForAll("bodies") BodySpec spec) {
-    String body = Json.write(body(spec, true));
-    assertThat(WireCodec.of(D).write(WireCodec.of(D).read(body))).as(body).isEqualTo(body);
-    WireRepair repair = GUARD.repair(D, body);
-    assertThat(GUARD.check(D, repair.body())).as(body).isEmpty();
-    assertThat(GUARD.repair(D, repair.body()).changed()).as(body).isFalse();
-    assertThat(repair.changed()).as(body).isEqualTo(!GUARD.check(D, body).isEmpty());
-    List<String> said = said(WireCodec.of(D).read(repair.body()).history());
-    said.remove("USER: " + dev.toolguard.core.RepairPolicy.DEFAULT_CUT_HISTORY_TEXT);
-    assertThat(said).as(body).isEqualTo(said(WireCodec.of(D).read(body).history()));
-  }
-
-  private static List<String> said(List<Message> history) {
-    List<String> said = new ArrayList<>();
-    for (Message m : history) {
-      for (var c : m.contents()) {
-        if (c instanceof dev.toolguard.core.Text t) {
-          said.add(m.role() + ": " + t.text());
-        }
-      }
-    }
-    return said;
+    CodecLaws.brokenBodyIsRepairedKeepingEveryText(D, Json.write(body(spec, true)));
   }
 
   private static ObjectNode body(BodySpec spec, boolean faults) {
