@@ -3,17 +3,11 @@ package dev.toolguard.springai;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.genai.Client;
-import com.google.genai.types.HttpOptions;
 import dev.toolguard.testkit.Endpoint;
 import dev.toolguard.testkit.ErrorMessages;
-import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.RecordedRequest;
 import dev.toolguard.testkit.Reply;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -24,10 +18,7 @@ import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.google.genai.GoogleGenAiChatModel;
-import org.springframework.ai.google.genai.GoogleGenAiChatOptions;
 import org.springframework.ai.ollama.OllamaChatModel;
-import org.springframework.ai.ollama.api.OllamaApi;
-import org.springframework.ai.ollama.api.OllamaChatOptions;
 import org.springframework.ai.tool.annotation.Tool;
 
 /**
@@ -37,11 +28,7 @@ import org.springframework.ai.tool.annotation.Tool;
  * client's exception (Ollama refuses no pairing, as the real server). Spring AI's Bedrock Converse and
  * Mistral modules are not served here: see the README.
  */
-class DialectClientsTest {
-
-  static ProviderReferee referee;
-  static GoogleGenAiChatModel gemini;
-  static OllamaChatModel ollama;
+class DialectClientsTest extends DialectRefereeSupport {
 
   enum Api {
     GEMINI(Endpoint.GEMINI), OLLAMA(Endpoint.OLLAMA);
@@ -55,27 +42,6 @@ class DialectClientsTest {
     ChatModel model() {
       return this == GEMINI ? gemini : ollama;
     }
-  }
-
-  @BeforeAll
-  static void start() {
-    referee = ProviderReferee.start();
-    Client client = Client.builder().apiKey("test")
-        .httpOptions(HttpOptions.builder().baseUrl(referee.baseUrl()).apiVersion("v1beta").build()).build();
-    gemini = GoogleGenAiChatModel.builder().genAiClient(client)
-        .options(GoogleGenAiChatOptions.builder().model("gemini-2.5-flash").build()).build();
-    ollama = OllamaChatModel.builder().ollamaApi(OllamaApi.builder().baseUrl(referee.baseUrl()).build())
-        .options(OllamaChatOptions.builder().model("llama3.2").build()).build();
-  }
-
-  @AfterAll
-  static void stop() {
-    referee.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    referee.reset();
   }
 
   /** The tool of the round. */

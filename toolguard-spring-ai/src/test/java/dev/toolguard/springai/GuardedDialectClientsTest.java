@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.google.genai.Client;
-import com.google.genai.types.HttpOptions;
 import dev.toolguard.core.Dialect;
 import dev.toolguard.testkit.Endpoint;
 import dev.toolguard.testkit.ErrorMessages;
-import dev.toolguard.testkit.ProviderReferee;
 import dev.toolguard.testkit.RecordedRequest;
 import dev.toolguard.testkit.Reply;
 import java.util.ArrayList;
@@ -17,9 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -32,10 +26,7 @@ import org.springframework.ai.chat.messages.ToolResponseMessage;
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.google.genai.GoogleGenAiChatModel;
-import org.springframework.ai.google.genai.GoogleGenAiChatOptions;
 import org.springframework.ai.ollama.OllamaChatModel;
-import org.springframework.ai.ollama.api.OllamaApi;
-import org.springframework.ai.ollama.api.OllamaChatOptions;
 import org.springframework.ai.openai.OpenAiChatModel;
 import org.springframework.ai.openai.OpenAiChatOptions;
 
@@ -48,32 +39,7 @@ import org.springframework.ai.openai.OpenAiChatOptions;
  * rules: Gemini's response turns have as many parts as their call turns, Ollama's results follow their
  * calls in call order, naming the call's tool.
  */
-class GuardedDialectClientsTest {
-
-  static ProviderReferee referee;
-  static GoogleGenAiChatModel gemini;
-  static OllamaChatModel ollama;
-
-  @BeforeAll
-  static void start() {
-    referee = ProviderReferee.start();
-    Client client = Client.builder().apiKey("test")
-        .httpOptions(HttpOptions.builder().baseUrl(referee.baseUrl()).apiVersion("v1beta").build()).build();
-    gemini = GoogleGenAiChatModel.builder().genAiClient(client)
-        .options(GoogleGenAiChatOptions.builder().model("gemini-2.5-flash").build()).build();
-    ollama = OllamaChatModel.builder().ollamaApi(OllamaApi.builder().baseUrl(referee.baseUrl()).build())
-        .options(OllamaChatOptions.builder().model("llama3.2").build()).build();
-  }
-
-  @AfterAll
-  static void stop() {
-    referee.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    referee.reset();
-  }
+class GuardedDialectClientsTest extends DialectRefereeSupport {
 
   enum Api {
     GEMINI(Endpoint.GEMINI), OLLAMA(Endpoint.OLLAMA);
