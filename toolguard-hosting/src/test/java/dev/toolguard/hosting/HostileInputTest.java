@@ -199,6 +199,21 @@ class HostileInputTest {
   }
 
   @Test
+  void twoConversationsWithTheSameCallIdEachRunTheirOwnApprovedCallOnce() throws Exception {
+    JsonNode a = awaiting("A1", "call_same", true);
+    JsonNode b = awaiting("B2", "call_same", true); // the model reuses call ids across conversations
+
+    referee.script().enqueue(Reply.text("Refunded A1."));
+    assertThat(post(approve(a.path("id").asText(), approval(a))).status()).isEqualTo(200);
+    referee.script().enqueue(Reply.text("Refunded B2."));
+    assertThat(post(approve(b.path("id").asText(), approval(b))).status()).isEqualTo(200);
+    // neither answer was taken for the other's: each conversation's call ran, once
+    assertThat(refunds).hasValue(2);
+    assertThat(referee.requests()).filteredOn(r -> r.lastToolResult() != null)
+        .extracting(r -> r.body().contains("A1") ? "A1" : "B2").containsExactly("A1", "B2");
+  }
+
+  @Test
   void statelessApprovalWithOtherArgumentsRunsNothing() throws Exception {
     JsonNode asked = awaiting("A1", "call_a1", false);
     JsonNode request = asked.path("output").get(0);
