@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.toolguard.core.ApprovalRequest;
 import dev.toolguard.core.ApprovalResponse;
+import dev.toolguard.core.Dialect;
 import dev.toolguard.core.HistoryGuard;
 import dev.toolguard.core.Message;
 import dev.toolguard.core.Metadata;
@@ -135,6 +136,32 @@ class ConversationScopeTest {
     assertThat(output(aDone, "call_0")).isEqualTo("pay {\"amount\":5} run 1");
     assertThat(output(bDone, "call_0")).as("B never gets A's output").isEqualTo("pay {\"amount\":5} run 2");
     assertThat(HistoryGuard.ofDefaults().check(bDone.history())).isEmpty();
+  }
+
+  @Test
+  void withMistralIdsTheSameModelIdsInTwoConversationsAreRenamedAndStillRunEachConversationsCalls() {
+    // the model's ids break Mistral's rule, so the loop gives them fresh ids in it; whatever they are,
+    // the journal keeps the conversations apart
+    ScriptedBackend model = new ScriptedBackend()
+        .thenCalls(pay(), ToolCall.of("call_1", "get_balance", "{}"))
+        .thenText("A: paid")
+        .thenCalls(pay(), ToolCall.of("call_1", "get_balance", "{}"))
+        .thenText("B: paid");
+    FunctionInvokingLoop loop = instance(model, LoopConfig.custom()).dialect(Dialect.MISTRAL).build();
+
+    LoopResult a = loop.run("user-a", List.of(Message.user("pay")));
+    LoopResult aDone = loop.run("user-a", approved(a));
+    LoopResult b = loop.run("user-b", List.of(Message.user("pay")));
+    LoopResult bDone = loop.run("user-b", approved(b));
+
+    String payA = a.pending().get(0).callId();
+    String payB = b.pending().get(0).callId();
+    assertThat(List.of(payA, payB)).allMatch(id -> id.matches("[a-zA-Z0-9]{9}"));
+    assertThat(ran("get_balance", "{}")).as("get_balance ran for each conversation").isEqualTo(2);
+    assertThat(ran("pay", "{\"amount\":5}")).as("pay ran for each conversation").isEqualTo(2);
+    assertThat(output(aDone, payA)).isEqualTo("pay {\"amount\":5} run 1");
+    assertThat(output(bDone, payB)).as("B never gets A's output").isEqualTo("pay {\"amount\":5} run 2");
+    assertThat(HistoryGuard.ofDefaults().check(bDone.history(), Dialect.MISTRAL)).isEmpty();
   }
 
   @Test
