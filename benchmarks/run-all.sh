@@ -28,10 +28,12 @@ if [[ -n "${QUICK:-}" ]]; then
   # one short iteration each: enough to see that every benchmark runs
   JMH_FLAGS=(-f 1 -wi 1 -w 1s -i 2 -r 1s)
   CLI_FLAGS=(-f 1 -wi 1 -i 2)
+  PAIRED_FLAGS=(-Dpaired.warmupSeconds=1 -Dpaired.rounds=6 -Dpaired.roundMillis=50)
   HEAP_CASES=(50 0 4000)
 else
   JMH_FLAGS=(-f "$FORKS")
   CLI_FLAGS=(-f "$FORKS")
+  PAIRED_FLAGS=()
   HEAP_CASES=(50 0 400 4000)
 fi
 
@@ -46,10 +48,21 @@ jmh() { # name jar [flags...]
     || { echo "$name failed: see $RESULTS/$name.log"; tail -20 "$RESULTS/$name.log"; exit 1; }
 }
 
-# 1, 2, 5: guarded against bare per framework, tools in parallel, first token
+paired() { # name jar main: the guarded ways against bare in one JVM, alternating rounds (Paired)
+  local name=$1 jar=$2 main=$3
+  echo "== $name-paired"
+  "$JAVA" "${JAVA_OPTS[@]}" "${PAIRED_FLAGS[@]}" -Dsun.net.httpserver.nodelay=true -cp "$jar" "$main" \
+    "$RESULTS/$name-paired.json" > "$RESULTS/$name-paired.log" 2>&1 \
+    || { echo "$name-paired failed: see $RESULTS/$name-paired.log"; tail -20 "$RESULTS/$name-paired.log"; exit 1; }
+}
+
+# 1, 2, 5: guarded against bare per framework, tools in parallel, first token (JMH, then paired)
 jmh langchain4j benchmarks-langchain4j/target/benchmarks-langchain4j.jar "${JMH_FLAGS[@]}"
+paired langchain4j benchmarks-langchain4j/target/benchmarks-langchain4j.jar dev.toolguard.benchmarks.langchain4j.PairedRuns
 jmh openai-java benchmarks-openai-java/target/benchmarks-openai-java.jar "${JMH_FLAGS[@]}"
+paired openai-java benchmarks-openai-java/target/benchmarks-openai-java.jar dev.toolguard.benchmarks.openai.PairedRuns
 jmh spring-ai benchmarks-spring-ai/target/benchmarks-spring-ai.jar "${JMH_FLAGS[@]}"
+paired spring-ai benchmarks-spring-ai/target/benchmarks-spring-ai.jar dev.toolguard.benchmarks.springai.PairedRuns
 # 3: the journal, with 1, 2 and 4 instances on one database
 for t in 1 2 4; do
   jmh "journal-t$t" benchmarks/target/benchmarks.jar JournalBenchmark -t "$t" "${JMH_FLAGS[@]}"

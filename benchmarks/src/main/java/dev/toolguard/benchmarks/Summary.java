@@ -19,8 +19,9 @@ import java.util.Locale;
  * </pre>
  *
  * <p>Files read (each optional): {@code langchain4j.json}, {@code openai-java.json}, {@code
- * spring-ai.json}, {@code journal-t1.json}, {@code journal-t2.json}, {@code journal-t4.json}, {@code
- * cli.json}, and {@code cli-heap.txt} (the output of {@link CliHeap}, printed as it is).
+ * spring-ai.json}, their paired comparisons ({@code langchain4j-paired.json}, … : each module's {@code
+ * PairedRuns}), {@code journal-t1.json}, {@code journal-t2.json}, {@code journal-t4.json}, {@code cli.json},
+ * and {@code cli-heap.txt} (the output of {@link CliHeap}, printed as it is).
  */
 public final class Summary {
 
@@ -35,6 +36,7 @@ public final class Summary {
     Path dir = Path.of(args.length > 0 ? args[0] : "benchmarks/results");
     Summary s = new Summary();
     s.frameworks(dir);
+    s.paired(dir);
     s.journal(dir);
     s.cli(dir);
     s.print();
@@ -92,6 +94,32 @@ public final class Summary {
                 f("%+.0f µs", guarded - bare), "≤ +1 ms", guarded - bare <= 1000);
           }
         }
+      }
+    }
+  }
+
+  /**
+   * The paired comparisons: the median of the per-round differences (subject minus bare, in one JVM,
+   * alternating rounds) with its 95% interval, judged by the same targets as the JMH rows.
+   */
+  private void paired(Path dir) throws IOException {
+    String[][] modules = {{"langchain4j", "LangChain4j"}, {"openai-java", "openai-java"}, {"spring-ai", "Spring AI"}};
+    for (String[] m : modules) {
+      JsonNode results = read(dir.resolve(m[0] + "-paired.json"));
+      if (results == null) {
+        continue;
+      }
+      for (JsonNode r : results) {
+        boolean roundTrip = r.path("benchmark").asText().equals("RoundTripBenchmark");
+        double bare = r.path("baselineUs").asDouble();
+        double way = r.path("subjectUs").asDouble();
+        double diff = r.path("diffUs").asDouble();
+        boolean met = roundTrip ? diff <= Math.max(0.05 * bare, 100) : diff <= 1000;
+        row(m[1] + (roundTrip ? " round trip, " : " first token, ") + r.path("history").asText() + " msgs, paired",
+            r.path("subject").asText() + " vs " + r.path("baseline").asText(),
+            f("%.0f vs %.0f µs, %d rounds", way, bare, r.path("rounds").asInt()),
+            f("%+.0f µs (95%%: %+.0f to %+.0f)", diff, r.path("diffLowUs").asDouble(), r.path("diffHighUs").asDouble()),
+            roundTrip ? "≤ 5% or +100 µs" : "≤ +1 ms", met);
       }
     }
   }

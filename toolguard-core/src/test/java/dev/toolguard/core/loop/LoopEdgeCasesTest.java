@@ -103,4 +103,29 @@ class LoopEdgeCasesTest {
     assertThat(r.history().get(2).toolResults()).extracting(ToolResult::output)
         .containsExactly("daemon=true", "daemon=true");
   }
+  @Test
+  void threadsTheSharedPoolMakesForMoreCallsThanItHasAreDaemons() throws Exception {
+    // more calls at once than the pool has threads: it must make new ones, which this test then sees
+    // (the pool is shared by the whole JVM, so idle threads of earlier tests are counted first)
+    int alive = (int) Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("toolguard-tool-")).count();
+    int calls = alive + 2;
+    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(calls);
+    ToolCall[] asked = new ToolCall[calls];
+    for (int i = 0; i < calls; i++) {
+      asked[i] = ToolCall.of("c" + i, "wait", "{}");
+    }
+    ScriptedBackend model = new ScriptedBackend().thenCalls(asked).thenText("ok");
+    FunctionInvokingLoop loop = FunctionInvokingLoop.builder(model)
+        .tools(LoopTool.of(ToolSpec.of("wait", ""), a -> {
+          together.await(10, java.util.concurrent.TimeUnit.SECONDS); // all at once, each on its own thread
+          return "daemon=" + Thread.currentThread().isDaemon();
+        }))
+        .config(LoopConfig.custom().maxConcurrency(calls).maxCallsPerRequest(Math.max(64, calls)).build()).build();
+
+    LoopResult r = loop.run(List.of(Message.user("go")));
+
+    assertThat(r.history().get(2).toolResults()).hasSize(calls).extracting(ToolResult::output)
+        .containsOnly("daemon=true");
+  }
 }
