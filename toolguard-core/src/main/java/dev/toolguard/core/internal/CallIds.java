@@ -68,16 +68,6 @@ public final class CallIds {
     };
   }
 
-  /** Whether core checks (and repair rewrites) the id rule of {@code dialect} in a history. */
-  static boolean checked(Dialect dialect) {
-    return switch (dialect) {
-      case BEDROCK_CONVERSE, MISTRAL -> true;
-      // OpenAI and Anthropic: toolguard-json's DialectLimits rewrites them in the body, as it did
-      // before; Gemini and Ollama take any id
-      default -> false;
-    };
-  }
-
   /**
    * A fresh id for {@code base} (the id to replace, possibly empty) that {@code dialect} takes and
    * {@code used} takes ({@code used.test} claims an id, false when it is taken). Without a dialect, or where the plain form fits, it is
@@ -114,14 +104,17 @@ public final class CallIds {
     }
   }
 
-  /** The {@code k}-th hashed form of {@code base} in {@code dialect}. */
+  /**
+   * The {@code k}-th hashed form of {@code base} in {@code dialect}. Only a base whose plain forms break
+   * the rule comes here, so never an empty one (its plain form {@code toolguard_call_2} fits every rule),
+   * and never for Gemini or Ollama, which take any id.
+   */
   private static String hashed(Dialect dialect, String base, int k) {
     byte[] digest = sha256(k == 0 ? base : base + "#" + k);
     return switch (dialect) {
       case MISTRAL -> base62(digest, MISTRAL_LENGTH);
       case ANTHROPIC, BEDROCK_CONVERSE -> {
-        String clean = sanitized(base);
-        String stem = clean.isEmpty() ? "toolguard_call" : clean;
+        String stem = sanitized(base);
         if (dialect == Dialect.BEDROCK_CONVERSE && stem.length() > BEDROCK_MAX - 9) {
           stem = stem.substring(0, BEDROCK_MAX - 9);
         }
@@ -129,11 +122,10 @@ public final class CallIds {
       }
       case OPENAI_CHAT, OPENAI_RESPONSES -> {
         int max = dialect == Dialect.OPENAI_CHAT ? OPENAI_CHAT_MAX : OPENAI_RESPONSES_MAX;
-        String stem = base.isEmpty() ? "toolguard_call" : base;
-        int keep = Math.min(stem.codePointCount(0, stem.length()), max - 11);
-        yield stem.substring(0, stem.offsetByCodePoints(0, keep)) + "_" + hex(digest).substring(0, 10);
+        int keep = Math.min(base.codePointCount(0, base.length()), max - 11);
+        yield base.substring(0, base.offsetByCodePoints(0, keep)) + "_" + hex(digest).substring(0, 10);
       }
-      case GEMINI, OLLAMA -> (base.isEmpty() ? "toolguard_call" : base) + "_" + hex(digest).substring(0, 10);
+      case GEMINI, OLLAMA -> throw new IllegalStateException(dialect.id() + " takes any call id: nothing to hash");
     };
   }
 

@@ -49,13 +49,11 @@ final class DialectRepairs {
   private DialectRepairs() {}
 
   /**
-   * {@code history} with the extra rules of {@code rules} applied; the actions taken are appended to
-   * {@code actions} (whose output indexes are moved along) and logged at WARN.
+   * {@code history} with the extra rules of {@code rules} applied (the caller asks only for rules that
+   * have some); the actions taken are appended to {@code actions} (whose output indexes are moved
+   * along) and logged at WARN.
    */
   static List<Message> apply(List<Message> history, Rules rules, RepairPolicy policy, List<RepairAction> actions) {
-    if (!rules.extra()) {
-      return history;
-    }
     List<RepairAction> own = new ArrayList<>();
     List<Message> out = new ArrayList<>(history);
     if (rules.checkIds()) {
