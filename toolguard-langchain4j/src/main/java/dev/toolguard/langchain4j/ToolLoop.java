@@ -36,6 +36,7 @@ import dev.toolguard.core.conversation.Conversations;
 import dev.toolguard.langchain4j.internal.Approvals;
 import dev.toolguard.langchain4j.internal.ChatMemoryConversation;
 import dev.toolguard.langchain4j.internal.GuardedChatMemory;
+import dev.toolguard.langchain4j.internal.KnownMessages;
 import dev.toolguard.langchain4j.internal.LangChain4jBackend;
 import dev.toolguard.langchain4j.internal.LangChain4jTool;
 import dev.toolguard.langchain4j.internal.Messages;
@@ -264,38 +265,40 @@ public final class ToolLoop {
         history.add(LangChain4jToolGuard.require(m, "a new message"));
       }
       // one mapping of the whole history (an answer maps against the call it answers), then core's flow
-      List<Message> core = Messages.toCore(history);
+      KnownMessages known = new KnownMessages();
+      List<Message> core = known.toCore(history);
       ToolRun run = new ToolRun(memory.id());
-      Conversations conversation = Conversations.of(loop(run),
-          new ChatMemoryConversation(memory, core.subList(0, stored.size())));
+      Conversations conversation = Conversations.of(loop(run, known),
+          new ChatMemoryConversation(memory, core.subList(0, stored.size()), known));
       String key = String.valueOf(memory.id());
       List<Message> added = core.subList(stored.size(), core.size());
       LoopResult r = onText == null ? conversation.run(key, added) : conversation.stream(key, added, onText::accept);
-      return Result.of(r, run.directExecutions(r));
+      return Result.of(r, run.directExecutions(r), known);
     }
   }
 
   private Result execute(List<ChatMessage> history, @Nullable Consumer<String> onText,
       @Nullable String conversationKey, @Nullable Object memoryId) {
-    List<Message> core = Messages.toCore(history);
+    KnownMessages known = new KnownMessages();
+    List<Message> core = known.toCore(history);
     ToolRun run = new ToolRun(memoryId);
-    FunctionInvokingLoop loop = loop(run);
+    FunctionInvokingLoop loop = loop(run, known);
     LoopResult r;
     if (conversationKey == null) {
       r = onText == null ? loop.run(core) : loop.stream(core, onText::accept);
     } else {
       r = onText == null ? loop.run(conversationKey, core) : loop.stream(conversationKey, core, onText::accept);
     }
-    return Result.of(r, run.directExecutions(r));
+    return Result.of(r, run.directExecutions(r), known);
   }
 
-  private FunctionInvokingLoop loop(ToolRun run) {
+  private FunctionInvokingLoop loop(ToolRun run, KnownMessages known) {
     List<LoopTool> bound = new ArrayList<>(tools.size());
     for (LangChain4jTool t : tools) {
       bound.add(t.in(run));
     }
     return settings.copy()
-        .backend(new LangChain4jBackend(model, streamingModel, parameters, specifications))
+        .backend(new LangChain4jBackend(model, streamingModel, parameters, specifications, known))
         .tools(ToolRegistry.of(bound, List.of()))
         .build();
   }
@@ -417,12 +420,12 @@ public final class ToolLoop {
       directResults = List.copyOf(directResults);
     }
 
-    static Result of(LoopResult r, List<ToolExecution> directResults) {
+    static Result of(LoopResult r, List<ToolExecution> directResults, KnownMessages known) {
       List<PendingCall> pending = new ArrayList<>(r.pending().size());
       for (ApprovalRequest a : r.pending()) {
         pending.add(PendingCall.of(a));
       }
-      return new Result(r.status(), Messages.toLangChain4j(r.history()), Messages.toLangChain4j(r.added()), pending, r,
+      return new Result(r.status(), known.toLangChain4j(r.history()), known.toLangChain4j(r.added()), pending, r,
           directResults);
     }
 

@@ -110,7 +110,10 @@ final class BlockMessages {
     ArrayNode out = Json.array(wires.size());
     for (Wire w : wires) {
       JsonNode read = w.template == null ? null : w.template.get(blocksField);
-      if (forText && w.asRead && read != null && read.isArray() && read.size() == w.blocks.size()) {
+      // as read: every block its template, as many as were read (none, when the field was left out or null)
+      boolean sameCount = read == null || read.isNull() ? w.blocks.isEmpty()
+          : read.isArray() && read.size() == w.blocks.size();
+      if (forText && w.asRead && w.template != null && sameCount) {
         out.add(w.template); // as read
         continue;
       }

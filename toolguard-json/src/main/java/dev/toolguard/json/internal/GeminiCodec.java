@@ -197,7 +197,9 @@ final class GeminiCodec extends DialectCodec {
     }
     if (c instanceof ToolCall call) {
       JsonNode old = template == null ? null : template.path("functionCall").get("args");
-      boolean argsAsRead = old == null ? call.argumentsJson().equals("{}") : Json.isCompactOf(old, call.argumentsJson());
+      // args left out or null were read as {}: as read while they still are
+      boolean argsAsRead = old == null || old.isNull() ? call.argumentsJson().equals("{}")
+          : Json.isCompactOf(old, call.argumentsJson());
       boolean id = template != null && template.path("functionCall").has("id")
           && !call.callId().equals(template.path("functionCall").path("id").asText());
       boolean name = template == null || !Json.hasText(template.path("functionCall"), "name", call.name());

@@ -14,11 +14,16 @@ public final class ChatMemoryConversation implements ConversationStore {
 
   private final ChatMemory memory;
   private final List<Message> loaded;
+  private final KnownMessages known;
 
-  /** The conversation of {@code memory}, whose messages were read as {@code loaded}. */
-  public ChatMemoryConversation(ChatMemory memory, List<Message> loaded) {
+  /**
+   * The conversation of {@code memory}, whose messages were read as {@code loaded}; the core messages
+   * {@code known} holds are written back as their sources.
+   */
+  public ChatMemoryConversation(ChatMemory memory, List<Message> loaded, KnownMessages known) {
     this.memory = memory;
     this.loaded = List.copyOf(loaded);
+    this.known = known;
   }
 
   @Override
@@ -28,7 +33,7 @@ public final class ChatMemoryConversation implements ConversationStore {
 
   @Override
   public long save(String key, long expectedVersion, List<Message> messages) {
-    memory.set(Messages.toLangChain4j(messages));
+    memory.set(known.toLangChain4j(messages));
     return expectedVersion + 1;
   }
 

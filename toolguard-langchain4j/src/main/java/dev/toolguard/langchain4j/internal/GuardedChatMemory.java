@@ -45,6 +45,8 @@ public final class GuardedChatMemory implements ChatMemory {
 
   private final ChatMemory inner;
   private final HistoryGate gate;
+  /** The last history converted, whose messages the next one mostly starts with. */
+  private final CoreConversions conversions = new CoreConversions();
   /** What this instance added since (and with) the last user message, system messages left out. */
   private final List<ChatMessage> exchange = new ArrayList<>();
 
@@ -99,7 +101,7 @@ public final class GuardedChatMemory implements ChatMemory {
   public synchronized List<ChatMessage> messages() {
     List<ChatMessage> window = inner.messages();
     List<ChatMessage> whole = withWholeExchange(window);
-    List<ChatMessage> repaired = gate.forMemory(whole);
+    List<ChatMessage> repaired = gate.forMemory(whole, conversions);
     if (repaired != whole && whole == window && !repaired.isEmpty() && replacesInOneWrite(inner)) {
       writeBack(repaired);
     }

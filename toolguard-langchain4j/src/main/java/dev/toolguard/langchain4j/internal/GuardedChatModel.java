@@ -21,6 +21,8 @@ public final class GuardedChatModel implements ChatModel {
 
   private final ChatModel delegate;
   private final HistoryGate gate;
+  /** The last history converted, whose messages the next one mostly starts with. */
+  private final CoreConversions conversions = new CoreConversions();
 
   /** Wraps {@code delegate}. */
   public GuardedChatModel(ChatModel delegate, HistoryGate gate) {
@@ -35,17 +37,17 @@ public final class GuardedChatModel implements ChatModel {
 
   @Override
   public ChatResponse chat(ChatRequest chatRequest) {
-    return delegate.chat(gate.forProvider(chatRequest, gate.dialectFor(delegate.provider())));
+    return delegate.chat(gate.forProvider(chatRequest, gate.dialectFor(delegate.provider()), conversions));
   }
 
   @Override
   public ChatResponse chat(ChatRequest chatRequest, ChatRequestOptions options) {
-    return delegate.chat(gate.forProvider(chatRequest, gate.dialectFor(delegate.provider())), options);
+    return delegate.chat(gate.forProvider(chatRequest, gate.dialectFor(delegate.provider()), conversions), options);
   }
 
   @Override
   public ChatResponse doChat(ChatRequest chatRequest) {
-    return delegate.doChat(gate.forProvider(chatRequest, gate.dialectFor(delegate.provider())));
+    return delegate.doChat(gate.forProvider(chatRequest, gate.dialectFor(delegate.provider()), conversions));
   }
 
   @Override

@@ -21,6 +21,8 @@ public final class GuardedStreamingChatModel implements StreamingChatModel {
 
   private final StreamingChatModel delegate;
   private final HistoryGate gate;
+  /** The last history converted, whose messages the next one mostly starts with. */
+  private final CoreConversions conversions = new CoreConversions();
 
   /** Wraps {@code delegate}. */
   public GuardedStreamingChatModel(StreamingChatModel delegate, HistoryGate gate) {
@@ -85,7 +87,7 @@ public final class GuardedStreamingChatModel implements StreamingChatModel {
   /** {@code request} repaired by the gate, or null when that failed and the handler's onError was told. */
   private @Nullable ChatRequest guarded(ChatRequest request, StreamingChatResponseHandler handler) {
     try {
-      return gate.forProvider(request, gate.dialectFor(delegate.provider()));
+      return gate.forProvider(request, gate.dialectFor(delegate.provider()), conversions);
     } catch (RuntimeException e) {
       handler.onError(e);
       return null;

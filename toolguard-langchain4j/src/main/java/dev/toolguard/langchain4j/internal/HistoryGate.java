@@ -62,7 +62,14 @@ public record HistoryGate(HistoryGuard guard, HistoryPolicy policy, Consumer<Rep
    * user message, reported as a repair).
    */
   public List<ChatMessage> forProvider(List<ChatMessage> messages, @Nullable Dialect dialect) {
-    List<Message> core = Messages.toCore(messages);
+    return forProvider(messages, dialect, Messages.toCore(messages));
+  }
+
+  private static List<Message> toCore(List<ChatMessage> messages, @Nullable CoreConversions conversions) {
+    return conversions == null ? Messages.toCore(messages) : conversions.toCore(messages);
+  }
+
+  private List<ChatMessage> forProvider(List<ChatMessage> messages, @Nullable Dialect dialect, List<Message> core) {
     List<Message> checked = checked(core, dialect);
     List<Message> view = ProviderView.of(checked);
     return view == core ? messages : Messages.toLangChain4j(view);
@@ -81,7 +88,12 @@ public record HistoryGate(HistoryGuard guard, HistoryPolicy policy, Consumer<Rep
 
   /** Like {@link #forProvider(ChatRequest)} with the rules of {@code dialect} when given. */
   public ChatRequest forProvider(ChatRequest request, @Nullable Dialect dialect) {
-    List<ChatMessage> messages = forProvider(request.messages(), dialect);
+    return forProvider(request, dialect, null);
+  }
+
+  /** Like {@link #forProvider(ChatRequest, Dialect)}, converting with {@code conversions} when given. */
+  ChatRequest forProvider(ChatRequest request, @Nullable Dialect dialect, @Nullable CoreConversions conversions) {
+    List<ChatMessage> messages = forProvider(request.messages(), dialect, toCore(request.messages(), conversions));
     if (messages == request.messages()) {
       return request;
     }
@@ -101,7 +113,12 @@ public record HistoryGate(HistoryGuard guard, HistoryPolicy policy, Consumer<Rep
    * @throws InvalidHistoryException if the history is broken and the policy is to reject
    */
   public List<ChatMessage> forMemory(List<ChatMessage> messages) {
-    List<Message> core = Messages.toCore(messages);
+    return forMemory(messages, null);
+  }
+
+  /** Like {@link #forMemory(List)}, converting with {@code conversions} when given. */
+  List<ChatMessage> forMemory(List<ChatMessage> messages, @Nullable CoreConversions conversions) {
+    List<Message> core = toCore(messages, conversions);
     List<Message> checked = checked(core, dialect);
     return checked == core ? messages : Messages.toLangChain4j(checked);
   }

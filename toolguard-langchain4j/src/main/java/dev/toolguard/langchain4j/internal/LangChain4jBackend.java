@@ -36,14 +36,19 @@ public final class LangChain4jBackend implements ChatBackend {
   private final @Nullable StreamingChatModel streamingModel;
   private final ChatRequestParameters parameters;
   private final Map<String, ToolSpecification> specifications;
+  private final KnownMessages known;
 
-  /** A backend over {@code model} or {@code streamingModel} (exactly one non-null). */
+  /**
+   * A backend over {@code model} or {@code streamingModel} (exactly one non-null), mapping the core
+   * messages {@code known} holds back to their sources.
+   */
   public LangChain4jBackend(@Nullable ChatModel model, @Nullable StreamingChatModel streamingModel,
-      ChatRequestParameters parameters, Map<String, ToolSpecification> specifications) {
+      ChatRequestParameters parameters, Map<String, ToolSpecification> specifications, KnownMessages known) {
     this.model = model;
     this.streamingModel = streamingModel;
     this.parameters = parameters;
     this.specifications = Map.copyOf(specifications);
+    this.known = known;
   }
 
   @Override
@@ -114,16 +119,17 @@ public final class LangChain4jBackend implements ChatBackend {
       params = params.overrideWith(ChatRequestParameters.builder().toolSpecifications(tools).build());
     }
     return dev.langchain4j.model.chat.request.ChatRequest.builder()
-        .messages(Messages.toLangChain4j(request.history()))
+        .messages(known.toLangChain4j(request.history()))
         .parameters(params)
         .build();
   }
 
-  private static dev.toolguard.core.loop.ChatResponse answer(ChatResponse response) {
+  private dev.toolguard.core.loop.ChatResponse answer(ChatResponse response) {
     if (response == null || response.aiMessage() == null) {
       throw new ToolguardException("the LangChain4j model answered without an AiMessage");
     }
     Message message = Messages.toCore(response.aiMessage());
+    known.add(message, response.aiMessage());
     return new dev.toolguard.core.loop.ChatResponse(message, Map.of(RESPONSE, response));
   }
 }

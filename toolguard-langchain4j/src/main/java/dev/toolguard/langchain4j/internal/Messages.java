@@ -74,12 +74,37 @@ public final class Messages {
    *     attributes that toolguard did not write
    */
   public static List<Message> toCore(List<? extends ChatMessage> messages) {
+    return toCore(messages, List.of(), 0);
+  }
+
+  /**
+   * Like {@link #toCore(List)}, taking the core form of the first {@code reuse} messages from {@code
+   * previous}: the core history of a list that started with the very same message instances (LangChain4j
+   * messages are immutable, so their core forms are the same), as {@link CoreConversions} finds it.
+   */
+  static List<Message> toCore(List<? extends ChatMessage> messages, List<Message> previous, int reuse) {
     if (messages == null) {
       throw new InvalidMessageException("the list of LangChain4j messages is null");
     }
     List<Message> out = new ArrayList<>(messages.size());
     Map<String, ApprovalRequest> waiting = new HashMap<>();
-    for (int i = 0; i < messages.size(); i++) {
+    for (int i = 0; i < reuse; i++) {
+      // the calls still waiting after the reused messages, as converting them found them
+      Message core = previous.get(i);
+      if (core.metadata().get(SOURCE) instanceof ToolExecutionResultMessage t && t.id() != null
+          && isClientAnswer(core, t)) {
+        waiting.remove(t.id());
+      }
+      if (core.role() == Role.ASSISTANT) {
+        for (Content c : core.contents()) {
+          if (c instanceof ApprovalRequest r) {
+            waiting.put(r.callId(), r);
+          }
+        }
+      }
+      out.add(core);
+    }
+    for (int i = reuse; i < messages.size(); i++) {
       ChatMessage m = messages.get(i);
       if (m == null) {
         throw new InvalidMessageException("LangChain4j message " + i + " is null; leave it out");
