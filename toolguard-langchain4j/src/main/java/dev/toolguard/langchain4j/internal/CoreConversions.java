@@ -2,6 +2,7 @@ package dev.toolguard.langchain4j.internal;
 
 import dev.langchain4j.data.message.ChatMessage;
 import dev.toolguard.core.Message;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -21,16 +22,22 @@ final class CoreConversions {
 
   /** {@link Messages#toCore(List)} of {@code messages}, an unmodifiable list. */
   List<Message> toCore(List<? extends ChatMessage> messages) {
+    if (messages == null) {
+      return Messages.toCore(null); // the error of a null list
+    }
+    // one pass over the list, whatever it is (a memory's LinkedList has no cheap get)
+    ChatMessage[] now = messages.toArray(new ChatMessage[0]);
     Last before = last.get();
     int reuse = 0;
-    if (before != null && messages != null) {
-      int max = Math.min(before.in().length, messages.size());
-      while (reuse < max && before.in()[reuse] == messages.get(reuse)) {
+    if (before != null) {
+      int max = Math.min(before.in().length, now.length);
+      while (reuse < max && before.in()[reuse] == now[reuse]) {
         reuse++;
       }
     }
-    List<Message> out = List.copyOf(Messages.toCore(messages, before == null ? List.of() : before.out(), reuse));
-    last.set(new Last(messages.toArray(new ChatMessage[0]), out));
+    List<Message> out =
+        List.copyOf(Messages.toCore(Arrays.asList(now), before == null ? List.of() : before.out(), reuse));
+    last.set(new Last(now, out));
     return out;
   }
 }

@@ -82,10 +82,12 @@ public final class Messages {
    * previous}: the core history of a list that started with the very same message instances (LangChain4j
    * messages are immutable, so their core forms are the same), as {@link CoreConversions} finds it.
    */
-  static List<Message> toCore(List<? extends ChatMessage> messages, List<Message> previous, int reuse) {
-    if (messages == null) {
+  static List<Message> toCore(List<? extends ChatMessage> given, List<Message> previous, int reuse) {
+    if (given == null) {
       throw new InvalidMessageException("the list of LangChain4j messages is null");
     }
+    // indexed below: a list without cheap get (a memory's LinkedList) is copied once
+    List<? extends ChatMessage> messages = given instanceof java.util.RandomAccess ? given : new ArrayList<>(given);
     List<Message> out = new ArrayList<>(messages.size());
     Map<String, ApprovalRequest> waiting = new HashMap<>();
     for (int i = 0; i < reuse; i++) {
