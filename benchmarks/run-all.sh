@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark of what users pay on the real path (issue 21) and prints the summary table.
 #
-#   benchmarks/run-all.sh                 # build, then the full run (about 45 minutes on 2 cores)
+#   benchmarks/run-all.sh                 # build, then the full run (about an hour on 2 cores)
 #   benchmarks/run-all.sh --no-build      # the jars are built already
 #   QUICK=1 benchmarks/run-all.sh         # short settings: proves it works, figures not to be trusted
 #   FORKS=3 benchmarks/run-all.sh         # more forks (default 2)

@@ -1,9 +1,9 @@
 package dev.toolguard.benchmarks.langchain4j;
 
 import dev.toolguard.benchmarks.support.Paired;
+import dev.toolguard.benchmarks.support.Paired.Subject;
 import dev.toolguard.benchmarks.support.Paired.Way;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -11,7 +11,7 @@ import java.util.List;
  * way against the bare one, in one JVM, in alternating rounds, with 0 and 200 messages of history.
  *
  * <pre>
- * java -cp benchmarks-langchain4j/target/benchmarks-langchain4j.jar \
+ * java -cp benchmarks-langchain4j/target/benchmarks-langchain4j.jar \\
  *     dev.toolguard.benchmarks.langchain4j.PairedRuns OUT.json
  * </pre>
  */
@@ -26,34 +26,20 @@ public final class PairedRuns {
 
   /** Runs every pair with {@code settings}. */
   public static List<Paired.Result> run(Paired.Settings settings) throws Exception {
-    List<Paired.Result> results = new ArrayList<>();
-    for (int history : new int[] {0, 200}) {
-      RoundTripBenchmark rt = new RoundTripBenchmark();
-      rt.history = history;
-      rt.setUp();
-      try {
-        for (Way way : List.of(Way.of("guarded", rt::guarded), Way.of("toolLoop", rt::toolLoop))) {
-          results.add(print(Paired.compare("RoundTripBenchmark", history, Way.of("bare", rt::bare), way,
-              rt::forgetRequests, settings)));
-        }
-      } finally {
-        rt.tearDown();
-      }
-      FirstTokenBenchmark ft = new FirstTokenBenchmark();
-      ft.history = history;
-      ft.setUp();
-      try {
-        results.add(print(Paired.compare("FirstTokenBenchmark", history, new Way("bare", ft::bare, ft::awaitEnd),
-            new Way("guarded", ft::guarded, ft::awaitEnd), ft::forgetRequests, settings)));
-      } finally {
-        ft.tearDown();
-      }
-    }
-    return results;
-  }
-
-  private static Paired.Result print(Paired.Result r) {
-    System.out.println(r);
-    return r;
+    return Paired.compareAll(settings, new int[] {0, 200}, history -> {
+      RoundTripBenchmark b = new RoundTripBenchmark();
+      b.history = history;
+      b.setUp();
+      List<Way> ways = List.of(Way.of("guarded", b::guarded),
+          Way.of("toolLoop", b::toolLoop));
+      return new Subject("RoundTripBenchmark", Way.of("bare", b::bare), ways, b::forgetRequests, b::tearDown);
+    }, history -> {
+      FirstTokenBenchmark b = new FirstTokenBenchmark();
+      b.history = history;
+      b.setUp();
+      List<Way> ways = List.of(new Way("guarded", b::guarded, b::awaitEnd));
+      return new Subject("FirstTokenBenchmark", new Way("bare", b::bare, b::awaitEnd), ways, b::forgetRequests,
+          b::tearDown);
+    });
   }
 }

@@ -109,6 +109,49 @@ public final class Paired {
   private Paired() {}
 
   /**
+   * One benchmark state set up for one history: its bare way, the ways compared with it, what runs
+   * between rounds, and its tear-down.
+   *
+   * @param benchmark the benchmark class it stands for
+   * @param bare the baseline
+   * @param ways the ways compared with {@code bare}, each in a comparison of its own
+   * @param betweenRounds run after every round, untimed (forget the referee's recorded requests)
+   * @param tearDown run once after the comparisons
+   */
+  public record Subject(String benchmark, Way bare, List<Way> ways, Op betweenRounds, Op tearDown) {}
+
+  /** Sets up one benchmark state for a history of the given length. */
+  @FunctionalInterface
+  public interface SubjectFactory {
+    /** The state set up for {@code history} messages. */
+    Subject setUp(int history) throws Exception;
+  }
+
+  /**
+   * Compares every way of every subject with its bare way, for each history length in turn, and
+   * prints each result as it comes.
+   */
+  public static List<Result> compareAll(Settings settings, int[] histories, SubjectFactory... subjects)
+      throws Exception {
+    List<Result> results = new ArrayList<>();
+    for (int history : histories) {
+      for (SubjectFactory factory : subjects) {
+        Subject subject = factory.setUp(history);
+        try {
+          for (Way way : subject.ways()) {
+            Result r = compare(subject.benchmark(), history, subject.bare(), way, subject.betweenRounds(), settings);
+            System.out.println(r);
+            results.add(r);
+          }
+        } finally {
+          subject.tearDown().run();
+        }
+      }
+    }
+    return results;
+  }
+
+  /**
    * Compares {@code subject} with {@code baseline}.
    *
    * @param betweenRounds run after every round, untimed (forget the referee's recorded requests)
