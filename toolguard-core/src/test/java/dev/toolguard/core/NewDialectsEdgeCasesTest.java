@@ -177,4 +177,21 @@ class NewDialectsEdgeCasesTest {
     RepairResult r = guard.repair(stray, Dialect.GEMINI);
     assertThat(r.history()).containsExactly(H.system("s"));
   }
+
+  @Test
+  void theViolationsSayWhatIsWrongInWords() {
+    List<Message> first = history(H.system("s"), calls("c1"), res("c1"));
+    assertThat(guard.check(first, Dialect.GEMINI)).extracting(Violation::detail)
+        .containsExactly("the history starts with a turn with calls; the first turn must be the user's");
+    List<Message> after = history(user("q"), text("a"), calls("c1"), res("c1"));
+    assertThat(guard.check(after, Dialect.GEMINI)).extracting(Violation::detail)
+        .containsExactly("a turn with calls follows another assistant turn, not a user turn or results");
+    List<Message> emptyError = history(user("q"), calls("c1"),
+        Message.tool(new ToolResult("c1", "t", "", true, Map.of())), text("sorry"));
+    assertThat(guard.check(emptyError, Dialect.BEDROCK_CONVERSE)).extracting(Violation::detail)
+        .containsExactly("the error result of call c1 has no content");
+    List<Message> withoutId = history(user("q"), Message.tool(new ToolResult("", "t", " ", true, Map.of())));
+    assertThat(guard.check(withoutId, Dialect.BEDROCK_CONVERSE)).extracting(Violation::code, Violation::detail)
+        .contains(tuple(ViolationCode.EMPTY_ERROR_RESULT, "the error result of call (without id) has no content"));
+  }
 }
