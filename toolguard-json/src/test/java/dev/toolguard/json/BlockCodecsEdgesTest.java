@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolguard.core.Content;
 import dev.toolguard.core.Dialect;
 import dev.toolguard.core.Message;
@@ -15,6 +17,7 @@ import dev.toolguard.core.ToolResult;
 import dev.toolguard.json.internal.Json;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -285,5 +288,87 @@ class BlockCodecsEdgesTest {
         + "{'role':'user','parts':[{'functionResponse':{'name':'f','response':{}}}]}]}");
     assertThat(WireGuard.ofDefaults().check(Dialect.GEMINI, gemini)).extracting(WireViolation::code,
         WireViolation::path).containsExactly(tuple("CALL_TURN_NOT_AFTER_USER", "contents[2].parts[1]"));
+  }
+
+  // ---------------------------------------------------------------- one field at a time
+
+  /** {@code body} with contents changed by {@code edit}, written: {@code body}'s tree changed by {@code expect}. */
+  private static void oneEdit(Dialect d, String body, UnaryOperator<Content> edit,
+      Consumer<ObjectNode> expect) {
+    ObjectNode expected = (ObjectNode) Json.parse(body);
+    expect.accept(expected);
+    assertThat(Json.parse(edited(d, body, edit))).isEqualTo(expected);
+  }
+
+  private static ObjectNode at(JsonNode tree,
+      String field, int message, String blocks, int block, String inner) {
+    return (ObjectNode) tree.get(field).get(message).get(blocks).get(block).get(inner);
+  }
+
+  @Test
+  void bedrockEachFieldOfACallOrResultChangedAloneIsWritten() {
+    UnaryOperator<Content> id = c -> c instanceof ToolCall call && call.callId().equals("tooluse_1")
+        ? call.withCallId("tooluse_9") : c;
+    oneEdit(Dialect.BEDROCK_CONVERSE, BEDROCK, id, t -> at(t, "messages", 1, "content", 1, "toolUse")
+        .put("toolUseId", "tooluse_9"));
+    UnaryOperator<Content> name = c -> c instanceof ToolCall call && call.callId().equals("tooluse_1")
+        ? new ToolCall(call.callId(), "forecast", call.argumentsJson(), false, call.metadata()) : c;
+    oneEdit(Dialect.BEDROCK_CONVERSE, BEDROCK, name, t -> at(t, "messages", 1, "content", 1, "toolUse")
+        .put("name", "forecast"));
+    UnaryOperator<Content> input = c -> c instanceof ToolCall call && call.callId().equals("tooluse_1")
+        ? call.withArguments("{\"city\":\"Rome\"}") : c;
+    oneEdit(Dialect.BEDROCK_CONVERSE, BEDROCK, input, t -> at(t, "messages", 1, "content", 1, "toolUse")
+        .set("input", Json.parse("{\"city\":\"Rome\"}")));
+    UnaryOperator<Content> resultId = c -> c instanceof ToolResult r && r.callId().equals("tooluse_1")
+        ? new ToolResult("tooluse_9", r.name(), r.output(), r.error(), r.metadata()) : c;
+    oneEdit(Dialect.BEDROCK_CONVERSE, BEDROCK, resultId, t -> at(t, "messages", 2, "content", 0, "toolResult")
+        .put("toolUseId", "tooluse_9"));
+    UnaryOperator<Content> output = c -> c instanceof ToolResult r && r.callId().equals("tooluse_1")
+        ? new ToolResult(r.callId(), r.name(), "rain", r.error(), r.metadata()) : c;
+    oneEdit(Dialect.BEDROCK_CONVERSE, BEDROCK, output, t -> at(t, "messages", 2, "content", 0, "toolResult")
+        .set("content", Json.parse("[{\"text\":\"rain\"}]")));
+    UnaryOperator<Content> status = c -> c instanceof ToolResult r && r.callId().equals("tooluse_1")
+        ? new ToolResult(r.callId(), r.name(), r.output(), true, r.metadata()) : c;
+    oneEdit(Dialect.BEDROCK_CONVERSE, BEDROCK, status, t -> at(t, "messages", 2, "content", 0, "toolResult")
+        .put("status", "error"));
+  }
+
+  @Test
+  void geminiEachFieldOfACallOrResponseChangedAloneIsWritten() {
+    UnaryOperator<Content> id = c -> c instanceof ToolCall call && call.callId().equals("a1")
+        ? call.withCallId("b1") : c;
+    oneEdit(Dialect.GEMINI, GEMINI, id, t -> at(t, "contents", 1, "parts", 1, "functionCall").put("id", "b1"));
+    UnaryOperator<Content> name = c -> c instanceof ToolCall call && call.callId().equals("a1")
+        ? new ToolCall(call.callId(), "forecast", call.argumentsJson(), false, call.metadata()) : c;
+    oneEdit(Dialect.GEMINI, GEMINI, name, t -> at(t, "contents", 1, "parts", 1, "functionCall")
+        .put("name", "forecast"));
+    UnaryOperator<Content> args = c -> c instanceof ToolCall call && call.callId().equals("a1")
+        ? call.withArguments("{\"city\":\"Rome\"}") : c;
+    oneEdit(Dialect.GEMINI, GEMINI, args, t -> at(t, "contents", 1, "parts", 1, "functionCall")
+        .set("args", Json.parse("{\"city\":\"Rome\"}")));
+    UnaryOperator<Content> resultId = c -> c instanceof ToolResult r && r.callId().equals("a1")
+        ? new ToolResult("b1", r.name(), r.output(), r.error(), r.metadata()) : c;
+    oneEdit(Dialect.GEMINI, GEMINI, resultId, t -> at(t, "contents", 2, "parts", 0, "functionResponse")
+        .put("id", "b1"));
+    UnaryOperator<Content> resultName = c -> c instanceof ToolResult r && r.callId().equals("a1")
+        ? new ToolResult(r.callId(), "forecast", r.output(), r.error(), r.metadata()) : c;
+    oneEdit(Dialect.GEMINI, GEMINI, resultName, t -> at(t, "contents", 2, "parts", 0, "functionResponse")
+        .put("name", "forecast"));
+    UnaryOperator<Content> output = c -> c instanceof ToolResult r && r.callId().equals("a1")
+        ? new ToolResult(r.callId(), r.name(), "{\"result\":\"rain\"}", r.error(), r.metadata()) : c;
+    oneEdit(Dialect.GEMINI, GEMINI, output, t -> at(t, "contents", 2, "parts", 0, "functionResponse")
+        .set("response", Json.parse("{\"result\":\"rain\"}")));
+  }
+
+  @Test
+  void anEmptyBlockIsKeptAsAnOpaqueOfItsOwnKind() {
+    WireRequest bedrock = WireCodec.of(Dialect.BEDROCK_CONVERSE).read(json("{'messages':[{'role':'user','content':"
+        + "[{},{'cachePoint':{'type':'default'}}]}]}"));
+    assertThat(bedrock.history().get(0).contents()).extracting(c -> ((dev.toolguard.core.Opaque) c).kind())
+        .containsExactly("block", "cachePoint");
+    WireRequest gemini = WireCodec.of(Dialect.GEMINI).read(json("{'contents':[{'role':'user','parts':"
+        + "[{},{'inlineData':{'mimeType':'image/png','data':''}}]}]}"));
+    assertThat(gemini.history().get(0).contents()).extracting(c -> ((dev.toolguard.core.Opaque) c).kind())
+        .containsExactly("part", "inlineData");
   }
 }
