@@ -1,5 +1,8 @@
 package dev.toolguard.json;
 
+import dev.toolguard.testkit.properties.PropertyBudget;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.PropagationMode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -42,6 +45,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * characters and lengths, Responses item ids and reasoning pairs, Anthropic thinking), which core does
  * not know, are judged; the others are discarded.
  */
+@AddLifecycleHook(value = PropertyBudget.class, propagateTo = PropagationMode.ALL_DESCENDANTS)
 class CoreProviderErrorsProperties {
 
   private static final HistoryGuard CORE = HistoryGuard.ofDefaults();

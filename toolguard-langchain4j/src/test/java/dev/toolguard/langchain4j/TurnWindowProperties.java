@@ -1,5 +1,8 @@
 package dev.toolguard.langchain4j;
 
+import dev.toolguard.testkit.properties.PropertyBudget;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.PropagationMode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.langchain4j.data.message.ChatMessage;
@@ -54,6 +57,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  *   <li>the LangChain4j memory keeps the same messages as the core window.
  * </ul>
  */
+@AddLifecycleHook(value = PropertyBudget.class, propagateTo = PropagationMode.ALL_DESCENDANTS)
 class TurnWindowProperties {
 
   private static final HistoryGuard GUARD = HistoryGuard.ofDefaults();

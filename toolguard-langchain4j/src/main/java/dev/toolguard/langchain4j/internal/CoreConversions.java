@@ -23,7 +23,7 @@ final class CoreConversions {
   /** {@link Messages#toCore(List)} of {@code messages}, an unmodifiable list. */
   List<Message> toCore(List<? extends ChatMessage> messages) {
     if (messages == null) {
-      return Messages.toCore(null); // the error of a null list
+      return Messages.toCore((List<ChatMessage>) null); // the error of a null list
     }
     // one pass over the list, whatever it is (a memory's LinkedList has no cheap get)
     ChatMessage[] now = messages.toArray(new ChatMessage[0]);
