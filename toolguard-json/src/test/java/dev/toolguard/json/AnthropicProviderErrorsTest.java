@@ -22,13 +22,11 @@ class AnthropicProviderErrorsTest {
   static final RefereeExtension REFEREE = RefereeExtension.shared();
 
   private static String refereeMessage(String body) {
-    RefereeVerdicts.Verdict v = RefereeVerdicts.post(REFEREE.get(), Dialect.ANTHROPIC, body);
-    assertThat(v.status()).as(v.body()).isEqualTo(400);
-    return v.errorMessage();
+    return RefereeVerdicts.refusal(REFEREE.get(), Dialect.ANTHROPIC, body);
   }
 
   private static List<String> predicted(String body) {
-    return WireGuard.ofDefaults().check(Dialect.ANTHROPIC, body).stream().map(WireViolation::providerError).toList();
+    return RefereeVerdicts.predicted(Dialect.ANTHROPIC, body);
   }
 
   static String body(String... messages) {

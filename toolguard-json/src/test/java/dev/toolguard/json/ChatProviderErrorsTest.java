@@ -20,13 +20,11 @@ class ChatProviderErrorsTest {
   static final RefereeExtension REFEREE = RefereeExtension.shared();
 
   private static String refereeMessage(String body) {
-    RefereeVerdicts.Verdict v = RefereeVerdicts.post(REFEREE.get(), Dialect.OPENAI_CHAT, body);
-    assertThat(v.status()).as(v.body()).isEqualTo(400);
-    return v.errorMessage();
+    return RefereeVerdicts.refusal(REFEREE.get(), Dialect.OPENAI_CHAT, body);
   }
 
   private static List<String> predicted(String body) {
-    return WireGuard.ofDefaults().check(Dialect.OPENAI_CHAT, body).stream().map(WireViolation::providerError).toList();
+    return RefereeVerdicts.predicted(Dialect.OPENAI_CHAT, body);
   }
 
   static String body(String... messages) {

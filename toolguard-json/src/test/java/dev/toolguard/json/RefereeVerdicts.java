@@ -61,4 +61,19 @@ final class RefereeVerdicts {
       referee.clearRequests();
     }
   }
+
+  /** The provider's error message for {@code body}, which the referee must refuse with a 400. */
+  static String refusal(ProviderReferee referee, Dialect dialect, String body) {
+    Verdict v = post(referee, dialect, body);
+    if (v.status() != 400) {
+      throw new AssertionError("expected the referee to refuse the body with a 400, got " + v.status() + ": "
+          + v.body());
+    }
+    return v.errorMessage();
+  }
+
+  /** The provider's error of each violation check finds in {@code body}, in order. */
+  static java.util.List<String> predicted(Dialect dialect, String body) {
+    return WireGuard.ofDefaults().check(dialect, body).stream().map(WireViolation::providerError).toList();
+  }
 }

@@ -20,14 +20,11 @@ class ResponsesProviderErrorsTest {
   static final RefereeExtension REFEREE = RefereeExtension.shared();
 
   private static String refereeMessage(String body) {
-    RefereeVerdicts.Verdict v = RefereeVerdicts.post(REFEREE.get(), Dialect.OPENAI_RESPONSES, body);
-    assertThat(v.status()).as(v.body()).isEqualTo(400);
-    return v.errorMessage();
+    return RefereeVerdicts.refusal(REFEREE.get(), Dialect.OPENAI_RESPONSES, body);
   }
 
   private static List<String> predicted(String body) {
-    return WireGuard.ofDefaults().check(Dialect.OPENAI_RESPONSES, body).stream()
-        .map(WireViolation::providerError).toList();
+    return RefereeVerdicts.predicted(Dialect.OPENAI_RESPONSES, body);
   }
 
   private static String body(String... items) {
