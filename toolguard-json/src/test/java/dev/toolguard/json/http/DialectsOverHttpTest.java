@@ -5,6 +5,7 @@ import static dev.toolguard.json.http.Http.assertBalanced;
 import static dev.toolguard.json.http.Http.backend;
 import static dev.toolguard.json.http.Http.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,6 +24,7 @@ import dev.toolguard.json.WireCodec;
 import dev.toolguard.json.WireRequest;
 import dev.toolguard.json.internal.Json;
 import dev.toolguard.testkit.Endpoint;
+import dev.toolguard.testkit.Fault;
 import dev.toolguard.testkit.ErrorMessages;
 import dev.toolguard.testkit.RecordedRequest;
 import dev.toolguard.testkit.RefereeExtension;
@@ -30,6 +32,7 @@ import dev.toolguard.testkit.Reply;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
@@ -156,6 +159,45 @@ class DialectsOverHttpTest {
     assertThat(answer.message().text()).isNotEmpty();
     assertThat(REFEREE.get().lastRequest().status()).isEqualTo(200);
     assertThat(REFEREE.get().lastRequest().endpoint()).isEqualTo(Http.endpoint(d));
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Dialect.class, names = {"GEMINI", "BEDROCK_CONVERSE", "MISTRAL", "OLLAMA"})
+  void anErrorTheProviderAnswersIsAProviderExceptionWithItsStatusAndWords(Dialect d) {
+    REFEREE.get().faults().add(Fault.rateLimited(Duration.ofSeconds(2)), Fault.serverError());
+    HttpChatBackend backend = backend(d, REFEREE.get());
+    ChatRequest hi = ChatRequest.of(List.of(Message.user("Hi")));
+    String[] words = switch (d) {
+      case GEMINI -> new String[] {ErrorMessages.Gemini.RATE_LIMITED, ErrorMessages.Gemini.SERVER_ERROR};
+      case BEDROCK_CONVERSE -> new String[] {ErrorMessages.Bedrock.RATE_LIMITED, ErrorMessages.Bedrock.SERVER_ERROR};
+      case MISTRAL -> new String[] {ErrorMessages.Mistral.RATE_LIMITED, ErrorMessages.Mistral.SERVER_ERROR};
+      default -> new String[] {ErrorMessages.Ollama.RATE_LIMITED, ErrorMessages.Ollama.SERVER_ERROR};
+    };
+
+    assertThatThrownBy(() -> backend.send(hi)).isInstanceOfSatisfying(ProviderException.class, e -> {
+      assertThat(e.status()).isEqualTo(429);
+      assertThat(e.retryable()).isTrue();
+      assertThat(e.providerMessage()).isEqualTo(words[0]);
+    });
+    assertThatThrownBy(() -> backend.send(hi)).isInstanceOfSatisfying(ProviderException.class, e -> {
+      assertThat(e.status()).isEqualTo(500);
+      assertThat(e.retryable()).isTrue();
+      assertThat(e.providerMessage()).isEqualTo(words[1]);
+    });
+    // the backend does not retry: the next request is answered
+    assertThat(backend.send(hi).message().text()).isNotEmpty();
+  }
+
+  @Test
+  void aMistralHistoryThatEndsWithTheAssistantIsRefusedAsAProviderException() {
+    // core does not flag it (a stored history may end so); Mistral refuses to answer after it
+    ChatRequest last = ChatRequest.of(List.of(Message.user("Hi"), Message.assistant("Hello.")));
+    assertThatThrownBy(() -> backend(Dialect.MISTRAL, REFEREE.get()).send(last))
+        .isInstanceOfSatisfying(ProviderException.class, e -> {
+          assertThat(e.status()).isEqualTo(400);
+          assertThat(e.retryable()).isFalse();
+          assertThat(e.providerMessage()).isEqualTo(ErrorMessages.Mistral.lastRole("assistant"));
+        });
   }
 
   @Test
