@@ -67,7 +67,7 @@ final class AnthropicCodec extends DialectCodec {
         }
         lastWasAssistant = true;
       } else if (role.equals("user")) {
-        readUser(m, path, history);
+        addUserRuns(m, readBlocks(m, path, false), history);
         lastWasAssistant = false;
       } else if (role.equals("system")) {
         throw new WireFormatException("role is 'system'; Anthropic takes the system prompt in the top-level system"
@@ -79,29 +79,6 @@ final class AnthropicCodec extends DialectCodec {
       }
     }
     return new WireRequest(Dialect.ANTHROPIC, history, envelope);
-  }
-
-  private static void readUser(ObjectNode m, Object path, List<Message> history) {
-    List<Content> blocks = readBlocks(m, path, false);
-    ObjectNode template = m;
-    if (blocks.isEmpty()) {
-      history.add(new Message(Role.USER, List.of(), Map.of(WireMetadata.NODE, template)));
-      return;
-    }
-    boolean first = true;
-    int start = 0;
-    while (start < blocks.size()) {
-      boolean results = blocks.get(start) instanceof ToolResult;
-      int end = start;
-      while (end < blocks.size() && (blocks.get(end) instanceof ToolResult) == results) {
-        end++;
-      }
-      Map<String, Object> meta = first ? Map.of(WireMetadata.NODE, template) : Map.of(WireMetadata.JOINED, true);
-      history.add(new Message(results ? Role.TOOL : Role.USER,
-          start == 0 && end == blocks.size() ? blocks : blocks.subList(start, end), meta));
-      first = false;
-      start = end;
-    }
   }
 
   private static List<Content> readBlocks(ObjectNode m, Object path, boolean assistant) {

@@ -62,30 +62,10 @@ final class BedrockCodec extends DialectCodec {
       if (assistant) {
         history.add(new Message(Role.ASSISTANT, blocks, Map.of(WireMetadata.NODE, m)));
       } else {
-        readUser(m, blocks, history);
+        addUserRuns(m, blocks, history);
       }
     }
     return new WireRequest(Dialect.BEDROCK_CONVERSE, history, envelope);
-  }
-
-  private static void readUser(ObjectNode m, List<Content> blocks, List<Message> history) {
-    if (blocks.isEmpty()) {
-      history.add(new Message(Role.USER, List.of(), Map.of(WireMetadata.NODE, m)));
-      return;
-    }
-    boolean first = true;
-    int start = 0;
-    while (start < blocks.size()) {
-      boolean results = blocks.get(start) instanceof ToolResult;
-      int end = start;
-      while (end < blocks.size() && (blocks.get(end) instanceof ToolResult) == results) {
-        end++;
-      }
-      Map<String, Object> meta = first ? Map.of(WireMetadata.NODE, m) : Map.of(WireMetadata.JOINED, true);
-      history.add(new Message(results ? Role.TOOL : Role.USER, blocks.subList(start, end), meta));
-      first = false;
-      start = end;
-    }
   }
 
   private static List<Content> readBlocks(ObjectNode m, Object path, boolean assistant) {

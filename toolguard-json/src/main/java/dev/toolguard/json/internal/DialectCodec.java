@@ -3,10 +3,17 @@ package dev.toolguard.json.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolguard.core.Content;
 import dev.toolguard.core.Dialect;
+import dev.toolguard.core.Message;
+import dev.toolguard.core.Role;
+import dev.toolguard.core.ToolResult;
 import dev.toolguard.json.WireCodec;
 import dev.toolguard.json.WireFormatException;
+import dev.toolguard.json.WireMetadata;
 import dev.toolguard.json.WireRequest;
+import java.util.List;
+import java.util.Map;
 
 /** The common part of the three codecs: parsing, the dialect check, and writing with positions. */
 public abstract class DialectCodec implements WireCodec {
@@ -104,6 +111,31 @@ public abstract class DialectCodec implements WireCodec {
       throw new WireFormatException(Json.describe(messages) + " where the array of messages is expected", "messages");
     }
     return messages;
+  }
+
+  /**
+   * Adds the user message {@code template} was read as to {@code history}: one USER or TOOL message for
+   * each run of its {@code blocks} (tool results make TOOL messages, anything else USER messages), the
+   * first carrying the template, every later one marked {@link WireMetadata#JOINED} so that it is
+   * written back into the same wire message; one empty USER message for a message without blocks.
+   */
+  static void addUserRuns(ObjectNode template, List<Content> blocks, List<Message> history) {
+    if (blocks.isEmpty()) {
+      history.add(new Message(Role.USER, List.of(), Map.of(WireMetadata.NODE, template)));
+      return;
+    }
+    int start = 0;
+    while (start < blocks.size()) {
+      boolean results = blocks.get(start) instanceof ToolResult;
+      int end = start;
+      while (end < blocks.size() && (blocks.get(end) instanceof ToolResult) == results) {
+        end++;
+      }
+      Map<String, Object> meta = start == 0 ? Map.of(WireMetadata.NODE, template) : Map.of(WireMetadata.JOINED, true);
+      history.add(new Message(results ? Role.TOOL : Role.USER,
+          start == 0 && end == blocks.size() ? blocks : blocks.subList(start, end), meta));
+      start = end;
+    }
   }
 
   /**

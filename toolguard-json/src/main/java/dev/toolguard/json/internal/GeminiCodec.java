@@ -68,7 +68,7 @@ final class GeminiCodec extends DialectCodec {
       if ("model".equals(role)) {
         history.add(new Message(Role.ASSISTANT, parts, Map.of(WireMetadata.NODE, c)));
       } else if (role == null || role.equals("user") || role.equals("function")) {
-        readUser(c, parts, history);
+        addUserRuns(c, parts, history);
       } else {
         throw new WireFormatException("role is '" + role + "'; Gemini contents have role user or model"
             + (role.equals("assistant") || role.equals("system") ? " (the system prompt goes in systemInstruction)"
@@ -76,26 +76,6 @@ final class GeminiCodec extends DialectCodec {
       }
     }
     return new WireRequest(Dialect.GEMINI, OllamaIds.bind(history), envelope);
-  }
-
-  private static void readUser(ObjectNode c, List<Content> parts, List<Message> history) {
-    if (parts.isEmpty()) {
-      history.add(new Message(Role.USER, List.of(), Map.of(WireMetadata.NODE, c)));
-      return;
-    }
-    boolean first = true;
-    int start = 0;
-    while (start < parts.size()) {
-      boolean results = parts.get(start) instanceof ToolResult;
-      int end = start;
-      while (end < parts.size() && (parts.get(end) instanceof ToolResult) == results) {
-        end++;
-      }
-      Map<String, Object> meta = first ? Map.of(WireMetadata.NODE, c) : Map.of(WireMetadata.JOINED, true);
-      history.add(new Message(results ? Role.TOOL : Role.USER, parts.subList(start, end), meta));
-      first = false;
-      start = end;
-    }
   }
 
   private static List<Content> readParts(ObjectNode c, Object path, boolean model) {
