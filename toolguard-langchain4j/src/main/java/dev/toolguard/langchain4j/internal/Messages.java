@@ -97,13 +97,7 @@ public final class Messages {
           && isClientAnswer(core, t)) {
         waiting.remove(t.id());
       }
-      if (core.role() == Role.ASSISTANT) {
-        for (Content c : core.contents()) {
-          if (c instanceof ApprovalRequest r) {
-            waiting.put(r.callId(), r);
-          }
-        }
-      }
+      addWaiting(core, waiting);
       out.add(core);
     }
     for (int i = reuse; i < messages.size(); i++) {
@@ -117,16 +111,21 @@ public final class Messages {
       } else {
         core = toCore(m);
       }
-      if (core.role() == Role.ASSISTANT) {
-        for (Content c : core.contents()) {
-          if (c instanceof ApprovalRequest r) {
-            waiting.put(r.callId(), r);
-          }
-        }
-      }
+      addWaiting(core, waiting);
       out.add(core);
     }
     return out;
+  }
+
+  /** Adds the calls {@code core} leaves waiting (its approval requests, in an assistant message) to {@code waiting}. */
+  private static void addWaiting(Message core, Map<String, ApprovalRequest> waiting) {
+    if (core.role() == Role.ASSISTANT) {
+      for (Content c : core.contents()) {
+        if (c instanceof ApprovalRequest r) {
+          waiting.put(r.callId(), r);
+        }
+      }
+    }
   }
 
   /**
